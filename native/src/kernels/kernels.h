@@ -1,0 +1,247 @@
+// The kernel table: one entry per operation, one table per ISA. The scalar table is the reference;
+// every other table must produce bit-identical results. Tests and benchmarks iterate over
+// all_kernel_tables(), so a kernel is registered in exactly one place (its ISA's table.cpp).
+//
+// Shared numeric definitions (every ISA implements exactly these):
+//   round(x)  = round half to even of a float (nearbyintf under the default rounding mode,
+//               _mm*_cvtps_epi32, vcvtnq_s32_f32); all float math in single precision, no FMA
+//               contraction (-ffp-contract=off), in the order written here.
+//   requant   : y = clamp(round((float)acc * scale[n]) + out_zp, qmin, qmax)
+//   bilinear  : weights in 1/2048 units; v = (p00*(2048-wx) + p01*wx)*(2048-wy) + (p10*(2048-wx) + p11*wx)*wy
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "attendseg/image.h"
+
+namespace attendseg {
+namespace kernels {
+
+enum class Isa : uint8_t { Scalar, Avx2, Avx512Vnni, Neon, NeonDotprod };
+
+struct Requant {
+  const int32_t* bias = nullptr;   // per output channel, already includes -in_zp * sum_k w[n][k]
+  const float* scale = nullptr;    // per output channel: in_scale * w_scale[n] / out_scale
+  int32_t out_zp = 0;
+  int32_t qmin = 0, qmax = 255;
+};
+
+// ---- Convolution ---------------------------------------------------------------------------
+// GEMM for pointwise and im2col convolutions: for m in [0,M), n in [0,N):
+//   C[m*ldc + n] = requant(bias[n] + sum_{k<K} A[m*lda + k] * w[n][k])
+struct GemmKernel {
+  size_t (*packed_bytes)(int K, int N);
+  void (*pack)(const int8_t* w, int K, int N, uint8_t* packed);  // w row-major [N][K]
+  void (*run)(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N,
+              const Requant& rq, uint8_t* C, size_t ldc);
+};
+
+// im2col for one group of a kxk convolution: rows are output pixels p in [p_begin, p_end)
+// (p = oy * out_w + ox); row r = p - p_begin of A holds, for ky, kx, c in that order,
+// in[(iy*in_w + ix)*in_stride + c_offset + c] or pad_value outside the image. A row has
+// kernel_h*kernel_w*group_channels bytes; lda >= that.
+struct Im2colArgs {
+  const uint8_t* in;
+  int in_h, in_w, in_stride, c_offset, group_channels;
+  int out_w;
+  int kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left, dilation_h, dilation_w;
+  uint8_t pad_value;
+};
+
+// Depthwise convolution (groups == channels, one output per channel), NHWC, output rows
+// [row_begin, row_end). Padding reads as in_zp; bias in rq already includes -in_zp * sum(w).
+struct DwConvArgs {
+  const uint8_t* in;
+  int in_h, in_w, channels;
+  int out_h, out_w;
+  int kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left, dilation_h, dilation_w;
+  uint8_t in_zp;
+  const uint8_t* packed;  // from DwKernel::pack
+  Requant rq;
+  uint8_t* out;
+};
+struct DwKernel {
+  size_t (*packed_bytes)(int kernel_h, int kernel_w, int channels);
+  void (*pack)(const int8_t* w, int kernel_h, int kernel_w, int channels, uint8_t* packed);  // w [C][kh][kw]
+  void (*run)(const DwConvArgs& a, int row_begin, int row_end);
+};
+
+// ---- Pooling -------------------------------------------------------------------------------
+// Max:  y = lut ? lut[max] : max over the window's in-image elements.
+// Avg:  s = sum over in-image elements of (x - in_zp); n = window elements counted (in-image
+//       only, or the whole window clipped to the padded extent when count_include_pad);
+//       y = clamp(round((float)s * (ratio / (float)n)) + out_zp, 0, 255), ratio = in_scale/out_scale.
+// Global average pooling is Avg with the kernel equal to the input size.
+struct PoolArgs {
+  const uint8_t* in;
+  int in_h, in_w, channels;
+  int out_h, out_w;
+  int kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left, pad_bottom, pad_right;
+  bool count_include_pad;
+  int32_t in_zp, out_zp;
+  float ratio;
+  const uint8_t* lut;  // MaxPool: requantize table or nullptr when qparams are equal
+  uint8_t* out;
+};
+
+// ---- Resize --------------------------------------------------------------------------------
+// Tables are built once per plan by build_resize_axis (scalar code shared by every ISA).
+// Nearest: y = lut ? lut[x] : x with x = in[(ys[oy]*in_w + xs[ox])*C + c].
+// Linear:  v = bilinear of the four neighbours (weights wy[oy], wx[ox] in 1/2048);
+//          y = clamp(round((float)(v - (in_zp << 22)) * mult) + out_zp, 0, 255),
+//          mult = in_scale / out_scale / 4194304.
+struct ResizeAxis {
+  std::vector<int32_t> i0, i1;  // neighbour indices (nearest uses i0 only)
+  std::vector<int16_t> w;       // weight of i1, 0..2048
+};
+struct ResizeArgs {
+  const uint8_t* in;
+  int in_h, in_w, channels;
+  int out_h, out_w;
+  const ResizeAxis* ys;
+  const ResizeAxis* xs;
+  int32_t in_zp, out_zp;
+  float mult;
+  const uint8_t* lut;  // nearest only; nullptr when qparams are equal
+  uint8_t* out;
+};
+
+// ---- Element-wise --------------------------------------------------------------------------
+// Over pixels [p_begin, p_end), each with `channels` values. b is Full (pixels*C values),
+// Channel (C values shared by every pixel) or Pixel (one value per pixel, shared across C).
+//   Add: y = clamp(round((float)(a - za) * ma + (float)(b - zb) * mb) + zy, qmin, qmax)
+//   Mul: y = clamp(round((float)((a - za) * (b - zb)) * ma) + zy, qmin, qmax)
+enum class Broadcast : uint8_t { Full, Channel, Pixel };
+struct BinaryArgs {
+  const uint8_t* a;
+  const uint8_t* b;
+  uint8_t* out;
+  int channels;
+  Broadcast broadcast;
+  int32_t za, zb, zy;
+  float ma, mb;
+  int32_t qmin, qmax;
+};
+
+// y[p*C + c] = table[(per_channel ? c * 256 : 0) + x[p*C + c]] for pixels [p_begin, p_end).
+struct LutArgs {
+  const uint8_t* in;
+  uint8_t* out;
+  int channels;
+  const uint8_t* table;
+  bool per_channel;
+};
+
+// Concat piece: out[p*out_stride + c_offset + c] = lut ? lut[in[p*C + c]] : in[p*C + c].
+struct CopyChannelsArgs {
+  const uint8_t* in;
+  int channels;
+  uint8_t* out;
+  int out_stride, c_offset;
+  const uint8_t* lut;
+};
+
+// labels[p] = first index of the maximum of in[p*C .. p*C + C).
+struct ArgmaxArgs {
+  const uint8_t* in;
+  int channels;
+  uint8_t* labels;
+};
+
+// ---- Image stages --------------------------------------------------------------------------
+// Pixel to RGB: rgb/bgr/rgba/bgra/mono as stored; YUV (BT.601 video range, as OpenCV):
+//   y = max(0, Y - 16) * 1220542; u = U - 128; v = V - 128
+//   R = clamp8((y + (1 << 19) + 1673527 * v) >> 20)
+//   G = clamp8((y + (1 << 19) - 852492 * v - 409993 * u) >> 20)
+//   B = clamp8((y + (1 << 19) + 2116026 * u) >> 20)
+// Preprocess: for output (oy, ox), the four neighbours (ys, xs tables over the input image,
+// half-pixel centres) are converted to RGB, blended per channel: pix = (v + (1 << 21)) >> 22,
+// then out[(oy*net_w + ox)*3 + c] = lut[c*256 + pix].
+struct PreprocessArgs {
+  ImageView image;
+  int net_w, net_h;
+  const ResizeAxis* ys;
+  const ResizeAxis* xs;
+  const uint8_t* lut;  // [3][256]
+  uint8_t* out;
+};
+
+// Nearest label upsampling: out[oy*out_w + ox] = labels[ys[oy]*lw + xs[ox]], xs/ys from
+// label_index_table. Colorize: rgb = palette[3 * (label % palette_size)].
+// Overlay at input resolution: out = (src_rgb * (256 - alpha) + colour * alpha + 128) >> 8.
+struct LabelMapArgs {
+  const uint8_t* labels;
+  int lw, lh;
+  const int32_t* xs;  // per output column, source label column
+  const int32_t* ys;  // per output row, source label row
+  int out_w, out_h;
+  uint8_t* label_out;      // may be nullptr
+  uint8_t* colorized_out;  // may be nullptr
+  const uint8_t* palette;
+  int palette_size;
+};
+struct OverlayArgs {
+  ImageView image;
+  const uint8_t* labels;
+  int lw, lh;
+  const int32_t* xs;  // per image column, source label column
+  const int32_t* ys;  // per image row, source label row
+  const uint8_t* palette;
+  int palette_size;
+  int alpha;  // 0..256
+  uint8_t* out;  // rgb8, image.width x image.height, tightly packed
+};
+
+struct KernelTable {
+  Isa isa;
+  const char* name;
+  GemmKernel gemm;
+  void (*im2col)(const Im2colArgs& a, int p_begin, int p_end, uint8_t* A, size_t lda);
+  DwKernel dwconv;
+  void (*maxpool)(const PoolArgs& a, int row_begin, int row_end);
+  void (*avgpool)(const PoolArgs& a, int row_begin, int row_end);
+  void (*resize_nearest)(const ResizeArgs& a, int row_begin, int row_end);
+  void (*resize_linear)(const ResizeArgs& a, int row_begin, int row_end);
+  void (*add)(const BinaryArgs& a, size_t p_begin, size_t p_end);
+  void (*mul)(const BinaryArgs& a, size_t p_begin, size_t p_end);
+  void (*lut)(const LutArgs& a, size_t p_begin, size_t p_end);
+  void (*copy_channels)(const CopyChannelsArgs& a, size_t p_begin, size_t p_end);
+  void (*argmax)(const ArgmaxArgs& a, size_t p_begin, size_t p_end);
+  void (*preprocess)(const PreprocessArgs& a, int row_begin, int row_end);
+  void (*label_map)(const LabelMapArgs& a, int row_begin, int row_end);
+  void (*overlay)(const OverlayArgs& a, int row_begin, int row_end);
+};
+
+// Shared, ISA-independent helpers (native/src/kernels/common.cpp).
+// Resize axis per ONNX coordinate_transformation_mode / nearest_mode (mode: 0 nearest, 1 linear).
+void build_resize_axis(int in_size, int out_size, float scale, int coord_mode, int nearest_mode,
+                       bool linear, ResizeAxis* axis);
+// Half-pixel bilinear axis for the image preprocess (computed in double; the TypeScript
+// reference computes the identical table).
+void build_image_axis(int in_size, int out_size, ResizeAxis* axis);
+// Nearest index table for label maps: src = ((2 * dst + 1) * in_size) / (2 * out_size).
+void label_index_table(int in_size, int out_size, std::vector<int32_t>* table);
+
+// Tables compiled into this binary, scalar first; the ones the CPU can run are marked usable.
+struct TableEntry {
+  const KernelTable* table;
+  bool usable;
+};
+std::vector<TableEntry> all_kernel_tables();
+// The best usable table, or the one named by `name` / ATTENDSEG_ISA ("scalar", "avx2",
+// "avx512vnni", "neon", "neon_dotprod"); throws attendseg::Error if it is unknown or unusable.
+const KernelTable& select_kernels(const char* name);
+
+const KernelTable& scalar_table();
+#if defined(__x86_64__) || defined(_M_X64)
+const KernelTable& avx2_table();
+const KernelTable& avx512vnni_table();
+#endif
+#if defined(__aarch64__)
+const KernelTable& neon_table();
+const KernelTable& neon_dotprod_table();
+#endif
+
+}  // namespace kernels
+}  // namespace attendseg
