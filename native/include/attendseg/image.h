@@ -18,8 +18,11 @@ bool parse_encoding(const char* name, Encoding* out);
 const char* encoding_name(Encoding e);
 // Bytes of the first plane per pixel (NV21/NV24: 1; UYVY/YUYV: 2).
 int bytes_per_pixel(Encoding e);
-// Minimum buffer size for a frame of this geometry (all planes).
-size_t min_frame_bytes(Encoding e, int width, int height, size_t step);
+// Smallest legal `step` for this width (UYVY/YUYV: whole 4-byte macropixels; NV21: even chroma pairs).
+size_t min_step(Encoding e, int width);
+// Smallest legal data size: step * height for the first plane, plus the chroma plane of NV21
+// (step * ceil(height / 2)) or NV24 (2 * step * height).
+size_t min_frame_bytes(Encoding e, int height, size_t step);
 
 struct ImageView {
   Encoding encoding = Encoding::RGB8;

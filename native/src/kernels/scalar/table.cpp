@@ -1,0 +1,31 @@
+#include "kernels/scalar/conv_ops.h"
+#include "kernels/scalar/other_ops.h"
+
+namespace attendseg {
+namespace kernels {
+
+const KernelTable& scalar_table() {
+  static const KernelTable table = {
+      Isa::Scalar,
+      "scalar",
+      {scalar::gemm_packed_bytes, scalar::gemm_pack, scalar::gemm_run},
+      scalar::im2col,
+      {scalar::dw_packed_bytes, scalar::dw_pack, scalar::dw_run},
+      scalar::maxpool,
+      scalar::avgpool,
+      scalar::resize_nearest,
+      scalar::resize_linear,
+      scalar::add,
+      scalar::mul,
+      scalar::lut,
+      scalar::copy_channels,
+      scalar::argmax,
+      scalar::preprocess,
+      scalar::label_map,
+      scalar::overlay,
+  };
+  return table;
+}
+
+}  // namespace kernels
+}  // namespace attendseg

@@ -1,0 +1,31 @@
+#include "kernels/x86_avx512vnni/conv_ops.h"
+#include "kernels/x86_avx512vnni/other_ops.h"
+
+namespace attendseg {
+namespace kernels {
+
+const KernelTable& avx512vnni_table() {
+  static const KernelTable table = {
+      Isa::Avx512Vnni,
+      "avx512vnni",
+      {avx512vnni::gemm_packed_bytes, avx512vnni::gemm_pack, avx512vnni::gemm_run},
+      avx512vnni::im2col,
+      {avx512vnni::dw_packed_bytes, avx512vnni::dw_pack, avx512vnni::dw_run},
+      avx512vnni::maxpool,
+      avx512vnni::avgpool,
+      avx512vnni::resize_nearest,
+      avx512vnni::resize_linear,
+      avx512vnni::add,
+      avx512vnni::mul,
+      avx512vnni::lut,
+      avx512vnni::copy_channels,
+      avx512vnni::argmax,
+      avx512vnni::preprocess,
+      avx512vnni::label_map,
+      avx512vnni::overlay,
+  };
+  return table;
+}
+
+}  // namespace kernels
+}  // namespace attendseg
