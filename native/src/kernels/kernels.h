@@ -3,8 +3,9 @@
 // all_kernel_tables(), so a kernel is registered in exactly one place (its ISA's table.cpp).
 //
 // Shared numeric definitions (every ISA implements exactly these):
-//   round(x)  = round half to even of a float (nearbyintf under the default rounding mode,
-//               _mm*_cvtps_epi32, vcvtnq_s32_f32); all float math in single precision, no FMA
+//   round(x)  = round half to even of min(max(x, -65536.f), 65536.f) (the clamp keeps every ISA's
+//               float->int conversion in range); nearbyintf under the default rounding mode,
+//               _mm*_cvtps_epi32, vcvtnq_s32_f32. All float math in single precision, no FMA
 //               contraction (-ffp-contract=off), in the order written here.
 //   requant   : y = clamp(round((float)acc * scale[n]) + out_zp, qmin, qmax)
 //   bilinear  : weights in 1/2048 units; v = (p00*(2048-wx) + p01*wx)*(2048-wy) + (p10*(2048-wx) + p11*wx)*wy
@@ -19,6 +20,15 @@ namespace attendseg {
 namespace kernels {
 
 enum class Isa : uint8_t { Scalar, Avx2, Avx512Vnni, Neon, NeonDotprod };
+
+// The scalar form of round() above, shared by every scalar kernel and test.
+inline int32_t round_clamped(float x) {
+  x = x < -65536.0f ? -65536.0f : (x > 65536.0f ? 65536.0f : x);
+  return static_cast<int32_t>(__builtin_nearbyintf(x));
+}
+inline uint8_t clamp_u8(int32_t v, int32_t lo = 0, int32_t hi = 255) {
+  return static_cast<uint8_t>(v < lo ? lo : (v > hi ? hi : v));
+}
 
 struct Requant {
   const int32_t* bias = nullptr;   // per output channel, already includes -in_zp * sum_k w[n][k]
