@@ -1,0 +1,145 @@
+// ISA-independent table builders shared by every kernel table (see kernels.h).
+//
+// These tables fix the sampling positions of Resize, the image preprocess and the label
+// upsampling; every ISA reads the same tables, so only the arithmetic per pixel is ISA code.
+// The TypeScript reference (src/engine) re-implements build_image_axis and label_index_table and
+// must match them bit for bit: the formulas are written out in the comments below.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "kernels/kernels.h"
+
+namespace attendseg {
+namespace kernels {
+
+namespace {
+
+// ONNX coordinate_transformation_mode (attendseg::CoordMode order), computed in single precision
+// in the same order as ONNX Runtime's get_original_coordinate (upsamplebase.h):
+//   0 half_pixel:         x = (d + 0.5) / scale - 0.5
+//   1 pytorch_half_pixel: x = out > 1 ? (d + 0.5) / scale - 0.5 : 0
+//   2 align_corners:      x = out == 1 ? 0 : d * (in - 1) / (out - 1)
+//   3 asymmetric:         x = d / scale
+float original_coordinate(int d, float scale, int in_size, int out_size, int coord_mode) {
+  const float xr = static_cast<float>(d);
+  switch (coord_mode) {
+    case 1:
+      return out_size > 1 ? (xr + 0.5f) / scale - 0.5f : 0.0f;
+    case 2:
+      return out_size == 1 ? 0.0f
+                           : xr * static_cast<float>(in_size - 1) / static_cast<float>(out_size - 1);
+    case 3:
+      return xr / scale;
+    case 0:
+    default:
+      return (xr + 0.5f) / scale - 0.5f;
+  }
+}
+
+// ONNX nearest_mode (attendseg::NearestMode order), as ONNX Runtime's get_nearest_pixel:
+//   0 round_prefer_floor: x == trunc(x) + 0.5 ? floor(x) : round(x)  (round = half away from 0)
+//   1 round_prefer_ceil:  round(x)
+//   2 floor:              floor(x)
+//   3 ceil:               ceil(x)
+// The caller clamps the result to [0, in - 1].
+int64_t nearest_pixel(float x, int nearest_mode) {
+  switch (nearest_mode) {
+    case 1:
+      return static_cast<int64_t>(std::round(x));
+    case 2:
+      return static_cast<int64_t>(std::floor(x));
+    case 3:
+      return static_cast<int64_t>(std::ceil(x));
+    case 0:
+    default:
+      if (x == static_cast<float>(static_cast<int64_t>(x)) + 0.5f) return static_cast<int64_t>(std::floor(x));
+      return static_cast<int64_t>(std::round(x));
+  }
+}
+
+}  // namespace
+
+// Resize tables per output index d (ONNX Resize, opset >= 13):
+//   s = scale > 0 ? scale : (float)out / (float)in          (the ONNX scale, out / in)
+//   x = original_coordinate(d) (above, single precision)
+// Nearest: i0 = i1 = clamp(nearest_pixel(x), 0, in - 1), w = 0.
+// Linear (as ONNX Runtime's bilinear setup, which clamps the coordinate first):
+//   x  = min(max(x, 0), in - 1)
+//   i0 = min(floor(x), in - 1); i1 = min(i0 + 1, in - 1)
+//   w  = i0 == i1 ? 0 : round_half_away((x - floor(x)) * 2048)   (weight of i1, 0..2048)
+// ONNX Runtime gives 0.5/0.5 when i0 == i1; both neighbours are the same pixel, so w = 0 yields
+// the identical value.
+void build_resize_axis(int in_size, int out_size, float scale, int coord_mode, int nearest_mode,
+                       bool linear, ResizeAxis* axis) {
+  const float s = scale > 0.0f ? scale : static_cast<float>(out_size) / static_cast<float>(in_size);
+  const size_t n = out_size > 0 ? static_cast<size_t>(out_size) : 0;
+  axis->i0.assign(n, 0);
+  axis->i1.assign(n, 0);
+  axis->w.assign(n, 0);
+  const int last = in_size - 1;
+  for (int d = 0; d < out_size; ++d) {
+    float x = original_coordinate(d, s, in_size, out_size, coord_mode);
+    if (linear) {
+      x = std::max(0.0f, std::min(x, static_cast<float>(last)));
+      const float fl = std::floor(x);
+      int32_t i0 = static_cast<int32_t>(fl);
+      if (i0 > last) i0 = last;
+      if (i0 < 0) i0 = 0;
+      const int32_t i1 = i0 + 1 < last ? i0 + 1 : last;
+      axis->i0[d] = i0;
+      axis->i1[d] = i1;
+      axis->w[d] = i0 == i1 ? 0 : static_cast<int16_t>(std::lround((x - fl) * 2048.0f));
+    } else {
+      int64_t i = nearest_pixel(x, nearest_mode);
+      if (i > last) i = last;
+      if (i < 0) i = 0;
+      axis->i0[d] = static_cast<int32_t>(i);
+      axis->i1[d] = static_cast<int32_t>(i);
+      axis->w[d] = 0;
+    }
+  }
+}
+
+// Image preprocess axis, EXACTLY (double precision; the TypeScript reference computes the same):
+//   scale = in / out
+//   src   = (d + 0.5) * scale - 0.5;  if (src < 0) src = 0
+//   i0    = floor(src)
+//   if (i0 >= in - 1): i0 = i1 = in - 1, w = 0
+//   else:              i1 = i0 + 1,      w = floor((src - i0) * 2048 + 0.5)
+void build_image_axis(int in_size, int out_size, ResizeAxis* axis) {
+  const size_t n = out_size > 0 ? static_cast<size_t>(out_size) : 0;
+  axis->i0.assign(n, 0);
+  axis->i1.assign(n, 0);
+  axis->w.assign(n, 0);
+  const double scale = static_cast<double>(in_size) / static_cast<double>(out_size);
+  for (int d = 0; d < out_size; ++d) {
+    double src = (static_cast<double>(d) + 0.5) * scale - 0.5;
+    if (src < 0.0) src = 0.0;
+    const double fl = std::floor(src);
+    int32_t i0 = static_cast<int32_t>(fl);
+    if (i0 >= in_size - 1) {
+      axis->i0[d] = in_size - 1;
+      axis->i1[d] = in_size - 1;
+      axis->w[d] = 0;
+    } else {
+      axis->i0[d] = i0;
+      axis->i1[d] = i0 + 1;
+      axis->w[d] = static_cast<int16_t>(std::floor((src - static_cast<double>(i0)) * 2048.0 + 0.5));
+    }
+  }
+}
+
+// Label upsampling, integer only: src = ((2 * dst + 1) * in) / (2 * out)  (truncating division,
+// every term non-negative; always < in).
+void label_index_table(int in_size, int out_size, std::vector<int32_t>* table) {
+  const size_t n = out_size > 0 ? static_cast<size_t>(out_size) : 0;
+  table->assign(n, 0);
+  for (int d = 0; d < out_size; ++d) {
+    const int64_t src = ((2 * static_cast<int64_t>(d) + 1) * in_size) / (2 * static_cast<int64_t>(out_size));
+    (*table)[d] = static_cast<int32_t>(src);
+  }
+}
+
+}  // namespace kernels
+}  // namespace attendseg
