@@ -1,5 +1,7 @@
 // Pixel-to-RGB conversion for every supported ROS encoding (see kernels.h, "Image stages").
 // Shared by the scalar reference and by the tails / non-vectorized encodings of other ISAs.
+// Every function is static (internal linkage): each ISA's translation unit keeps its own copy
+// compiled with its own flags, so the linker can never hand an AVX2 build of one to scalar code.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -10,7 +12,7 @@ namespace attendseg {
 namespace kernels {
 namespace px {
 
-inline uint8_t clamp8(int32_t v) { return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v)); }
+static inline uint8_t clamp8(int32_t v) { return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v)); }
 
 // BT.601 video range, the integer formula of OpenCV's YUV->RGB (kernels.h):
 //   y = max(0, Y - 16) * 1220542; u = U - 128; v = V - 128
@@ -18,7 +20,7 @@ inline uint8_t clamp8(int32_t v) { return static_cast<uint8_t>(v < 0 ? 0 : (v > 
 //   G = clamp8((y + (1 << 19) - 852492 * v - 409993 * u) >> 20)
 //   B = clamp8((y + (1 << 19) + 2116026 * u) >> 20)
 // (>> is an arithmetic shift of a signed 32-bit value; every intermediate fits in int32.)
-inline void yuv_to_rgb(int32_t Y, int32_t U, int32_t V, uint8_t* rgb) {
+static inline void yuv_to_rgb(int32_t Y, int32_t U, int32_t V, uint8_t* rgb) {
   const int32_t y = (Y - 16 > 0 ? Y - 16 : 0) * 1220542;
   const int32_t u = U - 128;
   const int32_t v = V - 128;
@@ -32,7 +34,7 @@ inline void yuv_to_rgb(int32_t Y, int32_t U, int32_t V, uint8_t* rgb) {
 //   YUYV: macropixel x / 2 = Y0 U0 Y1 V0
 //   NV21: chroma plane at data + step * height, row y / 2 (step bytes a row), V U pair at (x / 2) * 2
 //   NV24: chroma plane at data + step * height, row y (2 * step bytes a row), U V pair at x * 2
-inline void pixel_rgb(const ImageView& im, int x, int y, uint8_t* rgb) {
+static inline void pixel_rgb(const ImageView& im, int x, int y, uint8_t* rgb) {
   const uint8_t* row = im.data + static_cast<size_t>(y) * im.step;
   switch (im.encoding) {
     case Encoding::RGB8:
@@ -85,13 +87,13 @@ inline void pixel_rgb(const ImageView& im, int x, int y, uint8_t* rgb) {
 }
 
 // Overlay blend of one channel: (src * (256 - alpha) + colour * alpha + 128) >> 8.
-inline uint8_t blend(int32_t src, int32_t colour, int32_t alpha) {
+static inline uint8_t blend(int32_t src, int32_t colour, int32_t alpha) {
   return static_cast<uint8_t>((src * (256 - alpha) + colour * alpha + 128) >> 8);
 }
 
 // Bilinear blend in 1/2048 units (kernels.h):
 //   v = (p00*(2048-wx) + p01*wx)*(2048-wy) + (p10*(2048-wx) + p11*wx)*wy
-inline int32_t bilinear(int32_t p00, int32_t p01, int32_t p10, int32_t p11, int32_t wx, int32_t wy) {
+static inline int32_t bilinear(int32_t p00, int32_t p01, int32_t p10, int32_t p11, int32_t wx, int32_t wy) {
   return (p00 * (2048 - wx) + p01 * wx) * (2048 - wy) + (p10 * (2048 - wx) + p11 * wx) * wy;
 }
 

@@ -1,0 +1,250 @@
+// The Node binding: a thin wrapper over attendseg::Engine. Pixels never pass through
+// JavaScript code: frames are read from the caller's buffer and outputs are written into
+// Buffers allocated here, on a worker thread for `run`.
+#include <napi.h>
+
+#include <memory>
+#include <mutex>
+
+#include "js_convert.h"
+#include "kernels/kernels.h"
+
+namespace attendseg_addon {
+
+using attendseg::Engine;
+
+namespace {
+
+struct Outputs {
+  Napi::Buffer<uint8_t> label, colorized, overlay;
+};
+
+Outputs allocate_outputs(Napi::Env env, Engine& engine, const attendseg::ImageView& img,
+                         const attendseg::FrameOptions& o, attendseg::FrameOutputs* out) {
+  const attendseg::OutputGeometry g = engine.output_geometry(img, o);
+  Outputs bufs;
+  const size_t label_px = size_t(g.label_width) * g.label_height;
+  if (o.want_label) {
+    bufs.label = Napi::Buffer<uint8_t>::New(env, label_px);
+    out->label = bufs.label.Data();
+  }
+  if (o.want_colorized) {
+    bufs.colorized = Napi::Buffer<uint8_t>::New(env, label_px * 3);
+    out->colorized = bufs.colorized.Data();
+  }
+  if (o.want_overlay) {
+    bufs.overlay = Napi::Buffer<uint8_t>::New(env, size_t(g.overlay_width) * g.overlay_height * 3);
+    out->overlay = bufs.overlay.Data();
+  }
+  return bufs;
+}
+
+Napi::Object result_object(Napi::Env env, const Outputs& bufs, const attendseg::OutputGeometry& g,
+                           const attendseg::FrameTiming& t) {
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("label", bufs.label.IsEmpty() ? env.Null() : Napi::Value(bufs.label));
+  r.Set("colorized", bufs.colorized.IsEmpty() ? env.Null() : Napi::Value(bufs.colorized));
+  r.Set("overlay", bufs.overlay.IsEmpty() ? env.Null() : Napi::Value(bufs.overlay));
+  r.Set("labelWidth", g.label_width);
+  r.Set("labelHeight", g.label_height);
+  r.Set("overlayWidth", g.overlay_width);
+  r.Set("overlayHeight", g.overlay_height);
+  Napi::Object timing = Napi::Object::New(env);
+  timing.Set("preprocessMs", t.preprocess_ms);
+  timing.Set("networkMs", t.network_ms);
+  timing.Set("postprocessMs", t.postprocess_ms);
+  r.Set("timing", timing);
+  return r;
+}
+
+// Shared by the wrapper and its in-flight workers, so a garbage-collected wrapper cannot free
+// the engine under a running frame.
+struct EngineHolder {
+  std::unique_ptr<Engine> engine;
+  std::mutex busy;  // one frame at a time per engine
+};
+
+class RunWorker : public Napi::AsyncWorker {
+ public:
+  RunWorker(Napi::Env env, std::shared_ptr<EngineHolder> holder, const Napi::Object& image_obj,
+            const attendseg::ImageView& img, const attendseg::FrameOptions& opts, std::vector<uint8_t> palette)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), holder_(std::move(holder)),
+        img_(img), opts_(opts), palette_(std::move(palette)) {
+    opts_.palette = palette_.empty() ? nullptr : palette_.data();
+    image_ref_ = Napi::Persistent(image_obj.Get("data").As<Napi::Object>());
+    bufs_ = allocate_outputs(env, *holder_->engine, img_, opts_, &out_);
+    geometry_ = holder_->engine->output_geometry(img_, opts_);
+    refs_[0] = bufs_.label.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.label.As<Napi::Object>());
+    refs_[1] = bufs_.colorized.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.colorized.As<Napi::Object>());
+    refs_[2] = bufs_.overlay.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.overlay.As<Napi::Object>());
+  }
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    try {
+      std::lock_guard<std::mutex> lock(holder_->busy);
+      timing_ = holder_->engine->run(img_, opts_, out_);
+    } catch (const std::exception& e) {
+      SetError(e.what());
+    }
+  }
+  void OnOK() override { deferred_.Resolve(result_object(Env(), bufs_, geometry_, timing_)); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::shared_ptr<EngineHolder> holder_;
+  attendseg::ImageView img_;
+  attendseg::FrameOptions opts_;
+  std::vector<uint8_t> palette_;
+  Napi::ObjectReference image_ref_;
+  Outputs bufs_;
+  Napi::ObjectReference refs_[3];
+  attendseg::FrameOutputs out_;
+  attendseg::OutputGeometry geometry_;
+  attendseg::FrameTiming timing_;
+};
+
+class NativeEngine : public Napi::ObjectWrap<NativeEngine> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "NativeEngine",
+                       {InstanceMethod("run", &NativeEngine::Run), InstanceMethod("runSync", &NativeEngine::RunSync),
+                        InstanceMethod("runNetwork", &NativeEngine::RunNetwork), InstanceMethod("macs", &NativeEngine::Macs),
+                        InstanceAccessor("isa", &NativeEngine::Isa, nullptr),
+                        InstanceAccessor("threads", &NativeEngine::Threads, nullptr),
+                        InstanceAccessor("numClasses", &NativeEngine::NumClasses, nullptr)});
+  }
+
+  NativeEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeEngine>(info) {
+    Napi::Env env = info.Env();
+    try {
+      if (!info[0].IsObject()) throw attendseg::Error("createEngine(spec, options): spec must be an object");
+      const attendseg::ModelSpec spec = spec_from_js(info[0].As<Napi::Object>());
+      holder_ = std::make_shared<EngineHolder>();
+      holder_->engine = Engine::create(spec, engine_options_from_js(info[1]));
+    } catch (const std::exception& e) {
+      Napi::Error::New(env, e.what()).ThrowAsJavaScriptException();
+    }
+  }
+
+ private:
+  Napi::Value Run(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto deferred = Napi::Promise::Deferred::New(env);
+    try {
+      if (!info[0].IsObject()) throw attendseg::Error("run(image, options): image must be an object");
+      const Napi::Object image_obj = info[0].As<Napi::Object>();
+      const attendseg::ImageView img = image_from_js(image_obj);
+      std::vector<uint8_t> palette;
+      const attendseg::FrameOptions opts = frame_options_from_js(info[1], &palette);
+      auto* worker = new RunWorker(env, holder_, image_obj, img, opts, std::move(palette));
+      Napi::Promise p = worker->promise();
+      worker->Queue();
+      return p;
+    } catch (const std::exception& e) {
+      deferred.Reject(Napi::Error::New(env, e.what()).Value());
+      return deferred.Promise();
+    }
+  }
+
+  Napi::Value RunSync(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    try {
+      if (!info[0].IsObject()) throw attendseg::Error("runSync(image, options): image must be an object");
+      const attendseg::ImageView img = image_from_js(info[0].As<Napi::Object>());
+      std::vector<uint8_t> palette;
+      const attendseg::FrameOptions opts = frame_options_from_js(info[1], &palette);
+      std::unique_lock<std::mutex> lock(holder_->busy, std::try_to_lock);
+      if (!lock.owns_lock()) throw attendseg::Error("engine is busy with an asynchronous frame");
+      attendseg::FrameOutputs out;
+      Outputs bufs = allocate_outputs(env, *holder_->engine, img, opts, &out);
+      const attendseg::FrameTiming t = holder_->engine->run(img, opts, out);
+      return result_object(env, bufs, holder_->engine->output_geometry(img, opts), t);
+    } catch (const std::exception& e) {
+      Napi::Error::New(env, e.what()).ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+  }
+
+  // runNetwork(input: Uint8Array NHWC uint8, height, width) -> {data, height, width, channels}
+  Napi::Value RunNetwork(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    try {
+      if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+        throw attendseg::Error("runNetwork(input, height, width): input must be a Uint8Array");
+      if (!info[1].IsNumber() || !info[2].IsNumber()) throw attendseg::Error("runNetwork: height and width must be numbers");
+      auto in = info[0].As<Napi::Uint8Array>();
+      const int32_t h = info[1].As<Napi::Number>().Int32Value(), w = info[2].As<Napi::Number>().Int32Value();
+      if (h < 1 || w < 1 || h > attendseg::kMaxImageSide || w > attendseg::kMaxImageSide)
+        throw attendseg::Error("runNetwork: size must be 1..8192 a side");
+      if (in.ElementLength() != size_t(h) * w * 3)
+        throw attendseg::Error("runNetwork: input must hold height * width * 3 bytes");
+      std::unique_lock<std::mutex> lock(holder_->busy, std::try_to_lock);
+      if (!lock.owns_lock()) throw attendseg::Error("engine is busy with an asynchronous frame");
+      std::vector<uint8_t> out;
+      int32_t oh, ow, oc;
+      holder_->engine->run_network(in.Data(), h, w, &out, &oh, &ow, &oc);
+      Napi::Object r = Napi::Object::New(env);
+      r.Set("data", Napi::Buffer<uint8_t>::Copy(env, out.data(), out.size()));
+      r.Set("height", oh);
+      r.Set("width", ow);
+      r.Set("channels", oc);
+      return r;
+    } catch (const std::exception& e) {
+      Napi::Error::New(env, e.what()).ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+  }
+
+  Napi::Value Macs(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    try {
+      if (!info[0].IsNumber() || !info[1].IsNumber()) throw attendseg::Error("macs(height, width): numbers expected");
+      const int32_t h = info[0].As<Napi::Number>().Int32Value(), w = info[1].As<Napi::Number>().Int32Value();
+      if (h < 1 || w < 1 || h > attendseg::kMaxImageSide || w > attendseg::kMaxImageSide)
+        throw attendseg::Error("macs: size must be 1..8192 a side");
+      std::unique_lock<std::mutex> lock(holder_->busy, std::try_to_lock);
+      if (!lock.owns_lock()) throw attendseg::Error("engine is busy with an asynchronous frame");
+      return Napi::Number::New(env, double(holder_->engine->macs(h, w)));
+    } catch (const std::exception& e) {
+      Napi::Error::New(env, e.what()).ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+  }
+
+  Napi::Value Isa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), holder_->engine->isa()); }
+  Napi::Value Threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), holder_->engine->threads()); }
+  Napi::Value NumClasses(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), holder_->engine->num_classes());
+  }
+
+  std::shared_ptr<EngineHolder> holder_;
+};
+
+// kernelTables() -> [{name, usable}], plainest first: what this binary and CPU offer.
+Napi::Value KernelTables(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto tables = attendseg::kernels::all_kernel_tables();
+  Napi::Array a = Napi::Array::New(env, tables.size());
+  for (size_t i = 0; i < tables.size(); ++i) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", tables[i].table->name);
+    o.Set("usable", tables[i].usable);
+    a.Set(uint32_t(i), o);
+  }
+  return a;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("NativeEngine", NativeEngine::Define(env));
+  exports.Set("kernelTables", Napi::Function::New(env, KernelTables));
+  return exports;
+}
+
+}  // namespace
+
+}  // namespace attendseg_addon
+
+static Napi::Object InitAttendseg(Napi::Env env, Napi::Object exports) { return attendseg_addon::Init(env, exports); }
+NODE_API_MODULE(attendseg, InitAttendseg)

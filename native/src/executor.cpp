@@ -1,0 +1,191 @@
+// Runs a plan: each op splits its output rows (or pixels) over the thread pool.
+#include <algorithm>
+
+#include "network.h"
+
+namespace attendseg {
+
+namespace {
+
+using namespace kernels;
+
+Requant requant_of(const PreparedConv& pc, const ModelSpec& spec, const OpSpec& op, int group) {
+  Requant rq;
+  rq.bias = pc.bias.data() + group * pc.out_c_group;
+  rq.scale = pc.scale.data() + group * pc.out_c_group;
+  rq.out_zp = spec.tensors[op.output].q.zero_point;
+  rq.qmin = op.act_min;
+  rq.qmax = op.act_max;
+  return rq;
+}
+
+void run_conv(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPool& pool) {
+  const OpSpec& op = *p.spec;
+  const ConvSpec& c = op.conv;
+  const PreparedConv& pc = p.conv;
+  const KernelTable& k = *m.k;
+  const Shape in = plan.shapes[op.inputs[0]];
+  const Shape out = plan.shapes[op.output];
+  const uint8_t* x = plan.tensor(op.inputs[0]);
+  uint8_t* y = plan.tensor(op.output);
+  const uint8_t in_zp = static_cast<uint8_t>(m.spec.tensors[op.inputs[0]].q.zero_point);
+
+  if (pc.depthwise) {
+    DwConvArgs a{x, in.h, in.w, in.c, out.h, out.w, c.kernel_h, c.kernel_w, c.stride_h, c.stride_w,
+                 c.pad_top, c.pad_left, c.dilation_h, c.dilation_w, in_zp, pc.packed[0].data(),
+                 requant_of(pc, m.spec, op, 0), y};
+    pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) { k.dwconv.run(a, int(b), int(e)); });
+    return;
+  }
+  const int pixels = out.h * out.w;
+  if (pc.direct) {
+    const Requant rq = requant_of(pc, m.spec, op, 0);
+    pool.parallel_for(pixels, 16, [&](int64_t b, int64_t e, int) {
+      k.gemm.run(x + size_t(b) * in.c, in.c, int(e - b), pc.K, pc.packed[0].data(), pc.out_c, rq, y + size_t(b) * out.c,
+                 out.c);
+    });
+    return;
+  }
+  // im2col a tile of output pixels into this thread's scratch, then GEMM it, group by group.
+  const int tile = plan.tile_pixels;
+  const int tiles = (pixels + tile - 1) / tile;
+  pool.parallel_for(tiles, 1, [&](int64_t tb, int64_t te, int thread) {
+    uint8_t* A = plan.scratch.data() + size_t(thread) * plan.tile_stride * tile;
+    for (int64_t t = tb; t < te; ++t) {
+      const int p0 = int(t) * tile;
+      const int p1 = std::min(pixels, p0 + tile);
+      for (int g = 0; g < pc.groups; ++g) {
+        Im2colArgs ia{x, in.h, in.w, in.c, g * pc.in_c_group, pc.in_c_group, out.w, c.kernel_h, c.kernel_w,
+                      c.stride_h, c.stride_w, c.pad_top, c.pad_left, c.dilation_h, c.dilation_w, in_zp};
+        k.im2col(ia, p0, p1, A, plan.tile_stride);
+        const Requant rq = requant_of(pc, m.spec, op, g);
+        k.gemm.run(A, plan.tile_stride, p1 - p0, pc.K, pc.packed[g].data(), pc.out_c_group, rq,
+                   y + size_t(p0) * out.c + g * pc.out_c_group, out.c);
+      }
+    }
+  });
+}
+
+void run_pool(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPool& pool) {
+  const OpSpec& op = *p.spec;
+  const Shape in = plan.shapes[op.inputs[0]];
+  const Shape out = plan.shapes[op.output];
+  PoolArgs a{};
+  a.in = plan.tensor(op.inputs[0]);
+  a.in_h = in.h;
+  a.in_w = in.w;
+  a.channels = in.c;
+  a.out_h = out.h;
+  a.out_w = out.w;
+  if (op.kind == OpKind::GlobalAveragePool) {
+    a.kernel_h = in.h;
+    a.kernel_w = in.w;
+    a.stride_h = a.stride_w = 1;
+  } else {
+    const PoolSpec& ps = op.pool;
+    a.kernel_h = ps.kernel_h;
+    a.kernel_w = ps.kernel_w;
+    a.stride_h = ps.stride_h;
+    a.stride_w = ps.stride_w;
+    a.pad_top = ps.pad_top;
+    a.pad_left = ps.pad_left;
+    a.pad_bottom = ps.pad_bottom;
+    a.pad_right = ps.pad_right;
+    a.count_include_pad = ps.count_include_pad;
+  }
+  a.in_zp = m.spec.tensors[op.inputs[0]].q.zero_point;
+  a.out_zp = m.spec.tensors[op.output].q.zero_point;
+  a.ratio = p.ratio;
+  a.lut = p.luts.empty() ? nullptr : p.luts[0].data();
+  a.out = plan.tensor(op.output);
+  auto fn = op.kind == OpKind::MaxPool ? m.k->maxpool : m.k->avgpool;
+  pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) { fn(a, int(b), int(e)); });
+}
+
+void run_resize(const PreparedModel& m, const PreparedOp& p, Plan& plan, size_t index, ThreadPool& pool) {
+  const OpSpec& op = *p.spec;
+  const Shape in = plan.shapes[op.inputs[0]];
+  const Shape out = plan.shapes[op.output];
+  const QuantParams& qi = m.spec.tensors[op.inputs[0]].q;
+  const QuantParams& qo = m.spec.tensors[op.output].q;
+  ResizeArgs a{plan.tensor(op.inputs[0]), in.h, in.w, in.c, out.h, out.w, &plan.ops[index].ys, &plan.ops[index].xs,
+               qi.zero_point, qo.zero_point, p.ratio / 4194304.0f, p.luts.empty() ? nullptr : p.luts[0].data(),
+               plan.tensor(op.output)};
+  auto fn = op.resize.mode == ResizeMode::Linear ? m.k->resize_linear : m.k->resize_nearest;
+  pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) { fn(a, int(b), int(e)); });
+}
+
+void run_binary(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPool& pool) {
+  const OpSpec& op = *p.spec;
+  int ia = op.inputs[0], ib = op.inputs[1];
+  float ma = p.ma, mb = p.mb;
+  const Shape out = plan.shapes[op.output];
+  // Read the full operand first (both ops are commutative).
+  const Shape sa = plan.shapes[ia];
+  if (sa.h != out.h || sa.w != out.w || sa.c != out.c) {
+    std::swap(ia, ib);
+    if (op.kind == OpKind::Add) std::swap(ma, mb);
+  }
+  const Shape sb = plan.shapes[ib];
+  BinaryArgs a{};
+  a.a = plan.tensor(ia);
+  a.b = plan.tensor(ib);
+  a.out = plan.tensor(op.output);
+  a.channels = out.c;
+  a.broadcast = (sb.h == out.h && sb.w == out.w) ? (sb.c == out.c ? Broadcast::Full : Broadcast::Pixel) : Broadcast::Channel;
+  a.za = m.spec.tensors[ia].q.zero_point;
+  a.zb = m.spec.tensors[ib].q.zero_point;
+  a.zy = m.spec.tensors[op.output].q.zero_point;
+  a.ma = ma;
+  a.mb = mb;
+  a.qmin = op.act_min;
+  a.qmax = op.act_max;
+  auto fn = op.kind == OpKind::Add ? m.k->add : m.k->mul;
+  const int64_t pixels = int64_t(out.h) * out.w;
+  pool.parallel_for(pixels, std::max<int64_t>(16, 4096 / out.c), [&](int64_t b, int64_t e, int) { fn(a, size_t(b), size_t(e)); });
+}
+
+void run_concat(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPool& pool) {
+  const OpSpec& op = *p.spec;
+  const Shape out = plan.shapes[op.output];
+  const int64_t pixels = int64_t(out.h) * out.w;
+  pool.parallel_for(pixels, std::max<int64_t>(16, 4096 / out.c), [&](int64_t b, int64_t e, int) {
+    int offset = 0;
+    for (size_t i = 0; i < op.inputs.size(); ++i) {
+      const int ch = plan.shapes[op.inputs[i]].c;
+      CopyChannelsArgs a{plan.tensor(op.inputs[i]), ch, plan.tensor(op.output), out.c, offset,
+                         p.luts[i].empty() ? nullptr : p.luts[i].data()};
+      m.k->copy_channels(a, size_t(b), size_t(e));
+      offset += ch;
+    }
+  });
+}
+
+void run_lut(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPool& pool) {
+  const OpSpec& op = *p.spec;
+  const Shape out = plan.shapes[op.output];
+  LutArgs a{plan.tensor(op.inputs[0]), plan.tensor(op.output), out.c, op.lut.table.data(), op.lut.table.size() > 256};
+  const int64_t pixels = int64_t(out.h) * out.w;
+  pool.parallel_for(pixels, std::max<int64_t>(16, 4096 / out.c), [&](int64_t b, int64_t e, int) { m.k->lut(a, size_t(b), size_t(e)); });
+}
+
+}  // namespace
+
+void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool) {
+  for (size_t i = 0; i < m.ops.size(); ++i) {
+    const PreparedOp& p = m.ops[i];
+    switch (p.spec->kind) {
+      case OpKind::Conv: run_conv(m, p, plan, pool); break;
+      case OpKind::MaxPool:
+      case OpKind::AveragePool:
+      case OpKind::GlobalAveragePool: run_pool(m, p, plan, pool); break;
+      case OpKind::Resize: run_resize(m, p, plan, i, pool); break;
+      case OpKind::Add:
+      case OpKind::Mul: run_binary(m, p, plan, pool); break;
+      case OpKind::Concat: run_concat(m, p, plan, pool); break;
+      case OpKind::Lut: run_lut(m, p, plan, pool); break;
+    }
+  }
+}
+
+}  // namespace attendseg

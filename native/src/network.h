@@ -1,0 +1,70 @@
+// The network side of the engine: a model prepared once for one kernel table (packed weights,
+// folded biases, requantization tables), plans built once per input size (shapes, arena
+// layout, resize tables), and the executor that runs a plan.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "aligned_buffer.h"
+#include "attendseg/model.h"
+#include "kernels/kernels.h"
+#include "thread_pool.h"
+
+namespace attendseg {
+
+struct PreparedConv {
+  bool depthwise = false;  // groups == in == out channels: the depthwise kernel
+  bool direct = false;     // 1x1, stride 1, no pads, groups 1: GEMM straight on the input
+  int groups = 1, in_c = 0, out_c = 0, in_c_group = 0, out_c_group = 0, K = 0;
+  std::vector<AlignedBuffer> packed;  // one per group (depthwise: one)
+  std::vector<int32_t> bias;          // per out channel, -in_zp * sum(w) folded in
+  std::vector<float> scale;           // per out channel: in_scale * w_scale / out_scale
+};
+
+struct PreparedOp {
+  const OpSpec* spec = nullptr;
+  PreparedConv conv;
+  // Requantize tables (empty when input and output quantization are equal): MaxPool and
+  // nearest Resize use luts[0]; Concat uses one per input.
+  std::vector<std::vector<uint8_t>> luts;
+  float ma = 0, mb = 0, ratio = 0;
+};
+
+struct PreparedModel {
+  ModelSpec spec;
+  const kernels::KernelTable* k = nullptr;
+  std::vector<PreparedOp> ops;
+  uint8_t input_lut[3 * 256];  // camera pixel (0..255) -> quantized network input, per RGB channel
+  PreparedModel(const ModelSpec& s, const kernels::KernelTable& table);
+};
+
+struct Shape {
+  int h = 0, w = 0, c = 0;
+  size_t bytes() const { return size_t(h) * w * c; }
+};
+
+struct PlanOp {
+  kernels::ResizeAxis ys, xs;  // Resize only
+};
+
+struct Plan {
+  int net_h = 0, net_w = 0;
+  std::vector<Shape> shapes;    // per tensor
+  std::vector<size_t> offsets;  // per tensor, into arena
+  std::vector<PlanOp> ops;
+  AlignedBuffer arena;
+  // im2col tiles, one per thread
+  int tile_pixels = 0;
+  size_t tile_stride = 0;
+  AlignedBuffer scratch;
+  int64_t macs = 0;
+
+  uint8_t* tensor(int t) { return arena.data() + offsets[t]; }
+};
+
+// Throws attendseg::Error naming the op when the input is too small for the network.
+std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, int threads);
+void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool);
+
+}  // namespace attendseg

@@ -1,0 +1,121 @@
+// Packs weights for the selected kernel table and folds zero points into biases, once per model.
+#include <cmath>
+
+#include "attendseg/engine.h"
+#include "network.h"
+
+namespace attendseg {
+
+namespace {
+
+// y = clamp(round((x - zin) * sin / sout) + zout): moves a tensor between quantizations.
+std::vector<uint8_t> requant_table(const QuantParams& in, const QuantParams& out) {
+  std::vector<uint8_t> t(256);
+  const float ratio = in.scale / out.scale;
+  for (int x = 0; x < 256; ++x)
+    t[x] = kernels::clamp_u8(kernels::round_clamped(static_cast<float>(x - in.zero_point) * ratio) + out.zero_point);
+  return t;
+}
+
+bool same_q(const QuantParams& a, const QuantParams& b) {
+  return a.scale == b.scale && a.zero_point == b.zero_point;
+}
+
+void prepare_conv(const ModelSpec& spec, const OpSpec& op, const kernels::KernelTable& k, PreparedConv* pc) {
+  const ConvSpec& c = op.conv;
+  const QuantParams& qi = spec.tensors[op.inputs[0]].q;
+  const QuantParams& qo = spec.tensors[op.output].q;
+  pc->groups = c.groups;
+  pc->in_c = spec.tensors[op.inputs[0]].channels;
+  pc->out_c = spec.tensors[op.output].channels;
+  pc->in_c_group = pc->in_c / c.groups;
+  pc->out_c_group = pc->out_c / c.groups;
+  const int taps = c.kernel_h * c.kernel_w;
+  pc->K = taps * pc->in_c_group;
+  pc->depthwise = c.groups == pc->in_c && c.groups == pc->out_c && c.groups > 1;
+  pc->direct = taps == 1 && c.stride_h == 1 && c.stride_w == 1 && c.pad_top == 0 && c.pad_left == 0 &&
+               c.pad_bottom == 0 && c.pad_right == 0 && c.groups == 1;
+
+  pc->bias.resize(pc->out_c);
+  pc->scale.resize(pc->out_c);
+  for (int o = 0; o < pc->out_c; ++o) {
+    const float ws = c.weight_scales.size() == 1 ? c.weight_scales[0] : c.weight_scales[o];
+    // Same operation order as ONNX Runtime's requantization multiplier.
+    pc->scale[o] = qi.scale * ws / qo.scale;
+    int64_t sum = 0;
+    const int8_t* w = c.weights.data() + size_t(o) * pc->K;
+    for (int i = 0; i < pc->K; ++i) sum += w[i];
+    const int64_t b = (c.bias.empty() ? 0 : c.bias[o]) - int64_t(qi.zero_point) * sum;
+    if (b < INT32_MIN || b > INT32_MAX) throw Error("op '" + op.name + "': bias out of int32 range");
+    pc->bias[o] = static_cast<int32_t>(b);
+  }
+
+  if (pc->depthwise) {
+    pc->packed.emplace_back(k.dwconv.packed_bytes(c.kernel_h, c.kernel_w, pc->in_c));
+    k.dwconv.pack(c.weights.data(), c.kernel_h, c.kernel_w, pc->in_c, pc->packed.back().data());
+    return;
+  }
+  // GEMM rows follow im2col's order (ky, kx, c); ONNX stores [o][c][ky][kx].
+  std::vector<int8_t> rows(size_t(pc->out_c_group) * pc->K);
+  for (int g = 0; g < c.groups; ++g) {
+    for (int o = 0; o < pc->out_c_group; ++o) {
+      const int8_t* src = c.weights.data() + size_t(g * pc->out_c_group + o) * pc->K;
+      int8_t* dst = rows.data() + size_t(o) * pc->K;
+      for (int ci = 0; ci < pc->in_c_group; ++ci)
+        for (int t = 0; t < taps; ++t) dst[t * pc->in_c_group + ci] = src[ci * taps + t];
+    }
+    pc->packed.emplace_back(k.gemm.packed_bytes(pc->K, pc->out_c_group));
+    k.gemm.pack(rows.data(), pc->K, pc->out_c_group, pc->packed.back().data());
+  }
+}
+
+}  // namespace
+
+PreparedModel::PreparedModel(const ModelSpec& s, const kernels::KernelTable& table) : spec(s), k(&table) {
+  ops.resize(spec.ops.size());
+  for (size_t i = 0; i < spec.ops.size(); ++i) {
+    const OpSpec& op = spec.ops[i];
+    PreparedOp& p = ops[i];
+    p.spec = &op;
+    const QuantParams& qo = spec.tensors[op.output].q;
+    const QuantParams& qa = spec.tensors[op.inputs.empty() ? op.output : op.inputs[0]].q;
+    switch (op.kind) {
+      case OpKind::Conv: prepare_conv(spec, op, table, &p.conv); break;
+      case OpKind::MaxPool:
+        if (!same_q(qa, qo)) p.luts.push_back(requant_table(qa, qo));
+        break;
+      case OpKind::Resize:
+        if (op.resize.mode == ResizeMode::Nearest && !same_q(qa, qo)) p.luts.push_back(requant_table(qa, qo));
+        p.ratio = qa.scale / qo.scale;
+        break;
+      case OpKind::AveragePool:
+      case OpKind::GlobalAveragePool: p.ratio = qa.scale / qo.scale; break;
+      case OpKind::Add:
+      case OpKind::Mul: {
+        // Multipliers for the inputs in spec order; the executor swaps both when it reads the
+        // broadcast operand second.
+        const QuantParams& q1 = spec.tensors[op.inputs[1]].q;
+        if (op.kind == OpKind::Add) {
+          p.ma = qa.scale / qo.scale;
+          p.mb = q1.scale / qo.scale;
+        } else {
+          p.ma = qa.scale * q1.scale / qo.scale;
+        }
+        break;
+      }
+      case OpKind::Concat:
+        for (int in : op.inputs)
+          p.luts.push_back(same_q(spec.tensors[in].q, qo) ? std::vector<uint8_t>() : requant_table(spec.tensors[in].q, qo));
+        break;
+      case OpKind::Lut: break;
+    }
+  }
+  const QuantParams& qin = spec.tensors[spec.input].q;
+  for (int c = 0; c < 3; ++c)
+    for (int p = 0; p < 256; ++p) {
+      const float real = (static_cast<float>(p) / 255.0f - spec.norm.mean[c]) / spec.norm.std[c];
+      input_lut[c * 256 + p] = kernels::clamp_u8(kernels::round_clamped(real / qin.scale) + qin.zero_point);
+    }
+}
+
+}  // namespace attendseg

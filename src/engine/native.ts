@@ -1,0 +1,86 @@
+// Loads the compiled addon (built by cmake-js into build/Release during `npm ci`).
+import * as fs from 'fs';
+import * as path from 'path';
+
+import type { ModelSpec } from './spec';
+
+export interface NativeFrame {
+  encoding: string;
+  width: number;
+  height: number;
+  step: number;
+  data: Uint8Array;
+}
+
+export interface NativeRunOptions {
+  networkWidth: number;
+  networkHeight: number;
+  labelResolution?: 'input' | 'network';
+  label?: boolean;
+  colorized?: boolean;
+  overlay?: boolean;
+  overlayAlpha?: number;
+  palette?: Uint8Array;
+}
+
+export interface FrameTiming {
+  preprocessMs: number;
+  networkMs: number;
+  postprocessMs: number;
+}
+
+export interface NativeResult {
+  label: Buffer | null;
+  colorized: Buffer | null;
+  overlay: Buffer | null;
+  labelWidth: number;
+  labelHeight: number;
+  overlayWidth: number;
+  overlayHeight: number;
+  timing: FrameTiming;
+}
+
+export interface NetworkOutput {
+  data: Buffer;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+export interface NativeEngine {
+  run(frame: NativeFrame, options: NativeRunOptions): Promise<NativeResult>;
+  runSync(frame: NativeFrame, options: NativeRunOptions): NativeResult;
+  runNetwork(input: Uint8Array, height: number, width: number): NetworkOutput;
+  macs(height: number, width: number): number;
+  readonly isa: string;
+  readonly threads: number;
+  readonly numClasses: number;
+}
+
+export interface Addon {
+  NativeEngine: new (spec: ModelSpec, options?: { threads?: number; isa?: string }) => NativeEngine;
+  kernelTables(): { name: string; usable: boolean }[];
+}
+
+let cached: Addon | undefined;
+
+/** The addon, from ATTENDSEG_ADDON if set, else the package's build folder. */
+export function loadAddon(): Addon {
+  if (cached) return cached;
+  const root = path.resolve(__dirname, '..', '..');
+  const candidates = [
+    process.env.ATTENDSEG_ADDON,
+    path.join(root, 'build', 'Release', 'attendseg.node'),
+    path.join(root, 'build', 'attendseg.node'),
+  ].filter((p): p is string => !!p);
+  for (const p of candidates) {
+    if (fs.existsSync(p)) {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      cached = require(p) as Addon;
+      return cached;
+    }
+  }
+  throw new Error(
+    `attendseg native addon not found (looked in ${candidates.join(', ')}); build it with "npm run build:native"`,
+  );
+}

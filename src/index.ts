@@ -1,0 +1,4 @@
+export { Engine, kernelTables } from './engine/engine';
+export type { EngineOptions, Frame, SegmentOptions, SegmentationResult } from './engine/engine';
+export { importOnnx } from './engine/onnx';
+export type { ModelSpec, ModelMetadata } from './engine/spec';
