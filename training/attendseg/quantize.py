@@ -1,0 +1,200 @@
+"""Quantization-aware training preparation with plain FakeQuantize modules.
+
+Design: the network (model.py) is written with an explicit fake-quant point at every op output
+(`QAct`) and with conv layers (`ConvBNAct`) that own their weight fake-quant. In float mode every
+QAct is an identity and every conv runs with BatchNorm. `prepare_qat` folds BatchNorm into the conv
+weights/bias and creates the FakeQuantize modules:
+
+* weights: per-output-channel symmetric int8, quant range (-128, 127), zero point 0
+  (ONNX export of per-channel fake-quant only accepts (-128, 127) or (0, 255)).
+* activations: per-tensor affine uint8 (0, 255) with MovingAverageMinMaxObserver.
+* sigmoid outputs: fixed qparams, scale 1/256, zero point 0.
+* MaxPool and Resize outputs reuse the qparams of their input (`QAct(share=True)`), so the exported
+  Q after them has the same scale/zero point as the DQ before them: the op is exactly representable
+  in uint8 and ONNX Runtime keeps it in int8.
+
+Why not torch's default QAT fake-quant: it is the fused `FusedMovingAvgObsFakeQuantize`, which
+does not export to ONNX in torch 1.13. Plain `torch.ao.quantization.FakeQuantize` exports as
+QuantizeLinear -> DequantizeLinear.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.ao.quantization import FakeQuantize
+from torch.ao.quantization.observer import (
+    MovingAverageMinMaxObserver,
+    PerChannelMinMaxObserver,
+)
+
+SIGMOID_SCALE = 1.0 / 256.0
+SIGMOID_ZERO_POINT = 0
+
+
+def make_act_fake_quant() -> FakeQuantize:
+    return FakeQuantize(
+        observer=MovingAverageMinMaxObserver,
+        quant_min=0,
+        quant_max=255,
+        dtype=torch.quint8,
+        qscheme=torch.per_tensor_affine,
+        reduce_range=False,
+        averaging_constant=0.01,
+    )
+
+
+def make_weight_fake_quant() -> FakeQuantize:
+    return FakeQuantize(
+        observer=PerChannelMinMaxObserver,
+        quant_min=-128,
+        quant_max=127,
+        dtype=torch.qint8,
+        qscheme=torch.per_channel_symmetric,
+        reduce_range=False,
+        ch_axis=0,
+    )
+
+
+def _tag(y: torch.Tensor, src: "QAct") -> torch.Tensor:
+    # Remember which fake-quant produced this tensor, for ops that keep their input's qparams.
+    # Plain Python attribute: survives eager execution and torch.onnx tracing.
+    try:
+        y._attendseg_q = src
+    except Exception:  # pragma: no cover - e.g. scripted tensors
+        pass
+    return y
+
+
+class QAct(nn.Module):
+    """Fake-quant point at an op output (exports as QuantizeLinear -> DequantizeLinear).
+
+    kind: 'observe' (own MovingAverageMinMax observer), 'sigmoid' (fixed 1/256, 0) or
+    'share' (use the qparams of the input tensor's producer; falls back to 'observe').
+    """
+
+    def __init__(self, kind: str = "observe"):
+        super().__init__()
+        assert kind in ("observe", "sigmoid", "share")
+        self.kind = kind
+        self.fq: FakeQuantize | None = None
+        self.enabled = False
+
+    def create(self) -> None:
+        self.fq = make_act_fake_quant()
+        if self.kind == "sigmoid":
+            self.fq.scale.fill_(SIGMOID_SCALE)
+            self.fq.zero_point.fill_(SIGMOID_ZERO_POINT)
+            self.fq.disable_observer()
+        self.enabled = True
+
+    def forward(self, y: torch.Tensor, like: torch.Tensor | None = None) -> torch.Tensor:
+        if not self.enabled or self.fq is None:
+            return y
+        if self.kind == "share" and like is not None:
+            src = getattr(like, "_attendseg_q", None)
+            if src is not None and src.fq is not None:
+                out = torch.fake_quantize_per_tensor_affine(
+                    y, src.fq.scale, src.fq.zero_point, 0, 255)
+                return _tag(out, src)
+        return _tag(self.fq(y), self)
+
+
+class ConvBNAct(nn.Module):
+    """Conv2d (+ BatchNorm) (+ ReLU / ReLU6) followed by one activation fake-quant.
+
+    After `prepare_qat` BatchNorm is folded into the conv and the weight is fake-quantized
+    per output channel, so the export is DQ(x), DQ(w_int8), DQ(b_int32) -> Conv [-> Relu|Clip] -> Q.
+    """
+
+    def __init__(self, cin: int, cout: int, k: int = 3, stride: int = 1, groups: int = 1,
+                 act: str | None = "relu", bn: bool = True, bias: bool = False,
+                 padding: int | None = None, dilation: int = 1):
+        super().__init__()
+        if padding is None:
+            padding = dilation * (k - 1) // 2
+        self.conv = nn.Conv2d(cin, cout, k, stride=stride, padding=padding, groups=groups,
+                              bias=bias or not bn, dilation=dilation)
+        self.bn = nn.BatchNorm2d(cout) if bn else None
+        assert act in (None, "relu", "relu6")
+        self.act = act
+        self.wq: FakeQuantize | None = None
+        self.q = QAct()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        c = self.conv
+        w = c.weight
+        if self.wq is not None and self.q.enabled:
+            w = self.wq(w)
+        y = F.conv2d(x, w, c.bias, c.stride, c.padding, c.dilation, c.groups)
+        if self.bn is not None:
+            y = self.bn(y)
+        if self.act == "relu":
+            y = F.relu(y)
+        elif self.act == "relu6":
+            y = F.relu6(y)
+        return self.q(y)
+
+    @torch.no_grad()
+    def fold_bn(self) -> None:
+        if self.bn is None:
+            return
+        bn, c = self.bn, self.conv
+        std = torch.sqrt(bn.running_var + bn.eps)
+        gamma = bn.weight if bn.affine else torch.ones_like(std)
+        beta = bn.bias if bn.affine else torch.zeros_like(std)
+        w = c.weight * (gamma / std).reshape(-1, 1, 1, 1)
+        b0 = c.bias if c.bias is not None else torch.zeros_like(std)
+        b = beta + (b0 - bn.running_mean) * gamma / std
+        new = nn.Conv2d(c.in_channels, c.out_channels, c.kernel_size, c.stride, c.padding,
+                        c.dilation, c.groups, bias=True)
+        new.weight.copy_(w)
+        new.bias.copy_(b)
+        self.conv = new
+        self.bn = None
+
+
+def fold_batchnorm(model: nn.Module) -> nn.Module:
+    for m in model.modules():
+        if isinstance(m, ConvBNAct):
+            m.fold_bn()
+    return model
+
+
+def prepare_qat(model: nn.Module) -> nn.Module:
+    """Fold BatchNorm and attach fake-quant modules in place. Returns the model."""
+    fold_batchnorm(model)
+    for m in model.modules():
+        if isinstance(m, QAct):
+            m.create()
+        elif isinstance(m, ConvBNAct):
+            m.wq = make_weight_fake_quant()
+    return model
+
+
+def set_fake_quant(model: nn.Module, enabled: bool) -> nn.Module:
+    """Switch between the QAT graph (True) and the float graph with the same weights (False)."""
+    for m in model.modules():
+        if isinstance(m, QAct) and m.fq is not None:
+            m.enabled = enabled
+    return model
+
+
+def set_observers(model: nn.Module, enabled: bool) -> nn.Module:
+    """Enable/disable statistics collection (fixed-qparam sigmoid observers stay off)."""
+    for m in model.modules():
+        if isinstance(m, QAct) and m.fq is not None and m.kind != "sigmoid":
+            m.fq.enable_observer() if enabled else m.fq.disable_observer()
+        elif isinstance(m, ConvBNAct) and m.wq is not None:
+            m.wq.enable_observer() if enabled else m.wq.disable_observer()
+    return model
+
+
+@torch.no_grad()
+def calibrate(model: nn.Module, batches) -> nn.Module:
+    """Run forwards with observers on (eval mode; BatchNorm already folded)."""
+    model.eval()
+    set_observers(model, True)
+    for x in batches:
+        model(x)
+    return model
