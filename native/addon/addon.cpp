@@ -3,8 +3,11 @@
 // Buffers allocated here, on a worker thread for `run`.
 #include <napi.h>
 
+#include <chrono>
 #include <memory>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 #include "js_convert.h"
 #include "kernels/kernels.h"
@@ -236,7 +239,46 @@ Napi::Value KernelTables(const Napi::CallbackInfo& info) {
   return a;
 }
 
+// int8PeakGmacs(isa, threads, milliseconds): the ISA's multiply-accumulate ceiling on this CPU,
+// all threads running the peak loop at once (they share cores with nothing of ours).
+Napi::Value Int8PeakGmacs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    const std::string isa = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "auto";
+    const int threads = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 1;
+    const double ms = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 300.0;
+    if (threads < 1 || threads > 256 || !(ms > 0 && ms < 60000)) throw attendseg::Error("int8PeakGmacs: bad arguments");
+    const attendseg::kernels::KernelTable& k = attendseg::kernels::select_kernels(isa.c_str());
+    // Calibrate one thread's iteration count to the requested time, then run all at once.
+    using Clock = std::chrono::steady_clock;
+    int64_t iters = 1 << 16;
+    for (;;) {
+      const auto t0 = Clock::now();
+      k.peak_loop(iters);
+      const double el = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      if (el > 20) {
+        iters = static_cast<int64_t>(iters * ms / el);
+        break;
+      }
+      iters *= 4;
+    }
+    std::vector<std::thread> pool;
+    std::vector<int64_t> macs(threads);
+    const auto t0 = Clock::now();
+    for (int t = 0; t < threads; ++t) pool.emplace_back([&, t] { macs[t] = k.peak_loop(iters); });
+    for (auto& t : pool) t.join();
+    const double sec = std::chrono::duration<double>(Clock::now() - t0).count();
+    int64_t total = 0;
+    for (int64_t m : macs) total += m;
+    return Napi::Number::New(env, double(total) / sec / 1e9);
+  } catch (const std::exception& e) {
+    Napi::Error::New(env, e.what()).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("int8PeakGmacs", Napi::Function::New(env, Int8PeakGmacs));
   exports.Set("NativeEngine", NativeEngine::Define(env));
   exports.Set("kernelTables", Napi::Function::New(env, KernelTables));
   return exports;

@@ -60,6 +60,8 @@ export interface NativeEngine {
 export interface Addon {
   NativeEngine: new (spec: ModelSpec, options?: { threads?: number; isa?: string }) => NativeEngine;
   kernelTables(): { name: string; usable: boolean }[];
+  /** The ISA's multiply-accumulate ceiling in GMAC/s with `threads` threads busy at once. */
+  int8PeakGmacs(isa: string, threads: number, milliseconds: number): number;
 }
 
 let cached: Addon | undefined;

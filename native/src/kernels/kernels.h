@@ -221,6 +221,9 @@ struct KernelTable {
   void (*preprocess)(const PreprocessArgs& a, int row_begin, int row_end);
   void (*label_map)(const LabelMapArgs& a, int row_begin, int row_end);
   void (*overlay)(const OverlayArgs& a, int row_begin, int row_end);
+  // The benchmark's ceiling: the same multiply-accumulate instructions the GEMM uses, in
+  // independent chains with no loads. Runs `iterations` rounds on this thread; returns MACs done.
+  int64_t (*peak_loop)(int64_t iterations);
 };
 
 // Shared, ISA-independent helpers (native/src/kernels/common.cpp).

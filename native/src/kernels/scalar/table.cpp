@@ -1,5 +1,6 @@
 #include "kernels/scalar/conv_ops.h"
 #include "kernels/scalar/other_ops.h"
+#include "kernels/scalar/peak.h"
 
 namespace attendseg {
 namespace kernels {
@@ -23,6 +24,7 @@ const KernelTable& scalar_table() {
       scalar::preprocess,
       scalar::label_map,
       scalar::overlay,
+      scalar::peak_loop,
   };
   return table;
 }

@@ -1,5 +1,6 @@
 #include "kernels/x86_avx2/conv_ops.h"
 #include "kernels/x86_avx2/other_ops.h"
+#include "kernels/x86_avx2/peak.h"
 
 namespace attendseg {
 namespace kernels {
@@ -23,6 +24,7 @@ const KernelTable& avx2_table() {
       avx2::preprocess,
       avx2::label_map,
       avx2::overlay,
+      avx2::peak_loop,
   };
   return table;
 }

@@ -1,5 +1,6 @@
 #include "kernels/x86_avx512vnni/conv_ops.h"
 #include "kernels/x86_avx512vnni/other_ops.h"
+#include "kernels/x86_avx512vnni/peak.h"
 
 namespace attendseg {
 namespace kernels {
@@ -23,6 +24,7 @@ const KernelTable& avx512vnni_table() {
       avx512vnni::preprocess,
       avx512vnni::label_map,
       avx512vnni::overlay,
+      avx512vnni::peak_loop,
   };
   return table;
 }
