@@ -1,0 +1,64 @@
+// npm run bench [-- --json] : our engine against ONNX Runtime (int8 QDQ and fp32) on the same
+// network, 1 and 2 threads, 480x360 and 512x512. Speed is reported as ratios measured in one run.
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { Command } from 'commander';
+
+import { stripQdq } from '../src/engine/onnx';
+import { runCase, CaseResult } from './engine-vs-ort';
+
+const root = path.resolve(__dirname, '..');
+
+function parseSizes(s: string): [number, number][] {
+  return s.split(',').map((wh) => {
+    const m = /^(\d+)x(\d+)$/.exec(wh.trim());
+    if (!m) throw new Error(`--sizes: '${wh}' is not WIDTHxHEIGHT`);
+    return [Number(m[1]), Number(m[2])];
+  });
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('bench')
+    .option('--json', 'print one JSON object per case')
+    .option('--model <file>', 'QDQ ONNX model', path.join(root, 'bench', 'models', 'attendseg_bench_qdq.onnx'))
+    .option('--threads <list>', 'thread counts', '1,2')
+    .option('--sizes <list>', 'network sizes WIDTHxHEIGHT', '480x360,512x512')
+    .option('--iterations <n>', 'timed iterations per case', '20')
+    .option('--warmup <n>', 'untimed iterations per case', '3')
+    .parse();
+  const o = program.opts<{ json?: boolean; model: string; threads: string; sizes: string; iterations: string; warmup: string }>();
+  const qdq = fs.readFileSync(o.model);
+  const fp32 = stripQdq(qdq);
+  const name = path.basename(o.model, '.onnx');
+  const results: CaseResult[] = [];
+  for (const threads of o.threads.split(',').map(Number)) {
+    for (const [width, height] of parseSizes(o.sizes)) {
+      const r = await runCase({
+        name: `${name}@${width}x${height}/t${threads}`,
+        qdq,
+        fp32,
+        width,
+        height,
+        threads,
+        iterations: Number(o.iterations),
+        warmup: Number(o.warmup),
+      });
+      results.push(r);
+      if (o.json) console.log(JSON.stringify(r));
+      else
+        console.log(
+          `${r.case.padEnd(40)} ours ${r.ours_ms.toFixed(2)} ms (network ${r.ours_network_ms.toFixed(2)})  ` +
+            `ORT int8 ${r.ort_ms.toFixed(2)}  ORT fp32 ${r.ort_fp32_ms.toFixed(2)}  speedup ${r.speedup.toFixed(2)}x  ` +
+            `${r.gmacs.toFixed(2)} GMAC  ${r.ours_gmacs_per_s.toFixed(1)} GMAC/s = ${(100 * r.peak_share).toFixed(1)}% of ` +
+            `${r.isa} peak ${r.peak_gmacs_per_s.toFixed(1)}`,
+        );
+    }
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
