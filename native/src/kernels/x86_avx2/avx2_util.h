@@ -12,6 +12,17 @@ namespace kernels {
 namespace avx2 {
 namespace {
 
+// Scalar forms of kernels.h round_clamped / clamp_u8 for tails, with internal linkage: the
+// inline functions of kernels.h, if ever emitted out of line in this AVX2-compiled file, could be
+// picked by the linker for scalar code too.
+inline int32_t round1(float x) {
+  x = x < -65536.0f ? -65536.0f : (x > 65536.0f ? 65536.0f : x);
+  return static_cast<int32_t>(__builtin_nearbyintf(x));
+}
+inline uint8_t clamp1(int32_t v, int32_t lo = 0, int32_t hi = 255) {
+  return static_cast<uint8_t>(v < lo ? lo : (v > hi ? hi : v));
+}
+
 // kernels.h round(): clamp to +-65536, then convert with round-half-to-even (default MXCSR).
 inline __m256i round_clamped8(__m256 x) {
   x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-65536.0f)), _mm256_set1_ps(65536.0f));

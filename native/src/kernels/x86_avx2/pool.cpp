@@ -1,0 +1,148 @@
+// Max and average pooling, NHWC uint8, AVX2: vectorized across channels. Bit-identical to
+// scalar/pool.cpp (same windows, same empty-window results).
+#include <immintrin.h>
+
+#include <algorithm>
+
+#include "kernels/x86_avx2/avx2_util.h"
+#include "kernels/x86_avx2/other_ops.h"
+
+namespace attendseg {
+namespace kernels {
+namespace avx2 {
+
+namespace {
+struct Window {
+  int vy0, vy1, vx0, vx1;  // in-image rows / columns
+};
+inline Window window(const PoolArgs& a, int oy, int ox) {
+  const int y0 = oy * a.stride_h - a.pad_top, x0 = ox * a.stride_w - a.pad_left;
+  return {std::max(y0, 0), std::min(y0 + a.kernel_h, a.in_h), std::max(x0, 0), std::min(x0 + a.kernel_w, a.in_w)};
+}
+}  // namespace
+
+// Per output pixel: byte max over the window for 32 / 16 / 8 channels at a time; channel tails
+// re-run the last full-width block (overlapping, identical values); fewer than 8 channels are
+// done one by one. The requantization table, when present, is applied to each finished output
+// row with the vpshufb lookup.
+void maxpool(const PoolArgs& a, int row_begin, int row_end) {
+  const int C = a.channels;
+  const size_t W = static_cast<size_t>(a.in_w);
+  Lut256 L;
+  if (a.lut) lut_prepare(a.lut, &L);
+  for (int oy = row_begin; oy < row_end; ++oy) {
+    uint8_t* orow = a.out + static_cast<size_t>(oy) * a.out_w * C;
+    for (int ox = 0; ox < a.out_w; ++ox) {
+      const Window w = window(a, oy, ox);
+      uint8_t* out = orow + static_cast<size_t>(ox) * C;
+      auto block32 = [&](int c) {
+        __m256i m = _mm256_setzero_si256();
+        for (int iy = w.vy0; iy < w.vy1; ++iy)
+          for (int ix = w.vx0; ix < w.vx1; ++ix)
+            m = _mm256_max_epu8(m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.in + (iy * W + ix) * C + c)));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c), m);
+      };
+      auto block16 = [&](int c) {
+        __m128i m = _mm_setzero_si128();
+        for (int iy = w.vy0; iy < w.vy1; ++iy)
+          for (int ix = w.vx0; ix < w.vx1; ++ix)
+            m = _mm_max_epu8(m, _mm_loadu_si128(reinterpret_cast<const __m128i*>(a.in + (iy * W + ix) * C + c)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), m);
+      };
+      auto block8 = [&](int c) {
+        __m128i m = _mm_setzero_si128();
+        for (int iy = w.vy0; iy < w.vy1; ++iy)
+          for (int ix = w.vx0; ix < w.vx1; ++ix)
+            m = _mm_max_epu8(m, _mm_loadl_epi64(reinterpret_cast<const __m128i*>(a.in + (iy * W + ix) * C + c)));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(out + c), m);
+      };
+      if (C >= 32) {
+        int c = 0;
+        for (; c + 32 <= C; c += 32) block32(c);
+        if (c < C) block32(C - 32);
+      } else if (C >= 16) {
+        block16(0);
+        if (C > 16) block16(C - 16);
+      } else if (C >= 8) {
+        block8(0);
+        if (C > 8) block8(C - 8);
+      } else {
+        for (int c = 0; c < C; ++c) {
+          uint8_t m = 0;
+          for (int iy = w.vy0; iy < w.vy1; ++iy)
+            for (int ix = w.vx0; ix < w.vx1; ++ix) m = std::max(m, a.in[(iy * W + ix) * C + c]);
+          out[c] = m;
+        }
+      }
+    }
+    if (a.lut) lut_apply(L, orow, orow, static_cast<size_t>(a.out_w) * C);
+  }
+}
+
+// Per output pixel: int32 sums of 32 (4 accumulators) or 8 channels; s = sum - valid * in_zp
+// equals the scalar sum of (x - in_zp). Then y = clamp(round((float)s * (ratio / n)) + out_zp).
+void avgpool(const PoolArgs& a, int row_begin, int row_end) {
+  const int C = a.channels;
+  const size_t W = static_cast<size_t>(a.in_w);
+  const __m256i out_zp = _mm256_set1_epi32(a.out_zp);
+  const __m256i zero = _mm256_setzero_si256(), v255 = _mm256_set1_epi32(255);
+  for (int oy = row_begin; oy < row_end; ++oy) {
+    const int y0 = oy * a.stride_h - a.pad_top;
+    const int py = std::min(y0 + a.kernel_h, a.in_h + a.pad_bottom) - y0;
+    for (int ox = 0; ox < a.out_w; ++ox) {
+      const Window w = window(a, oy, ox);
+      const int x0 = ox * a.stride_w - a.pad_left;
+      const int px = std::min(x0 + a.kernel_w, a.in_w + a.pad_right) - x0;
+      const int valid = std::max(w.vy1 - w.vy0, 0) * std::max(w.vx1 - w.vx0, 0);
+      const int n = a.count_include_pad ? std::max(py, 0) * std::max(px, 0) : valid;
+      const float mf = n > 0 ? a.ratio / static_cast<float>(n) : 0.0f;
+      const __m256 m = _mm256_set1_ps(mf);
+      const __m256i zsum = _mm256_set1_epi32(valid * a.in_zp);
+      uint8_t* out = a.out + (static_cast<size_t>(oy) * a.out_w + ox) * C;
+      auto finish = [&](__m256i s) {
+        const __m256i r = _mm256_add_epi32(
+            round_clamped8(_mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(s, zsum)), m)), out_zp);
+        return _mm256_min_epi32(_mm256_max_epi32(r, zero), v255);
+      };
+      auto block8 = [&](int c) {
+        __m256i s = zero;
+        for (int iy = w.vy0; iy < w.vy1; ++iy)
+          for (int ix = w.vx0; ix < w.vx1; ++ix) s = _mm256_add_epi32(s, load8_u8_epi32(a.in + (iy * W + ix) * C + c));
+        store8_epi32(out + c, finish(s));
+      };
+      int c = 0;
+      for (; c + 32 <= C; c += 32) {
+        __m256i s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+        for (int iy = w.vy0; iy < w.vy1; ++iy)
+          for (int ix = w.vx0; ix < w.vx1; ++ix) {
+            const uint8_t* p = a.in + (iy * W + ix) * C + c;
+            const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+            const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
+            s0 = _mm256_add_epi32(s0, _mm256_cvtepu8_epi32(lo));
+            s1 = _mm256_add_epi32(s1, _mm256_cvtepu8_epi32(_mm_srli_si128(lo, 8)));
+            s2 = _mm256_add_epi32(s2, _mm256_cvtepu8_epi32(hi));
+            s3 = _mm256_add_epi32(s3, _mm256_cvtepu8_epi32(_mm_srli_si128(hi, 8)));
+          }
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), pack16_epi32(finish(s0), finish(s1)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c + 16), pack16_epi32(finish(s2), finish(s3)));
+      }
+      for (; c + 8 <= C; c += 8) block8(c);
+      if (c < C) {
+        if (C >= 8) {
+          block8(C - 8);  // overlapping tail, identical values
+        } else {
+          for (; c < C; ++c) {
+            int32_t s = 0;
+            for (int iy = w.vy0; iy < w.vy1; ++iy)
+              for (int ix = w.vx0; ix < w.vx1; ++ix) s += a.in[(iy * W + ix) * C + c] - a.in_zp;
+            out[c] = clamp1(round1(static_cast<float>(s) * mf) + a.out_zp);
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace avx2
+}  // namespace kernels
+}  // namespace attendseg

@@ -1,0 +1,125 @@
+// Fused image preprocess, AVX2. Bit-identical to scalar/preprocess.cpp.
+// rgb8 / bgr8 / rgba8 / bgra8 are vectorized 8 output pixels at a time; mono8 and the YUV
+// encodings go through the scalar path (their conversion dominates and is scalar code anyway).
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/scalar/other_ops.h"
+#include "kernels/scalar/pixel.h"
+#include "kernels/x86_avx2/avx2_util.h"
+#include "kernels/x86_avx2/other_ops.h"
+
+namespace attendseg {
+namespace kernels {
+namespace avx2 {
+
+namespace {
+
+// One output pixel through the scalar formula (row tails).
+inline void pixel_scalar(const PreprocessArgs& a, int oy, int ox) {
+  const int y0 = a.ys->i0[oy], y1 = a.ys->i1[oy], x0 = a.xs->i0[ox], x1 = a.xs->i1[ox];
+  const int32_t wy = a.ys->w[oy], wx = a.xs->w[ox];
+  uint8_t p00[3], p01[3], p10[3], p11[3];
+  px::pixel_rgb(a.image, x0, y0, p00);
+  px::pixel_rgb(a.image, x1, y0, p01);
+  px::pixel_rgb(a.image, x0, y1, p10);
+  px::pixel_rgb(a.image, x1, y1, p11);
+  uint8_t* out = a.out + (static_cast<size_t>(oy) * a.net_w + ox) * 3;
+  for (int c = 0; c < 3; ++c) {
+    const int32_t v = px::bilinear(p00[c], p01[c], p10[c], p11[c], wx, wy);
+    out[c] = a.lut[c * 256 + ((v + (1 << 21)) >> 22)];
+  }
+}
+
+}  // namespace
+
+// Per 8 output pixels: each neighbour pixel is one dword gather from its row (3-byte pixels
+// load the dword ending at the pixel's last byte, except column 0 which loads bytes 0..3, so
+// nothing outside the row's pixels is read; images one pixel wide take the scalar path).
+// Per channel: (p0 | p1 << 16) pairs times (2048 - wx | wx << 16) with vpmaddwd give the
+// horizontal sums h0, h1 exactly; v = (h0 << 11) + (h1 - h0) * wy equals the contract's
+// bilinear integer; pix = (v + 2^21) >> 22; lut[c * 256 + pix] is a byte gather. The three
+// channels are interleaved back to RGB with vpshufb.
+void preprocess(const PreprocessArgs& a, int row_begin, int row_end) {
+  const Encoding e = a.image.encoding;
+  const bool three = e == Encoding::RGB8 || e == Encoding::BGR8;
+  const bool four = e == Encoding::RGBA8 || e == Encoding::BGRA8;
+  if ((!three && !four) || a.image.width < 2) {
+    scalar::preprocess(a, row_begin, row_end);
+    return;
+  }
+  const bool swap = e == Encoding::BGR8 || e == Encoding::BGRA8;
+  const int shift[3] = {swap ? 16 : 0, 8, swap ? 0 : 16};  // bit position of R, G, B in the dword
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i byte_mask = _mm256_set1_epi32(0xFF);
+  const __m256i hi_mask = _mm256_set1_epi32(0xFF0000);
+  const __m256i w2048 = _mm256_set1_epi32(2048);
+  const __m256i round22 = _mm256_set1_epi32(1 << 21);
+  const __m128i compact = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+  const __m256i compact2 = _mm256_broadcastsi128_si256(compact);
+  const int full = a.net_w & ~7;
+
+  // Gather offsets and per-lane right shifts for 8 source columns.
+  auto offsets = [&](__m256i col, __m256i* off, __m256i* sh) {
+    if (four) {
+      *off = _mm256_slli_epi32(col, 2);
+      *sh = zero;
+    } else {
+      const __m256i pos = _mm256_cmpgt_epi32(col, zero);  // -1 where col > 0
+      *off = _mm256_add_epi32(_mm256_add_epi32(col, _mm256_add_epi32(col, col)), pos);
+      *sh = _mm256_and_si256(pos, _mm256_set1_epi32(8));
+    }
+  };
+
+  for (int oy = row_begin; oy < row_end; ++oy) {
+    const int* row0 = reinterpret_cast<const int*>(a.image.data + static_cast<size_t>(a.ys->i0[oy]) * a.image.step);
+    const int* row1 = reinterpret_cast<const int*>(a.image.data + static_cast<size_t>(a.ys->i1[oy]) * a.image.step);
+    const __m256i wy = _mm256_set1_epi32(a.ys->w[oy]);
+    uint8_t* orow = a.out + static_cast<size_t>(oy) * a.net_w * 3;
+    for (int ox = 0; ox < full; ox += 8) {
+      const __m256i c0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.xs->i0.data() + ox));
+      const __m256i c1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.xs->i1.data() + ox));
+      const __m256i wx = _mm256_cvtepi16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a.xs->w.data() + ox)));
+      const __m256i wpair = _mm256_or_si256(_mm256_sub_epi32(w2048, wx), _mm256_slli_epi32(wx, 16));
+      __m256i off0, sh0, off1, sh1;
+      offsets(c0, &off0, &sh0);
+      offsets(c1, &off1, &sh1);
+      const __m256i g00 = _mm256_srlv_epi32(_mm256_i32gather_epi32(row0, off0, 1), sh0);
+      const __m256i g01 = _mm256_srlv_epi32(_mm256_i32gather_epi32(row0, off1, 1), sh1);
+      const __m256i g10 = _mm256_srlv_epi32(_mm256_i32gather_epi32(row1, off0, 1), sh0);
+      const __m256i g11 = _mm256_srlv_epi32(_mm256_i32gather_epi32(row1, off1, 1), sh1);
+      __m256i rgb = zero;
+      for (int c = 0; c < 3; ++c) {
+        const __m128i s = _mm_cvtsi32_si128(shift[c]);
+        const __m128i s16 = _mm_cvtsi32_si128(16 - shift[c]);  // shift[c] <= 16
+        // pairs: low half p0 (left neighbour), high half p1 (right neighbour)
+        const __m256i q0 = _mm256_or_si256(_mm256_and_si256(_mm256_srl_epi32(g00, s), byte_mask),
+                                           _mm256_and_si256(_mm256_sll_epi32(g01, s16), hi_mask));
+        const __m256i q1 = _mm256_or_si256(_mm256_and_si256(_mm256_srl_epi32(g10, s), byte_mask),
+                                           _mm256_and_si256(_mm256_sll_epi32(g11, s16), hi_mask));
+        const __m256i h0 = _mm256_madd_epi16(q0, wpair);
+        const __m256i h1 = _mm256_madd_epi16(q1, wpair);
+        const __m256i v = _mm256_add_epi32(_mm256_slli_epi32(h0, 11), _mm256_mullo_epi32(_mm256_sub_epi32(h1, h0), wy));
+        const __m256i pix = _mm256_srli_epi32(_mm256_add_epi32(v, round22), 22);
+        const __m256i val = gather_u8(a.lut, _mm256_add_epi32(pix, _mm256_set1_epi32(c * 256)));
+        rgb = _mm256_or_si256(rgb, _mm256_slli_epi32(val, 8 * c));
+      }
+      // dwords R G B 0 -> 12 bytes per 128-bit half
+      const __m256i packed = _mm256_shuffle_epi8(rgb, compact2);
+      const __m128i lo = _mm256_castsi256_si128(packed), hi = _mm256_extracti128_si256(packed, 1);
+      uint8_t* o = orow + static_cast<size_t>(ox) * 3;
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(o), lo);
+      const uint32_t lo2 = static_cast<uint32_t>(_mm_extract_epi32(lo, 2));
+      std::memcpy(o + 8, &lo2, 4);
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(o + 12), hi);
+      const uint32_t hi2 = static_cast<uint32_t>(_mm_extract_epi32(hi, 2));
+      std::memcpy(o + 20, &hi2, 4);
+    }
+    for (int ox = full; ox < a.net_w; ++ox) pixel_scalar(a, oy, ox);
+  }
+}
+
+}  // namespace avx2
+}  // namespace kernels
+}  // namespace attendseg
