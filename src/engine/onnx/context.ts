@@ -116,6 +116,33 @@ export class FuseContext {
     return idx;
   }
 
+  /**
+   * The activation input of a windowed op, with an optional zero Pad in front (PyTorch exports
+   * AvgPool2d(count_include_pad=True, padding=p) as Pad -> AveragePool). Returns the extra
+   * [top, left, bottom, right] padding.
+   */
+  actWithPad(name: string, user: Node): { x: number; pads: [number, number, number, number] } {
+    const n = this.passThrough(name);
+    const pad = this.producerOf(n);
+    if (pad?.opType !== 'Pad') return { x: this.act(name, user), pads: [0, 0, 0, 0] };
+    const mode = (pad.attribute ?? []).find((a) => a.name === 'mode');
+    if (mode?.s && Buffer.from(mode.s).toString() !== 'constant') throw nodeError(pad, 'only constant padding is supported');
+    const p = this.g.getConst(this.passThrough(pad.input?.[1] ?? ''));
+    if (!p || p.data.length !== 8) throw nodeError(pad, 'pads must be a constant of 8 values (NCHW)');
+    const v = Array.from(p.data as ArrayLike<number>, Number);
+    if (v[0] !== 0 || v[1] !== 0 || v[4] !== 0 || v[5] !== 0 || v.some((x) => x < 0 || x > LIMITS.maxPad)) {
+      throw nodeError(pad, `pads [${v.join(', ')}] must be non-negative and spatial only`);
+    }
+    if (pad.input?.[2]) {
+      const c = this.constOperand(pad.input[2], pad);
+      if (!c || c.data.length !== 1 || c.data[0] !== 0) throw nodeError(pad, 'only zero padding can be folded');
+    }
+    this.requireSingleUse(n, user, pad);
+    this.markConst(this.passThrough(pad.input?.[1] ?? ''));
+    this.covered.add(pad);
+    return { x: this.act(pad.input?.[0] ?? '', pad), pads: [v[2], v[3], v[6], v[7]] };
+  }
+
   /** A constant operand: float initializer/Constant, or DQ of an int8/uint8 constant (dequantized here). */
   constOperand(name: string, user: Node): ConstTensor | undefined {
     const n = this.passThrough(name);

@@ -140,7 +140,8 @@ function convBias(ctx: FuseContext, name: string, conv: Node, sIn: number, w: We
 export function fuseConv(ctx: FuseContext, node: Node): Emitted {
   const inputs = node.input ?? [];
   if (inputs.length < 2) throw nodeError(node, 'Conv needs an input and weights');
-  const x = ctx.act(inputs[0], node);
+  const padded = ctx.actWithPad(inputs[0], node);
+  const x = padded.x;
   const w = convWeights(ctx, inputs[1], node);
   const [outC, inPerGroup, kh, kw] = w.dims;
   const groups = attrInt(node, 'group', 1);
@@ -150,6 +151,9 @@ export function fuseConv(ctx: FuseContext, node: Node): Emitted {
   }
   if (outC < 1 || outC > LIMITS.maxChannels) throw nodeError(node, `${outC} output channels is outside 1..${LIMITS.maxChannels}`);
   const geo = windowGeometry(node, [kh, kw]);
+  // A zero Pad in front folds into the conv padding (the engine pads with the input zero point).
+  geo.pads = geo.pads.map((p, i) => p + padded.pads[i]) as typeof geo.pads;
+  if (geo.pads.some((p) => p > LIMITS.maxPad)) throw nodeError(node, `pads [${geo.pads.join(', ')}] exceed ${LIMITS.maxPad}`);
   const bias = inputs[2] ? convBias(ctx, inputs[2], node, ctx.tensors[x].q.scale, w) : new Int32Array(0);
   const keepsGlobal = ctx.spatial[x] === 'global' && kh === 1 && kw === 1 && geo.pads.every((p) => p === 0);
   return {

@@ -16,10 +16,10 @@ import { fuseResize } from './resize';
 import { toNum } from './attrs';
 import { onnx } from 'onnx-proto';
 
-const SHAPE_OPS = new Set(['Shape', 'Gather', 'Slice', 'Cast', 'Unsqueeze', 'Squeeze', 'Constant']);
+const AUX_OPS = new Set(['Pad', 'Shape', 'Gather', 'Slice', 'Cast', 'Unsqueeze', 'Squeeze', 'Constant']);
 const CORE_OPS = new Set(['Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Resize', 'Add', 'Mul', 'Concat']);
 const KNOWN = new Set([
-  'QuantizeLinear', 'DequantizeLinear', ...CORE_OPS, ...ACT_OPS, ...LUT_OPS, ...PASS_THROUGH, ...SHAPE_OPS,
+  'QuantizeLinear', 'DequantizeLinear', ...CORE_OPS, ...ACT_OPS, ...LUT_OPS, ...PASS_THROUGH, ...AUX_OPS,
 ]);
 const FUSES_CLAMP = new Set(['Conv', 'Add', 'Mul']);
 
@@ -66,20 +66,31 @@ export function fuseGraph(g: Graph, norm: Normalization): ModelSpec {
     if (!core) throw nodeError(q, `input '${cur}' has no producer`);
     let act: ActInfo | undefined;
     if (ACT_OPS.has(core.opType!)) {
-      ctx.requireSingleUse(cur, q, core);
-      act = actInfo(ctx, core);
-      ctx.covered.add(core);
-      const inner = ctx.passThrough(core.input?.[0] ?? '');
-      const p = ctx.producerOf(inner);
+      // One or more chained Relu/Clip (ReLU6 exports as Relu -> Clip): intersect their ranges.
+      let user: Node = q;
+      let out = cur;
+      let inner = cur;
+      let p: Node | undefined = core;
+      while (p && ACT_OPS.has(p.opType!)) {
+        ctx.requireSingleUse(out, user, p);
+        const a = actInfo(ctx, p);
+        act = act ? { node: act.node, lo: Math.max(act.lo, a.lo), hi: Math.min(act.hi, a.hi) } : a;
+        if (act.lo > act.hi) throw nodeError(p, 'chained Relu/Clip ranges do not overlap');
+        ctx.covered.add(p);
+        user = p;
+        inner = ctx.passThrough(p.input?.[0] ?? '');
+        out = inner;
+        p = ctx.producerOf(inner);
+      }
       if (!p || p.opType === 'DequantizeLinear') {
-        const x = ctx.act(inner, core);
-        emit(q, core, fuseRequantize(ctx, x, act, outQ), undefined, outQ);
+        const x = ctx.act(inner, user);
+        emit(q, act!.node, fuseRequantize(ctx, x, act, outQ), undefined, outQ);
         return;
       }
       if (!FUSES_CLAMP.has(p.opType!) && !LUT_OPS.has(p.opType!)) {
-        throw nodeError(core, `cannot be fused after ${p.name} (${p.opType}); put a QuantizeLinear/DequantizeLinear pair between them`);
+        throw nodeError(user, `cannot be fused after ${p.name} (${p.opType}); put a QuantizeLinear/DequantizeLinear pair between them`);
       }
-      ctx.requireSingleUse(inner, core, p);
+      ctx.requireSingleUse(inner, user, p);
       core = p;
     } else if (core.opType !== 'DequantizeLinear') {
       ctx.requireSingleUse(cur, q, core);

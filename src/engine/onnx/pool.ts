@@ -6,7 +6,8 @@ import { nodeError } from './errors';
 import type { Node } from './graph';
 
 export function fusePool(ctx: FuseContext, node: Node): Emitted {
-  const x = ctx.act(node.input?.[0] ?? '', node);
+  const padded = node.opType === 'AveragePool' ? ctx.actWithPad(node.input?.[0] ?? '', node) : undefined;
+  const x = padded ? padded.x : ctx.act(node.input?.[0] ?? '', node);
   const channels = ctx.tensors[x].channels;
   if (node.opType === 'GlobalAveragePool') {
     return { op: { kind: 'GlobalAveragePool', inputs: [x] }, channels, spatial: 'global' };
@@ -20,7 +21,16 @@ export function fusePool(ctx: FuseContext, node: Node): Emitted {
   }
   const geo = windowGeometry(node, undefined);
   const ceilMode = attrInt(node, 'ceil_mode', 0) !== 0;
-  const countIncludePad = node.opType === 'AveragePool' && attrInt(node, 'count_include_pad', 0) !== 0;
+  let countIncludePad = node.opType === 'AveragePool' && attrInt(node, 'count_include_pad', 0) !== 0;
+  if (padded && padded.pads.some((p) => p > 0)) {
+    // Zeros from a folded Pad always count: fine when the pool's own pads count too or are zero.
+    if (!countIncludePad && geo.pads.some((p) => p > 0)) {
+      throw nodeError(node, 'a Pad in front of an AveragePool with count_include_pad=0 and its own pads cannot be folded');
+    }
+    countIncludePad = true;
+    geo.pads = geo.pads.map((p, i) => p + padded.pads[i]) as typeof geo.pads;
+    if (geo.pads.some((p) => p >= geo.kernel[0] * 4 + 64)) throw nodeError(node, 'padding too large');
+  }
   return {
     op: {
       kind: node.opType as 'MaxPool' | 'AveragePool',

@@ -44,10 +44,11 @@ export function fuseResize(ctx: FuseContext, node: Node): Emitted {
     const v = evalSymbolic(ctx, sizesName);
     if (v.dims.length !== 4) throw nodeError(node, `sizes has ${v.dims.length} elements, expected 4 (N, C, H, W)`);
     const [dn, dc, dh, dw] = v.dims;
-    const isDimOfInput = (d: typeof dn, axis: number): boolean =>
-      'tensor' in d && d.axis === axis && shapeSource(ctx, d.tensor, node) === x;
-    if (!(('c' in dn && dn.c === 1) || isDimOfInput(dn, 0))) throw nodeError(node, 'sizes[0] (batch) must be 1 or the input batch');
-    if (!(('c' in dc && dc.c === channels) || isDimOfInput(dc, 1))) throw nodeError(node, `sizes[1] must keep the ${channels} channels`);
+    // N and C: constants or dimensions of a tensor with the same batch/channels as the input.
+    const isDimLike = (d: typeof dn, axis: number): boolean =>
+      'tensor' in d && d.axis === axis && (axis === 0 || ctx.tensors[shapeSource(ctx, d.tensor, node)].channels === channels);
+    if (!(('c' in dn && dn.c === 1) || isDimLike(dn, 0))) throw nodeError(node, 'sizes[0] (batch) must be 1 or a batch dimension');
+    if (!(('c' in dc && dc.c === channels) || isDimLike(dc, 1))) throw nodeError(node, `sizes[1] must keep the ${channels} channels`);
     if ('c' in dh && 'c' in dw) {
       if (!(dh.c >= 1 && dh.c <= 16384 && dw.c >= 1 && dw.c <= 16384)) throw nodeError(node, `size ${dh.c}x${dw.c} is out of range`);
       spec.size = [dh.c, dw.c];
