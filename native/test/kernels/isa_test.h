@@ -1,0 +1,64 @@
+// Per-ISA test cases for the non-convolution kernels: ISA_TEST(name) registers one case
+// "name/<isa>" for every non-scalar table in all_kernel_tables(); a table this CPU cannot run is
+// reported as skipped. The body receives the table under test and compares it with
+// scalar_table() bit for bit.
+#pragma once
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "kernels/kernels.h"
+#include "test_util.h"
+
+namespace kt {
+
+using attendseg::kernels::KernelTable;
+
+inline std::deque<std::string>& isa_case_names() {
+  static std::deque<std::string> names;  // stable storage for Case::name
+  return names;
+}
+
+struct IsaRegistrar {
+  IsaRegistrar(const char* name, void (*fn)(const KernelTable&)) {
+    for (const auto& e : attendseg::kernels::all_kernel_tables()) {
+      if (e.table->isa == attendseg::kernels::Isa::Scalar) continue;
+      isa_case_names().push_back(std::string(name) + "/" + e.table->name);
+      const KernelTable* t = e.table;
+      const bool usable = e.usable;
+      testing::registry().push_back({isa_case_names().back().c_str(), [t, usable, fn]() {
+                                       if (!usable) {
+                                         testing::skip(std::string("this CPU cannot run ") + t->name);
+                                         return;
+                                       }
+                                       fn(*t);
+                                     }});
+    }
+  }
+};
+
+// Output buffers carry a guard band so writes past the end are caught as mismatches.
+constexpr size_t kGuard = 64;
+inline std::vector<uint8_t> out_buffer(size_t n) { return std::vector<uint8_t>(n + kGuard, 0xA5); }
+
+// A few multipliers that make exact .5 ties common, plus a random one.
+inline float tie_scale() {
+  static const float k[] = {0.5f, 0.25f, 1.0f, 2.0f, 0.125f, 1.5f};
+  const int i = testing::rand_int(0, 7);
+  return i < 6 ? k[i] : testing::rand_float(0.01f, 3.0f);
+}
+
+// Splits [0, n) into two calls at a random point so row/pixel range handling is exercised.
+template <class F>
+void split_range(int n, F f) {
+  const int mid = n > 0 ? testing::rand_int(0, n) : 0;
+  if (mid > 0) f(0, mid);
+  if (n > mid) f(mid, n);
+}
+
+}  // namespace kt
+
+#define ISA_TEST(name)                                                               \
+  static void name(const ::kt::KernelTable& t);                                      \
+  static ::kt::IsaRegistrar TEST_CONCAT(isa_registrar_, name)(#name, name);          \
+  static void name(const ::kt::KernelTable& t)

@@ -1,0 +1,153 @@
+// MaxPool / AveragePool kernels: hand-computed reference cases, then every SIMD table against the
+// scalar reference on random shapes (odd sizes, pads, strides, ceil-mode output sizes).
+#include <sstream>
+
+#include "isa_test.h"
+#include "kernels/kernels.h"
+#include "test_util.h"
+
+using namespace attendseg::kernels;
+using testing::rand_int;
+
+namespace {
+
+PoolArgs pool_args(const uint8_t* in, int in_h, int in_w, int C, int k, int s, int pad, uint8_t* out) {
+  PoolArgs a{};
+  a.in = in;
+  a.in_h = in_h;
+  a.in_w = in_w;
+  a.channels = C;
+  a.kernel_h = a.kernel_w = k;
+  a.stride_h = a.stride_w = s;
+  a.pad_top = a.pad_left = a.pad_bottom = a.pad_right = pad;
+  a.out_h = (in_h + 2 * pad - k) / s + 1;
+  a.out_w = (in_w + 2 * pad - k) / s + 1;
+  a.ratio = 1.0f;
+  a.out = out;
+  return a;
+}
+
+}  // namespace
+
+TEST(maxpool_reference_values) {
+  // 3x3 input, one channel, kernel 2, stride 1, no pad.
+  const uint8_t in[9] = {1, 9, 3, 4, 5, 6, 7, 8, 2};
+  uint8_t out[4] = {};
+  PoolArgs a = pool_args(in, 3, 3, 1, 2, 1, 0, out);
+  scalar_table().maxpool(a, 0, a.out_h);
+  CHECK_EQ(out[0], 9);
+  CHECK_EQ(out[1], 9);
+  CHECK_EQ(out[2], 8);
+  CHECK_EQ(out[3], 8);
+  // With a requantization table (y = 255 - x).
+  uint8_t lut[256];
+  for (int i = 0; i < 256; ++i) lut[i] = static_cast<uint8_t>(255 - i);
+  a.lut = lut;
+  scalar_table().maxpool(a, 0, a.out_h);
+  CHECK_EQ(out[0], 246);
+  CHECK_EQ(out[3], 247);
+}
+
+TEST(avgpool_reference_values) {
+  // 2x2 input, kernel 2, stride 2, pad 1 => 2x2 outputs, each window holds one in-image pixel.
+  const uint8_t in[4] = {10, 20, 30, 41};
+  uint8_t out[4] = {};
+  PoolArgs a = pool_args(in, 2, 2, 1, 2, 2, 1, out);
+  CHECK_EQ(a.out_h, 2);
+  a.in_zp = 10;
+  a.out_zp = 3;
+  scalar_table().avgpool(a, 0, 2);  // exclude pad: n = 1
+  CHECK_EQ(out[0], 3);              // (10-10)/1 + 3
+  CHECK_EQ(out[1], 13);             // 10 + 3
+  CHECK_EQ(out[2], 23);             // 20 + 3
+  CHECK_EQ(out[3], 34);             // 31 + 3
+  a.count_include_pad = true;       // n = 4 (window fully inside the padded extent)
+  scalar_table().avgpool(a, 0, 2);
+  CHECK_EQ(out[0], 3);   // 0 / 4 + 3
+  CHECK_EQ(out[1], 5);   // 10 / 4 = 2.5 -> 2 (half to even) + 3
+  CHECK_EQ(out[2], 8);   // 20 / 4 = 5 -> 5 + 3
+  CHECK_EQ(out[3], 11);  // 31 / 4 = 7.75 -> 8 + 3
+}
+
+namespace {
+
+// Output size per ONNX: floor or ceil of (in + pads - k) / s, plus one.
+int pool_out(int in, int pads, int k, int s, bool ceil_mode) {
+  const int span = in + pads - k;
+  return (ceil_mode ? (span + s - 1) / s : span / s) + 1;
+}
+
+struct PoolCase {
+  PoolArgs a;
+  std::vector<uint8_t> in, lut;
+  std::string desc;
+};
+
+PoolCase random_pool_case(bool max) {
+  PoolCase pc;
+  PoolArgs& a = pc.a;
+  a = PoolArgs{};
+  a.kernel_h = rand_int(1, 7);
+  a.kernel_w = rand_int(1, 7);
+  if (rand_int(0, 9) == 0) a.kernel_w = a.kernel_h;
+  a.stride_h = rand_int(1, 8);
+  a.stride_w = rand_int(1, 8);
+  a.pad_top = rand_int(0, a.kernel_h - 1);
+  a.pad_bottom = rand_int(0, a.kernel_h - 1);
+  a.pad_left = rand_int(0, a.kernel_w - 1);
+  a.pad_right = rand_int(0, a.kernel_w - 1);
+  a.channels = rand_int(1, 70);
+  do {
+    a.in_h = rand_int(1, 40);
+    a.in_w = rand_int(1, 40);
+  } while (a.in_h + a.pad_top + a.pad_bottom < a.kernel_h || a.in_w + a.pad_left + a.pad_right < a.kernel_w ||
+           a.in_h * a.in_w * a.channels > 30000);
+  const bool ceil_mode = rand_int(0, 1);
+  a.out_h = pool_out(a.in_h, a.pad_top + a.pad_bottom, a.kernel_h, a.stride_h, ceil_mode);
+  a.out_w = pool_out(a.in_w, a.pad_left + a.pad_right, a.kernel_w, a.stride_w, ceil_mode);
+  a.count_include_pad = rand_int(0, 1);
+  a.in_zp = rand_int(0, 255);
+  a.out_zp = rand_int(0, 255);
+  a.ratio = kt::tie_scale();
+  if (rand_int(0, 5) == 0) {  // global average pooling
+    a.kernel_h = a.in_h;
+    a.kernel_w = a.in_w;
+    a.pad_top = a.pad_left = a.pad_bottom = a.pad_right = 0;
+    a.out_h = a.out_w = 1;
+  }
+  pc.in = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h) * a.in_w * a.channels, 0, 255);
+  if (rand_int(0, 3) == 0) {  // narrow value range: many equal maxima / tie sums
+    for (auto& v : pc.in) v = static_cast<uint8_t>(v % 4 + a.in_zp / 2);
+  }
+  a.in = pc.in.data();
+  if (max && rand_int(0, 1)) {
+    pc.lut = testing::rand_vec<uint8_t>(256, 0, 255);
+    a.lut = pc.lut.data();
+  }
+  std::ostringstream os;
+  os << (max ? "maxpool" : "avgpool") << " in " << a.in_h << "x" << a.in_w << "x" << a.channels << " k "
+     << a.kernel_h << "x" << a.kernel_w << " s " << a.stride_h << "," << a.stride_w << " pads " << a.pad_top << ","
+     << a.pad_left << "," << a.pad_bottom << "," << a.pad_right << " out " << a.out_h << "x" << a.out_w
+     << " cip " << a.count_include_pad << " ratio " << a.ratio << " lut " << (a.lut != nullptr);
+  pc.desc = os.str();
+  return pc;
+}
+
+void compare_pool(const KernelTable& t, bool max, int cases) {
+  for (int i = 0; i < cases; ++i) {
+    PoolCase pc = random_pool_case(max);
+    PoolArgs a = pc.a;
+    const size_t n = static_cast<size_t>(a.out_h) * a.out_w * a.channels;
+    auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
+    a.out = ref.data();
+    (max ? scalar_table().maxpool : scalar_table().avgpool)(a, 0, a.out_h);
+    a.out = got.data();
+    kt::split_range(a.out_h, [&](int b, int e) { (max ? t.maxpool : t.avgpool)(a, b, e); });
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), pc.desc);
+  }
+}
+
+}  // namespace
+
+ISA_TEST(maxpool_matches_scalar) { compare_pool(t, true, 300); }
+ISA_TEST(avgpool_matches_scalar) { compare_pool(t, false, 300); }
