@@ -1,0 +1,203 @@
+// Resize: axis tables (ONNX coordinate / nearest modes, the image axis, the label index table)
+// against hand-computed values, a hand-computed bilinear pixel, then every SIMD table against
+// the scalar reference in every mode, up- and down-scaling.
+#include <sstream>
+
+#include "isa_test.h"
+#include "kernels/kernels.h"
+#include "test_util.h"
+
+using namespace attendseg::kernels;
+using testing::rand_int;
+
+namespace {
+enum { kHalfPixel, kPytorchHalfPixel, kAlignCorners, kAsymmetric };
+enum { kRoundPreferFloor, kRoundPreferCeil, kFloor, kCeil };
+
+void check_axis(const ResizeAxis& ax, std::vector<int> i0, std::vector<int> i1, std::vector<int> w) {
+  CHECK_EQ(ax.i0.size(), i0.size());
+  if (ax.i0.size() != i0.size()) return;
+  for (size_t d = 0; d < i0.size(); ++d) {
+    CHECK_EQ(ax.i0[d], i0[d]);
+    CHECK_EQ(ax.i1[d], i1[d]);
+    CHECK_EQ(static_cast<int>(ax.w[d]), w[d]);
+  }
+}
+}  // namespace
+
+TEST(resize_axis_reference_values) {
+  ResizeAxis ax;
+  // half_pixel linear 2 -> 4: x = (d + 0.5) / 2 - 0.5 = -0.25, 0.25, 0.75, 1.25, clamped to [0, 1].
+  build_resize_axis(2, 4, 0.0f, kHalfPixel, 0, true, &ax);
+  check_axis(ax, {0, 0, 0, 1}, {1, 1, 1, 1}, {0, 512, 1536, 0});
+  // align_corners linear 3 -> 5: x = d * 2 / 4.
+  build_resize_axis(3, 5, 0.0f, kAlignCorners, 0, true, &ax);
+  check_axis(ax, {0, 0, 1, 1, 2}, {1, 1, 2, 2, 2}, {0, 1024, 0, 1024, 0});
+  // pytorch_half_pixel with one output: coordinate 0.
+  build_resize_axis(7, 1, 0.0f, kPytorchHalfPixel, 0, true, &ax);
+  check_axis(ax, {0}, {1}, {0});
+  // half_pixel with one output: x = 0.5 / (1/7.f) - 0.5 is 2.9999998 in single precision (as in
+  // ONNX Runtime), so i0 = 2 and the weight of i1 rounds to the full 2048: the value of pixel 3.
+  build_resize_axis(7, 1, 0.0f, kHalfPixel, 0, true, &ax);
+  check_axis(ax, {2}, {3}, {2048});
+  // half_pixel 4 -> 2: x = 0.5, 2.5 exactly.
+  build_resize_axis(4, 2, 0.0f, kHalfPixel, 0, true, &ax);
+  check_axis(ax, {0, 2}, {1, 3}, {1024, 1024});
+  // asymmetric linear with an explicit scale 2.5 (out 5 from in 2): x = d / 2.5 = 0, .4, .8, 1.2 -> 1, 1.6 -> 1.
+  build_resize_axis(2, 5, 2.5f, kAsymmetric, 0, true, &ax);
+  check_axis(ax, {0, 0, 0, 1, 1}, {1, 1, 1, 1, 1}, {0, 819, 1638, 0, 0});
+  // nearest, half_pixel 2 -> 4 (x = -0.25, 0.25, 0.75, 1.25).
+  build_resize_axis(2, 4, 0.0f, kHalfPixel, kRoundPreferFloor, false, &ax);
+  check_axis(ax, {0, 0, 1, 1}, {0, 0, 1, 1}, {0, 0, 0, 0});
+  // nearest ties, asymmetric 2 -> 4 (x = 0, 0.5, 1, 1.5): prefer floor vs prefer ceil vs floor vs ceil.
+  build_resize_axis(2, 4, 0.0f, kAsymmetric, kRoundPreferFloor, false, &ax);
+  check_axis(ax, {0, 0, 1, 1}, {0, 0, 1, 1}, {0, 0, 0, 0});
+  build_resize_axis(2, 4, 0.0f, kAsymmetric, kRoundPreferCeil, false, &ax);
+  check_axis(ax, {0, 1, 1, 1}, {0, 1, 1, 1}, {0, 0, 0, 0});
+  build_resize_axis(2, 4, 0.0f, kAsymmetric, kFloor, false, &ax);
+  check_axis(ax, {0, 0, 1, 1}, {0, 0, 1, 1}, {0, 0, 0, 0});
+  build_resize_axis(3, 6, 0.0f, kAsymmetric, kCeil, false, &ax);  // x = 0, .5, 1, 1.5, 2, 2.5
+  check_axis(ax, {0, 1, 1, 2, 2, 2}, {0, 1, 1, 2, 2, 2}, {0, 0, 0, 0, 0, 0});
+  // downscale nearest half_pixel 4 -> 2: x = 0.5, 2.5 -> prefer floor 0, 2.
+  build_resize_axis(4, 2, 0.0f, kHalfPixel, kRoundPreferFloor, false, &ax);
+  check_axis(ax, {0, 2}, {0, 2}, {0, 0});
+}
+
+TEST(image_axis_reference_values) {
+  ResizeAxis ax;
+  // 4 -> 2: scale 2, src = (d + 0.5) * 2 - 0.5 = 0.5, 2.5.
+  build_image_axis(4, 2, &ax);
+  check_axis(ax, {0, 2}, {1, 3}, {1024, 1024});
+  // 2 -> 4: scale 0.5, src = -0.25 -> 0, 0.25, 0.75, 1.25 (>= in - 1).
+  build_image_axis(2, 4, &ax);
+  check_axis(ax, {0, 0, 0, 1}, {1, 1, 1, 1}, {0, 512, 1536, 0});
+  // identity: every weight 0.
+  build_image_axis(5, 5, &ax);
+  check_axis(ax, {0, 1, 2, 3, 4}, {1, 2, 3, 4, 4}, {0, 0, 0, 0, 0});
+  // 3 -> 2: scale 1.5, src = 0.25, 1.75 -> w = floor(0.25 * 2048 + 0.5) = 512, 1536.
+  build_image_axis(3, 2, &ax);
+  check_axis(ax, {0, 1}, {1, 2}, {512, 1536});
+  // 1 -> 3: a single source pixel.
+  build_image_axis(1, 3, &ax);
+  check_axis(ax, {0, 0, 0}, {0, 0, 0}, {0, 0, 0});
+}
+
+TEST(label_index_table_reference_values) {
+  std::vector<int32_t> t;
+  label_index_table(2, 5, &t);  // (2d + 1) * 2 / 10
+  CHECK_EQ(t.size(), 5u);
+  const int want[5] = {0, 0, 1, 1, 1};
+  for (int d = 0; d < 5 && d < static_cast<int>(t.size()); ++d) CHECK_EQ(t[d], want[d]);
+  label_index_table(5, 2, &t);  // (2d + 1) * 5 / 4 = 1, 3
+  CHECK_EQ(t[0], 1);
+  CHECK_EQ(t[1], 3);
+  label_index_table(8192, 8191, &t);
+  CHECK_EQ(t.back(), 8191);
+}
+
+TEST(resize_linear_reference_values) {
+  // 2x2 single channel, one output at the centre: weights 1024/2048 both ways.
+  const uint8_t in[4] = {0, 100, 200, 255};
+  ResizeAxis ax;
+  ax.i0 = {0};
+  ax.i1 = {1};
+  ax.w = {1024};
+  uint8_t out[1] = {};
+  ResizeArgs a{};
+  a.in = in;
+  a.in_h = a.in_w = 2;
+  a.channels = 1;
+  a.out_h = a.out_w = 1;
+  a.ys = a.xs = &ax;
+  a.mult = 1.0f / 4194304.0f;
+  a.out = out;
+  scalar_table().resize_linear(a, 0, 1);
+  CHECK_EQ(out[0], 139);  // 555 / 4 = 138.75
+  // With zero points: (v - (10 << 22)) / 2^22 = 128.75; scaled by 0.5 -> 64.375 -> 64; + 7.
+  a.in_zp = 10;
+  a.out_zp = 7;
+  a.mult = 0.5f / 4194304.0f;
+  scalar_table().resize_linear(a, 0, 1);
+  CHECK_EQ(out[0], 71);
+  // A 2 -> 4 half_pixel upscale of one row [0, 255]: 0, 63.75 -> 64, 191.25 -> 191, 255.
+  ResizeAxis xs, ys;
+  build_resize_axis(2, 4, 0.0f, kHalfPixel, 0, true, &xs);
+  build_resize_axis(1, 1, 0.0f, kHalfPixel, 0, true, &ys);
+  const uint8_t row[2] = {0, 255};
+  uint8_t o4[4] = {};
+  a.in = row;
+  a.in_h = 1;
+  a.in_w = 2;
+  a.out_w = 4;
+  a.xs = &xs;
+  a.ys = &ys;
+  a.in_zp = a.out_zp = 0;
+  a.mult = 1.0f / 4194304.0f;
+  a.out = o4;
+  scalar_table().resize_linear(a, 0, 1);
+  CHECK_EQ(o4[0], 0);
+  CHECK_EQ(o4[1], 64);
+  CHECK_EQ(o4[2], 191);
+  CHECK_EQ(o4[3], 255);
+}
+
+namespace {
+
+void compare_resize(const KernelTable& t, bool linear, int cases) {
+  for (int i = 0; i < cases; ++i) {
+    ResizeArgs a{};
+    a.channels = rand_int(1, 70);
+    do {
+      a.in_h = rand_int(1, 40);
+      a.in_w = rand_int(1, 40);
+      a.out_h = rand_int(1, 40);
+      a.out_w = rand_int(1, 40);
+      if (rand_int(0, 3) == 0) {  // integer factor up / down
+        const int f = rand_int(2, 4);
+        if (rand_int(0, 1)) {
+          a.out_h = a.in_h * f;
+          a.out_w = a.in_w * f;
+        } else {
+          a.in_h = a.out_h * f;
+          a.in_w = a.out_w * f;
+        }
+      }
+    } while ((a.in_h * a.in_w + a.out_h * a.out_w) * a.channels > 40000);
+    const int coord = rand_int(0, 3), nmode = rand_int(0, 3);
+    // Sometimes an explicit ONNX scale that differs slightly from out / in.
+    const bool explicit_scale = rand_int(0, 3) == 0;
+    const float sh = explicit_scale ? static_cast<float>(a.out_h) / a.in_h * 1.01f : 0.0f;
+    const float sw = explicit_scale ? static_cast<float>(a.out_w) / a.in_w * 0.99f : 0.0f;
+    ResizeAxis ys, xs;
+    build_resize_axis(a.in_h, a.out_h, sh, coord, nmode, linear, &ys);
+    build_resize_axis(a.in_w, a.out_w, sw, coord, nmode, linear, &xs);
+    a.ys = &ys;
+    a.xs = &xs;
+    a.in_zp = rand_int(0, 255);
+    a.out_zp = rand_int(0, 255);
+    a.mult = kt::tie_scale() / 4194304.0f;
+    std::vector<uint8_t> in = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h) * a.in_w * a.channels, 0, 255);
+    a.in = in.data();
+    std::vector<uint8_t> lut;
+    if (!linear && rand_int(0, 1)) {
+      lut = testing::rand_vec<uint8_t>(256, 0, 255);
+      a.lut = lut.data();
+    }
+    std::ostringstream os;
+    os << (linear ? "linear" : "nearest") << " " << a.in_h << "x" << a.in_w << " -> " << a.out_h << "x" << a.out_w
+       << " C " << a.channels << " coord " << coord << " nearest " << nmode << " zp " << a.in_zp << "/" << a.out_zp
+       << " mult*2^22 " << a.mult * 4194304.0f << " lut " << (a.lut != nullptr);
+    const size_t n = static_cast<size_t>(a.out_h) * a.out_w * a.channels;
+    auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
+    a.out = ref.data();
+    (linear ? scalar_table().resize_linear : scalar_table().resize_nearest)(a, 0, a.out_h);
+    a.out = got.data();
+    kt::split_range(a.out_h, [&](int b, int e) { (linear ? t.resize_linear : t.resize_nearest)(a, b, e); });
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+  }
+}
+
+}  // namespace
+
+ISA_TEST(resize_nearest_matches_scalar) { compare_resize(t, false, 300); }
+ISA_TEST(resize_linear_matches_scalar) { compare_resize(t, true, 300); }
