@@ -1,0 +1,152 @@
+"""Smoke test of QAT preparation + QDQ export. Run from training/: python3 -m unittest -v"""
+import json
+import os
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+import onnx
+import torch
+from onnx import TensorProto, numpy_helper
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from attendseg.export import export_onnx, make_metadata  # noqa: E402
+from attendseg.model import AttendSeg, AttendSegConfig  # noqa: E402
+from attendseg.quantize import calibrate, prepare_qat  # noqa: E402
+
+ALLOWED_OPS = {"QuantizeLinear", "DequantizeLinear", "Conv", "Relu", "Clip", "MaxPool",
+               "AveragePool", "GlobalAveragePool", "Resize", "Add", "Mul", "Concat", "Sigmoid",
+               "Shape", "Slice"}
+
+
+def _attr(node, name):
+    for a in node.attribute:
+        if a.name == name:
+            return onnx.helper.get_attribute_value(a)
+    return None
+
+
+class ExportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        torch.set_num_threads(1)
+        torch.manual_seed(0)
+        cls.tmp = tempfile.TemporaryDirectory()
+        model = AttendSeg(AttendSegConfig(num_classes=3, width=0.125)).eval()
+        prepare_qat(model)
+        calibrate(model, [torch.randn(1, 3, 48, 64) for _ in range(2)])
+        cls.meta = make_metadata(["a", "b", "c"], 64, 48, void_index=255)
+        cls.qpath = os.path.join(cls.tmp.name, "m_qdq.onnx")
+        cls.fpath = os.path.join(cls.tmp.name, "m_fp32.onnx")
+        export_onnx(model, cls.qpath, cls.meta, quantized=True)
+        export_onnx(model, cls.fpath, cls.meta, quantized=False)
+        cls.q = onnx.load(cls.qpath)
+        cls.f = onnx.load(cls.fpath)
+        cls.inits = {t.name: numpy_helper.to_array(t) for t in cls.q.graph.initializer}
+        cls.prod = {o: n for n in cls.q.graph.node for o in n.output}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_checker_and_opset(self):
+        onnx.checker.check_model(self.q, full_check=True)
+        self.assertEqual([o.version for o in self.q.opset_import if o.domain in ("", "ai.onnx")],
+                         [13])
+
+    def test_only_supported_ops(self):
+        ops = {n.op_type for n in self.q.graph.node}
+        self.assertTrue(ops <= ALLOWED_OPS, ops - ALLOWED_OPS)
+        self.assertNotIn("Identity", ops)
+        self.assertNotIn("Cast", ops)
+        self.assertNotIn("Constant", ops)
+
+    def test_per_tensor_qparams_are_scalars(self):
+        n = 0
+        for node in self.q.graph.node:
+            if node.op_type in ("QuantizeLinear", "DequantizeLinear") and _attr(node, "axis") is None:
+                self.assertEqual(self.inits[node.input[1]].shape, (), node.name)
+                self.assertEqual(self.inits[node.input[2]].shape, (), node.name)
+                self.assertEqual(self.inits[node.input[2]].dtype, np.uint8, node.name)
+                n += 1
+        self.assertGreater(n, 20)
+
+    def test_conv_weights_int8_and_biases_int32(self):
+        convs = [n for n in self.q.graph.node if n.op_type == "Conv"]
+        self.assertGreater(len(convs), 10)
+        for c in convs:
+            dq_x, dq_w, dq_b = (self.prod[i] for i in c.input[:3])
+            for dq in (dq_x, dq_w, dq_b):
+                self.assertEqual(dq.op_type, "DequantizeLinear", c.name)
+            w = self.inits[dq_w.input[0]]
+            self.assertEqual(w.dtype, np.int8)
+            self.assertEqual(_attr(dq_w, "axis"), 0)
+            s_w = self.inits[dq_w.input[1]]
+            self.assertEqual(s_w.shape, (w.shape[0],))
+            self.assertTrue(np.all(self.inits[dq_w.input[2]] == 0))
+            b = self.inits[dq_b.input[0]]
+            self.assertEqual(b.dtype, np.int32)
+            s_b = self.inits[dq_b.input[1]]
+            s_in = self.inits[dq_x.input[1]]
+            np.testing.assert_allclose(s_b, np.float32(s_in) * s_w, rtol=1e-6)
+            self.assertTrue(np.all(self.inits[dq_b.input[2]] == 0))
+
+    def test_every_op_is_wrapped_in_qdq(self):
+        sizes = {n.input[3] for n in self.q.graph.node if n.op_type == "Resize" and len(n.input) > 3}
+        for node in self.q.graph.node:
+            if node.output[0] in sizes:
+                continue  # the Concat that builds Resize's `sizes` from shapes
+            if node.op_type in ("Add", "Mul", "Concat", "MaxPool", "Resize", "Sigmoid", "Conv"):
+                src = self.prod.get(node.input[0])
+                self.assertEqual(src.op_type, "DequantizeLinear", node.name)
+                out = node.output[0]
+                users = [n for n in self.q.graph.node if out in n.input]
+                if node.op_type == "Conv" and users and users[0].op_type in ("Relu", "Clip"):
+                    out = users[0].output[0]
+                    users = [n for n in self.q.graph.node if out in n.input]
+                self.assertEqual([u.op_type for u in users], ["QuantizeLinear"], node.name)
+
+    def test_sigmoid_fixed_qparams(self):
+        for node in self.q.graph.node:
+            if node.op_type == "Sigmoid":
+                q = [n for n in self.q.graph.node if node.output[0] in n.input][0]
+                self.assertAlmostEqual(float(self.inits[q.input[1]]), 1 / 256)
+                self.assertEqual(int(self.inits[q.input[2]]), 0)
+
+    def test_resize_sizes_pattern(self):
+        for node in self.q.graph.node:
+            if node.op_type != "Resize":
+                continue
+            self.assertEqual(node.input[1], "")
+            cat = self.prod[node.input[3]]
+            self.assertEqual(cat.op_type, "Concat")
+            nc, hw = (self.prod[i] for i in cat.input)
+            self.assertEqual((nc.op_type, hw.op_type), ("Slice", "Slice"))
+            self.assertEqual(self.prod[nc.input[0]].input[0], node.input[0])
+            self.assertEqual(list(self.inits[hw.input[1]]), [2])
+            self.assertEqual(list(self.inits[hw.input[2]]), [4])
+
+    def test_metadata_and_dynamic_input(self):
+        meta = {p.key: p.value for p in self.q.metadata_props}
+        self.assertEqual(json.loads(meta["class_names"]), ["a", "b", "c"])
+        self.assertEqual(len(json.loads(meta["palette"])), 3)
+        self.assertEqual((meta["input_width"], meta["input_height"]), ("64", "48"))
+        self.assertEqual(meta["void_index"], "255")
+        self.assertEqual(len(json.loads(meta["mean"])), 3)
+        self.assertEqual(len(json.loads(meta["std"])), 3)
+        dims = self.q.graph.input[0].type.tensor_type.shape.dim
+        self.assertEqual(dims[1].dim_value, 3)
+        self.assertTrue(dims[2].dim_param and dims[3].dim_param)
+
+    def test_float_export(self):
+        ops = {n.op_type for n in self.f.graph.node}
+        self.assertNotIn("QuantizeLinear", ops)
+        self.assertNotIn("DequantizeLinear", ops)
+        for t in self.f.graph.initializer:
+            self.assertNotIn(t.data_type, (TensorProto.INT8, TensorProto.UINT8))
+
+
+if __name__ == "__main__":
+    unittest.main()
