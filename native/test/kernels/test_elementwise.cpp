@@ -1,0 +1,219 @@
+// Add, Mul, LUT, channel copy and argmax: hand-computed reference values, then every SIMD table
+// against the scalar reference (all broadcast modes, tie-prone scales, clamps, odd channel counts).
+#include <sstream>
+
+#include "isa_test.h"
+#include "kernels/kernels.h"
+#include "test_util.h"
+
+using namespace attendseg::kernels;
+using testing::rand_int;
+
+TEST(add_mul_reference_values) {
+  const uint8_t a[4] = {10, 1, 3, 200};
+  const uint8_t b[4] = {4, 0, 0, 0};
+  uint8_t out[4] = {};
+  BinaryArgs args{};
+  args.a = a;
+  args.b = b;
+  args.out = out;
+  args.channels = 1;
+  args.broadcast = Broadcast::Full;
+  args.ma = 0.5f;
+  args.mb = 0.25f;
+  args.zy = 3;
+  args.qmin = 0;
+  args.qmax = 100;
+  scalar_table().add(args, 0, 4);
+  CHECK_EQ(out[0], 9);    // 5 + 1 + 3
+  CHECK_EQ(out[1], 3);    // 0.5 -> 0 (half to even) + 3
+  CHECK_EQ(out[2], 5);    // 1.5 -> 2 + 3
+  CHECK_EQ(out[3], 100);  // 100 + 3 clamped to qmax
+  // Mul with zero points: (5 - 1) * (7 - 2) * 0.25 + 1 = 6; (3 - 1) * (7 - 2) * 0.25 = 2.5 -> 2, + 1.
+  const uint8_t ma[2] = {5, 3}, mb[1] = {7};
+  BinaryArgs m{};
+  m.a = ma;
+  m.b = mb;
+  m.out = out;
+  m.channels = 2;
+  m.broadcast = Broadcast::Pixel;
+  m.za = 1;
+  m.zb = 2;
+  m.zy = 1;
+  m.ma = 0.25f;
+  m.qmax = 255;
+  scalar_table().mul(m, 0, 1);
+  CHECK_EQ(out[0], 6);
+  CHECK_EQ(out[1], 3);
+}
+
+namespace {
+
+struct BinCase {
+  BinaryArgs a;
+  std::vector<uint8_t> va, vb;
+  size_t pixels, p_begin, p_end;
+  std::string desc;
+};
+
+BinCase random_binary(Broadcast bc) {
+  BinCase c;
+  BinaryArgs& a = c.a;
+  a = BinaryArgs{};
+  a.channels = rand_int(1, 70);
+  c.pixels = static_cast<size_t>(rand_int(1, 200));
+  c.p_begin = static_cast<size_t>(rand_int(0, static_cast<int>(c.pixels) - 1));
+  c.p_end = static_cast<size_t>(rand_int(static_cast<int>(c.p_begin) + 1, static_cast<int>(c.pixels)));
+  a.broadcast = bc;
+  const size_t n = c.pixels * a.channels;
+  c.va = testing::rand_vec<uint8_t>(n, 0, 255);
+  const size_t nb = bc == Broadcast::Full ? n : (bc == Broadcast::Channel ? a.channels : c.pixels);
+  c.vb = testing::rand_vec<uint8_t>(nb, 0, 255);
+  a.a = c.va.data();
+  a.b = c.vb.data();
+  a.za = rand_int(0, 255);
+  a.zb = rand_int(0, 255);
+  a.zy = rand_int(0, 255);
+  a.ma = kt::tie_scale();
+  a.mb = kt::tie_scale();
+  if (rand_int(0, 2) == 0) {  // mul-sized multipliers
+    a.ma /= 128.0f;
+  }
+  a.qmin = rand_int(0, 2) ? 0 : rand_int(0, 128);
+  a.qmax = rand_int(0, 2) ? 255 : rand_int(a.qmin, 255);
+  std::ostringstream os;
+  os << "broadcast " << static_cast<int>(bc) << " C " << a.channels << " pixels [" << c.p_begin << "," << c.p_end
+     << ") of " << c.pixels << " z " << a.za << "," << a.zb << "," << a.zy << " m " << a.ma << "," << a.mb << " q "
+     << a.qmin << ".." << a.qmax;
+  c.desc = os.str();
+  return c;
+}
+
+void compare_binary(const KernelTable& t, bool is_mul, int cases) {
+  for (int i = 0; i < cases; ++i) {
+    BinCase c = random_binary(static_cast<Broadcast>(i % 3));
+    BinaryArgs a = c.a;
+    const size_t n = c.pixels * a.channels;
+    auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
+    a.out = ref.data();
+    (is_mul ? scalar_table().mul : scalar_table().add)(a, c.p_begin, c.p_end);
+    a.out = got.data();
+    (is_mul ? t.mul : t.add)(a, c.p_begin, c.p_end);
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(is_mul ? "mul " : "add ") + c.desc);
+  }
+}
+
+}  // namespace
+
+ISA_TEST(add_matches_scalar) { compare_binary(t, false, 600); }
+ISA_TEST(mul_matches_scalar) { compare_binary(t, true, 600); }
+
+TEST(lut_reference_values) {
+  uint8_t table[512];
+  for (int i = 0; i < 256; ++i) {
+    table[i] = static_cast<uint8_t>(255 - i);
+    table[256 + i] = static_cast<uint8_t>(i / 2);
+  }
+  const uint8_t in[4] = {0, 200, 255, 9};
+  uint8_t out[4] = {};
+  LutArgs a{in, out, 2, table, true};
+  scalar_table().lut(a, 0, 2);
+  CHECK_EQ(out[0], 255);
+  CHECK_EQ(out[1], 100);
+  CHECK_EQ(out[2], 0);
+  CHECK_EQ(out[3], 4);
+}
+
+ISA_TEST(lut_matches_scalar) {
+  // Every byte value through a per-tensor table, at every alignment / length 0..70.
+  {
+    std::vector<uint8_t> table = testing::rand_vec<uint8_t>(256, 0, 255);
+    std::vector<uint8_t> in(256 + 80);
+    for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<uint8_t>(i * 7 + 3);
+    for (int len = 0; len <= 70; ++len) {
+      auto ref = kt::out_buffer(in.size()), got = kt::out_buffer(in.size());
+      LutArgs a{in.data(), ref.data(), 1, table.data(), false};
+      scalar_table().lut(a, 3, 3 + 256 + len);
+      a.out = got.data();
+      t.lut(a, 3, 3 + 256 + len);
+      CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), "per-tensor lut, length " + std::to_string(256 + len));
+    }
+  }
+  for (int i = 0; i < 300; ++i) {
+    const int C = rand_int(1, 70);
+    const size_t pixels = static_cast<size_t>(rand_int(1, 100));
+    const size_t pb = static_cast<size_t>(rand_int(0, static_cast<int>(pixels) - 1));
+    const size_t pe = static_cast<size_t>(rand_int(static_cast<int>(pb) + 1, static_cast<int>(pixels)));
+    const bool per_channel = rand_int(0, 1);
+    std::vector<uint8_t> table = testing::rand_vec<uint8_t>(per_channel ? 256 * C : 256, 0, 255);
+    std::vector<uint8_t> in = testing::rand_vec<uint8_t>(pixels * C, 0, 255);
+    auto ref = kt::out_buffer(pixels * C), got = kt::out_buffer(pixels * C);
+    LutArgs a{in.data(), ref.data(), C, table.data(), per_channel};
+    scalar_table().lut(a, pb, pe);
+    a.out = got.data();
+    t.lut(a, pb, pe);
+    std::ostringstream os;
+    os << "lut C " << C << " per_channel " << per_channel << " pixels [" << pb << "," << pe << ")";
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+  }
+}
+
+TEST(copy_channels_reference_values) {
+  const uint8_t in[4] = {1, 2, 3, 4};  // 2 pixels x 2 channels
+  uint8_t out[10];
+  for (auto& v : out) v = 0xEE;
+  CopyChannelsArgs a{in, 2, out, 5, 1, nullptr};
+  scalar_table().copy_channels(a, 0, 2);
+  const uint8_t want[10] = {0xEE, 1, 2, 0xEE, 0xEE, 0xEE, 3, 4, 0xEE, 0xEE};
+  for (int i = 0; i < 10; ++i) CHECK_EQ(out[i], want[i]);
+}
+
+ISA_TEST(copy_channels_matches_scalar) {
+  for (int i = 0; i < 300; ++i) {
+    const int C = rand_int(1, 70);
+    const int offset = rand_int(0, 1) ? 0 : rand_int(0, 40);
+    const int stride = rand_int(0, 3) == 0 && offset == 0 ? C : C + offset + rand_int(0, 40);
+    const size_t pixels = static_cast<size_t>(rand_int(1, 150));
+    const size_t pb = static_cast<size_t>(rand_int(0, static_cast<int>(pixels) - 1));
+    const size_t pe = static_cast<size_t>(rand_int(static_cast<int>(pb) + 1, static_cast<int>(pixels)));
+    std::vector<uint8_t> in = testing::rand_vec<uint8_t>(pixels * C, 0, 255);
+    std::vector<uint8_t> table = testing::rand_vec<uint8_t>(256, 0, 255);
+    const bool use_lut = rand_int(0, 1);
+    auto ref = kt::out_buffer(pixels * stride), got = kt::out_buffer(pixels * stride);
+    CopyChannelsArgs a{in.data(), C, ref.data(), stride, offset, use_lut ? table.data() : nullptr};
+    scalar_table().copy_channels(a, pb, pe);
+    a.out = got.data();
+    t.copy_channels(a, pb, pe);
+    std::ostringstream os;
+    os << "copy_channels C " << C << " stride " << stride << " offset " << offset << " lut " << use_lut;
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+  }
+}
+
+TEST(argmax_reference_values) {
+  const uint8_t in[9] = {3, 7, 7, 9, 9, 1, 0, 0, 0};
+  uint8_t labels[3] = {};
+  ArgmaxArgs a{in, 3, labels};
+  scalar_table().argmax(a, 0, 3);
+  CHECK_EQ(labels[0], 1);  // first of the equal maxima
+  CHECK_EQ(labels[1], 0);
+  CHECK_EQ(labels[2], 0);
+}
+
+ISA_TEST(argmax_matches_scalar) {
+  for (int i = 0; i < 600; ++i) {
+    const int C = i < 256 ? i + 1 : rand_int(1, 256);
+    const size_t pixels = static_cast<size_t>(rand_int(1, 64));
+    const size_t pb = static_cast<size_t>(rand_int(0, static_cast<int>(pixels) - 1));
+    // Narrow ranges make repeated maxima (first index wins) common; 0 and 255 extremes included.
+    const int range = rand_int(0, 3);
+    const int lo = range == 0 ? 0 : (range == 1 ? 252 : 0), hi = range == 0 ? 3 : (range == 1 ? 255 : 255);
+    std::vector<uint8_t> in = testing::rand_vec<uint8_t>(pixels * C, lo, hi);
+    auto ref = kt::out_buffer(pixels), got = kt::out_buffer(pixels);
+    ArgmaxArgs a{in.data(), C, ref.data()};
+    scalar_table().argmax(a, pb, pixels);
+    a.labels = got.data();
+    t.argmax(a, pb, pixels);
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), "argmax C " + std::to_string(C));
+  }
+}
