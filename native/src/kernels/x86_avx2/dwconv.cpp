@@ -211,38 +211,47 @@ void dw_run(const DwConvArgs& a, int row_begin, int row_end) {
   const int ox_hi = last_origin + a.pad_left < 0 ? -1
                                                  : std::min(a.out_w - 1, (last_origin + a.pad_left) / a.stride_w);
 
+  // Rows outside, channel blocks inside, so each input row is read while it is in cache; the
+  // per-block constants are prepared once per group of up to kGroup blocks.
+  constexpr int kGroup = 16;
+  BlockConsts consts[kGroup];
   const int blocks = (C + kBlock - 1) / kBlock;
-  for (int b = 0; b < blocks; ++b) {
-    const int c0 = b * kBlock;
-    const int nc = std::min(kBlock, C - c0);
-    const uint8_t* blk = a.packed + static_cast<size_t>(b) * block_bytes(taps);
-    const int16_t* wblock = reinterpret_cast<const int16_t*>(blk + 64);
-
-    alignas(32) int32_t be[8], bo[8], be2[8], bo2[8], sums[16];
-    alignas(32) float se[8], so[8];
-    std::memcpy(sums, blk, sizeof(sums));
-    for (int i = 0; i < 8; ++i) {
-      const int ce = c0 + 2 * i, co = ce + 1;
-      be[i] = ce < C && a.rq.bias ? a.rq.bias[ce] : 0;
-      bo[i] = co < C && a.rq.bias ? a.rq.bias[co] : 0;
-      se[i] = ce < C ? a.rq.scale[ce] : 0.0f;
-      so[i] = co < C ? a.rq.scale[co] : 0.0f;
-      be2[i] = be[i] + static_cast<int32_t>(a.in_zp) * sums[i];
-      bo2[i] = bo[i] + static_cast<int32_t>(a.in_zp) * sums[8 + i];
+  for (int b0 = 0; b0 < blocks; b0 += kGroup) {
+    const int nb = std::min(kGroup, blocks - b0);
+    for (int j = 0; j < nb; ++j) {
+      const int c0 = (b0 + j) * kBlock;
+      const uint8_t* blk = a.packed + static_cast<size_t>(b0 + j) * block_bytes(taps);
+      alignas(32) int32_t be[8], bo[8], be2[8], bo2[8], sums[16];
+      alignas(32) float se[8], so[8];
+      std::memcpy(sums, blk, sizeof(sums));
+      for (int i = 0; i < 8; ++i) {
+        const int ce = c0 + 2 * i, co = ce + 1;
+        be[i] = ce < C && a.rq.bias ? a.rq.bias[ce] : 0;
+        bo[i] = co < C && a.rq.bias ? a.rq.bias[co] : 0;
+        se[i] = ce < C ? a.rq.scale[ce] : 0.0f;
+        so[i] = co < C ? a.rq.scale[co] : 0.0f;
+        be2[i] = be[i] + static_cast<int32_t>(a.in_zp) * sums[i];
+        bo2[i] = bo[i] + static_cast<int32_t>(a.in_zp) * sums[8 + i];
+      }
+      BlockConsts& bc = consts[j];
+      bc.bias_e = _mm256_load_si256(reinterpret_cast<const __m256i*>(be));
+      bc.bias_o = _mm256_load_si256(reinterpret_cast<const __m256i*>(bo));
+      bc.bias2_e = _mm256_load_si256(reinterpret_cast<const __m256i*>(be2));
+      bc.bias2_o = _mm256_load_si256(reinterpret_cast<const __m256i*>(bo2));
+      bc.scale_e = _mm256_load_ps(se);
+      bc.scale_o = _mm256_load_ps(so);
     }
-    BlockConsts bc;
-    bc.bias_e = _mm256_load_si256(reinterpret_cast<const __m256i*>(be));
-    bc.bias_o = _mm256_load_si256(reinterpret_cast<const __m256i*>(bo));
-    bc.bias2_e = _mm256_load_si256(reinterpret_cast<const __m256i*>(be2));
-    bc.bias2_o = _mm256_load_si256(reinterpret_cast<const __m256i*>(bo2));
-    bc.scale_e = _mm256_load_ps(se);
-    bc.scale_o = _mm256_load_ps(so);
-
     for (int oy = row_begin; oy < row_end; ++oy) {
-      if (nc == kBlock)
-        block_row<false>(a, g, oy, c0, nc, wblock, bc, rk, zp16, ox_lo, ox_hi);
-      else
-        block_row<true>(a, g, oy, c0, nc, wblock, bc, rk, zp16, ox_lo, ox_hi);
+      for (int j = 0; j < nb; ++j) {
+        const int c0 = (b0 + j) * kBlock;
+        const int nc = std::min(kBlock, C - c0);
+        const int16_t* wblock =
+            reinterpret_cast<const int16_t*>(a.packed + static_cast<size_t>(b0 + j) * block_bytes(taps) + 64);
+        if (nc == kBlock)
+          block_row<false>(a, g, oy, c0, nc, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
+        else
+          block_row<true>(a, g, oy, c0, nc, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
+      }
     }
   }
 }

@@ -13,6 +13,8 @@
 namespace attendseg {
 namespace kernels {
 namespace avx2 {
+// Internal linkage: no AVX2-compiled copy of these may be picked for another ISA's code.
+namespace {
 
 struct RequantConsts {
   __m256 lo, hi;       // -65536, 65536
@@ -55,6 +57,7 @@ inline void store_bytes(uint8_t* dst, __m128i v, int n) {
   }
 }
 
+}  // namespace
 }  // namespace avx2
 }  // namespace kernels
 }  // namespace attendseg

@@ -1,0 +1,145 @@
+// AVX-512 VNNI GEMM with fused requantization (kernels.h, GemmKernel), bit-exact with
+// scalar::gemm_run.
+//
+// Exactness: _mm512_dpbusd_epi32 multiplies u8 activations by s8 weights and adds each group of
+// four products to an int32 lane with no intermediate saturation, so the int32 sums equal the
+// reference's.
+//
+// Packed weights: output channels in panels of 16, each panel k-quad major: for each quad
+// (4q .. 4q+3) the 16 channels' four int8 weights, channel after channel (64 bytes). Channels past
+// N and k past K are zero.
+//
+// Micro-kernel: MR = 6 rows x up to 4 panels (64 channels) of int32 accumulators (24 zmm); per
+// k-quad one broadcast of each row's four activation bytes (read straight from A) and one load
+// per panel feed 24 dpbusd. The last quad of a row is assembled bytewise when K % 4 != 0 so no
+// read goes past the row's K bytes.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/x86_avx512vnni/conv_ops.h"
+#include "kernels/x86_avx512vnni/requant.h"
+
+namespace attendseg {
+namespace kernels {
+namespace avx512vnni {
+
+namespace {
+
+constexpr int kMR = 6;  // rows per micro-tile
+constexpr int kNP = 4;  // 16-channel panels per micro-tile
+
+inline int quads(int K) { return (K + 3) / 4; }
+inline size_t panel_bytes(int K) { return static_cast<size_t>(quads(K)) * 64; }
+
+inline int32_t load_i32(const uint8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+inline int32_t load_partial_i32(const uint8_t* p, int n) {
+  int32_t v = 0;
+  std::memcpy(&v, p, static_cast<size_t>(n));
+  return v;
+}
+
+// One MR x (16 * NP) output tile, channels [n0, n0 + nw) with nw > 16 * (NP - 1).
+template <int MR, int NP>
+void tile(const uint8_t* A, size_t lda, int K, const uint8_t* w, size_t pstride, const Requant& rq, int n0, int nw,
+          const RequantConsts& rk, uint8_t* C, size_t ldc) {
+  __mmask16 mask[NP];
+  __m512i acc[MR][NP];
+  for (int j = 0; j < NP; ++j) {
+    mask[j] = first_lanes16(std::min(16, nw - 16 * j));
+    const __m512i b = rq.bias ? _mm512_maskz_loadu_epi32(mask[j], rq.bias + n0 + 16 * j) : _mm512_setzero_si512();
+    for (int r = 0; r < MR; ++r) acc[r][j] = b;
+  }
+  const int kfull = K / 4;
+  for (int q = 0; q < kfull; ++q) {
+    __m512i wv[NP];
+#pragma GCC unroll 4
+    for (int j = 0; j < NP; ++j)
+      wv[j] = _mm512_loadu_si512(reinterpret_cast<const void*>(w + j * pstride + static_cast<size_t>(q) * 64));
+#pragma GCC unroll 6
+    for (int r = 0; r < MR; ++r) {
+      const __m512i av = _mm512_set1_epi32(load_i32(A + static_cast<size_t>(r) * lda + 4 * q));
+#pragma GCC unroll 4
+      for (int j = 0; j < NP; ++j) acc[r][j] = _mm512_dpbusd_epi32(acc[r][j], av, wv[j]);
+    }
+  }
+  if (K % 4) {
+    for (int j = 0; j < NP; ++j) {
+      const __m512i wv = _mm512_loadu_si512(reinterpret_cast<const void*>(w + j * pstride + static_cast<size_t>(kfull) * 64));
+      for (int r = 0; r < MR; ++r) {
+        const __m512i av = _mm512_set1_epi32(load_partial_i32(A + static_cast<size_t>(r) * lda + 4 * kfull, K % 4));
+        acc[r][j] = _mm512_dpbusd_epi32(acc[r][j], av, wv);
+      }
+    }
+  }
+  for (int j = 0; j < NP; ++j) {
+    const __m512 s = _mm512_maskz_loadu_ps(mask[j], rq.scale + n0 + 16 * j);
+    for (int r = 0; r < MR; ++r)
+      _mm512_mask_cvtepi32_storeu_epi8(C + static_cast<size_t>(r) * ldc + n0 + 16 * j, mask[j],
+                                       requant_i32(acc[r][j], s, rk));
+  }
+}
+
+template <int MR>
+void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N, const Requant& rq,
+               const RequantConsts& rk, uint8_t* C, size_t ldc) {
+  const size_t pstride = panel_bytes(K);
+  const int panels = (N + 15) / 16;
+  for (int p = 0; p < panels; p += kNP) {
+    const int np = std::min(kNP, panels - p);
+    const int n0 = 16 * p;
+    const int nw = std::min(16 * kNP, N - n0);
+    const uint8_t* w = packed + static_cast<size_t>(p) * pstride;
+    switch (np) {
+      case 1: tile<MR, 1>(A, lda, K, w, pstride, rq, n0, nw, rk, C, ldc); break;
+      case 2: tile<MR, 2>(A, lda, K, w, pstride, rq, n0, nw, rk, C, ldc); break;
+      case 3: tile<MR, 3>(A, lda, K, w, pstride, rq, n0, nw, rk, C, ldc); break;
+      default: tile<MR, 4>(A, lda, K, w, pstride, rq, n0, nw, rk, C, ldc); break;
+    }
+  }
+}
+
+}  // namespace
+
+size_t gemm_packed_bytes(int K, int N) { return static_cast<size_t>((N + 15) / 16) * panel_bytes(K); }
+
+void gemm_pack(const int8_t* w, int K, int N, uint8_t* packed) {
+  const int panels = (N + 15) / 16, nq = quads(K);
+  uint8_t* out = packed;
+  for (int p = 0; p < panels; ++p)
+    for (int q = 0; q < nq; ++q)
+      for (int c = 0; c < 16; ++c) {
+        const int n = 16 * p + c;
+        for (int i = 0; i < 4; ++i) {
+          const int k = 4 * q + i;
+          *out++ = (n < N && k < K) ? static_cast<uint8_t>(w[static_cast<size_t>(n) * K + k]) : 0;
+        }
+      }
+}
+
+void gemm_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N, const Requant& rq,
+              uint8_t* C, size_t ldc) {
+  if (M <= 0 || N <= 0) return;
+  const RequantConsts rk(rq);
+  int m = 0;
+  for (; m + kMR <= M; m += kMR) row_block<kMR>(A + m * lda, lda, K, packed, N, rq, rk, C + m * ldc, ldc);
+  const uint8_t* a = A + m * lda;
+  uint8_t* c = C + m * ldc;
+  switch (M - m) {
+    case 1: row_block<1>(a, lda, K, packed, N, rq, rk, c, ldc); break;
+    case 2: row_block<2>(a, lda, K, packed, N, rq, rk, c, ldc); break;
+    case 3: row_block<3>(a, lda, K, packed, N, rq, rk, c, ldc); break;
+    case 4: row_block<4>(a, lda, K, packed, N, rq, rk, c, ldc); break;
+    case 5: row_block<5>(a, lda, K, packed, N, rq, rk, c, ldc); break;
+    default: break;
+  }
+}
+
+}  // namespace avx512vnni
+}  // namespace kernels
+}  // namespace attendseg

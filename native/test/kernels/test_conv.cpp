@@ -1,0 +1,493 @@
+// Convolution kernels (GEMM, im2col, depthwise): the scalar reference anchored on hand-computed
+// cases, then every other ISA table compared with it bit for bit on seeded random shapes.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "kernels/kernels.h"
+#include "test_util.h"
+
+using namespace attendseg::kernels;
+
+namespace {
+
+// Runs fn(table) for the table called `name`, or marks the case skipped when this build lacks
+// it or this CPU cannot run it (the case then proves nothing about that ISA).
+template <class Fn>
+void with_table(const char* name, Fn fn) {
+  for (const auto& t : all_kernel_tables()) {
+    if (std::strcmp(t.table->name, name) != 0) continue;
+    if (!t.usable) {
+      testing::skip(std::string("this CPU cannot run the ") + name + " kernels; they were NOT tested");
+      return;
+    }
+    fn(*t.table);
+    return;
+  }
+  testing::skip(std::string(name) + " kernels are not part of this build");
+}
+
+float rand_scale() {  // log-uniform in [1e-4, 1e-1]
+  return std::pow(10.0f, testing::rand_float(-4.0f, -1.0f));
+}
+
+struct QParams {
+  std::vector<int32_t> bias;
+  std::vector<float> scale;
+  Requant rq;
+};
+
+// Random requantization for n channels; sometimes a ReLU / ReLU6-style clamp, sometimes no bias,
+// sometimes a scale large enough to hit the +-65536 clamp.
+QParams rand_qparams(int n) {
+  QParams q;
+  q.bias = testing::rand_vec<int32_t>(n, -40000, 40000);
+  q.scale.resize(n);
+  for (auto& s : q.scale) s = testing::rand_int(0, 20) == 0 ? testing::rand_float(1.0f, 8.0f) : rand_scale();
+  q.rq.out_zp = testing::rand_int(0, 255);
+  switch (testing::rand_int(0, 3)) {
+    case 0: q.rq.qmin = 0; q.rq.qmax = 255; break;
+    case 1: q.rq.qmin = q.rq.out_zp; q.rq.qmax = 255; break;                                  // relu
+    case 2: q.rq.qmin = q.rq.out_zp; q.rq.qmax = std::min(255, q.rq.out_zp + testing::rand_int(0, 60)); break;
+    default: q.rq.qmin = testing::rand_int(0, 100); q.rq.qmax = testing::rand_int(q.rq.qmin, 255); break;
+  }
+  q.rq.bias = testing::rand_int(0, 15) == 0 ? nullptr : q.bias.data();
+  q.rq.scale = q.scale.data();
+  return q;
+}
+
+// ---- GEMM ---------------------------------------------------------------------------------
+
+struct GemmCase {
+  int M, K, N;
+  size_t lda, ldc;
+  int c_offset;  // first output column inside the wider C rows
+  bool extreme;  // inputs in {0, 255}, weights in {-128, 127}: the int16-saturation trap
+};
+
+std::string describe(const GemmCase& c) {
+  std::ostringstream os;
+  os << "gemm M=" << c.M << " K=" << c.K << " N=" << c.N << " lda=" << c.lda << " ldc=" << c.ldc
+     << " c_offset=" << c.c_offset << (c.extreme ? " extreme" : "");
+  return os.str();
+}
+
+std::vector<uint8_t> run_gemm(const KernelTable& t, const GemmCase& c, const std::vector<uint8_t>& A,
+                              const std::vector<int8_t>& w, const Requant& rq) {
+  // Pack twice over different garbage: packing must be deterministic and write every byte.
+  const size_t bytes = t.gemm.packed_bytes(c.K, c.N);
+  std::vector<uint8_t> packed(bytes, 0x00), packed2(bytes, 0xA5);
+  t.gemm.pack(w.data(), c.K, c.N, packed.data());
+  t.gemm.pack(w.data(), c.K, c.N, packed2.data());
+  CHECK_BYTES_EQ(packed.data(), packed2.data(), bytes, std::string(t.name) + " pack " + describe(c));
+  std::vector<uint8_t> C(c.M * c.ldc, 0x5A);  // bytes outside the written range must survive
+  t.gemm.run(A.data(), c.lda, c.M, c.K, packed.data(), c.N, rq, C.data() + c.c_offset, c.ldc);
+  return C;
+}
+
+void check_gemm_case(const KernelTable& t, const GemmCase& c) {
+  std::vector<uint8_t> A = testing::rand_vec<uint8_t>(c.M * c.lda, 0, 255);
+  std::vector<int8_t> w = testing::rand_vec<int8_t>(static_cast<size_t>(c.N) * c.K, -128, 127);
+  if (c.extreme) {
+    for (auto& x : A) x = testing::rand_int(0, 1) ? 255 : 0;
+    for (auto& x : w) x = testing::rand_int(0, 1) ? 127 : -128;
+  }
+  QParams q = rand_qparams(c.N);
+  const auto ref = run_gemm(scalar_table(), c, A, w, q.rq);
+  const auto got = run_gemm(t, c, A, w, q.rq);
+  CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(t.name) + " " + describe(c));
+}
+
+GemmCase rand_gemm_case(int M, int K, int N) {
+  GemmCase c;
+  c.M = M;
+  c.K = K;
+  c.N = N;
+  c.lda = K + (testing::rand_int(0, 1) ? testing::rand_int(1, 9) : 0);
+  c.c_offset = testing::rand_int(0, 2) == 0 ? testing::rand_int(1, 20) : 0;
+  c.ldc = c.c_offset + N + (testing::rand_int(0, 1) ? testing::rand_int(1, 9) : 0);
+  c.extreme = testing::rand_int(0, 9) == 0;
+  return c;
+}
+
+void gemm_against_reference(const KernelTable& t) {
+  static const int kKs[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 96, 127, 128, 129, 255, 256, 257, 384, 511, 512, 513, 600};
+  static const int kNs[] = {1, 2, 3, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 48, 63, 64, 65, 80, 127, 128, 129, 130};
+  // Every listed K and N at least once, with random M, then fully random shapes.
+  for (int K : kKs) check_gemm_case(t, rand_gemm_case(testing::rand_int(1, 70), K, kNs[testing::rand_int(0, 23)]));
+  for (int N : kNs) check_gemm_case(t, rand_gemm_case(testing::rand_int(1, 70), kKs[testing::rand_int(0, 28)], N));
+  for (int M = 1; M <= 13; ++M) check_gemm_case(t, rand_gemm_case(M, testing::rand_int(1, 600), testing::rand_int(1, 130)));
+  for (int i = 0; i < 150; ++i)
+    check_gemm_case(t, rand_gemm_case(testing::rand_int(1, 70), testing::rand_int(1, 600), testing::rand_int(1, 130)));
+  // K past the kernels' internal blocking (im2col of a wide 3x3 or 5x5 convolution).
+  for (int K : {2047, 2048, 2049, 3000, 4097, 6400})
+    check_gemm_case(t, rand_gemm_case(testing::rand_int(1, 9), K, testing::rand_int(1, 40)));
+}
+
+// ---- im2col -------------------------------------------------------------------------------
+
+struct ConvGeom {
+  int in_h, in_w, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw;
+  int out_h() const { return (in_h + pt + pb - dh * (kh - 1) - 1) / sh + 1; }
+  int out_w() const { return (in_w + pl + pr - dw * (kw - 1) - 1) / sw + 1; }
+  bool valid() const { return in_h + pt + pb - dh * (kh - 1) - 1 >= 0 && in_w + pl + pr - dw * (kw - 1) - 1 >= 0; }
+  std::string str() const {
+    std::ostringstream os;
+    os << "in " << in_h << "x" << in_w << " k " << kh << "x" << kw << " s " << sh << "," << sw << " pad t" << pt
+       << " l" << pl << " b" << pb << " r" << pr << " d " << dh << "," << dw;
+    return os.str();
+  }
+};
+
+ConvGeom rand_geom(int max_k) {
+  for (;;) {
+    ConvGeom g;
+    g.in_h = 2 * testing::rand_int(0, 19) + 1;  // odd sizes 1..39, sometimes even
+    g.in_w = 2 * testing::rand_int(0, 19) + 1;
+    if (testing::rand_int(0, 3) == 0) g.in_h = testing::rand_int(1, 40);
+    if (testing::rand_int(0, 3) == 0) g.in_w = testing::rand_int(1, 40);
+    g.kh = testing::rand_int(1, max_k);
+    g.kw = testing::rand_int(0, 2) ? g.kh : testing::rand_int(1, max_k);
+    g.sh = testing::rand_int(0, 2) ? testing::rand_int(1, 2) : testing::rand_int(1, 8);
+    g.sw = testing::rand_int(0, 2) ? g.sh : testing::rand_int(1, 8);
+    g.dh = testing::rand_int(0, 3) ? 1 : testing::rand_int(1, 3);
+    g.dw = testing::rand_int(0, 3) ? g.dh : testing::rand_int(1, 3);
+    g.pt = testing::rand_int(0, 3);
+    g.pl = testing::rand_int(0, 3);
+    g.pb = testing::rand_int(0, 3);
+    g.pr = testing::rand_int(0, 3);
+    if (g.valid()) return g;
+  }
+}
+
+// Direct grouped convolution, written independently of the kernels: the end-to-end anchor for
+// im2col + GEMM. w is [Cout][kh][kw][Cin/groups] (the im2col row order).
+std::vector<uint8_t> direct_conv(const ConvGeom& g, const std::vector<uint8_t>& in, int cin, int cout, int groups,
+                                 uint8_t in_zp, const std::vector<int8_t>& w, const Requant& rq) {
+  const int gc = cin / groups, gout = cout / groups;
+  std::vector<uint8_t> out(static_cast<size_t>(g.out_h()) * g.out_w() * cout);
+  for (int oy = 0; oy < g.out_h(); ++oy)
+    for (int ox = 0; ox < g.out_w(); ++ox)
+      for (int o = 0; o < cout; ++o) {
+        const int grp = o / gout;
+        int64_t acc = rq.bias ? rq.bias[o] : 0;
+        for (int ky = 0; ky < g.kh; ++ky)
+          for (int kx = 0; kx < g.kw; ++kx)
+            for (int c = 0; c < gc; ++c) {
+              const int iy = oy * g.sh - g.pt + ky * g.dh, ix = ox * g.sw - g.pl + kx * g.dw;
+              const bool inside = iy >= 0 && iy < g.in_h && ix >= 0 && ix < g.in_w;
+              const int x = inside ? in[(static_cast<size_t>(iy) * g.in_w + ix) * cin + grp * gc + c] : in_zp;
+              acc += x * w[((static_cast<size_t>(o) * g.kh + ky) * g.kw + kx) * gc + c];
+            }
+        const double y = std::nearbyint(std::min(65536.0f, std::max(-65536.0f, static_cast<float>(acc) * rq.scale[o])));
+        const int v = static_cast<int>(y) + rq.out_zp;
+        out[(static_cast<size_t>(oy) * g.out_w() + ox) * cout + o] =
+            static_cast<uint8_t>(std::min(rq.qmax, std::max(rq.qmin, v)));
+      }
+  return out;
+}
+
+// Grouped convolution through t's im2col and GEMM, one group at a time, output channels of a
+// group written into their sub-range of the full output rows (as the engine does).
+std::vector<uint8_t> im2col_conv(const KernelTable& t, const ConvGeom& g, const std::vector<uint8_t>& in, int cin,
+                                 int cout, int groups, uint8_t in_zp, const std::vector<int8_t>& w, const QParams& q,
+                                 int p_begin, int p_end) {
+  const int gc = cin / groups, gout = cout / groups;
+  const int K = g.kh * g.kw * gc;
+  const size_t lda = K + 3;
+  const int P = p_end - p_begin;
+  std::vector<uint8_t> A(P * lda, 0xEE);
+  std::vector<uint8_t> out(static_cast<size_t>(g.out_h()) * g.out_w() * cout, 0x33);
+  for (int grp = 0; grp < groups; ++grp) {
+    Im2colArgs a{};
+    a.in = in.data();
+    a.in_h = g.in_h;
+    a.in_w = g.in_w;
+    a.in_stride = cin;
+    a.c_offset = grp * gc;
+    a.group_channels = gc;
+    a.out_w = g.out_w();
+    a.kernel_h = g.kh;
+    a.kernel_w = g.kw;
+    a.stride_h = g.sh;
+    a.stride_w = g.sw;
+    a.pad_top = g.pt;
+    a.pad_left = g.pl;
+    a.dilation_h = g.dh;
+    a.dilation_w = g.dw;
+    a.pad_value = in_zp;
+    t.im2col(a, p_begin, p_end, A.data(), lda);
+    std::vector<uint8_t> packed(t.gemm.packed_bytes(K, gout));
+    t.gemm.pack(w.data() + static_cast<size_t>(grp) * gout * K, K, gout, packed.data());
+    Requant rq = q.rq;
+    if (rq.bias) rq.bias += grp * gout;
+    rq.scale += grp * gout;
+    t.gemm.run(A.data(), lda, P, K, packed.data(), gout, rq, out.data() + static_cast<size_t>(p_begin) * cout + grp * gout,
+               cout);
+  }
+  return out;
+}
+
+void im2col_against_reference(const KernelTable& t) {
+  for (int i = 0; i < 120; ++i) {
+    const ConvGeom g = rand_geom(7);
+    const int groups = testing::rand_int(0, 2) ? 1 : testing::rand_int(2, 4);
+    const int cin = groups * testing::rand_int(1, 9);
+    const int cout = groups * testing::rand_int(1, 12);
+    const uint8_t in_zp = testing::rand_int(0, 255);
+    const auto in = testing::rand_vec<uint8_t>(static_cast<size_t>(g.in_h) * g.in_w * cin, 0, 255);
+    const int P = g.out_h() * g.out_w();
+    const int p_begin = testing::rand_int(0, P - 1), p_end = testing::rand_int(p_begin + 1, P);
+    const int gc = cin / groups;
+    // im2col alone, on a sub-range of pixels into rows wider than needed.
+    Im2colArgs a{};
+    a.in = in.data();
+    a.in_h = g.in_h;
+    a.in_w = g.in_w;
+    a.in_stride = cin;
+    a.group_channels = gc;
+    a.c_offset = gc * testing::rand_int(0, groups - 1);
+    a.out_w = g.out_w();
+    a.kernel_h = g.kh;
+    a.kernel_w = g.kw;
+    a.stride_h = g.sh;
+    a.stride_w = g.sw;
+    a.pad_top = g.pt;
+    a.pad_left = g.pl;
+    a.dilation_h = g.dh;
+    a.dilation_w = g.dw;
+    a.pad_value = in_zp;
+    const size_t lda = static_cast<size_t>(g.kh) * g.kw * gc + testing::rand_int(0, 5);
+    std::vector<uint8_t> ref((p_end - p_begin) * lda, 0x77), got(ref.size(), 0x77);
+    scalar_table().im2col(a, p_begin, p_end, ref.data(), lda);
+    t.im2col(a, p_begin, p_end, got.data(), lda);
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(t.name) + " im2col " + g.str());
+
+    // The whole convolution through im2col + GEMM against a direct convolution.
+    const auto w = testing::rand_vec<int8_t>(static_cast<size_t>(cout) * g.kh * g.kw * gc, -128, 127);
+    const QParams q = rand_qparams(cout);
+    const auto conv = im2col_conv(t, g, in, cin, cout, groups, in_zp, w, q, 0, P);
+    const auto direct = direct_conv(g, in, cin, cout, groups, in_zp, w, q.rq);
+    std::ostringstream ctx;
+    ctx << t.name << " im2col+gemm conv " << g.str() << " cin " << cin << " cout " << cout << " groups " << groups;
+    CHECK_BYTES_EQ(direct.data(), conv.data(), direct.size(), ctx.str());
+  }
+}
+
+// ---- depthwise ----------------------------------------------------------------------------
+
+struct DwCase {
+  ConvGeom g;
+  int C;
+  int row_begin, row_end;
+  bool extreme;
+  std::string str() const {
+    std::ostringstream os;
+    os << "dwconv " << g.str() << " C " << C << " rows " << row_begin << ".." << row_end << (extreme ? " extreme" : "");
+    return os.str();
+  }
+};
+
+std::vector<uint8_t> run_dw(const KernelTable& t, const DwCase& c, const std::vector<uint8_t>& in, uint8_t in_zp,
+                            const std::vector<int8_t>& w, const Requant& rq) {
+  const size_t bytes = t.dwconv.packed_bytes(c.g.kh, c.g.kw, c.C);
+  std::vector<uint8_t> packed(bytes, 0x00), packed2(bytes, 0xA5);
+  t.dwconv.pack(w.data(), c.g.kh, c.g.kw, c.C, packed.data());
+  t.dwconv.pack(w.data(), c.g.kh, c.g.kw, c.C, packed2.data());
+  CHECK_BYTES_EQ(packed.data(), packed2.data(), bytes, std::string(t.name) + " pack " + c.str());
+  std::vector<uint8_t> out(static_cast<size_t>(c.g.out_h()) * c.g.out_w() * c.C, 0x5A);
+  DwConvArgs a{};
+  a.in = in.data();
+  a.in_h = c.g.in_h;
+  a.in_w = c.g.in_w;
+  a.channels = c.C;
+  a.out_h = c.g.out_h();
+  a.out_w = c.g.out_w();
+  a.kernel_h = c.g.kh;
+  a.kernel_w = c.g.kw;
+  a.stride_h = c.g.sh;
+  a.stride_w = c.g.sw;
+  a.pad_top = c.g.pt;
+  a.pad_left = c.g.pl;
+  a.dilation_h = c.g.dh;
+  a.dilation_w = c.g.dw;
+  a.in_zp = in_zp;
+  a.packed = packed.data();
+  a.rq = rq;
+  a.out = out.data();
+  t.dwconv.run(a, c.row_begin, c.row_end);
+  return out;
+}
+
+void check_dw_case(const KernelTable& t, const DwCase& c) {
+  // The input is allocated to its exact size so a read past its end would be seen by tools.
+  std::vector<uint8_t> in = testing::rand_vec<uint8_t>(static_cast<size_t>(c.g.in_h) * c.g.in_w * c.C, 0, 255);
+  std::vector<int8_t> w = testing::rand_vec<int8_t>(static_cast<size_t>(c.C) * c.g.kh * c.g.kw, -128, 127);
+  uint8_t in_zp = testing::rand_int(0, 255);
+  if (c.extreme) {
+    for (auto& x : in) x = testing::rand_int(0, 1) ? 255 : 0;
+    for (auto& x : w) x = testing::rand_int(0, 1) ? 127 : -128;
+    in_zp = testing::rand_int(0, 1) ? 255 : 0;
+  }
+  QParams q = rand_qparams(c.C);
+  // As the engine builds it: bias includes -in_zp * sum(w) (plus a random true bias).
+  const int taps = c.g.kh * c.g.kw;
+  for (int ch = 0; ch < c.C; ++ch) {
+    int32_t s = 0;
+    for (int i = 0; i < taps; ++i) s += w[static_cast<size_t>(ch) * taps + i];
+    q.bias[ch] = testing::rand_int(-5000, 5000) - in_zp * s;
+  }
+  const auto ref = run_dw(scalar_table(), c, in, in_zp, w, q.rq);
+  const auto got = run_dw(t, c, in, in_zp, w, q.rq);
+  CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(t.name) + " " + c.str());
+}
+
+DwCase rand_dw_case(int max_k, int C) {
+  DwCase c;
+  c.g = rand_geom(max_k);
+  c.C = C;
+  const int oh = c.g.out_h();
+  c.row_begin = testing::rand_int(0, 2) ? 0 : testing::rand_int(0, oh - 1);
+  c.row_end = testing::rand_int(0, 2) ? oh : testing::rand_int(c.row_begin + 1, oh);
+  c.extreme = testing::rand_int(0, 9) == 0;
+  return c;
+}
+
+void dw_against_reference(const KernelTable& t) {
+  // The common network shapes: 3x3 / 5x5 / 7x7, stride 1 and 2, "same" padding.
+  for (int k : {3, 5, 7})
+    for (int s : {1, 2})
+      for (int C : {8, 16, 24, 32, 48, 64, 67}) {
+        DwCase c;
+        c.g = ConvGeom{testing::rand_int(k, 33), testing::rand_int(k, 33), k, k, s, s, k / 2, k / 2, k / 2, k / 2, 1, 1};
+        c.C = C;
+        c.row_begin = 0;
+        c.row_end = c.g.out_h();
+        c.extreme = false;
+        check_dw_case(t, c);
+      }
+  for (int C = 1; C <= 33; ++C) check_dw_case(t, rand_dw_case(7, C));
+  for (int i = 0; i < 200; ++i) check_dw_case(t, rand_dw_case(7, testing::rand_int(1, 80)));
+  // Kernels wider than 7 (the general kxk path) and a kernel covering the whole image.
+  for (int i = 0; i < 10; ++i) check_dw_case(t, rand_dw_case(11, testing::rand_int(1, 40)));
+  {
+    DwCase c;
+    c.g = ConvGeom{9, 9, 9, 9, 1, 1, 0, 0, 0, 0, 1, 1};
+    c.C = 37;
+    c.row_begin = 0;
+    c.row_end = 1;
+    c.extreme = false;
+    check_dw_case(t, c);
+  }
+}
+
+}  // namespace
+
+// ---- the reference itself, on cases small enough to compute by hand -------------------------
+
+TEST(conv_scalar_gemm_hand_computed) {
+  const KernelTable& t = scalar_table();
+  // Two pixels, K = 3, N = 2.
+  const uint8_t A[] = {10, 200, 255, 9 /* lda padding */, 1, 2, 3, 0};
+  const int8_t w[] = {1, -2, 3, /* n1 */ -128, 127, 0};
+  const int32_t bias[] = {100, -5};
+  const float scale[] = {0.5f, 0.25f};
+  Requant rq;
+  rq.bias = bias;
+  rq.scale = scale;
+  rq.out_zp = 3;
+  std::vector<uint8_t> packed(t.gemm.packed_bytes(3, 2));
+  t.gemm.pack(w, 3, 2, packed.data());
+  uint8_t C[6] = {0, 0, 0, 0, 0, 0};
+  t.gemm.run(A, 4, 2, 3, packed.data(), 2, rq, C, 3);
+  // m0 n0: 100 + 10 - 400 + 765 = 475 -> 237.5 -> 238 (half to even) + 3 = 241
+  // m0 n1: -5 - 1280 + 25400 = 24115 -> 6028.75 -> 6029 + 3 -> 255
+  // m1 n0: 100 + 1 - 4 + 9 = 106 -> 53 + 3 = 56
+  // m1 n1: -5 - 128 + 254 = 121 -> 30.25 -> 30 + 3 = 33
+  CHECK_EQ(C[0], 241);
+  CHECK_EQ(C[1], 255);
+  CHECK_EQ(C[2], 0);  // ldc padding untouched
+  CHECK_EQ(C[3], 56);
+  CHECK_EQ(C[4], 33);
+  // Half to even downwards, and the clamp to [qmin, qmax].
+  const int32_t bias2[] = {-370, 0};  // m0 n0 acc = 375 - 370 = 5 -> 2.5 -> 2 (half to even)
+  rq.bias = bias2;
+  rq.out_zp = 0;
+  rq.qmin = 1;
+  rq.qmax = 200;
+  t.gemm.run(A, 4, 1, 3, packed.data(), 2, rq, C, 3);
+  CHECK_EQ(C[0], 2);
+  CHECK_EQ(C[1], 200);  // 24120 * 0.25 = 6030 -> clamped to qmax
+}
+
+TEST(conv_scalar_im2col_hand_computed) {
+  // 2x2 image, 2 channels of which the group uses channel 1; 3x3 kernel, pad 1, stride 1.
+  const uint8_t in[] = {0, 1, 0, 2, 0, 3, 0, 4};
+  Im2colArgs a{};
+  a.in = in;
+  a.in_h = 2;
+  a.in_w = 2;
+  a.in_stride = 2;
+  a.c_offset = 1;
+  a.group_channels = 1;
+  a.out_w = 2;
+  a.kernel_h = a.kernel_w = 3;
+  a.stride_h = a.stride_w = 1;
+  a.pad_top = a.pad_left = 1;
+  a.dilation_h = a.dilation_w = 1;
+  a.pad_value = 9;
+  uint8_t A[2 * 10];
+  std::memset(A, 0xEE, sizeof(A));
+  scalar_table().im2col(a, 2, 4, A, 10);  // pixels (1,0) and (1,1)
+  const uint8_t want[] = {9, 1, 2, 9, 3, 4, 9, 9, 9, 0xEE, 1, 2, 9, 3, 4, 9, 9, 9, 9, 0xEE};
+  CHECK_BYTES_EQ(want, A, sizeof(want), "im2col hand case");
+}
+
+TEST(conv_scalar_dwconv_hand_computed) {
+  // One 1x1 pixel, 2 channels, 3x3 kernel with padding 1: only the centre tap is inside, the
+  // other eight read in_zp = 10.
+  const uint8_t in[] = {50, 7};
+  const int8_t w[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, /* c1 */ -1, -1, -1, -1, 2, -1, -1, -1, -1};
+  const int32_t bias[] = {-10 * 9, -10 * (2 - 8)};  // -in_zp * sum(w)
+  const float scale[] = {1.0f, 1.0f};
+  DwConvArgs a{};
+  a.in = in;
+  a.in_h = a.in_w = 1;
+  a.channels = 2;
+  a.out_h = a.out_w = 1;
+  a.kernel_h = a.kernel_w = 3;
+  a.stride_h = a.stride_w = 1;
+  a.pad_top = a.pad_left = 1;
+  a.dilation_h = a.dilation_w = 1;
+  a.in_zp = 10;
+  std::vector<uint8_t> packed(scalar_table().dwconv.packed_bytes(3, 3, 2));
+  scalar_table().dwconv.pack(w, 3, 3, 2, packed.data());
+  a.packed = packed.data();
+  a.rq.bias = bias;
+  a.rq.scale = scale;
+  a.rq.out_zp = 20;
+  uint8_t out[2] = {0, 0};
+  a.out = out;
+  scalar_table().dwconv.run(a, 0, 1);
+  // c0: -90 + 50 + 8*10 = 40 -> 60; c1: 60 + 14 - 80 = -6 -> 14 (i.e. (x - zp) * w: 40*1, -3*2)
+  CHECK_EQ(out[0], 60);
+  CHECK_EQ(out[1], 14);
+}
+
+TEST(conv_scalar_im2col_gemm_matches_direct_conv) { im2col_against_reference(scalar_table()); }
+
+// ---- every SIMD table against the reference --------------------------------------------------
+
+TEST(conv_gemm_avx2) { with_table("avx2", gemm_against_reference); }
+TEST(conv_gemm_avx512vnni) { with_table("avx512vnni", gemm_against_reference); }
+TEST(conv_im2col_avx2) { with_table("avx2", im2col_against_reference); }
+TEST(conv_im2col_avx512vnni) { with_table("avx512vnni", im2col_against_reference); }
+TEST(conv_dwconv_avx2) { with_table("avx2", dw_against_reference); }
+TEST(conv_dwconv_avx512vnni) { with_table("avx512vnni", dw_against_reference); }
+TEST(conv_gemm_neon) { with_table("neon", gemm_against_reference); }
+TEST(conv_gemm_neon_dotprod) { with_table("neon_dotprod", gemm_against_reference); }
+TEST(conv_dwconv_neon) { with_table("neon", dw_against_reference); }
+TEST(conv_dwconv_neon_dotprod) { with_table("neon_dotprod", dw_against_reference); }
