@@ -320,6 +320,19 @@ describe('importOnnx: fixtures', () => {
         const { spec } = importOnnx(fs.readFileSync(path.join(dir, f)));
         assert.ok(spec.ops.length > 0);
         assert.equal(spec.tensors[spec.input].channels, 3);
+        if (f === 'ops_conv_qdq.onnx') {
+          // ReLU6 exported as Relu -> Clip(0, 6): one clamp on the conv
+          const stem = opByName(spec, '/stem/Conv');
+          assert.equal(stem.actMin, spec.tensors[stem.output].q.zeroPoint);
+          const q = spec.tensors[stem.output].q;
+          assert.equal(stem.actMax, Math.min(255, Math.round(6 / q.scale) + q.zeroPoint));
+        }
+        if (f === 'ops_pool_attention_qdq.onnx') {
+          // AvgPool2d(count_include_pad=True, padding=1) exported as Pad -> AveragePool
+          const ap = opByName(spec, '/ap3i/pool/AveragePool');
+          assert.deepEqual(ap.pool!.pads, [1, 1, 1, 1]);
+          assert.equal(ap.pool!.countIncludePad, true);
+        }
       } catch (e) {
         assert.fail(`${f}: ${e instanceof ModelImportError ? e.message : e}`);
       }
