@@ -1,5 +1,5 @@
 // Model description handed to the engine: a topologically ordered list of fused int8 ops.
-// Produced by the TypeScript ONNX importer (src/engine/import) or built directly in C++ tests.
+// Produced by the TypeScript ONNX importer (src/engine/onnx) or built directly in C++ tests.
 // Tensors are NHWC uint8 with one (scale, zero_point) each; spatial sizes are derived per input size.
 #pragma once
 #include <cstdint>
