@@ -12,8 +12,10 @@ torch.onnx.export produces the raw graph; `postprocess` then rewrites it into th
       axis 0, zero point 0); the weight QuantizeLinear is folded away;
   (c) Conv biases become int32 initializers at scale s_in * s_w[o] (round half to even) behind
       DequantizeLinear(scale = s_in * s_w, zero point 0, axis 0), so ONNX Runtime fuses QLinearConv;
-  (d) Constant nodes become initializers, Identity nodes are removed, and every "resize to the size
-      of tensor R" is rewritten to one canonical pattern (see `_canonical_resize_sizes`);
+  (d) Constant nodes become initializers, Identity nodes are removed, Relu -> Clip(0, 6) (how
+      relu6 exports) becomes Clip, Pad -> AveragePool (count_include_pad=True) becomes one
+      AveragePool(pads, count_include_pad=1), and every "resize to the size of tensor R" is
+      rewritten to one canonical pattern (see `_canonical_resize_sizes`);
   (e) metadata_props: class_names, palette, input_width, input_height, void_index, mean, std.
 
 Input contract: NCHW float32 RGB, x = (pixel / 255 - mean) / std, dynamic H and W.
@@ -287,6 +289,57 @@ def _canonical_resize_sizes(G: _Graph) -> None:
     G.g.node.extend(added)
 
 
+def _fuse_relu_clip(G: _Graph) -> None:
+    """F.relu6 exports as Relu -> Clip(0, 6); the Relu is redundant when Clip's min is >= 0."""
+    cons = G.consumers()
+    dead = []
+    for n in G.g.node:
+        if n.op_type != "Relu":
+            continue
+        users = cons.get(n.output[0], [])
+        if len(users) != 1 or users[0].op_type != "Clip":
+            continue
+        clip = users[0]
+        lo = G.array(clip.input[1]) if len(clip.input) > 1 and clip.input[1] else None
+        if lo is None or float(lo) < 0:
+            continue
+        clip.input[0] = n.input[0]
+        dead.append(n)
+    G.remove_nodes(dead)
+
+
+def _fold_pad_into_avgpool(G: _Graph) -> None:
+    """AvgPool2d(count_include_pad=True, padding=p) exports as Pad(zeros) -> AveragePool(pads=0);
+    rewrite it as one AveragePool(pads=p, count_include_pad=1) (identical: padded zeros count)."""
+    cons = G.consumers()
+    prod = G.producers()
+    dead = []
+    for n in G.g.node:
+        if n.op_type != "AveragePool":
+            continue
+        pad = prod.get(n.input[0])
+        if pad is None or pad.op_type != "Pad" or len(cons[pad.output[0]]) != 1:
+            continue
+        mode = _attr(pad, "mode", b"constant")
+        pads = G.array(pad.input[1])
+        value = G.array(pad.input[2]) if len(pad.input) > 2 and pad.input[2] else None
+        if mode not in (b"constant", "constant") or pads is None or                 (value is not None and float(value) != 0.0):
+            continue
+        pads = [int(v) for v in pads]
+        if len(pads) != 8 or any(pads[i] for i in (0, 1, 4, 5)):
+            continue
+        old = list(_attr(n, "pads", [0, 0, 0, 0]))
+        new_pads = [old[0] + pads[2], old[1] + pads[3], old[2] + pads[6], old[3] + pads[7]]
+        keep = [a for a in n.attribute if a.name not in ("pads", "count_include_pad")]
+        del n.attribute[:]
+        n.attribute.extend(keep)
+        n.attribute.extend([helper.make_attribute("pads", new_pads),
+                            helper.make_attribute("count_include_pad", 1)])
+        n.input[0] = pad.input[0]
+        dead.append(pad)
+    G.remove_nodes(dead)
+
+
 def _scalar_qparams(G: _Graph) -> None:
     """Per-tensor Q/DQ (no axis attribute): scale and zero point as 0-d initializers."""
     cache = {}
@@ -375,6 +428,8 @@ def postprocess(model: onnx.ModelProto, metadata: dict | None = None) -> onnx.Mo
     _constants_to_initializers(G)
     _remove_identities(G)
     _canonical_resize_sizes(G)
+    _fuse_relu_clip(G)
+    _fold_pad_into_avgpool(G)
     _scalar_qparams(G)
     _fold_weight_quant(G)
     _quantize_biases(G)

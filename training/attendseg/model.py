@@ -72,9 +72,9 @@ class ResizeScale(nn.Module):
 
 
 class MaxPool(nn.Module):
-    def __init__(self, k: int, stride: int, padding: int = 0):
+    def __init__(self, k: int, stride: int, padding: int = 0, ceil_mode: bool = False):
         super().__init__()
-        self.pool = nn.MaxPool2d(k, stride, padding)
+        self.pool = nn.MaxPool2d(k, stride, padding, ceil_mode=ceil_mode)
         self.q = QAct("share")
 
     def forward(self, x):
@@ -173,7 +173,10 @@ class AttentionCondenser(nn.Module):
                  up_mode: str = "bilinear", act: str = "relu"):
         super().__init__()
         mid = mid or max(channels // 4, 4)
-        self.condense = MaxPool(pool_k, 2, (pool_k - 1) // 2)
+        pad = (pool_k - 1) // 2
+        # ceil_mode without padding keeps a 1x1 input at 1x1 (tiny inputs at 1/32 scale); with
+        # padding torch and ONNX disagree on ceil_mode output sizes, so floor mode there.
+        self.condense = MaxPool(pool_k, 2, pad, ceil_mode=pad == 0)
         self.dw = ConvBNAct(channels, channels, 3, groups=channels, act=act)
         self.pw1 = ConvBNAct(channels, mid, 1, act=act)
         self.pw2 = ConvBNAct(mid, channels, 1, act=None)

@@ -192,9 +192,22 @@ def set_observers(model: nn.Module, enabled: bool) -> nn.Module:
 
 @torch.no_grad()
 def calibrate(model: nn.Module, batches) -> nn.Module:
-    """Run forwards with observers on (eval mode; BatchNorm already folded)."""
+    """Run forwards with observers on (eval mode; BatchNorm already folded).
+
+    The moving-average observers are switched to an exact running mean of the per-batch min/max
+    during calibration (averaging constant 1/(i+1)); with the training constant (0.01) a short
+    calibration would be dominated by the first batch. The constant is restored afterwards."""
     model.eval()
     set_observers(model, True)
-    for x in batches:
-        model(x)
+    obs = [m.fq.activation_post_process for m in model.modules()
+           if isinstance(m, QAct) and m.fq is not None and m.kind != "sigmoid"]
+    saved = [o.averaging_constant for o in obs]
+    try:
+        for i, x in enumerate(batches):
+            for o in obs:
+                o.averaging_constant = 1.0 / (i + 1)
+            model(x)
+    finally:
+        for o, c in zip(obs, saved):
+            o.averaging_constant = c
     return model
