@@ -21,12 +21,13 @@ namespace kernels {
 
 enum class Isa : uint8_t { Scalar, Avx2, Avx512Vnni, Neon, NeonDotprod };
 
-// The scalar form of round() above, shared by every scalar kernel and test.
-inline int32_t round_clamped(float x) {
+// The scalar form of round() above. static: each ISA file keeps its own copy, so a CPU without
+// AVX2 never runs one compiled with AVX2 flags.
+static inline int32_t round_clamped(float x) {
   x = x < -65536.0f ? -65536.0f : (x > 65536.0f ? 65536.0f : x);
   return static_cast<int32_t>(__builtin_nearbyintf(x));
 }
-inline uint8_t clamp_u8(int32_t v, int32_t lo = 0, int32_t hi = 255) {
+static inline uint8_t clamp_u8(int32_t v, int32_t lo = 0, int32_t hi = 255) {
   return static_cast<uint8_t>(v < lo ? lo : (v > hi ? hi : v));
 }
 
