@@ -49,16 +49,74 @@ struct Geometry {
   int kw;
 };
 
-// 16 input bytes widened to int16. A partial block (the last channels of a pixel) may not read
-// past the end of the input; its extra lanes meet zero weights, so their contents do not matter.
-template <bool PARTIAL>
-inline __m256i load_x(const uint8_t* p, const uint8_t* end) {
-  if (PARTIAL && p + kBlock > end) {
-    alignas(16) uint8_t tmp[kBlock] = {};
-    std::memcpy(tmp, p, static_cast<size_t>(end - p));
-    return _mm256_cvtepu8_epi16(_mm_load_si128(reinterpret_cast<const __m128i*>(tmp)));
+// How a channel block is computed: all 16 channels present; 9..15 present (16-wide math, loads
+// kept inside the input); 1..8 present (8-wide math on the low half of the packed vectors).
+enum Mode { kFull, kPartial, kHalf };
+
+template <int MODE>
+struct VecOf {
+  using type = __m256i;
+};
+template <>
+struct VecOf<kHalf> {
+  using type = __m128i;
+};
+template <int MODE>
+using Vec = typename VecOf<MODE>::type;
+
+inline __m256i madd_add(__m256i acc, __m256i x, __m256i w) { return _mm256_add_epi32(acc, _mm256_madd_epi16(x, w)); }
+inline __m128i madd_add(__m128i acc, __m128i x, __m128i w) { return _mm_add_epi32(acc, _mm_madd_epi16(x, w)); }
+inline __m256i sub16(__m256i a, __m256i b) { return _mm256_sub_epi16(a, b); }
+inline __m128i sub16(__m128i a, __m128i b) { return _mm_sub_epi16(a, b); }
+inline void narrow(__m256i v, __m256i* out) { *out = v; }
+inline void narrow(__m256i v, __m128i* out) { *out = _mm256_castsi256_si128(v); }
+inline __m256i widen(__m256i v) { return v; }
+inline __m256i widen(__m128i v) { return _mm256_inserti128_si256(_mm256_setzero_si256(), v, 0); }
+template <int MODE>
+inline Vec<MODE> lower(__m256i v) {
+  Vec<MODE> r;
+  narrow(v, &r);
+  return r;
+}
+
+// Packed weights of one tap (the low 8 lanes in half mode).
+template <int MODE>
+inline Vec<MODE> load_w(const int16_t* p) {
+  Vec<MODE> r;
+  if (MODE == kHalf)
+    narrow(_mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), &r);
+  else
+    narrow(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), &r);
+  return r;
+}
+
+// The block's input bytes at p widened to int16. A partial block may not read past the end of
+// the input; its extra lanes meet zero weights, so their contents do not matter.
+template <int MODE>
+inline Vec<MODE> load_x(const uint8_t* p, const uint8_t* end) {
+  Vec<MODE> r;
+  if (MODE == kHalf) {
+    __m128i b;
+    if (p + 8 > end) {
+      alignas(16) uint8_t tmp[16] = {};
+      std::memcpy(tmp, p, static_cast<size_t>(end - p));
+      b = _mm_load_si128(reinterpret_cast<const __m128i*>(tmp));
+    } else {
+      b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+    }
+    narrow(_mm256_castsi128_si256(_mm_cvtepu8_epi16(b)), &r);
+  } else {
+    __m128i b;
+    if (MODE == kPartial && p + kBlock > end) {
+      alignas(16) uint8_t tmp[kBlock] = {};
+      std::memcpy(tmp, p, static_cast<size_t>(end - p));
+      b = _mm_load_si128(reinterpret_cast<const __m128i*>(tmp));
+    } else {
+      b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    }
+    narrow(_mm256_cvtepu8_epi16(b), &r);
   }
-  return _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  return r;
 }
 
 // Requantizes one pixel's even/odd accumulators and stores nc bytes in channel order.
@@ -76,30 +134,32 @@ inline void finish(__m256i acc_e, __m256i acc_o, const BlockConsts& bc, const Re
 
 // NPX horizontally adjacent output pixels of one channel block. p: the first visited tap of the
 // first pixel; w: that tap's weights; nky x nkx taps are visited.
-template <int NPX, bool BORDER, bool PARTIAL>
+template <int NPX, bool BORDER, int MODE>
 inline void pixels(const Geometry& g, const uint8_t* p, const int16_t* w, int nky, int nkx, __m256i zp16,
                    const BlockConsts& bc, const RequantConsts& rk, uint8_t* out, ptrdiff_t out_step, int nc) {
-  __m256i acc_e[NPX], acc_o[NPX];
+  using V = Vec<MODE>;
+  V acc_e[NPX], acc_o[NPX];
   for (int i = 0; i < NPX; ++i) {
-    acc_e[i] = BORDER ? bc.bias2_e : bc.bias_e;
-    acc_o[i] = BORDER ? bc.bias2_o : bc.bias_o;
+    acc_e[i] = lower<MODE>(BORDER ? bc.bias2_e : bc.bias_e);
+    acc_o[i] = lower<MODE>(BORDER ? bc.bias2_o : bc.bias_o);
   }
+  const V zp = lower<MODE>(zp16);
   for (int ky = 0; ky < nky; ++ky, p += g.row_step, w += 32 * g.kw) {
     const uint8_t* q = p;
     const int16_t* wt = w;
     for (int kx = 0; kx < nkx; ++kx, q += g.tap_step, wt += 32) {
-      const __m256i we = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wt));
-      const __m256i wo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wt + 16));
+      const V we = load_w<MODE>(wt);
+      const V wo = load_w<MODE>(wt + 16);
 #pragma GCC unroll 4
       for (int i = 0; i < NPX; ++i) {
-        __m256i x = load_x<PARTIAL>(q + i * g.px_step, g.in_end);
-        if (BORDER) x = _mm256_sub_epi16(x, zp16);
-        acc_e[i] = _mm256_add_epi32(acc_e[i], _mm256_madd_epi16(x, we));
-        acc_o[i] = _mm256_add_epi32(acc_o[i], _mm256_madd_epi16(x, wo));
+        V x = load_x<MODE>(q + i * g.px_step, g.in_end);
+        if (BORDER) x = sub16(x, zp);
+        acc_e[i] = madd_add(acc_e[i], x, we);
+        acc_o[i] = madd_add(acc_o[i], x, wo);
       }
     }
   }
-  for (int i = 0; i < NPX; ++i) finish(acc_e[i], acc_o[i], bc, rk, out + i * out_step, nc);
+  for (int i = 0; i < NPX; ++i) finish(widen(acc_e[i]), widen(acc_o[i]), bc, rk, out + i * out_step, nc);
 }
 
 // Taps [lo, hi) of a kernel axis that land inside [0, size) for window origin `origin`.
@@ -113,7 +173,7 @@ inline void tap_range(int origin, int dilation, int taps, int size, int* lo, int
 }
 
 // All output pixels of row oy for one channel block.
-template <bool PARTIAL>
+template <int MODE>
 void block_row(const DwConvArgs& a, const Geometry& g, int oy, int c0, int nc, const int16_t* wblock,
                const BlockConsts& bc, const RequantConsts& rk, __m256i zp16, int ox_lo, int ox_hi) {
   const int C = a.channels;
@@ -130,13 +190,13 @@ void block_row(const DwConvArgs& a, const Geometry& g, int oy, int c0, int nc, c
     tap_range(ix0, a.dilation_w, a.kernel_w, a.in_w, &kx0, &kx1);
     uint8_t* out = out_row + static_cast<size_t>(ox) * C;
     if (ky1 <= ky0 || kx1 <= kx0) {  // window entirely in the padding
-      pixels<1, true, PARTIAL>(g, nullptr, wblock, 0, 0, zp16, bc, rk, out, out_step, nc);
+      pixels<1, true, MODE>(g, nullptr, wblock, 0, 0, zp16, bc, rk, out, out_step, nc);
       return;
     }
     const int iy = iy0 + ky0 * a.dilation_h, ix = ix0 + kx0 * a.dilation_w;
     const uint8_t* p = a.in + (static_cast<size_t>(iy) * a.in_w + ix) * C + c0;
     const int16_t* w = wblock + static_cast<size_t>(ky0 * a.kernel_w + kx0) * 32;
-    pixels<1, true, PARTIAL>(g, p, w, ky1 - ky0, kx1 - kx0, zp16, bc, rk, out, out_step, nc);
+    pixels<1, true, MODE>(g, p, w, ky1 - ky0, kx1 - kx0, zp16, bc, rk, out, out_step, nc);
   };
 
   if (!row_full || ox_lo > ox_hi) {
@@ -146,11 +206,14 @@ void block_row(const DwConvArgs& a, const Geometry& g, int oy, int c0, int nc, c
   for (int ox = 0; ox < ox_lo; ++ox) border(ox);
   const uint8_t* p = a.in + (static_cast<size_t>(iy0) * a.in_w + (ox_lo * a.stride_w - a.pad_left)) * C + c0;
   int ox = ox_lo;
+  for (; ox + 4 <= ox_hi + 1; ox += 4, p += 4 * g.px_step)
+    pixels<4, false, MODE>(g, p, wblock, a.kernel_h, a.kernel_w, zp16, bc, rk,
+                              out_row + static_cast<size_t>(ox) * C, out_step, nc);
   for (; ox + 2 <= ox_hi + 1; ox += 2, p += 2 * g.px_step)
-    pixels<2, false, PARTIAL>(g, p, wblock, a.kernel_h, a.kernel_w, zp16, bc, rk,
+    pixels<2, false, MODE>(g, p, wblock, a.kernel_h, a.kernel_w, zp16, bc, rk,
                               out_row + static_cast<size_t>(ox) * C, out_step, nc);
   if (ox <= ox_hi) {
-    pixels<1, false, PARTIAL>(g, p, wblock, a.kernel_h, a.kernel_w, zp16, bc, rk,
+    pixels<1, false, MODE>(g, p, wblock, a.kernel_h, a.kernel_w, zp16, bc, rk,
                               out_row + static_cast<size_t>(ox) * C, out_step, nc);
     ++ox;
   }
@@ -248,9 +311,11 @@ void dw_run(const DwConvArgs& a, int row_begin, int row_end) {
         const int16_t* wblock =
             reinterpret_cast<const int16_t*>(a.packed + static_cast<size_t>(b0 + j) * block_bytes(taps) + 64);
         if (nc == kBlock)
-          block_row<false>(a, g, oy, c0, nc, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
+          block_row<kFull>(a, g, oy, c0, nc, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
+        else if (nc > 8)
+          block_row<kPartial>(a, g, oy, c0, nc, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
         else
-          block_row<true>(a, g, oy, c0, nc, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
+          block_row<kHalf>(a, g, oy, c0, nc, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
       }
     }
   }

@@ -10,11 +10,16 @@
 // their in-image taps with (x - in_zp) and start from bias + in_zp * sum(w), which equals the
 // reference's "padding reads as in_zp" exactly in integer arithmetic.
 //
-// The last, partial block of a pixel uses masked loads and stores (no access past channel C).
+// The last, partial block of a pixel uses masked loads and stores (no access past channel C);
+// when it has at most 16 channels it is computed 16 wide.
 //
 // Packed layout per block of 32 channels: 32 int32 sums of weights (even channels, then odd),
 // then per tap (ky, kx) 32 int16 even-channel weights and 32 int16 odd-channel weights. Channels
 // past C are zero.
+// GCC 12 reports -Wuninitialized inside its own AVX-512 intrinsic headers (an _mm512_undefined_*
+// pass-through operand, GCC bug 105593); no value read here is uninitialized.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
 #include <algorithm>
@@ -49,10 +54,59 @@ struct Geometry {
   int kw;
 };
 
-template <bool PARTIAL>
-inline __m512i load_x(const uint8_t* p, __mmask32 mask) {
-  const __m256i b = PARTIAL ? _mm256_maskz_loadu_epi8(mask, p) : _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  return _mm512_cvtepu8_epi16(b);
+// How a channel block is computed: all 32 channels present; 17..31 present (32-wide math, masked
+// loads); 1..16 present (16-wide math on the low half of the packed vectors, masked loads).
+enum Mode { kFull, kPartial, kHalf };
+
+template <int MODE>
+struct VecOf {
+  using type = __m512i;
+};
+template <>
+struct VecOf<kHalf> {
+  using type = __m256i;
+};
+template <int MODE>
+using Vec = typename VecOf<MODE>::type;
+
+inline __m512i dot_add(__m512i acc, __m512i x, __m512i w) { return _mm512_dpwssd_epi32(acc, x, w); }
+inline __m256i dot_add(__m256i acc, __m256i x, __m256i w) { return _mm256_dpwssd_epi32(acc, x, w); }
+inline __m512i sub16(__m512i a, __m512i b) { return _mm512_sub_epi16(a, b); }
+inline __m256i sub16(__m256i a, __m256i b) { return _mm256_sub_epi16(a, b); }
+inline void narrow(__m512i v, __m512i* out) { *out = v; }
+inline void narrow(__m512i v, __m256i* out) { *out = _mm512_castsi512_si256(v); }
+inline __m512i widen(__m512i v) { return v; }
+inline __m512i widen(__m256i v) { return _mm512_inserti64x4(_mm512_setzero_si512(), v, 0); }
+template <int MODE>
+inline Vec<MODE> lower(__m512i v) {
+  Vec<MODE> r;
+  narrow(v, &r);
+  return r;
+}
+
+// Packed weights of one tap (the low 16 lanes in half mode).
+template <int MODE>
+inline Vec<MODE> load_w(const int16_t* p) {
+  Vec<MODE> r;
+  if (MODE == kHalf)
+    narrow(_mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))), &r);
+  else
+    narrow(_mm512_loadu_si512(reinterpret_cast<const void*>(p)), &r);
+  return r;
+}
+
+// The block's input bytes at p widened to int16; masked (no access past channel C) unless full.
+template <int MODE>
+inline Vec<MODE> load_x(const uint8_t* p, __mmask32 mask) {
+  Vec<MODE> r;
+  if (MODE == kHalf) {
+    narrow(_mm512_castsi256_si512(_mm256_cvtepu8_epi16(_mm_maskz_loadu_epi8(static_cast<__mmask16>(mask), p))), &r);
+  } else {
+    const __m256i b = MODE == kPartial ? _mm256_maskz_loadu_epi8(mask, p)
+                                       : _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    narrow(_mm512_cvtepu8_epi16(b), &r);
+  }
+  return r;
 }
 
 // Requantizes one pixel's even/odd accumulators and stores its channels in order.
@@ -63,35 +117,37 @@ inline void finish(__m512i acc_e, __m512i acc_o, const BlockConsts& bc, const Re
   const __m512i idx_lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
   const __m512i idx_hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
   _mm512_mask_cvtepi32_storeu_epi8(out, bc.store_lo, _mm512_permutex2var_epi32(ye, idx_lo, yo));
-  _mm512_mask_cvtepi32_storeu_epi8(out + 16, bc.store_hi, _mm512_permutex2var_epi32(ye, idx_hi, yo));
+  if (bc.store_hi) _mm512_mask_cvtepi32_storeu_epi8(out + 16, bc.store_hi, _mm512_permutex2var_epi32(ye, idx_hi, yo));
 }
 
 // NPX horizontally adjacent output pixels of one channel block. p: the first visited tap of the
 // first pixel; w: that tap's weights; nky x nkx taps are visited.
-template <int NPX, bool BORDER, bool PARTIAL>
+template <int NPX, bool BORDER, int MODE>
 inline void pixels(const Geometry& g, const uint8_t* p, const int16_t* w, int nky, int nkx, __m512i zp16,
                    const BlockConsts& bc, const RequantConsts& rk, uint8_t* out, ptrdiff_t out_step) {
-  __m512i acc_e[NPX], acc_o[NPX];
+  using V = Vec<MODE>;
+  V acc_e[NPX], acc_o[NPX];
   for (int i = 0; i < NPX; ++i) {
-    acc_e[i] = BORDER ? bc.bias2_e : bc.bias_e;
-    acc_o[i] = BORDER ? bc.bias2_o : bc.bias_o;
+    acc_e[i] = lower<MODE>(BORDER ? bc.bias2_e : bc.bias_e);
+    acc_o[i] = lower<MODE>(BORDER ? bc.bias2_o : bc.bias_o);
   }
+  const V zp = lower<MODE>(zp16);
   for (int ky = 0; ky < nky; ++ky, p += g.row_step, w += 64 * g.kw) {
     const uint8_t* q = p;
     const int16_t* wt = w;
     for (int kx = 0; kx < nkx; ++kx, q += g.tap_step, wt += 64) {
-      const __m512i we = _mm512_loadu_si512(reinterpret_cast<const void*>(wt));
-      const __m512i wo = _mm512_loadu_si512(reinterpret_cast<const void*>(wt + 32));
+      const V we = load_w<MODE>(wt);
+      const V wo = load_w<MODE>(wt + 32);
 #pragma GCC unroll 4
       for (int i = 0; i < NPX; ++i) {
-        __m512i x = load_x<PARTIAL>(q + i * g.px_step, bc.load_mask);
-        if (BORDER) x = _mm512_sub_epi16(x, zp16);
-        acc_e[i] = _mm512_dpwssd_epi32(acc_e[i], x, we);
-        acc_o[i] = _mm512_dpwssd_epi32(acc_o[i], x, wo);
+        V x = load_x<MODE>(q + i * g.px_step, bc.load_mask);
+        if (BORDER) x = sub16(x, zp);
+        acc_e[i] = dot_add(acc_e[i], x, we);
+        acc_o[i] = dot_add(acc_o[i], x, wo);
       }
     }
   }
-  for (int i = 0; i < NPX; ++i) finish(acc_e[i], acc_o[i], bc, rk, out + i * out_step);
+  for (int i = 0; i < NPX; ++i) finish(widen(acc_e[i]), widen(acc_o[i]), bc, rk, out + i * out_step);
 }
 
 // Taps [lo, hi) of a kernel axis that land inside [0, size) for window origin `origin`.
@@ -105,7 +161,7 @@ inline void tap_range(int origin, int dilation, int taps, int size, int* lo, int
 }
 
 // All output pixels of row oy for one channel block.
-template <bool PARTIAL>
+template <int MODE>
 void block_row(const DwConvArgs& a, const Geometry& g, int oy, int c0, const int16_t* wblock, const BlockConsts& bc,
                const RequantConsts& rk, __m512i zp16, int ox_lo, int ox_hi) {
   const int C = a.channels;
@@ -122,13 +178,13 @@ void block_row(const DwConvArgs& a, const Geometry& g, int oy, int c0, const int
     tap_range(ix0, a.dilation_w, a.kernel_w, a.in_w, &kx0, &kx1);
     uint8_t* out = out_row + static_cast<size_t>(ox) * C;
     if (ky1 <= ky0 || kx1 <= kx0) {  // window entirely in the padding
-      pixels<1, true, PARTIAL>(g, nullptr, wblock, 0, 0, zp16, bc, rk, out, out_step);
+      pixels<1, true, MODE>(g, nullptr, wblock, 0, 0, zp16, bc, rk, out, out_step);
       return;
     }
     const int iy = iy0 + ky0 * a.dilation_h, ix = ix0 + kx0 * a.dilation_w;
     const uint8_t* p = a.in + (static_cast<size_t>(iy) * a.in_w + ix) * C + c0;
     const int16_t* w = wblock + static_cast<size_t>(ky0 * a.kernel_w + kx0) * 64;
-    pixels<1, true, PARTIAL>(g, p, w, ky1 - ky0, kx1 - kx0, zp16, bc, rk, out, out_step);
+    pixels<1, true, MODE>(g, p, w, ky1 - ky0, kx1 - kx0, zp16, bc, rk, out, out_step);
   };
 
   if (!row_full || ox_lo > ox_hi) {
@@ -138,11 +194,14 @@ void block_row(const DwConvArgs& a, const Geometry& g, int oy, int c0, const int
   for (int ox = 0; ox < ox_lo; ++ox) border(ox);
   const uint8_t* p = a.in + (static_cast<size_t>(iy0) * a.in_w + (ox_lo * a.stride_w - a.pad_left)) * C + c0;
   int ox = ox_lo;
+  for (; ox + 4 <= ox_hi + 1; ox += 4, p += 4 * g.px_step)
+    pixels<4, false, MODE>(g, p, wblock, a.kernel_h, a.kernel_w, zp16, bc, rk,
+                           out_row + static_cast<size_t>(ox) * C, out_step);
   for (; ox + 2 <= ox_hi + 1; ox += 2, p += 2 * g.px_step)
-    pixels<2, false, PARTIAL>(g, p, wblock, a.kernel_h, a.kernel_w, zp16, bc, rk,
+    pixels<2, false, MODE>(g, p, wblock, a.kernel_h, a.kernel_w, zp16, bc, rk,
                               out_row + static_cast<size_t>(ox) * C, out_step);
   if (ox <= ox_hi) {
-    pixels<1, false, PARTIAL>(g, p, wblock, a.kernel_h, a.kernel_w, zp16, bc, rk,
+    pixels<1, false, MODE>(g, p, wblock, a.kernel_h, a.kernel_w, zp16, bc, rk,
                               out_row + static_cast<size_t>(ox) * C, out_step);
     ++ox;
   }
@@ -240,10 +299,13 @@ void dw_run(const DwConvArgs& a, int row_begin, int row_end) {
         const int c0 = (b0 + j) * kBlock;
         const int16_t* wblock =
             reinterpret_cast<const int16_t*>(a.packed + static_cast<size_t>(b0 + j) * block_bytes(taps) + 128);
-        if (C - c0 >= kBlock)
-          block_row<false>(a, g, oy, c0, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
+        const int nc = C - c0;
+        if (nc >= kBlock)
+          block_row<kFull>(a, g, oy, c0, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
+        else if (nc > 16)
+          block_row<kPartial>(a, g, oy, c0, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
         else
-          block_row<true>(a, g, oy, c0, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
+          block_row<kHalf>(a, g, oy, c0, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
       }
     }
   }

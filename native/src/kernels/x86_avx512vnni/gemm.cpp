@@ -13,6 +13,10 @@
 // k-quad one broadcast of each row's four activation bytes (read straight from A) and one load
 // per panel feed 24 dpbusd. The last quad of a row is assembled bytewise when K % 4 != 0 so no
 // read goes past the row's K bytes.
+// GCC 12 reports -Wuninitialized inside its own AVX-512 intrinsic headers (an _mm512_undefined_*
+// pass-through operand, GCC bug 105593); no value read here is uninitialized.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
 #include <algorithm>
