@@ -1,6 +1,12 @@
 // Whole networks against ONNX Runtime on the same QDQ file: quantized outputs within 1 LSB on
 // >= 99.9% of elements, the same argmax on >= 99.9% of pixels; and every kernel table of ours
 // bit-identical to the scalar reference on whole networks.
+//
+// The oracle runs with graph optimizations disabled, i.e. the QDQ graph's defining semantics
+// (DequantizeLinear -> float op -> QuantizeLinear). With them enabled, ONNX Runtime fuses the
+// pattern into QLinearConv, whose u8s8 kernel on AVX2 CPUs without VNNI (this CI's) uses
+// vpmaddubsw and saturates int16 pair sums: its own documented limitation, which changes results
+// by tens of LSBs on 7x7 stems.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -63,7 +69,7 @@ describe('whole networks against ONNX Runtime', function () {
       const qout = spec.tensors[spec.output].q;
       let session: ort.InferenceSession;
       before(async () => {
-        session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
+        session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, graphOptimizationLevel: 'disabled' });
       });
       after(async () => session?.release());
 
