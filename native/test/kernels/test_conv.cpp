@@ -120,7 +120,7 @@ void gemm_against_reference(const KernelTable& t) {
   for (int K : kKs) check_gemm_case(t, rand_gemm_case(testing::rand_int(1, 70), K, kNs[testing::rand_int(0, 23)]));
   for (int N : kNs) check_gemm_case(t, rand_gemm_case(testing::rand_int(1, 70), kKs[testing::rand_int(0, 28)], N));
   for (int M = 1; M <= 13; ++M) check_gemm_case(t, rand_gemm_case(M, testing::rand_int(1, 600), testing::rand_int(1, 130)));
-  for (int i = 0; i < 150; ++i)
+  for (int i = 0; i < 400; ++i)
     check_gemm_case(t, rand_gemm_case(testing::rand_int(1, 70), testing::rand_int(1, 600), testing::rand_int(1, 130)));
   // K past the kernels' internal blocking (im2col of a wide 3x3 or 5x5 convolution).
   for (int K : {2047, 2048, 2049, 3000, 4097, 6400})
@@ -232,7 +232,7 @@ std::vector<uint8_t> im2col_conv(const KernelTable& t, const ConvGeom& g, const 
 }
 
 void im2col_against_reference(const KernelTable& t) {
-  for (int i = 0; i < 120; ++i) {
+  for (int i = 0; i < 200; ++i) {
     const ConvGeom g = rand_geom(7);
     const int groups = testing::rand_int(0, 2) ? 1 : testing::rand_int(2, 4);
     const int cin = groups * testing::rand_int(1, 9);
@@ -370,9 +370,9 @@ void dw_against_reference(const KernelTable& t) {
         check_dw_case(t, c);
       }
   for (int C = 1; C <= 33; ++C) check_dw_case(t, rand_dw_case(7, C));
-  for (int i = 0; i < 200; ++i) check_dw_case(t, rand_dw_case(7, testing::rand_int(1, 80)));
+  for (int i = 0; i < 600; ++i) check_dw_case(t, rand_dw_case(7, testing::rand_int(1, 80)));
   // Kernels wider than 7 (the general kxk path) and a kernel covering the whole image.
-  for (int i = 0; i < 10; ++i) check_dw_case(t, rand_dw_case(11, testing::rand_int(1, 40)));
+  for (int i = 0; i < 30; ++i) check_dw_case(t, rand_dw_case(11, testing::rand_int(1, 40)));
   {
     DwCase c;
     c.g = ConvGeom{9, 9, 9, 9, 1, 1, 0, 0, 0, 0, 1, 1};
