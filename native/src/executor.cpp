@@ -1,5 +1,9 @@
 // Runs a plan: each op splits its output rows (or pixels) over the thread pool.
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 
 #include "network.h"
 
@@ -171,9 +175,37 @@ void run_lut(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPool
 
 }  // namespace
 
+// ATTENDSEG_PROFILE=1 prints each op's share of the network time when the process exits.
+struct OpProfile {
+  std::vector<double> ms;
+  std::vector<std::string> names;
+  int frames = 0;
+  ~OpProfile() {
+    if (ms.empty()) return;
+    double total = 0;
+    for (double v : ms) total += v;
+    std::fprintf(stderr, "attendseg profile: %d frames, %.3f ms/frame\n", frames, total / frames);
+    for (size_t i = 0; i < ms.size(); ++i)
+      std::fprintf(stderr, "  %7.3f ms %5.1f%%  %s\n", ms[i] / frames, 100.0 * ms[i] / total, names[i].c_str());
+  }
+};
+
 void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool) {
+  static const bool profiling = std::getenv("ATTENDSEG_PROFILE") != nullptr;
+  static OpProfile profile;
+  if (profiling && profile.ms.size() != m.ops.size()) {
+    profile.ms.assign(m.ops.size(), 0.0);
+    profile.names.clear();
+    for (const PreparedOp& p : m.ops) {
+      const Shape o = plan.shapes[p.spec->output];
+      profile.names.push_back(p.spec->name + " " + std::to_string(o.h) + "x" + std::to_string(o.w) + "x" +
+                              std::to_string(o.c) + (p.spec->kind == OpKind::Conv ? (p.conv.depthwise ? " dw" : p.conv.direct ? " 1x1" : " im2col") : ""));
+    }
+  }
+  if (profiling) profile.frames++;
   for (size_t i = 0; i < m.ops.size(); ++i) {
     const PreparedOp& p = m.ops[i];
+    const auto t0 = profiling ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     switch (p.spec->kind) {
       case OpKind::Conv: run_conv(m, p, plan, pool); break;
       case OpKind::MaxPool:
@@ -185,6 +217,7 @@ void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool) {
       case OpKind::Concat: run_concat(m, p, plan, pool); break;
       case OpKind::Lut: run_lut(m, p, plan, pool); break;
     }
+    if (profiling) profile.ms[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   }
 }
 
