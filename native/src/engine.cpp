@@ -56,6 +56,7 @@ class EngineImpl final : public Engine {
         pool_(options.threads) {}
 
   OutputGeometry output_geometry(const ImageView& image, const FrameOptions& o) const override {
+    check_frame(image, o);  // callers size output buffers from this: never for a frame run() would refuse
     OutputGeometry g;
     g.overlay_width = image.width;
     g.overlay_height = image.height;
