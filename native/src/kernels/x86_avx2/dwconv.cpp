@@ -13,7 +13,8 @@
 //
 // Packed layout per block of 16 channels: 16 int32 sums of weights (even channels, then odd),
 // then per tap (ky, kx) 16 int16 even-channel weights and 16 int16 odd-channel weights. Channels
-// past C are zero.
+// past C are zero. A last block of 9..15 channels keeps its loads inside the input; one of 1..8
+// channels is computed 8 wide.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -41,7 +42,6 @@ struct BlockConsts {
 };
 
 struct Geometry {
-  const uint8_t* in;
   const uint8_t* in_end;   // one past the input, for the partial-block loads
   ptrdiff_t px_step;       // bytes between horizontally adjacent output pixels' windows
   ptrdiff_t row_step;      // bytes between kernel rows (dilation_h input rows)
@@ -261,7 +261,6 @@ void dw_run(const DwConvArgs& a, int row_begin, int row_end) {
   const RequantConsts rk(a.rq);
   const __m256i zp16 = _mm256_set1_epi16(a.in_zp);
   Geometry g;
-  g.in = a.in;
   g.in_end = a.in + static_cast<size_t>(a.in_h) * a.in_w * C;
   g.px_step = static_cast<ptrdiff_t>(a.stride_w) * C;
   g.row_step = static_cast<ptrdiff_t>(a.dilation_h) * a.in_w * C;
