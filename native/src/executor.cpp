@@ -113,7 +113,7 @@ void run_resize(const PreparedModel& m, const PreparedOp& p, Plan& plan, size_t 
   const QuantParams& qi = m.spec.tensors[op.inputs[0]].q;
   const QuantParams& qo = m.spec.tensors[op.output].q;
   ResizeArgs a{plan.tensor(op.inputs[0]), in.h, in.w, in.c, out.h, out.w, &plan.ops[index].ys, &plan.ops[index].xs,
-               qi.zero_point, qo.zero_point, p.ratio / 4194304.0f, p.luts.empty() ? nullptr : p.luts[0].data(),
+               qi.scale, qi.zero_point, qo.scale, qo.zero_point, p.luts.empty() ? nullptr : p.luts[0].data(),
                plan.tensor(op.output)};
   auto fn = op.resize.mode == ResizeMode::Linear ? m.k->resize_linear : m.k->resize_nearest;
   pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) { fn(a, int(b), int(e)); });
@@ -122,13 +122,11 @@ void run_resize(const PreparedModel& m, const PreparedOp& p, Plan& plan, size_t 
 void run_binary(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPool& pool) {
   const OpSpec& op = *p.spec;
   int ia = op.inputs[0], ib = op.inputs[1];
-  float ma = p.ma, mb = p.mb;
   const Shape out = plan.shapes[op.output];
   // Read the full operand first (both ops are commutative).
   const Shape sa = plan.shapes[ia];
   if (sa.h != out.h || sa.w != out.w || sa.c != out.c) {
     std::swap(ia, ib);
-    if (op.kind == OpKind::Add) std::swap(ma, mb);
   }
   const Shape sb = plan.shapes[ib];
   BinaryArgs a{};
@@ -140,8 +138,9 @@ void run_binary(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadP
   a.za = m.spec.tensors[ia].q.zero_point;
   a.zb = m.spec.tensors[ib].q.zero_point;
   a.zy = m.spec.tensors[op.output].q.zero_point;
-  a.ma = ma;
-  a.mb = mb;
+  a.sa = m.spec.tensors[ia].q.scale;
+  a.sb = m.spec.tensors[ib].q.scale;
+  a.sy = m.spec.tensors[op.output].q.scale;
   a.qmin = op.act_min;
   a.qmax = op.act_max;
   auto fn = op.kind == OpKind::Add ? m.k->add : m.k->mul;

@@ -28,7 +28,7 @@ struct PreparedOp {
   // Requantize tables (empty when input and output quantization are equal): MaxPool and
   // nearest Resize use luts[0]; Concat uses one per input.
   std::vector<std::vector<uint8_t>> luts;
-  float ma = 0, mb = 0, ratio = 0;
+  float ratio = 0;  // AveragePool / GlobalAveragePool: in_scale / out_scale
 };
 
 struct PreparedModel {

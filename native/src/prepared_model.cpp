@@ -8,12 +8,14 @@ namespace attendseg {
 
 namespace {
 
-// y = clamp(round((x - zin) * sin / sout) + zout): moves a tensor between quantizations.
+// Moves a tensor between quantizations as ONNX Runtime's DequantizeLinear -> QuantizeLinear:
+//   t[x] = clamp(round(((float)(x - zin) * sin) / sout) + zout, 0, 255)
 std::vector<uint8_t> requant_table(const QuantParams& in, const QuantParams& out) {
   std::vector<uint8_t> t(256);
-  const float ratio = in.scale / out.scale;
-  for (int x = 0; x < 256; ++x)
-    t[x] = kernels::clamp_u8(kernels::round_clamped(static_cast<float>(x - in.zero_point) * ratio) + out.zero_point);
+  for (int x = 0; x < 256; ++x) {
+    const float v = static_cast<float>(x - in.zero_point) * in.scale;
+    t[x] = kernels::clamp_u8(kernels::round_clamped(v / out.scale) + out.zero_point);
+  }
   return t;
 }
 
@@ -86,23 +88,11 @@ PreparedModel::PreparedModel(const ModelSpec& s, const kernels::KernelTable& tab
         break;
       case OpKind::Resize:
         if (op.resize.mode == ResizeMode::Nearest && !same_q(qa, qo)) p.luts.push_back(requant_table(qa, qo));
-        p.ratio = qa.scale / qo.scale;
         break;
       case OpKind::AveragePool:
       case OpKind::GlobalAveragePool: p.ratio = qa.scale / qo.scale; break;
       case OpKind::Add:
-      case OpKind::Mul: {
-        // Multipliers for the inputs in spec order; the executor swaps both when it reads the
-        // broadcast operand second.
-        const QuantParams& q1 = spec.tensors[op.inputs[1]].q;
-        if (op.kind == OpKind::Add) {
-          p.ma = qa.scale / qo.scale;
-          p.mb = q1.scale / qo.scale;
-        } else {
-          p.ma = qa.scale * q1.scale / qo.scale;
-        }
-        break;
-      }
+      case OpKind::Mul: break;  // the executor passes the three tensor scales
       case OpKind::Concat:
         for (int in : op.inputs)
           p.luts.push_back(same_q(spec.tensors[in].q, qo) ? std::vector<uint8_t>() : requant_table(spec.tensors[in].q, qo));

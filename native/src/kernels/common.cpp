@@ -63,40 +63,48 @@ int64_t nearest_pixel(float x, int nearest_mode) {
 // Resize tables per output index d (ONNX Resize, opset >= 13):
 //   s = scale > 0 ? scale : (float)out / (float)in          (the ONNX scale, out / in)
 //   x = original_coordinate(d) (above, single precision)
-// Nearest: i0 = i1 = clamp(nearest_pixel(x), 0, in - 1), w = 0.
-// Linear (as ONNX Runtime's bilinear setup, which clamps the coordinate first):
-//   x  = min(max(x, 0), in - 1)
-//   i0 = min(floor(x), in - 1); i1 = min(i0 + 1, in - 1)
-//   w  = i0 == i1 ? 0 : round_half_away((x - floor(x)) * 2048)   (weight of i1, 0..2048)
-// ONNX Runtime gives 0.5/0.5 when i0 == i1; both neighbours are the same pixel, so w = 0 yields
-// the identical value.
+// Nearest: i0 = i1 = clamp(nearest_pixel(x), 0, in - 1); w0, w1 stay empty.
+// Linear, as ONNX Runtime's bilinear setup (SetupUpsampleBilinear), in single precision:
+//   x  = s == 1 ? d : x;  x = max(0, min(x, in - 1))
+//   i0 = min((int)x, in - 1); i1 = min(i0 + 1, in - 1)
+//   w1 = |x - (float)i0|  (ORT's dx1, weight of i1); w0 = |x - (float)i1|  (dx2, weight of i0)
+//   i0 == i1: w0 = w1 = 0.5
 void build_resize_axis(int in_size, int out_size, float scale, int coord_mode, int nearest_mode,
                        bool linear, ResizeAxis* axis) {
   const float s = scale > 0.0f ? scale : static_cast<float>(out_size) / static_cast<float>(in_size);
   const size_t n = out_size > 0 ? static_cast<size_t>(out_size) : 0;
   axis->i0.assign(n, 0);
   axis->i1.assign(n, 0);
-  axis->w.assign(n, 0);
+  axis->w.clear();
+  axis->w0.clear();
+  axis->w1.clear();
+  if (linear) {
+    axis->w0.assign(n, 0.0f);
+    axis->w1.assign(n, 0.0f);
+  }
   const int last = in_size - 1;
   for (int d = 0; d < out_size; ++d) {
-    float x = original_coordinate(d, s, in_size, out_size, coord_mode);
     if (linear) {
+      float x = s == 1.0f ? static_cast<float>(d) : original_coordinate(d, s, in_size, out_size, coord_mode);
       x = std::max(0.0f, std::min(x, static_cast<float>(last)));
-      const float fl = std::floor(x);
-      int32_t i0 = static_cast<int32_t>(fl);
-      if (i0 > last) i0 = last;
-      if (i0 < 0) i0 = 0;
-      const int32_t i1 = i0 + 1 < last ? i0 + 1 : last;
+      const int32_t i0 = std::min(static_cast<int32_t>(x), last);
+      const int32_t i1 = std::min(i0 + 1, last);
       axis->i0[d] = i0;
       axis->i1[d] = i1;
-      axis->w[d] = i0 == i1 ? 0 : static_cast<int16_t>(std::lround((x - fl) * 2048.0f));
+      if (i0 == i1) {
+        axis->w0[d] = 0.5f;
+        axis->w1[d] = 0.5f;
+      } else {
+        axis->w1[d] = std::fabs(x - static_cast<float>(i0));
+        axis->w0[d] = std::fabs(x - static_cast<float>(i1));
+      }
     } else {
+      const float x = original_coordinate(d, s, in_size, out_size, coord_mode);
       int64_t i = nearest_pixel(x, nearest_mode);
       if (i > last) i = last;
       if (i < 0) i = 0;
       axis->i0[d] = static_cast<int32_t>(i);
       axis->i1[d] = static_cast<int32_t>(i);
-      axis->w[d] = 0;
     }
   }
 }

@@ -99,12 +99,21 @@ struct PoolArgs {
 // ---- Resize --------------------------------------------------------------------------------
 // Tables are built once per plan by build_resize_axis (scalar code shared by every ISA).
 // Nearest: y = lut ? lut[x] : x with x = in[(ys[oy]*in_w + xs[ox])*C + c].
-// Linear:  v = bilinear of the four neighbours (weights wy[oy], wx[ox] in 1/2048);
-//          y = clamp(round((float)(v - (in_zp << 22)) * mult) + out_zp, 0, 255),
-//          mult = in_scale / out_scale / 4194304.
+// Linear: exactly ONNX Runtime's float path DequantizeLinear -> UpsampleBilinear ->
+// QuantizeLinear, in single precision, every operation rounded as written (no FMA):
+//   X(q)  = (float)(q - in_zp) * in_scale
+//   X11 = X(in[y0][x0]), X21 = X(in[y0][x1]), X12 = X(in[y1][x0]), X22 = X(in[y1][x1])
+//         (y0/y1 = ys.i0/i1[oy], x0/x1 = xs.i0/i1[ox])
+//   v     = (((wx0*wy0)*X11 + (wx1*wy0)*X21) + (wx0*wy1)*X12) + (wx1*wy1)*X22
+//         (wx0/wx1 = xs.w0/w1[ox], wy0/wy1 = ys.w0/w1[oy])
+//   y     = clamp(round(v / out_scale) + out_zp, 0, 255)      (a true division, as MLAS)
 struct ResizeAxis {
   std::vector<int32_t> i0, i1;  // neighbour indices (nearest uses i0 only)
-  std::vector<int16_t> w;       // weight of i1, 0..2048
+  // build_resize_axis, linear: float weights of i0 and i1, ONNX Runtime's dx2 and dx1:
+  //   w0 = |x - i1|, w1 = |x - i0|, both 0.5 when i0 == i1. Empty for nearest.
+  std::vector<float> w0, w1;
+  // build_image_axis only (image preprocess): weight of i1 in 1/2048, 0..2048.
+  std::vector<int16_t> w;
 };
 struct ResizeArgs {
   const uint8_t* in;
@@ -112,8 +121,10 @@ struct ResizeArgs {
   int out_h, out_w;
   const ResizeAxis* ys;
   const ResizeAxis* xs;
-  int32_t in_zp, out_zp;
-  float mult;
+  float in_scale;  // linear only
+  int32_t in_zp;   // linear only
+  float out_scale;  // linear only
+  int32_t out_zp;   // linear only
   const uint8_t* lut;  // nearest only; nullptr when qparams are equal
   uint8_t* out;
 };
@@ -121,8 +132,10 @@ struct ResizeArgs {
 // ---- Element-wise --------------------------------------------------------------------------
 // Over pixels [p_begin, p_end), each with `channels` values. b is Full (pixels*C values),
 // Channel (C values shared by every pixel) or Pixel (one value per pixel, shared across C).
-//   Add: y = clamp(round((float)(a - za) * ma + (float)(b - zb) * mb) + zy, qmin, qmax)
-//   Mul: y = clamp(round((float)((a - za) * (b - zb)) * ma) + zy, qmin, qmax)
+// Exactly ONNX Runtime's float path (DequantizeLinear, float op, QuantizeLinear), no FMA:
+//   A = (float)(a - za) * sa,  B = (float)(b - zb) * sb
+//   Add: v = A + B;  Mul: v = A * B
+//   y = clamp(round(v / sy) + zy, qmin, qmax)      (a true division, as MLAS)
 enum class Broadcast : uint8_t { Full, Channel, Pixel };
 struct BinaryArgs {
   const uint8_t* a;
@@ -131,7 +144,7 @@ struct BinaryArgs {
   int channels;
   Broadcast broadcast;
   int32_t za, zb, zy;
-  float ma, mb;
+  float sa, sb, sy;
   int32_t qmin, qmax;
 };
 

@@ -19,8 +19,9 @@ TEST(add_mul_reference_values) {
   args.out = out;
   args.channels = 1;
   args.broadcast = Broadcast::Full;
-  args.ma = 0.5f;
-  args.mb = 0.25f;
+  args.sa = 0.5f;
+  args.sb = 0.25f;
+  args.sy = 1.0f;
   args.zy = 3;
   args.qmin = 0;
   args.qmax = 100;
@@ -29,7 +30,22 @@ TEST(add_mul_reference_values) {
   CHECK_EQ(out[1], 3);    // 0.5 -> 0 (half to even) + 3
   CHECK_EQ(out[2], 5);    // 1.5 -> 2 + 3
   CHECK_EQ(out[3], 100);  // 100 + 3 clamped to qmax
-  // Mul with zero points: (5 - 1) * (7 - 2) * 0.25 + 1 = 6; (3 - 1) * (7 - 2) * 0.25 = 2.5 -> 2, + 1.
+  // The sum is divided by the output scale: (10 + 0) / 4 = 2.5 -> 2, (14 + 0) / 4 = 3.5 -> 4.
+  const uint8_t a2[2] = {10, 14}, b2[2] = {0, 0};
+  BinaryArgs d{};
+  d.a = a2;
+  d.b = b2;
+  d.out = out;
+  d.channels = 2;
+  d.broadcast = Broadcast::Full;
+  d.sa = d.sb = 1.0f;
+  d.sy = 4.0f;
+  d.qmax = 255;
+  scalar_table().add(d, 0, 1);
+  CHECK_EQ(out[0], 2);
+  CHECK_EQ(out[1], 4);
+  // Mul with zero points: ((5 - 1) * 0.5) * ((7 - 2) * 0.5) = 5, + 1 = 6;
+  // ((3 - 1) * 0.5) * 2.5 = 2.5 -> 2, + 1 = 3.
   const uint8_t ma[2] = {5, 3}, mb[1] = {7};
   BinaryArgs m{};
   m.a = ma;
@@ -40,7 +56,9 @@ TEST(add_mul_reference_values) {
   m.za = 1;
   m.zb = 2;
   m.zy = 1;
-  m.ma = 0.25f;
+  m.sa = 0.5f;
+  m.sb = 0.5f;
+  m.sy = 1.0f;
   m.qmax = 255;
   scalar_table().mul(m, 0, 1);
   CHECK_EQ(out[0], 6);
@@ -74,16 +92,17 @@ BinCase random_binary(Broadcast bc) {
   a.za = rand_int(0, 255);
   a.zb = rand_int(0, 255);
   a.zy = rand_int(0, 255);
-  a.ma = kt::tie_scale();
-  a.mb = kt::tie_scale();
-  if (rand_int(0, 2) == 0) {  // mul-sized multipliers
-    a.ma /= 128.0f;
+  a.sa = kt::tie_scale();
+  a.sb = kt::tie_scale();
+  a.sy = kt::tie_scale();
+  if (rand_int(0, 2) == 0) {  // an output scale of a product's size
+    a.sy *= 128.0f;
   }
   a.qmin = rand_int(0, 2) ? 0 : rand_int(0, 128);
   a.qmax = rand_int(0, 2) ? 255 : rand_int(a.qmin, 255);
   std::ostringstream os;
   os << "broadcast " << static_cast<int>(bc) << " C " << a.channels << " pixels [" << c.p_begin << "," << c.p_end
-     << ") of " << c.pixels << " z " << a.za << "," << a.zb << "," << a.zy << " m " << a.ma << "," << a.mb << " q "
+     << ") of " << c.pixels << " z " << a.za << "," << a.zb << "," << a.zy << " s " << a.sa << "," << a.sb << "," << a.sy << " q "
      << a.qmin << ".." << a.qmax;
   c.desc = os.str();
   return c;

@@ -1,6 +1,7 @@
 // Resize: axis tables (ONNX coordinate / nearest modes, the image axis, the label index table)
 // against hand-computed values, a hand-computed bilinear pixel, then every SIMD table against
 // the scalar reference in every mode, up- and down-scaling.
+#include <cmath>
 #include <sstream>
 
 #include "isa_test.h"
@@ -23,44 +24,74 @@ void check_axis(const ResizeAxis& ax, std::vector<int> i0, std::vector<int> i1, 
     CHECK_EQ(static_cast<int>(ax.w[d]), w[d]);
   }
 }
+// Linear resize axes: indices and the float weights w0 (of i0) and w1 (of i1), compared exactly.
+void check_linear(const ResizeAxis& ax, std::vector<int> i0, std::vector<int> i1, std::vector<float> w0,
+                  std::vector<float> w1) {
+  CHECK_EQ(ax.i0.size(), i0.size());
+  CHECK_EQ(ax.w0.size(), i0.size());
+  CHECK_EQ(ax.w1.size(), i0.size());
+  if (ax.i0.size() != i0.size() || ax.w0.size() != i0.size() || ax.w1.size() != i0.size()) return;
+  for (size_t d = 0; d < i0.size(); ++d) {
+    CHECK_EQ(ax.i0[d], i0[d]);
+    CHECK_EQ(ax.i1[d], i1[d]);
+    CHECK_EQ(ax.w0[d], w0[d]);
+    CHECK_EQ(ax.w1[d], w1[d]);
+  }
+}
+// Nearest axes: indices only, no weights.
+void check_nearest(const ResizeAxis& ax, std::vector<int> i0) {
+  CHECK_EQ(ax.i0.size(), i0.size());
+  CHECK(ax.w0.empty() && ax.w1.empty());
+  if (ax.i0.size() != i0.size()) return;
+  for (size_t d = 0; d < i0.size(); ++d) {
+    CHECK_EQ(ax.i0[d], i0[d]);
+    CHECK_EQ(ax.i1[d], i0[d]);
+  }
+}
 }  // namespace
 
 TEST(resize_axis_reference_values) {
   ResizeAxis ax;
   // half_pixel linear 2 -> 4: x = (d + 0.5) / 2 - 0.5 = -0.25, 0.25, 0.75, 1.25, clamped to [0, 1].
+  // w1 = |x - i0|, w0 = |x - i1|; the last clamps to i0 == i1 = 1: 0.5 / 0.5 as ONNX Runtime.
   build_resize_axis(2, 4, 0.0f, kHalfPixel, 0, true, &ax);
-  check_axis(ax, {0, 0, 0, 1}, {1, 1, 1, 1}, {0, 512, 1536, 0});
-  // align_corners linear 3 -> 5: x = d * 2 / 4.
+  check_linear(ax, {0, 0, 0, 1}, {1, 1, 1, 1}, {1.0f, 0.75f, 0.25f, 0.5f}, {0.0f, 0.25f, 0.75f, 0.5f});
+  // align_corners linear 3 -> 5: x = d * 2 / 4 = 0, 0.5, 1, 1.5, 2.
   build_resize_axis(3, 5, 0.0f, kAlignCorners, 0, true, &ax);
-  check_axis(ax, {0, 0, 1, 1, 2}, {1, 1, 2, 2, 2}, {0, 1024, 0, 1024, 0});
+  check_linear(ax, {0, 0, 1, 1, 2}, {1, 1, 2, 2, 2}, {1.0f, 0.5f, 1.0f, 0.5f, 0.5f}, {0.0f, 0.5f, 0.0f, 0.5f, 0.5f});
   // pytorch_half_pixel with one output: coordinate 0.
   build_resize_axis(7, 1, 0.0f, kPytorchHalfPixel, 0, true, &ax);
-  check_axis(ax, {0}, {1}, {0});
-  // half_pixel with one output: x = 0.5 / (1/7.f) - 0.5 is 2.9999998 in single precision (as in
-  // ONNX Runtime), so i0 = 2 and the weight of i1 rounds to the full 2048: the value of pixel 3.
+  check_linear(ax, {0}, {1}, {1.0f}, {0.0f});
+  // half_pixel with one output: x = 0.5 / (1/7.f) - 0.5 is 3 - 2^-22 in single precision (as in
+  // ONNX Runtime), so i0 = 2, w1 = 1 - 2^-22, w0 = 2^-22.
   build_resize_axis(7, 1, 0.0f, kHalfPixel, 0, true, &ax);
-  check_axis(ax, {2}, {3}, {2048});
+  check_linear(ax, {2}, {3}, {std::ldexp(1.0f, -22)}, {1.0f - std::ldexp(1.0f, -22)});
   // half_pixel 4 -> 2: x = 0.5, 2.5 exactly.
   build_resize_axis(4, 2, 0.0f, kHalfPixel, 0, true, &ax);
-  check_axis(ax, {0, 2}, {1, 3}, {1024, 1024});
-  // asymmetric linear with an explicit scale 2.5 (out 5 from in 2): x = d / 2.5 = 0, .4, .8, 1.2 -> 1, 1.6 -> 1.
+  check_linear(ax, {0, 2}, {1, 3}, {0.5f, 0.5f}, {0.5f, 0.5f});
+  // asymmetric linear with an explicit scale 2.5 (out 5 from in 2): x = d / 2.5f = 0, 0.4f, 0.8f,
+  // 1.2f -> 1, 1.6f -> 1 (the last two clamp to i0 == i1 = 1).
   build_resize_axis(2, 5, 2.5f, kAsymmetric, 0, true, &ax);
-  check_axis(ax, {0, 0, 0, 1, 1}, {1, 1, 1, 1, 1}, {0, 819, 1638, 0, 0});
+  check_linear(ax, {0, 0, 0, 1, 1}, {1, 1, 1, 1, 1}, {1.0f, 1.0f - 0.4f, 1.0f - 0.8f, 0.5f, 0.5f},
+               {0.0f, 0.4f, 0.8f, 0.5f, 0.5f});
+  // scale 1 uses the output index itself (as ONNX Runtime), whatever the coordinate mode.
+  build_resize_axis(3, 3, 0.0f, kAlignCorners, 0, true, &ax);
+  check_linear(ax, {0, 1, 2}, {1, 2, 2}, {1.0f, 1.0f, 0.5f}, {0.0f, 0.0f, 0.5f});
   // nearest, half_pixel 2 -> 4 (x = -0.25, 0.25, 0.75, 1.25).
   build_resize_axis(2, 4, 0.0f, kHalfPixel, kRoundPreferFloor, false, &ax);
-  check_axis(ax, {0, 0, 1, 1}, {0, 0, 1, 1}, {0, 0, 0, 0});
+  check_nearest(ax, {0, 0, 1, 1});
   // nearest ties, asymmetric 2 -> 4 (x = 0, 0.5, 1, 1.5): prefer floor vs prefer ceil vs floor vs ceil.
   build_resize_axis(2, 4, 0.0f, kAsymmetric, kRoundPreferFloor, false, &ax);
-  check_axis(ax, {0, 0, 1, 1}, {0, 0, 1, 1}, {0, 0, 0, 0});
+  check_nearest(ax, {0, 0, 1, 1});
   build_resize_axis(2, 4, 0.0f, kAsymmetric, kRoundPreferCeil, false, &ax);
-  check_axis(ax, {0, 1, 1, 1}, {0, 1, 1, 1}, {0, 0, 0, 0});
+  check_nearest(ax, {0, 1, 1, 1});
   build_resize_axis(2, 4, 0.0f, kAsymmetric, kFloor, false, &ax);
-  check_axis(ax, {0, 0, 1, 1}, {0, 0, 1, 1}, {0, 0, 0, 0});
+  check_nearest(ax, {0, 0, 1, 1});
   build_resize_axis(3, 6, 0.0f, kAsymmetric, kCeil, false, &ax);  // x = 0, .5, 1, 1.5, 2, 2.5
-  check_axis(ax, {0, 1, 1, 2, 2, 2}, {0, 1, 1, 2, 2, 2}, {0, 0, 0, 0, 0, 0});
+  check_nearest(ax, {0, 1, 1, 2, 2, 2});
   // downscale nearest half_pixel 4 -> 2: x = 0.5, 2.5 -> prefer floor 0, 2.
   build_resize_axis(4, 2, 0.0f, kHalfPixel, kRoundPreferFloor, false, &ax);
-  check_axis(ax, {0, 2}, {0, 2}, {0, 0});
+  check_nearest(ax, {0, 2});
 }
 
 TEST(image_axis_reference_values) {
@@ -96,12 +127,13 @@ TEST(label_index_table_reference_values) {
 }
 
 TEST(resize_linear_reference_values) {
-  // 2x2 single channel, one output at the centre: weights 1024/2048 both ways.
+  // 2x2 single channel, one output at the centre: every weight product 0.25.
   const uint8_t in[4] = {0, 100, 200, 255};
   ResizeAxis ax;
   ax.i0 = {0};
   ax.i1 = {1};
-  ax.w = {1024};
+  ax.w0 = {0.5f};
+  ax.w1 = {0.5f};
   uint8_t out[1] = {};
   ResizeArgs a{};
   a.in = in;
@@ -109,17 +141,38 @@ TEST(resize_linear_reference_values) {
   a.channels = 1;
   a.out_h = a.out_w = 1;
   a.ys = a.xs = &ax;
-  a.mult = 1.0f / 4194304.0f;
+  a.in_scale = 1.0f;
+  a.out_scale = 1.0f;
   a.out = out;
   scalar_table().resize_linear(a, 0, 1);
   CHECK_EQ(out[0], 139);  // 555 / 4 = 138.75
-  // With zero points: (v - (10 << 22)) / 2^22 = 128.75; scaled by 0.5 -> 64.375 -> 64; + 7.
+  // With zero points: X = -10, 90, 190, 245 -> 128.75; divided by the output scale 2: 64.375 -> 64; + 7.
   a.in_zp = 10;
   a.out_zp = 7;
-  a.mult = 0.5f / 4194304.0f;
+  a.out_scale = 2.0f;
   scalar_table().resize_linear(a, 0, 1);
   CHECK_EQ(out[0], 71);
-  // A 2 -> 4 half_pixel upscale of one row [0, 255]: 0, 63.75 -> 64, 191.25 -> 191, 255.
+  // QuantizeLinear divides and rounds half to even: one neighbour with weight 1, values 10 and 14
+  // at input scale 1 and output scale 4: 2.5 -> 2, 3.5 -> 4.
+  ResizeAxis one;
+  one.i0 = {0};
+  one.i1 = {0};
+  one.w0 = {1.0f};
+  one.w1 = {0.0f};
+  const uint8_t px[2] = {10, 14};
+  uint8_t o2[2] = {};
+  a.in = px;
+  a.in_h = a.in_w = 1;
+  a.channels = 2;
+  a.ys = a.xs = &one;
+  a.in_zp = a.out_zp = 0;
+  a.out_scale = 4.0f;
+  a.out = o2;
+  scalar_table().resize_linear(a, 0, 1);
+  CHECK_EQ(o2[0], 2);
+  CHECK_EQ(o2[1], 4);
+  // A 2 -> 4 half_pixel upscale of one row [0, 255]: 0, 63.75 -> 64, 191.25 -> 191, 255 (the
+  // 1 -> 1 row axis has i0 == i1 and weights 0.5 / 0.5).
   ResizeAxis xs, ys;
   build_resize_axis(2, 4, 0.0f, kHalfPixel, 0, true, &xs);
   build_resize_axis(1, 1, 0.0f, kHalfPixel, 0, true, &ys);
@@ -128,11 +181,11 @@ TEST(resize_linear_reference_values) {
   a.in = row;
   a.in_h = 1;
   a.in_w = 2;
+  a.channels = 1;
   a.out_w = 4;
   a.xs = &xs;
   a.ys = &ys;
-  a.in_zp = a.out_zp = 0;
-  a.mult = 1.0f / 4194304.0f;
+  a.out_scale = 1.0f;
   a.out = o4;
   scalar_table().resize_linear(a, 0, 1);
   CHECK_EQ(o4[0], 0);
@@ -175,7 +228,8 @@ void compare_resize(const KernelTable& t, bool linear, int cases) {
     a.xs = &xs;
     a.in_zp = rand_int(0, 255);
     a.out_zp = rand_int(0, 255);
-    a.mult = kt::tie_scale() / 4194304.0f;
+    a.in_scale = kt::tie_scale();
+    a.out_scale = kt::tie_scale();
     std::vector<uint8_t> in = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h) * a.in_w * a.channels, 0, 255);
     a.in = in.data();
     std::vector<uint8_t> lut;
@@ -186,7 +240,7 @@ void compare_resize(const KernelTable& t, bool linear, int cases) {
     std::ostringstream os;
     os << (linear ? "linear" : "nearest") << " " << a.in_h << "x" << a.in_w << " -> " << a.out_h << "x" << a.out_w
        << " C " << a.channels << " coord " << coord << " nearest " << nmode << " zp " << a.in_zp << "/" << a.out_zp
-       << " mult*2^22 " << a.mult * 4194304.0f << " lut " << (a.lut != nullptr);
+       << " scales " << a.in_scale << "/" << a.out_scale << " lut " << (a.lut != nullptr);
     const size_t n = static_cast<size_t>(a.out_h) * a.out_w * a.channels;
     auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
     a.out = ref.data();

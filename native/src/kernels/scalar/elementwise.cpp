@@ -16,27 +16,31 @@ inline int32_t b_value(const BinaryArgs& a, size_t p, int c) {
 }
 }  // namespace
 
-// y = clamp(round((float)(a - za) * ma + (float)(b - zb) * mb) + zy, qmin, qmax)
+// ONNX Runtime's float path (kernels.h "Element-wise"):
+// y = clamp(round(((float)(a - za) * sa + (float)(b - zb) * sb) / sy) + zy, qmin, qmax)
 void add(const BinaryArgs& a, size_t p_begin, size_t p_end) {
   const int C = a.channels;
   for (size_t p = p_begin; p < p_end; ++p) {
     for (int c = 0; c < C; ++c) {
       const size_t i = p * C + c;
-      const float fa = static_cast<float>(a.a[i] - a.za) * a.ma;
-      const float fb = static_cast<float>(b_value(a, p, c) - a.zb) * a.mb;
-      a.out[i] = clamp_u8(round_clamped(fa + fb) + a.zy, a.qmin, a.qmax);
+      const float fa = static_cast<float>(a.a[i] - a.za) * a.sa;
+      const float fb = static_cast<float>(b_value(a, p, c) - a.zb) * a.sb;
+      const float v = fa + fb;
+      a.out[i] = clamp_u8(round_clamped(v / a.sy) + a.zy, a.qmin, a.qmax);
     }
   }
 }
 
-// y = clamp(round((float)((a - za) * (b - zb)) * ma) + zy, qmin, qmax)
+// y = clamp(round(((float)(a - za) * sa * ((float)(b - zb) * sb)) / sy) + zy, qmin, qmax)
 void mul(const BinaryArgs& a, size_t p_begin, size_t p_end) {
   const int C = a.channels;
   for (size_t p = p_begin; p < p_end; ++p) {
     for (int c = 0; c < C; ++c) {
       const size_t i = p * C + c;
-      const int32_t prod = (a.a[i] - a.za) * (b_value(a, p, c) - a.zb);
-      a.out[i] = clamp_u8(round_clamped(static_cast<float>(prod) * a.ma) + a.zy, a.qmin, a.qmax);
+      const float fa = static_cast<float>(a.a[i] - a.za) * a.sa;
+      const float fb = static_cast<float>(b_value(a, p, c) - a.zb) * a.sb;
+      const float v = fa * fb;
+      a.out[i] = clamp_u8(round_clamped(v / a.sy) + a.zy, a.qmin, a.qmax);
     }
   }
 }

@@ -1,6 +1,5 @@
 // Nearest and bilinear resize, NHWC uint8 (reference). See kernels.h "Resize".
 #include "kernels/scalar/other_ops.h"
-#include "kernels/scalar/pixel.h"
 
 namespace attendseg {
 namespace kernels {
@@ -18,21 +17,31 @@ void resize_nearest(const ResizeArgs& a, int row_begin, int row_end) {
   }
 }
 
-// y = clamp(round((float)(v - (in_zp << 22)) * mult) + out_zp, 0, 255)
+// ONNX Runtime's float path (kernels.h "Resize"): dequantize the four neighbours, weight them
+// with the products of the axis weights, sum left to right, divide by the output scale.
 void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
-  const int32_t zp22 = a.in_zp * (1 << 22);
+  const float s = a.in_scale, os = a.out_scale;
+  const int32_t zp = a.in_zp;
   for (int oy = row_begin; oy < row_end; ++oy) {
     const uint8_t* r0 = a.in + static_cast<size_t>(a.ys->i0[oy]) * a.in_w * C;
     const uint8_t* r1 = a.in + static_cast<size_t>(a.ys->i1[oy]) * a.in_w * C;
-    const int32_t wy = a.ys->w[oy];
+    const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
     for (int ox = 0; ox < a.out_w; ++ox) {
       const size_t x0 = static_cast<size_t>(a.xs->i0[ox]) * C, x1 = static_cast<size_t>(a.xs->i1[ox]) * C;
-      const int32_t wx = a.xs->w[ox];
+      const float wx0 = a.xs->w0[ox], wx1 = a.xs->w1[ox];
+      const float w11 = wx0 * wy0, w21 = wx1 * wy0, w12 = wx0 * wy1, w22 = wx1 * wy1;
       uint8_t* out = a.out + (static_cast<size_t>(oy) * a.out_w + ox) * C;
       for (int c = 0; c < C; ++c) {
-        const int32_t v = px::bilinear(r0[x0 + c], r0[x1 + c], r1[x0 + c], r1[x1 + c], wx, wy);
-        out[c] = clamp_u8(round_clamped(static_cast<float>(v - zp22) * a.mult) + a.out_zp);
+        const float X11 = static_cast<float>(r0[x0 + c] - zp) * s;
+        const float X21 = static_cast<float>(r0[x1 + c] - zp) * s;
+        const float X12 = static_cast<float>(r1[x0 + c] - zp) * s;
+        const float X22 = static_cast<float>(r1[x1 + c] - zp) * s;
+        float v = w11 * X11;
+        v = v + w21 * X21;
+        v = v + w12 * X12;
+        v = v + w22 * X22;
+        out[c] = clamp_u8(round_clamped(v / os) + a.out_zp);
       }
     }
   }

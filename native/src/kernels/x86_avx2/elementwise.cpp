@@ -15,29 +15,33 @@ namespace {
 // Quantization parameters broadcast once per call.
 struct BinaryVec {
   __m256i za, zb, zy, qmin, qmax;
-  __m256 ma, mb;
+  __m256 sa, sb, sy;
   explicit BinaryVec(const BinaryArgs& a)
       : za(_mm256_set1_epi32(a.za)), zb(_mm256_set1_epi32(a.zb)), zy(_mm256_set1_epi32(a.zy)),
-        qmin(_mm256_set1_epi32(a.qmin)), qmax(_mm256_set1_epi32(a.qmax)), ma(_mm256_set1_ps(a.ma)),
-        mb(_mm256_set1_ps(a.mb)) {}
+        qmin(_mm256_set1_epi32(a.qmin)), qmax(_mm256_set1_epi32(a.qmax)), sa(_mm256_set1_ps(a.sa)),
+        sb(_mm256_set1_ps(a.sb)), sy(_mm256_set1_ps(a.sy)) {}
 };
 
-// Add of 8 lanes: round((float)(a - za) * ma + (float)(b - zb) * mb) + zy, clamped. Two products
-// and one sum, in that order (no FMA), as the scalar code.
+// Dequantized operands of 8 lanes: (float)(x - z) * s, as scalar.
+inline __m256 dequant8(__m256i x, __m256i z, __m256 s) {
+  return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(x, z)), s);
+}
+// round(v / sy) + zy, clamped to [qmin, qmax]: QuantizeLinear's division, then the activation.
+inline __m256i quant8(const BinaryVec& q, __m256 v) {
+  const __m256i r = _mm256_add_epi32(round_clamped8(_mm256_div_ps(v, q.sy)), q.zy);
+  return _mm256_min_epi32(_mm256_max_epi32(r, q.qmin), q.qmax);
+}
+
+// Add of 8 lanes: A + B of the dequantized operands, no FMA, as the scalar code.
 struct AddOp {
   static inline __m256i apply(const BinaryVec& q, __m256i a, __m256i b) {
-    const __m256 fa = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(a, q.za)), q.ma);
-    const __m256 fb = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(b, q.zb)), q.mb);
-    const __m256i r = _mm256_add_epi32(round_clamped8(_mm256_add_ps(fa, fb)), q.zy);
-    return _mm256_min_epi32(_mm256_max_epi32(r, q.qmin), q.qmax);
+    return quant8(q, _mm256_add_ps(dequant8(a, q.za, q.sa), dequant8(b, q.zb, q.sb)));
   }
 };
-// Mul of 8 lanes: round((float)((a - za) * (b - zb)) * ma) + zy, clamped.
+// Mul of 8 lanes: A * B of the dequantized operands.
 struct MulOp {
   static inline __m256i apply(const BinaryVec& q, __m256i a, __m256i b) {
-    const __m256i prod = _mm256_mullo_epi32(_mm256_sub_epi32(a, q.za), _mm256_sub_epi32(b, q.zb));
-    const __m256i r = _mm256_add_epi32(round_clamped8(_mm256_mul_ps(_mm256_cvtepi32_ps(prod), q.ma)), q.zy);
-    return _mm256_min_epi32(_mm256_max_epi32(r, q.qmin), q.qmax);
+    return quant8(q, _mm256_mul_ps(dequant8(a, q.za, q.sa), dequant8(b, q.zb, q.sb)));
   }
 };
 
