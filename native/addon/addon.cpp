@@ -91,7 +91,15 @@ class RunWorker : public Napi::AsyncWorker {
       SetError(e.what());
     }
   }
-  void OnOK() override { deferred_.Resolve(result_object(Env(), bufs_, geometry_, timing_)); }
+  // The handles in bufs_ belonged to the scope of the call that queued this worker; the
+  // persistent references are what still points at the Buffers now.
+  void OnOK() override {
+    Outputs live;
+    if (!refs_[0].IsEmpty()) live.label = refs_[0].Value().As<Napi::Buffer<uint8_t>>();
+    if (!refs_[1].IsEmpty()) live.colorized = refs_[1].Value().As<Napi::Buffer<uint8_t>>();
+    if (!refs_[2].IsEmpty()) live.overlay = refs_[2].Value().As<Napi::Buffer<uint8_t>>();
+    deferred_.Resolve(result_object(Env(), live, geometry_, timing_));
+  }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
  private:
