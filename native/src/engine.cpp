@@ -35,7 +35,7 @@ void check_frame(const ImageView& img, const FrameOptions& o) {
   if (o.net_width < 1 || o.net_height < 1 || o.net_width > kMaxImageSide || o.net_height > kMaxImageSide)
     throw Error("network size " + std::to_string(o.net_width) + "x" + std::to_string(o.net_height) + " is outside 1..8192");
   if (!std::isfinite(o.overlay_alpha) || o.overlay_alpha < 0.0f || o.overlay_alpha > 1.0f)
-    throw Error("overlay alpha must be within 0..1");
+    throw Error("overlay_alpha must be within 0..1");
   if ((o.want_colorized || o.want_overlay) && (!o.palette || o.palette_size < 1 || o.palette_size > 256))
     throw Error("a palette of 1..256 colours is needed for colorized and overlay outputs");
 }
