@@ -1,13 +1,11 @@
-// The multiply-accumulate ceiling of this ISA, for the benchmark (see KernelTable::peak_loop).
+// The multiply-accumulate ceiling (KernelTable::peak_loop) of the avx2 ISA.
 #pragma once
 #include <cstdint>
 
 namespace attendseg {
 namespace kernels {
 namespace avx2 {
-
-int64_t peak_loop(int64_t iterations);
-
+#include "kernels/peak.inc"
 }  // namespace avx2
 }  // namespace kernels
 }  // namespace attendseg

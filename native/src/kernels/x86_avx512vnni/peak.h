@@ -1,13 +1,11 @@
-// The multiply-accumulate ceiling of this ISA, for the benchmark (see KernelTable::peak_loop).
+// The multiply-accumulate ceiling (KernelTable::peak_loop) of the avx512vnni ISA.
 #pragma once
 #include <cstdint>
 
 namespace attendseg {
 namespace kernels {
 namespace avx512vnni {
-
-int64_t peak_loop(int64_t iterations);
-
+#include "kernels/peak.inc"
 }  // namespace avx512vnni
 }  // namespace kernels
 }  // namespace attendseg
