@@ -20,12 +20,14 @@ namespace {
 
 struct Outputs {
   Napi::Buffer<uint8_t> label, colorized, overlay;
+  attendseg::OutputGeometry geometry;
 };
 
 Outputs allocate_outputs(Napi::Env env, Engine& engine, const attendseg::ImageView& img,
                          const attendseg::FrameOptions& o, attendseg::FrameOutputs* out) {
-  const attendseg::OutputGeometry g = engine.output_geometry(img, o);
+  const attendseg::OutputGeometry g = engine.output_geometry(img, o);  // validates the frame first
   Outputs bufs;
+  bufs.geometry = g;
   const size_t label_px = size_t(g.label_width) * g.label_height;
   if (o.want_label) {
     bufs.label = Napi::Buffer<uint8_t>::New(env, label_px);
@@ -42,8 +44,8 @@ Outputs allocate_outputs(Napi::Env env, Engine& engine, const attendseg::ImageVi
   return bufs;
 }
 
-Napi::Object result_object(Napi::Env env, const Outputs& bufs, const attendseg::OutputGeometry& g,
-                           const attendseg::FrameTiming& t) {
+Napi::Object result_object(Napi::Env env, const Outputs& bufs, const attendseg::FrameTiming& t) {
+  const attendseg::OutputGeometry& g = bufs.geometry;
   Napi::Object r = Napi::Object::New(env);
   r.Set("label", bufs.label.IsEmpty() ? env.Null() : Napi::Value(bufs.label));
   r.Set("colorized", bufs.colorized.IsEmpty() ? env.Null() : Napi::Value(bufs.colorized));
@@ -76,7 +78,6 @@ class RunWorker : public Napi::AsyncWorker {
     opts_.palette = palette_.empty() ? nullptr : palette_.data();
     image_ref_ = Napi::Persistent(image_obj.Get("data").As<Napi::Object>());
     bufs_ = allocate_outputs(env, *holder_->engine, img_, opts_, &out_);
-    geometry_ = holder_->engine->output_geometry(img_, opts_);
     refs_[0] = bufs_.label.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.label.As<Napi::Object>());
     refs_[1] = bufs_.colorized.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.colorized.As<Napi::Object>());
     refs_[2] = bufs_.overlay.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.overlay.As<Napi::Object>());
@@ -95,10 +96,11 @@ class RunWorker : public Napi::AsyncWorker {
   // persistent references are what still points at the Buffers now.
   void OnOK() override {
     Outputs live;
+    live.geometry = bufs_.geometry;
     if (!refs_[0].IsEmpty()) live.label = refs_[0].Value().As<Napi::Buffer<uint8_t>>();
     if (!refs_[1].IsEmpty()) live.colorized = refs_[1].Value().As<Napi::Buffer<uint8_t>>();
     if (!refs_[2].IsEmpty()) live.overlay = refs_[2].Value().As<Napi::Buffer<uint8_t>>();
-    deferred_.Resolve(result_object(Env(), live, geometry_, timing_));
+    deferred_.Resolve(result_object(Env(), live, timing_));
   }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
@@ -112,7 +114,6 @@ class RunWorker : public Napi::AsyncWorker {
   Outputs bufs_;
   Napi::ObjectReference refs_[3];
   attendseg::FrameOutputs out_;
-  attendseg::OutputGeometry geometry_;
   attendseg::FrameTiming timing_;
 };
 
@@ -171,7 +172,7 @@ class NativeEngine : public Napi::ObjectWrap<NativeEngine> {
       attendseg::FrameOutputs out;
       Outputs bufs = allocate_outputs(env, *holder_->engine, img, opts, &out);
       const attendseg::FrameTiming t = holder_->engine->run(img, opts, out);
-      return result_object(env, bufs, holder_->engine->output_geometry(img, opts), t);
+      return result_object(env, bufs, t);
     } catch (const std::exception& e) {
       Napi::Error::New(env, e.what()).ThrowAsJavaScriptException();
       return env.Undefined();

@@ -71,11 +71,10 @@ class EngineImpl final : public Engine {
   }
 
   FrameTiming run(const ImageView& img, const FrameOptions& o, const FrameOutputs& out) override {
-    check_frame(img, o);
+    const OutputGeometry geo = output_geometry(img, o);  // validates the frame
     FrameTiming timing;
     auto t0 = Clock::now();
     Plan& plan = plan_for(o.net_height, o.net_width);
-    const OutputGeometry geo = output_geometry(img, o);
     const Shape os = plan.shapes[model_.spec.output];
     update_tables(img, o, os, geo);
 
