@@ -50,14 +50,13 @@ function inputTensor(h: number, w: number, seed: number): Uint8Array {
   return t;
 }
 
-function argmax(data: ArrayLike<number>, pixels: number, channels: number, at: (p: number, c: number) => number): Uint8Array {
+function argmax(pixels: number, channels: number, at: (p: number, c: number) => number): Uint8Array {
   const out = new Uint8Array(pixels);
   for (let p = 0; p < pixels; p++) {
     let best = 0;
     for (let c = 1; c < channels; c++) if (at(p, c) > at(p, best)) best = c;
     out[p] = best;
   }
-  void data;
   return out;
 }
 
@@ -155,8 +154,8 @@ describe('whole networks against ONNX Runtime', function () {
           }
           const lsbShare = within / ours.length;
           const pixels = oh * ow;
-          const la = argmax(ours, pixels, K, (p, c) => ours[p * K + c]);
-          const lb = argmax(theirs, pixels, K, (p, c) => theirs[p * K + c]);
+          const la = argmax(pixels, K, (p, c) => ours[p * K + c]);
+          const lb = argmax(pixels, K, (p, c) => theirs[p * K + c]);
           let same = 0;
           for (let p = 0; p < pixels; p++) if (la[p] === lb[p]) same++;
           const labelShare = same / pixels;

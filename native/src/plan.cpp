@@ -124,11 +124,8 @@ std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, i
 
   // Lifetimes: a tensor lives from the op that writes it to the last op that reads it; the
   // network output lives to the end (argmax reads it).
-  std::vector<int> first(nt, -1), last(nt, -1);
-  first[spec.input] = -1;
-  last[spec.input] = -1;
+  std::vector<int> last(nt, -1);
   for (size_t i = 0; i < spec.ops.size(); ++i) {
-    first[spec.ops[i].output] = static_cast<int>(i);
     last[spec.ops[i].output] = std::max(last[spec.ops[i].output], static_cast<int>(i));
     for (int t : spec.ops[i].inputs) last[t] = std::max(last[t], static_cast<int>(i));
   }
