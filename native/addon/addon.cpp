@@ -6,9 +6,11 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "cdr_binding.h"
 #include "js_convert.h"
 #include "kernels/kernels.h"
 
@@ -23,25 +25,29 @@ struct Outputs {
   attendseg::OutputGeometry geometry;
 };
 
+// With a header, each output is a whole CDR sensor_msgs/Image carrying it, and the engine writes
+// its pixels straight into the message's data region: publishing needs no further copy.
 Outputs allocate_outputs(Napi::Env env, Engine& engine, const attendseg::ImageView& img,
-                         const attendseg::FrameOptions& o, attendseg::FrameOutputs* out) {
+                         const attendseg::FrameOptions& o, attendseg::FrameOutputs* out,
+                         const cdr::Header* header = nullptr) {
   const attendseg::OutputGeometry g = engine.output_geometry(img, o);  // validates the frame first
   Outputs bufs;
   bufs.geometry = g;
-  const size_t label_px = size_t(g.label_width) * g.label_height;
-  if (o.want_label) {
-    bufs.label = Napi::Buffer<uint8_t>::New(env, label_px);
-    out->label = bufs.label.Data();
-  }
-  if (o.want_colorized) {
-    bufs.colorized = Napi::Buffer<uint8_t>::New(env, label_px * 3);
-    out->colorized = bufs.colorized.Data();
-  }
-  if (o.want_overlay) {
-    bufs.overlay = Napi::Buffer<uint8_t>::New(env, size_t(g.overlay_width) * g.overlay_height * 3);
-    out->overlay = bufs.overlay.Data();
-  }
+  auto make = [&](int32_t w, int32_t h, const char* encoding, int channels, uint8_t** data) {
+    if (header) return new_image_message(env, *header, w, h, encoding, channels, data);
+    Napi::Buffer<uint8_t> b = Napi::Buffer<uint8_t>::New(env, size_t(w) * h * channels);
+    *data = b.Data();
+    return b;
+  };
+  if (o.want_label) bufs.label = make(g.label_width, g.label_height, "mono8", 1, &out->label);
+  if (o.want_colorized) bufs.colorized = make(g.label_width, g.label_height, "rgb8", 3, &out->colorized);
+  if (o.want_overlay) bufs.overlay = make(g.overlay_width, g.overlay_height, "rgb8", 3, &out->overlay);
   return bufs;
+}
+
+std::optional<cdr::Header> optional_header(const Napi::Value& v) {
+  if (v.IsUndefined() || v.IsNull()) return std::nullopt;
+  return cdr_header_from_js(v);
 }
 
 Napi::Object result_object(Napi::Env env, const Outputs& bufs, const attendseg::FrameTiming& t) {
@@ -72,12 +78,13 @@ struct EngineHolder {
 class RunWorker : public Napi::AsyncWorker {
  public:
   RunWorker(Napi::Env env, std::shared_ptr<EngineHolder> holder, const Napi::Object& image_obj,
-            const attendseg::ImageView& img, const attendseg::FrameOptions& opts, std::vector<uint8_t> palette)
+            const attendseg::ImageView& img, const attendseg::FrameOptions& opts, std::vector<uint8_t> palette,
+            const std::optional<cdr::Header>& header)
       : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), holder_(std::move(holder)),
         img_(img), opts_(opts), palette_(std::move(palette)) {
     opts_.palette = palette_.empty() ? nullptr : palette_.data();
     image_ref_ = Napi::Persistent(image_obj.Get("data").As<Napi::Object>());
-    bufs_ = allocate_outputs(env, *holder_->engine, img_, opts_, &out_);
+    bufs_ = allocate_outputs(env, *holder_->engine, img_, opts_, &out_, header ? &*header : nullptr);
     refs_[0] = bufs_.label.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.label.As<Napi::Object>());
     refs_[1] = bufs_.colorized.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.colorized.As<Napi::Object>());
     refs_[2] = bufs_.overlay.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.overlay.As<Napi::Object>());
@@ -150,7 +157,8 @@ class NativeEngine : public Napi::ObjectWrap<NativeEngine> {
       const attendseg::ImageView img = image_from_js(image_obj);
       std::vector<uint8_t> palette;
       const attendseg::FrameOptions opts = frame_options_from_js(info[1], &palette);
-      auto* worker = new RunWorker(env, holder_, image_obj, img, opts, std::move(palette));
+      const std::optional<cdr::Header> header = optional_header(info[2]);
+      auto* worker = new RunWorker(env, holder_, image_obj, img, opts, std::move(palette), header);
       Napi::Promise p = worker->promise();
       worker->Queue();
       return p;
@@ -167,10 +175,11 @@ class NativeEngine : public Napi::ObjectWrap<NativeEngine> {
       const attendseg::ImageView img = image_from_js(info[0].As<Napi::Object>());
       std::vector<uint8_t> palette;
       const attendseg::FrameOptions opts = frame_options_from_js(info[1], &palette);
+      const std::optional<cdr::Header> header = optional_header(info[2]);
       std::unique_lock<std::mutex> lock(holder_->busy, std::try_to_lock);
       if (!lock.owns_lock()) throw attendseg::Error("engine is busy with an asynchronous frame");
       attendseg::FrameOutputs out;
-      Outputs bufs = allocate_outputs(env, *holder_->engine, img, opts, &out);
+      Outputs bufs = allocate_outputs(env, *holder_->engine, img, opts, &out, header ? &*header : nullptr);
       const attendseg::FrameTiming t = holder_->engine->run(img, opts, out);
       return result_object(env, bufs, t);
     } catch (const std::exception& e) {
@@ -290,6 +299,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("int8PeakGmacs", Napi::Function::New(env, Int8PeakGmacs));
   exports.Set("NativeEngine", NativeEngine::Define(env));
   exports.Set("kernelTables", Napi::Function::New(env, KernelTables));
+  register_cdr_exports(env, exports);
   return exports;
 }
 

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 
 import { importOnnx } from './onnx';
-import { loadAddon, NativeEngine, NativeFrame, NativeResult, NetworkOutput } from './native';
+import { loadAddon, NativeEngine, NativeFrame, NativeResult, NetworkOutput, RosHeader } from './native';
 import type { ModelMetadata } from './spec';
 
 export interface EngineOptions {
@@ -60,7 +60,15 @@ export class Engine {
     return this.native.run(frame, this.nativeOptions(options));
   }
 
-  /** The same, blocking the calling thread (tools and tests). */
+  /**
+   * Segments one frame on a worker thread into ready-to-publish CDR sensor_msgs/Image messages
+   * carrying `header`: label, colorized and overlay are whole serialized messages.
+   */
+  runCdr(frame: Frame, header: RosHeader, options: SegmentOptions = {}): Promise<SegmentationResult> {
+    return this.native.run(frame, this.nativeOptions(options), header);
+  }
+
+  /** The same as run, blocking the calling thread (tools and tests). */
   runSync(frame: Frame, options: SegmentOptions = {}): SegmentationResult {
     return this.native.runSync(frame, this.nativeOptions(options));
   }

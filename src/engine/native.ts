@@ -47,9 +47,43 @@ export interface NetworkOutput {
   channels: number;
 }
 
+/** std_msgs/Header as rclnodejs and @foxglove/rosmsg2-serialization spell it. */
+export interface RosHeader {
+  stamp: { sec: number; nanosec: number };
+  frame_id: string;
+}
+
+/** A sensor_msgs/Image (fields as in the message definition). */
+export interface ImageMessage {
+  header: RosHeader;
+  height: number;
+  width: number;
+  encoding: string;
+  is_bigendian: number;
+  step: number;
+  data: Uint8Array;
+}
+
+/** A parsed CDR sensor_msgs/Image: `data` is bytes [dataOffset, dataOffset + dataLength) of the buffer. */
+export interface ImageCdrView extends Omit<ImageMessage, 'data'> {
+  dataOffset: number;
+  dataLength: number;
+}
+
+export interface CompressedImageCdrView {
+  header: RosHeader;
+  format: string;
+  dataOffset: number;
+  dataLength: number;
+}
+
 export interface NativeEngine {
-  run(frame: NativeFrame, options: NativeRunOptions): Promise<NativeResult>;
-  runSync(frame: NativeFrame, options: NativeRunOptions): NativeResult;
+  /**
+   * With `cdrHeader`, each output Buffer is a complete CDR sensor_msgs/Image (mono8 label, rgb8
+   * colorized and overlay) carrying that header, its pixels written in place by the engine.
+   */
+  run(frame: NativeFrame, options: NativeRunOptions, cdrHeader?: RosHeader): Promise<NativeResult>;
+  runSync(frame: NativeFrame, options: NativeRunOptions, cdrHeader?: RosHeader): NativeResult;
   runNetwork(input: Uint8Array, height: number, width: number): NetworkOutput;
   macs(height: number, width: number): number;
   readonly isa: string;
@@ -62,6 +96,11 @@ export interface Addon {
   kernelTables(): { name: string; usable: boolean }[];
   /** The ISA's multiply-accumulate ceiling in GMAC/s with `threads` threads busy at once. */
   int8PeakGmacs(isa: string, threads: number, milliseconds: number): number;
+  /** Reads a CDR sensor_msgs/Image without copying its data; throws naming the malformed field. */
+  parseImageCdr(buffer: Uint8Array): ImageCdrView;
+  parseCompressedImageCdr(buffer: Uint8Array): CompressedImageCdrView;
+  /** A little-endian CDR sensor_msgs/Image, byte for byte what rmw serializes. */
+  encodeImageCdr(message: ImageMessage | Omit<ImageMessage, 'is_bigendian'>): Buffer;
 }
 
 let cached: Addon | undefined;
