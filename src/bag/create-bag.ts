@@ -1,0 +1,39 @@
+// Creates a rosbag2 bag directory: <dir>/<name>_0.mcap or .db3, then metadata.yaml when closed.
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { writeMetadataFile } from './metadata';
+import { McapStorageWriter } from './mcap-writer';
+import { SqliteStorageWriter } from './sqlite-writer';
+import type { BagWriter, NewTopic, StorageId } from './types';
+
+export interface CreateBagOptions {
+  format?: StorageId;
+  /** Stored in the metadata like rosbag2 does with $ROS_DISTRO. */
+  rosDistro?: string;
+}
+
+export async function createBag(dir: string, options: CreateBagOptions = {}): Promise<BagWriter> {
+  const format = options.format ?? 'mcap';
+  if (format !== 'mcap' && format !== 'sqlite3') throw new Error(`bag format '${format}' is not mcap or sqlite3`);
+  if (fs.existsSync(dir) && (!fs.statSync(dir).isDirectory() || fs.readdirSync(dir).length > 0)) {
+    throw new Error(`output bag ${dir} already exists`);
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const name = `${path.basename(path.resolve(dir))}_0.${format === 'mcap' ? 'mcap' : 'db3'}`;
+  const file = path.join(dir, name);
+  const distro = options.rosDistro ?? process.env.ROS_DISTRO ?? '';
+  const storage = format === 'mcap' ? await McapStorageWriter.create(file, distro) : await SqliteStorageWriter.create(file, distro);
+  let closed = false;
+  return {
+    directory: dir,
+    addTopic: (t: NewTopic) => storage.addTopic(t),
+    write: (topic: string, logTime: bigint, data: Uint8Array, publishTime?: bigint) =>
+      storage.write(topic, logTime, data, publishTime),
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      writeMetadataFile(dir, await storage.close(name));
+    },
+  };
+}
