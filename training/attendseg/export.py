@@ -33,19 +33,17 @@ import onnx
 import torch
 from onnx import TensorProto, helper, numpy_helper
 
+from . import camvid
 from .quantize import set_fake_quant, set_observers
 
 OPSET = 13
 INPUT_NAME = "input"
 OUTPUT_NAME = "logits"
 
-CAMVID_CLASSES = ["Sky", "Building", "Pole", "Road", "Pavement", "Tree", "SignSymbol", "Fence",
-                  "Car", "Pedestrian", "Bicyclist"]
-CAMVID_PALETTE = [[128, 128, 128], [128, 0, 0], [192, 192, 128], [128, 64, 128], [60, 40, 222],
-                  [128, 128, 0], [192, 128, 128], [64, 64, 128], [64, 0, 128], [64, 64, 0],
-                  [0, 128, 192]]
-IMAGENET_MEAN = [0.485, 0.456, 0.406]
-IMAGENET_STD = [0.229, 0.224, 0.225]
+CAMVID_CLASSES = list(camvid.CLASS_NAMES)
+CAMVID_PALETTE = [list(c) for c in camvid.PALETTE]
+IMAGENET_MEAN = list(camvid.MEAN)
+IMAGENET_STD = list(camvid.STD)
 
 
 def default_palette(n: int) -> list:
