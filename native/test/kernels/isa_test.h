@@ -28,7 +28,7 @@ struct IsaRegistrar {
       const bool usable = e.usable;
       testing::registry().push_back({isa_case_names().back().c_str(), [t, usable, fn]() {
                                        if (!usable) {
-                                         testing::skip(std::string("this CPU cannot run ") + t->name);
+                                         testing::skip(std::string("this CPU cannot run the ") + t->name + " kernels; they were NOT tested");
                                          return;
                                        }
                                        fn(*t);

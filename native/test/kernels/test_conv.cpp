@@ -7,28 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "isa_test.h"
 #include "kernels/kernels.h"
 #include "test_util.h"
 
 using namespace attendseg::kernels;
 
 namespace {
-
-// Runs fn(table) for the table called `name`, or marks the case skipped when this build lacks
-// it or this CPU cannot run it (the case then proves nothing about that ISA).
-template <class Fn>
-void with_table(const char* name, Fn fn) {
-  for (const auto& t : all_kernel_tables()) {
-    if (std::strcmp(t.table->name, name) != 0) continue;
-    if (!t.usable) {
-      testing::skip(std::string("this CPU cannot run the ") + name + " kernels; they were NOT tested");
-      return;
-    }
-    fn(*t.table);
-    return;
-  }
-  testing::skip(std::string(name) + " kernels are not part of this build");
-}
 
 float rand_scale() {  // log-uniform in [1e-4, 1e-1]
   return std::pow(10.0f, testing::rand_float(-4.0f, -1.0f));
@@ -479,15 +464,9 @@ TEST(conv_scalar_dwconv_hand_computed) {
 
 TEST(conv_scalar_im2col_gemm_matches_direct_conv) { im2col_against_reference(scalar_table()); }
 
-// ---- every SIMD table against the reference --------------------------------------------------
+// ---- every other table against the reference -----------------------------------------------
+// One case per table and kernel ("conv_gemm/neon", ...); a table this CPU cannot run is skipped.
 
-TEST(conv_gemm_avx2) { with_table("avx2", gemm_against_reference); }
-TEST(conv_gemm_avx512vnni) { with_table("avx512vnni", gemm_against_reference); }
-TEST(conv_im2col_avx2) { with_table("avx2", im2col_against_reference); }
-TEST(conv_im2col_avx512vnni) { with_table("avx512vnni", im2col_against_reference); }
-TEST(conv_dwconv_avx2) { with_table("avx2", dw_against_reference); }
-TEST(conv_dwconv_avx512vnni) { with_table("avx512vnni", dw_against_reference); }
-TEST(conv_gemm_neon) { with_table("neon", gemm_against_reference); }
-TEST(conv_gemm_neon_dotprod) { with_table("neon_dotprod", gemm_against_reference); }
-TEST(conv_dwconv_neon) { with_table("neon", dw_against_reference); }
-TEST(conv_dwconv_neon_dotprod) { with_table("neon_dotprod", dw_against_reference); }
+ISA_TEST(conv_gemm) { gemm_against_reference(t); }
+ISA_TEST(conv_im2col) { im2col_against_reference(t); }
+ISA_TEST(conv_dwconv) { dw_against_reference(t); }

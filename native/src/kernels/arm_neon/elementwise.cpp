@@ -1,0 +1,162 @@
+// Add, Mul, table lookup and channel copy, NEON. Bit-identical to scalar/elementwise.cpp.
+#include <arm_neon.h>
+
+#include <cstring>
+
+#include "kernels/arm_neon/neon_util.h"
+#include "kernels/arm_neon/other_ops.h"
+
+namespace attendseg {
+namespace kernels {
+namespace neon {
+
+namespace {
+
+// Quantization parameters broadcast once per call.
+struct BinaryVec {
+  int32x4_t za, zb, zy, qmin, qmax;
+  float32x4_t sa, sb, sy;
+  explicit BinaryVec(const BinaryArgs& a)
+      : za(vdupq_n_s32(a.za)), zb(vdupq_n_s32(a.zb)), zy(vdupq_n_s32(a.zy)), qmin(vdupq_n_s32(a.qmin)),
+        qmax(vdupq_n_s32(a.qmax)), sa(vdupq_n_f32(a.sa)), sb(vdupq_n_f32(a.sb)), sy(vdupq_n_f32(a.sy)) {}
+};
+
+// (float)(x - z) * s, as scalar.
+inline float32x4_t dequant4(int32x4_t x, int32x4_t z, float32x4_t s) {
+  return vmulq_f32(vcvtq_f32_s32(vsubq_s32(x, z)), s);
+}
+// round(v / sy) + zy, clamped to [qmin, qmax]: QuantizeLinear's true division, then the activation.
+inline int32x4_t quant4(const BinaryVec& q, float32x4_t v) {
+  const int32x4_t r = vaddq_s32(round4(vdivq_f32(v, q.sy)), q.zy);
+  return vminq_s32(vmaxq_s32(r, q.qmin), q.qmax);
+}
+
+struct AddOp {
+  static inline int32x4_t apply(const BinaryVec& q, int32x4_t a, int32x4_t b) {
+    return quant4(q, vaddq_f32(dequant4(a, q.za, q.sa), dequant4(b, q.zb, q.sb)));
+  }
+};
+struct MulOp {
+  static inline int32x4_t apply(const BinaryVec& q, int32x4_t a, int32x4_t b) {
+    return quant4(q, vmulq_f32(dequant4(a, q.za, q.sa), dequant4(b, q.zb, q.sb)));
+  }
+};
+
+// 16 outputs from 16 a bytes and 16 b bytes.
+template <class Op>
+inline uint8x16_t block16(const BinaryVec& q, uint8x16_t av, uint8x16_t bv) {
+  int32x4_t a0, a1, a2, a3, b0, b1, b2, b3;
+  widen16(av, &a0, &a1, &a2, &a3);
+  widen16(bv, &b0, &b1, &b2, &b3);
+  return narrow16(Op::apply(q, a0, b0), Op::apply(q, a1, b1), Op::apply(q, a2, b2), Op::apply(q, a3, b3));
+}
+
+// A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_scalar.
+template <class Op>
+void run(const BinaryVec& q, const uint8_t* a, const uint8_t* b, uint8_t b_scalar, uint8_t* out, size_t n) {
+  const uint8x16_t bb = vdupq_n_u8(b_scalar);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) vst1q_u8(out + i, block16<Op>(q, vld1q_u8(a + i), b ? vld1q_u8(b + i) : bb));
+  if (i < n) {
+    uint8_t ta[16] = {0}, tb[16] = {0}, to[16];
+    std::memcpy(ta, a + i, n - i);
+    if (b) std::memcpy(tb, b + i, n - i);
+    vst1q_u8(to, block16<Op>(q, vld1q_u8(ta), b ? vld1q_u8(tb) : bb));
+    std::memcpy(out + i, to, n - i);
+  }
+}
+
+// Broadcasts become contiguous runs: Full is one run; Channel repeats b's C values into a
+// stack buffer covering many pixels (small C) or runs per pixel (large C); Pixel runs per pixel
+// with a broadcast value (large C) or expands b into a buffer (small C).
+template <class Op>
+void binary(const BinaryArgs& a, size_t p_begin, size_t p_end) {
+  const BinaryVec q(a);
+  const size_t C = static_cast<size_t>(a.channels);
+  if (a.broadcast == Broadcast::Full) {
+    run<Op>(q, a.a + p_begin * C, a.b + p_begin * C, 0, a.out + p_begin * C, (p_end - p_begin) * C);
+    return;
+  }
+  constexpr size_t kBuf = 2048;
+  if (C >= 64 || C > kBuf) {
+    for (size_t p = p_begin; p < p_end; ++p) {
+      if (a.broadcast == Broadcast::Channel)
+        run<Op>(q, a.a + p * C, a.b, 0, a.out + p * C, C);
+      else
+        run<Op>(q, a.a + p * C, nullptr, a.b[p], a.out + p * C, C);
+    }
+    return;
+  }
+  uint8_t buf[kBuf];
+  const size_t chunk = kBuf / C;  // pixels per buffer
+  if (a.broadcast == Broadcast::Channel)
+    for (size_t k = 0; k < chunk; ++k) std::memcpy(buf + k * C, a.b, C);
+  for (size_t p = p_begin; p < p_end; p += chunk) {
+    const size_t np = p_end - p < chunk ? p_end - p : chunk;
+    if (a.broadcast == Broadcast::Pixel)
+      for (size_t k = 0; k < np; ++k) std::memset(buf + k * C, a.b[p + k], C);
+    run<Op>(q, a.a + p * C, buf, 0, a.out + p * C, np * C);
+  }
+}
+
+}  // namespace
+
+void add(const BinaryArgs& a, size_t p_begin, size_t p_end) { binary<AddOp>(a, p_begin, p_end); }
+void mul(const BinaryArgs& a, size_t p_begin, size_t p_end) { binary<MulOp>(a, p_begin, p_end); }
+
+// Per-tensor: the TBL lookup over the flat range. Per-channel tables (256 * C bytes) have no
+// NEON form (there is no byte gather, and C tables do not fit the register file), so that case
+// is the plain indexed load, which is already one load per byte.
+void lut(const LutArgs& a, size_t p_begin, size_t p_end) {
+  const size_t C = static_cast<size_t>(a.channels);
+  if (!a.per_channel) {
+    Lut256 L;
+    lut_prepare(a.table, &L);
+    lut_apply(L, a.in + p_begin * C, a.out + p_begin * C, (p_end - p_begin) * C);
+    return;
+  }
+  for (size_t p = p_begin; p < p_end; ++p) {
+    const uint8_t* in = a.in + p * C;
+    uint8_t* out = a.out + p * C;
+    const uint8_t* t = a.table;
+    for (size_t c = 0; c < C; ++c, t += 256) out[c] = t[in[c]];
+  }
+}
+
+// No table: vector copies per pixel (one copy when the output is dense). With a table: the
+// lookup runs over the contiguous input into a stack buffer, then pixels are scattered.
+void copy_channels(const CopyChannelsArgs& a, size_t p_begin, size_t p_end) {
+  const size_t C = static_cast<size_t>(a.channels);
+  const size_t stride = static_cast<size_t>(a.out_stride);
+  uint8_t* out0 = a.out + a.c_offset;
+  if (!a.lut) {
+    if (stride == C) {
+      std::memcpy(out0 + p_begin * C, a.in + p_begin * C, (p_end - p_begin) * C);
+      return;
+    }
+    for (size_t p = p_begin; p < p_end; ++p) copy_small(out0 + p * stride, a.in + p * C, C);
+    return;
+  }
+  Lut256 L;
+  lut_prepare(a.lut, &L);
+  constexpr size_t kBuf = 2048;
+  if (stride == C) {
+    lut_apply(L, a.in + p_begin * C, out0 + p_begin * C, (p_end - p_begin) * C);
+    return;
+  }
+  if (C >= 64 || C > kBuf) {
+    for (size_t p = p_begin; p < p_end; ++p) lut_apply(L, a.in + p * C, out0 + p * stride, C);
+    return;
+  }
+  uint8_t buf[kBuf];
+  const size_t chunk = kBuf / C;
+  for (size_t p = p_begin; p < p_end; p += chunk) {
+    const size_t np = p_end - p < chunk ? p_end - p : chunk;
+    lut_apply(L, a.in + p * C, buf, np * C);
+    for (size_t k = 0; k < np; ++k) copy_small(out0 + (p + k) * stride, buf + k * C, C);
+  }
+}
+
+}  // namespace neon
+}  // namespace kernels
+}  // namespace attendseg

@@ -1,0 +1,138 @@
+// Max and average pooling, NHWC uint8, NEON: vectorized across channels. Bit-identical to
+// scalar/pool.cpp (same windows, same empty-window results).
+#include <arm_neon.h>
+
+#include <algorithm>
+
+#include "kernels/arm_neon/neon_util.h"
+#include "kernels/arm_neon/other_ops.h"
+
+namespace attendseg {
+namespace kernels {
+namespace neon {
+
+namespace {
+struct Window {
+  int vy0, vy1, vx0, vx1;  // in-image rows / columns
+};
+inline Window window(const PoolArgs& a, int oy, int ox) {
+  const int y0 = oy * a.stride_h - a.pad_top, x0 = ox * a.stride_w - a.pad_left;
+  return {std::max(y0, 0), std::min(y0 + a.kernel_h, a.in_h), std::max(x0, 0), std::min(x0 + a.kernel_w, a.in_w)};
+}
+}  // namespace
+
+// Per output pixel: byte max over the window, 16 (or 8) channels at a time; a channel count
+// that is not a multiple ends with an overlapping block (identical values); fewer than 8
+// channels are done one by one. The requantization table, when present, is applied to each
+// finished output row with the TBL lookup.
+void maxpool(const PoolArgs& a, int row_begin, int row_end) {
+  const int C = a.channels;
+  const size_t W = static_cast<size_t>(a.in_w);
+  Lut256 L;
+  if (a.lut) lut_prepare(a.lut, &L);
+  for (int oy = row_begin; oy < row_end; ++oy) {
+    uint8_t* orow = a.out + static_cast<size_t>(oy) * a.out_w * C;
+    for (int ox = 0; ox < a.out_w; ++ox) {
+      const Window w = window(a, oy, ox);
+      uint8_t* out = orow + static_cast<size_t>(ox) * C;
+      auto block16 = [&](int c) {
+        uint8x16_t m = vdupq_n_u8(0);
+        for (int iy = w.vy0; iy < w.vy1; ++iy)
+          for (int ix = w.vx0; ix < w.vx1; ++ix) m = vmaxq_u8(m, vld1q_u8(a.in + (iy * W + ix) * C + c));
+        vst1q_u8(out + c, m);
+      };
+      auto block8 = [&](int c) {
+        uint8x8_t m = vdup_n_u8(0);
+        for (int iy = w.vy0; iy < w.vy1; ++iy)
+          for (int ix = w.vx0; ix < w.vx1; ++ix) m = vmax_u8(m, vld1_u8(a.in + (iy * W + ix) * C + c));
+        vst1_u8(out + c, m);
+      };
+      if (C >= 16) {
+        int c = 0;
+        for (; c + 16 <= C; c += 16) block16(c);
+        if (c < C) block16(C - 16);
+      } else if (C >= 8) {
+        block8(0);
+        if (C > 8) block8(C - 8);
+      } else {
+        for (int c = 0; c < C; ++c) {
+          uint8_t m = 0;
+          for (int iy = w.vy0; iy < w.vy1; ++iy)
+            for (int ix = w.vx0; ix < w.vx1; ++ix) m = std::max(m, a.in[(iy * W + ix) * C + c]);
+          out[c] = m;
+        }
+      }
+    }
+    if (a.lut) lut_apply(L, orow, orow, static_cast<size_t>(a.out_w) * C);
+  }
+}
+
+// Per output pixel: uint32 sums of 16 (or 8) channels (UADDW from widened bytes);
+// s = sum - valid * in_zp equals the scalar sum of (x - in_zp) in int32. Then
+// y = clamp(round((float)s * (ratio / n)) + out_zp, 0, 255), as scalar.
+void avgpool(const PoolArgs& a, int row_begin, int row_end) {
+  const int C = a.channels;
+  const size_t W = static_cast<size_t>(a.in_w);
+  const int32x4_t out_zp = vdupq_n_s32(a.out_zp);
+  for (int oy = row_begin; oy < row_end; ++oy) {
+    const int y0 = oy * a.stride_h - a.pad_top;
+    const int py = std::min(y0 + a.kernel_h, a.in_h + a.pad_bottom) - y0;
+    for (int ox = 0; ox < a.out_w; ++ox) {
+      const Window w = window(a, oy, ox);
+      const int x0 = ox * a.stride_w - a.pad_left;
+      const int px = std::min(x0 + a.kernel_w, a.in_w + a.pad_right) - x0;
+      const int valid = std::max(w.vy1 - w.vy0, 0) * std::max(w.vx1 - w.vx0, 0);
+      const int n = a.count_include_pad ? std::max(py, 0) * std::max(px, 0) : valid;
+      const float mf = n > 0 ? a.ratio / static_cast<float>(n) : 0.0f;
+      const float32x4_t m = vdupq_n_f32(mf);
+      const int32x4_t zsum = vdupq_n_s32(valid * a.in_zp);
+      uint8_t* out = a.out + (static_cast<size_t>(oy) * a.out_w + ox) * C;
+      auto finish = [&](uint32x4_t s) {
+        const int32x4_t d = vsubq_s32(vreinterpretq_s32_u32(s), zsum);
+        return vaddq_s32(round4(vmulq_f32(vcvtq_f32_s32(d), m)), out_zp);
+      };
+      auto block16 = [&](int c) {
+        uint32x4_t s0 = vdupq_n_u32(0), s1 = s0, s2 = s0, s3 = s0;
+        for (int iy = w.vy0; iy < w.vy1; ++iy)
+          for (int ix = w.vx0; ix < w.vx1; ++ix) {
+            const uint8x16_t v = vld1q_u8(a.in + (iy * W + ix) * C + c);
+            const uint16x8_t lo = vmovl_u8(vget_low_u8(v)), hi = vmovl_u8(vget_high_u8(v));
+            s0 = vaddw_u16(s0, vget_low_u16(lo));
+            s1 = vaddw_high_u16(s1, lo);
+            s2 = vaddw_u16(s2, vget_low_u16(hi));
+            s3 = vaddw_high_u16(s3, hi);
+          }
+        vst1q_u8(out + c, narrow16(finish(s0), finish(s1), finish(s2), finish(s3)));
+      };
+      auto block8 = [&](int c) {
+        uint32x4_t s0 = vdupq_n_u32(0), s1 = s0;
+        for (int iy = w.vy0; iy < w.vy1; ++iy)
+          for (int ix = w.vx0; ix < w.vx1; ++ix) {
+            const uint16x8_t v = vmovl_u8(vld1_u8(a.in + (iy * W + ix) * C + c));
+            s0 = vaddw_u16(s0, vget_low_u16(v));
+            s1 = vaddw_high_u16(s1, v);
+          }
+        vst1_u8(out + c, narrow8(finish(s0), finish(s1)));
+      };
+      if (C >= 16) {
+        int c = 0;
+        for (; c + 16 <= C; c += 16) block16(c);
+        if (c < C) block16(C - 16);
+      } else if (C >= 8) {
+        block8(0);
+        if (C > 8) block8(C - 8);
+      } else {
+        for (int c = 0; c < C; ++c) {
+          int32_t s = 0;
+          for (int iy = w.vy0; iy < w.vy1; ++iy)
+            for (int ix = w.vx0; ix < w.vx1; ++ix) s += a.in[(iy * W + ix) * C + c] - a.in_zp;
+          out[c] = clamp1(round1(static_cast<float>(s) * mf) + a.out_zp);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace neon
+}  // namespace kernels
+}  // namespace attendseg

@@ -1,0 +1,77 @@
+// Requantization shared by the NEON convolution kernels: the vector form of kernels.h's
+//   y = clamp(round((float)acc * scale) + out_zp, qmin, qmax)
+// with exactly the scalar float operations (SCVTF, one FMUL, clamp to +-65536, FCVTNS: round
+// half to even); no fused multiply-add anywhere (the build sets -ffp-contract=off).
+#pragma once
+#include <arm_neon.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/arm_neon/neon_util.h"
+#include "kernels/kernels.h"
+
+namespace attendseg {
+namespace kernels {
+namespace neon {
+// Internal linkage, as neon_util.h.
+namespace {
+
+struct RequantConsts {
+  int32x4_t zp;
+  uint8x16_t qmin, qmax;
+  explicit RequantConsts(const Requant& rq)
+      : zp(vdupq_n_s32(rq.out_zp)),
+        qmin(vdupq_n_u8(static_cast<uint8_t>(rq.qmin))),
+        qmax(vdupq_n_u8(static_cast<uint8_t>(rq.qmax))) {}
+};
+
+// round((float)acc * scale) + out_zp for 4 lanes (|value| <= 65536 + 255).
+inline int32x4_t requant4(int32x4_t acc, float32x4_t scale, const RequantConsts& k) {
+  return vaddq_s32(round4(vmulq_f32(vcvtq_f32_s32(acc), scale)), k.zp);
+}
+
+// 16 accumulators of consecutive channels -> 16 clamped bytes in channel order.
+inline uint8x16_t requant16(const int32x4_t (&acc)[4], const float32x4_t (&scale)[4], const RequantConsts& k) {
+  const uint8x16_t v = narrow16(requant4(acc[0], scale[0], k), requant4(acc[1], scale[1], k),
+                                requant4(acc[2], scale[2], k), requant4(acc[3], scale[3], k));
+  return vmaxq_u8(vminq_u8(v, k.qmax), k.qmin);
+}
+
+// Stores the first n (1..16) bytes of v.
+inline void store_bytes(uint8_t* dst, uint8x16_t v, int n) {
+  if (n == 16) {
+    vst1q_u8(dst, v);
+  } else {
+    uint8_t tmp[16];
+    vst1q_u8(tmp, v);
+    std::memcpy(dst, tmp, static_cast<size_t>(n));
+  }
+}
+
+// Bias and scale vectors of one 16-channel panel with nw valid channels. A partial panel (or a
+// missing bias) is read through zero-padded copies so no lane reads past N.
+inline void panel_q(const int32_t* bias, const float* scale, int nw, int32x4_t (&b)[4], float32x4_t (&s)[4]) {
+  if (nw == 16 && bias) {
+    for (int j = 0; j < 4; ++j) {
+      b[j] = vld1q_s32(bias + 4 * j);
+      s[j] = vld1q_f32(scale + 4 * j);
+    }
+    return;
+  }
+  int32_t bp[16];
+  float sp[16];
+  for (int i = 0; i < 16; ++i) {
+    bp[i] = (bias && i < nw) ? bias[i] : 0;
+    sp[i] = i < nw ? scale[i] : 0.0f;
+  }
+  for (int j = 0; j < 4; ++j) {
+    b[j] = vld1q_s32(bp + 4 * j);
+    s[j] = vld1q_f32(sp + 4 * j);
+  }
+}
+
+}  // namespace
+}  // namespace neon
+}  // namespace kernels
+}  // namespace attendseg

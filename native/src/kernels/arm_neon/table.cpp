@@ -1,0 +1,61 @@
+// The two NEON kernel tables. neon: armv8-a NEON with widening multiplies, for every AArch64
+// CPU (Xavier's Carmel has no dot product); neon_dotprod: the same kernels except the GEMM and
+// the peak loop, which use SDOT (Orin's Cortex-A78AE). registry.cpp offers neon_dotprod only
+// where the kernel reports HWCAP_ASIMDDP.
+#include "kernels/arm_neon/conv_ops.h"
+#include "kernels/arm_neon/other_ops.h"
+#include "kernels/arm_neon/peak.h"
+
+namespace attendseg {
+namespace kernels {
+
+const KernelTable& neon_table() {
+  static const KernelTable table = {
+      Isa::Neon,
+      "neon",
+      {neon::gemm_packed_bytes, neon::gemm_pack, neon::gemm_run},
+      neon::im2col,
+      {neon::dw_packed_bytes, neon::dw_pack, neon::dw_run},
+      neon::maxpool,
+      neon::avgpool,
+      neon::resize_nearest,
+      neon::resize_linear,
+      neon::add,
+      neon::mul,
+      neon::lut,
+      neon::copy_channels,
+      neon::argmax,
+      neon::preprocess,
+      neon::label_map,
+      neon::overlay,
+      neon::peak_loop,
+  };
+  return table;
+}
+
+const KernelTable& neon_dotprod_table() {
+  static const KernelTable table = {
+      Isa::NeonDotprod,
+      "neon_dotprod",
+      {neon_dotprod::gemm_packed_bytes, neon_dotprod::gemm_pack, neon_dotprod::gemm_run},
+      neon::im2col,
+      {neon::dw_packed_bytes, neon::dw_pack, neon::dw_run},
+      neon::maxpool,
+      neon::avgpool,
+      neon::resize_nearest,
+      neon::resize_linear,
+      neon::add,
+      neon::mul,
+      neon::lut,
+      neon::copy_channels,
+      neon::argmax,
+      neon::preprocess,
+      neon::label_map,
+      neon::overlay,
+      neon_dotprod::peak_loop,
+  };
+  return table;
+}
+
+}  // namespace kernels
+}  // namespace attendseg

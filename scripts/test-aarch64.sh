@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Cross-builds the native library and its kernel tests for aarch64 (no Node addon) and runs the
+# tests under qemu-user twice: as a CPU with the dot-product extension (qemu's "max", standing in
+# for Orin's Cortex-A78AE), where both NEON tables must pass, and as a Cortex-A57 without it
+# (like Xavier's Carmel), where neon must pass and neon_dotprod must be reported as skipped.
+# Needs: apt-get install g++-aarch64-linux-gnu qemu-user cmake
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD="${ATTENDSEG_AARCH64_BUILD:-/tmp/attendseg-build-aarch64}"
+SYSROOT=/usr/aarch64-linux-gnu
+for tool in aarch64-linux-gnu-g++ aarch64-linux-gnu-objdump qemu-aarch64 cmake; do
+  command -v "$tool" >/dev/null || { echo "test-aarch64: $tool not found (apt-get install g++-aarch64-linux-gnu qemu-user cmake)" >&2; exit 1; }
+done
+
+cmake -S . -B "$BUILD" -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchain-aarch64-linux-gnu.cmake" \
+  -DCMAKE_BUILD_TYPE=Release -DATTENDSEG_BUILD_TESTS=ON >/dev/null
+nice -n 10 cmake --build "$BUILD" -j2 --target attendseg_kernel_tests attendseg_core
+BIN="$BUILD/attendseg_kernel_tests"
+
+fail() { echo "test-aarch64: FAILED: $*" >&2; exit 1; }
+
+# Dot-product instructions may appear only in neon_dotprod code: anything else runs on Carmel.
+stray=$(aarch64-linux-gnu-objdump -d -C --no-show-raw-insn "$BIN" | awk '
+  /^[0-9a-f]+ <.*>:$/ { fn = $0; next }
+  /\t(sdot|udot)\t/ && fn !~ /neon_dotprod/ { print fn }' | sort -u)
+[ -z "$stray" ] || fail "SDOT/UDOT outside the neon_dotprod kernels:
+$stray"
+
+run_cpu() {  # cpu, log file
+  echo "== kernel tests, qemu-aarch64 -cpu $1"
+  if ! qemu-aarch64 -L "$SYSROOT" -cpu "$1" "$BIN" >"$2" 2>&1; then
+    cat "$2"
+    fail "kernel tests failed on -cpu $1"
+  fi
+  tail -n 1 "$2"
+}
+# Every case of a table must have run and passed ("ok   name/table").
+expect_ok() {  # log, table
+  grep -q "^ok   .*/$2\$" "$1" || fail "no $2 kernel case ran"
+  if grep -E "^(skip|FAIL) .*/$2(:| )" "$1"; then fail "$2 kernel cases were not all run and passed"; fi
+}
+
+LOG_MAX="$BUILD/kernels-cpu-max.log"
+LOG_A57="$BUILD/kernels-cpu-cortex-a57.log"
+
+run_cpu max "$LOG_MAX"
+expect_ok "$LOG_MAX" neon
+expect_ok "$LOG_MAX" neon_dotprod
+
+run_cpu cortex-a57 "$LOG_A57"
+expect_ok "$LOG_A57" neon
+grep -q "^ok   .*/neon_dotprod\$" "$LOG_A57" && fail "neon_dotprod ran on a CPU without asimddp"
+grep -q "^skip .*/neon_dotprod: " "$LOG_A57" || fail "neon_dotprod cases were not reported on cortex-a57"
+echo "cortex-a57 has no dot product: $(grep -c '^skip .*/neon_dotprod: ' "$LOG_A57") neon_dotprod cases skipped, e.g."
+grep -m 1 "^skip .*/neon_dotprod: " "$LOG_A57"
+echo "test-aarch64: all NEON kernel tests passed"
