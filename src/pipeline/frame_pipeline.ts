@@ -1,0 +1,165 @@
+// The frame path: one frame in flight, the newest one waiting, older ones dropped and counted (a
+// slow engine never builds a backlog, and what is published is as fresh as possible). Bad frames
+// are counted, logged (throttled) with the reason and skipped; nothing an input does stops it.
+import type { Engine } from '../engine/engine';
+import type { NativeResult } from '../engine/native';
+import { decodeCompressedImage, decodeImage, DecodedFrame } from './decode';
+import type { ImageMessage, RosHeader } from './messages';
+import { PipelineStats } from './stats';
+import { Throttle } from './throttle';
+import {
+  ImagePublisher,
+  InboundCompressedImage,
+  InboundImage,
+  Logger,
+  OUTPUT_NAMES,
+  OutputName,
+} from './transport';
+
+export type Inbound =
+  | { kind: 'image'; message: InboundImage }
+  | { kind: 'compressed'; message: InboundCompressedImage };
+
+export interface FrameSettings {
+  networkWidth: number;
+  networkHeight: number;
+  labelResolution: 'input' | 'network';
+  overlayAlpha: number;
+  palette: Uint8Array;
+  /** Outputs switched on; each still runs only while it has a subscriber. */
+  enabled: Record<OutputName, boolean>;
+  /** Publish whole CDR messages written by the engine (true) or message objects. */
+  serialized: boolean;
+}
+
+const LOG_PERIOD_MS = 5000;
+
+export class FramePipeline {
+  readonly stats: PipelineStats;
+  private busy = false;
+  private waiting: { input: Inbound; at: number } | null = null;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly throttle: Throttle;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly outputs: Record<OutputName, ImagePublisher>,
+    private settings: FrameSettings,
+    private readonly log: Logger,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    this.stats = new PipelineStats(clock);
+    this.throttle = new Throttle(LOG_PERIOD_MS, clock);
+  }
+
+  get current(): Readonly<FrameSettings> {
+    return this.settings;
+  }
+
+  /** Takes effect from the next frame that starts. */
+  update(patch: Partial<Omit<FrameSettings, 'enabled'>> & { enabled?: Partial<Record<OutputName, boolean>> }): void {
+    this.settings = { ...this.settings, ...patch, enabled: { ...this.settings.enabled, ...patch.enabled } };
+  }
+
+  submit(input: Inbound): void {
+    if (this.closed) return;
+    const at = this.clock();
+    this.stats.onReceived();
+    if (!this.busy) {
+      this.start(input, at);
+      return;
+    }
+    if (this.waiting) this.stats.dropped++;
+    this.waiting = { input, at };
+  }
+
+  /** Resolves once no frame is running or waiting. */
+  idle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Refuses new frames, forgets the waiting one and lets the running one finish. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.waiting = null;
+    await this.idle();
+  }
+
+  private start(input: Inbound, at: number): void {
+    this.busy = true;
+    void this.process(input, at).then(() => {
+      const next = this.waiting;
+      this.waiting = null;
+      if (next && !this.closed) {
+        this.start(next.input, next.at);
+        return;
+      }
+      this.busy = false;
+      for (const w of this.idleWaiters.splice(0)) w();
+    });
+  }
+
+  private wanted(): OutputName[] {
+    return OUTPUT_NAMES.filter((n) => this.settings.enabled[n] && this.outputs[n].subscriberCount() > 0);
+  }
+
+  // Never throws: every failure is counted and logged here.
+  private async process(input: Inbound, at: number): Promise<void> {
+    const wanted = this.wanted();
+    if (wanted.length === 0) {
+      this.stats.skipped++;
+      return;
+    }
+    const s = this.settings;
+    let decoded: DecodedFrame;
+    let result: NativeResult;
+    try {
+      decoded = input.kind === 'image' ? decodeImage(input.message) : await decodeCompressedImage(input.message);
+      const options = {
+        networkWidth: s.networkWidth,
+        networkHeight: s.networkHeight,
+        labelResolution: s.labelResolution,
+        overlayAlpha: s.overlayAlpha,
+        palette: s.palette,
+        label: wanted.includes('label'),
+        overlay: wanted.includes('overlay'),
+        colorized: wanted.includes('colorized'),
+      };
+      result = s.serialized
+        ? await this.engine.runCdr(decoded.frame, decoded.header, options)
+        : await this.engine.run(decoded.frame, options);
+    } catch (e) {
+      const reason = (e as Error).message;
+      this.stats.onRejected(reason);
+      this.throttle.run('rejected', (n) =>
+        this.log.warn(`frame rejected: ${reason}${n ? ` (${n} more rejected since the last report)` : ''}`),
+      );
+      return;
+    }
+    try {
+      for (const name of wanted) this.outputs[name].publish(this.outbound(name, result, decoded.header, s.serialized));
+      this.stats.onPublished(this.clock() - at);
+    } catch (e) {
+      this.throttle.run('publish', () => this.log.error(`publishing failed: ${(e as Error).message}`));
+    }
+  }
+
+  private outbound(name: OutputName, r: NativeResult, header: RosHeader, serialized: boolean): Buffer | ImageMessage {
+    const data = name === 'label' ? r.label : name === 'overlay' ? r.overlay : r.colorized;
+    if (!data) throw new Error(`the engine returned no ${name} image`);
+    if (serialized) return data;
+    const [width, height] = name === 'overlay' ? [r.overlayWidth, r.overlayHeight] : [r.labelWidth, r.labelHeight];
+    const channels = name === 'label' ? 1 : 3;
+    return {
+      header,
+      height,
+      width,
+      encoding: channels === 1 ? 'mono8' : 'rgb8',
+      is_bigendian: 0,
+      step: width * channels,
+      data,
+    };
+  }
+}

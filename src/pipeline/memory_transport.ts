@@ -1,0 +1,178 @@
+// A Transport held in memory: the node runs unchanged while a test or a benchmark plays the ROS
+// graph (delivers messages, counts subscribers, sets parameters the way `ros2 param set` does,
+// reads what was published).
+import type { ParamAssignment, ParamSpec, ParamType, ParamValue, SetResult } from './params';
+import type { DiagnosticArrayMessage, LabelInfoMessage, RosHeader } from './messages';
+import {
+  ImagePublisher,
+  InboundCompressedImage,
+  InboundImage,
+  Logger,
+  MessagePublisher,
+  OUTPUT_NAMES,
+  OutboundImage,
+  OutputName,
+  QosSettings,
+  SetParametersHandler,
+  Transport,
+} from './transport';
+
+export interface InMemoryTransportOptions {
+  nodeName?: string;
+  /** Start-up values, as -p or a params file give them; a bare value takes the declared type. */
+  overrides?: Record<string, ParamValue | ParamAssignment>;
+  /** Whether vision_msgs is installed (default true). */
+  visionMsgs?: boolean;
+  /** Subscribers per output (default 1 each). */
+  subscribers?: Partial<Record<OutputName, number>>;
+  /** Keep published images for inspection (default true; benchmarks turn it off). */
+  keepPublished?: boolean;
+}
+
+export interface LogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+}
+
+function typeOf(value: ParamValue, declared?: ParamType): ParamType {
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'string') return 'string';
+  if (declared === 'integer' || declared === 'double') return declared;
+  return Number.isInteger(value) ? 'integer' : 'double';
+}
+
+export class InMemoryTransport implements Transport {
+  readonly nodeName: string;
+  readonly published = Object.fromEntries(OUTPUT_NAMES.map((n) => [n, [] as OutboundImage[]])) as Record<
+    OutputName,
+    OutboundImage[]
+  >;
+  readonly publishCounts = Object.fromEntries(OUTPUT_NAMES.map((n) => [n, 0])) as Record<OutputName, number>;
+  readonly labelInfo: LabelInfoMessage[] = [];
+  readonly diagnostics: DiagnosticArrayMessage[] = [];
+  readonly logs: LogEntry[] = [];
+  readonly subscribers: Record<OutputName, number>;
+  readonly qos: { input?: QosSettings; outputs: Partial<Record<OutputName, QosSettings>> } = { outputs: {} };
+  /** How the input is subscribed once the node has started. */
+  input: { kind: 'image' | 'compressed'; serialized: boolean } | null = null;
+  closed = false;
+
+  readonly log: Logger;
+  private readonly options: InMemoryTransportOptions;
+  private readonly params = new Map<string, ParamAssignment>();
+  private specs = new Map<string, ParamSpec>();
+  private onSet: SetParametersHandler | null = null;
+  private imageHandler: ((m: InboundImage) => void) | null = null;
+  private compressedHandler: ((m: InboundCompressedImage) => void) | null = null;
+  private readonly timers: (() => void)[] = [];
+
+  constructor(options: InMemoryTransportOptions = {}) {
+    this.options = options;
+    this.nodeName = options.nodeName ?? '/attendseg';
+    this.subscribers = { label: 1, overlay: 1, colorized: 1, ...options.subscribers };
+    const entry = (level: LogEntry['level']) => (message: string) => this.logs.push({ level, message });
+    this.log = { debug: entry('debug'), info: entry('info'), warn: entry('warn'), error: entry('error') };
+  }
+
+  declareParameters(specs: readonly ParamSpec[], onSet: SetParametersHandler): Record<string, ParamValue> {
+    this.specs = new Map(specs.map((s) => [s.name, s]));
+    const overrides = this.options.overrides ?? {};
+    for (const name of Object.keys(overrides))
+      if (!this.specs.has(name)) this.log.warn(`parameter override '${name}' names no parameter of this node; ignored`);
+    const assignments = specs.map((s): ParamAssignment => {
+      const o = overrides[s.name];
+      if (o === undefined) return { name: s.name, type: s.type, value: s.default };
+      if (typeof o === 'object') return o;
+      return { name: s.name, type: typeOf(o, s.type), value: o };
+    });
+    const r = onSet(assignments, true);
+    if (!r.successful) throw new Error(r.reason);
+    for (const a of assignments) this.params.set(a.name, a);
+    this.onSet = onSet;
+    return Object.fromEntries(assignments.map((a) => [a.name, a.value]));
+  }
+
+  /** Like `ros2 param set`: all or nothing; a bare value takes the declared type. */
+  setParameters(changes: (ParamAssignment | { name: string; value: ParamValue })[]): SetResult {
+    if (!this.onSet) return { successful: false, reason: 'no parameters declared yet' };
+    const assignments = changes.map((c) =>
+      'type' in c ? c : { name: c.name, type: typeOf(c.value, this.specs.get(c.name)?.type), value: c.value },
+    );
+    for (const a of assignments)
+      if (!this.specs.has(a.name)) return { successful: false, reason: `parameter '${a.name}' has not been declared` };
+    const r = this.onSet(assignments, false);
+    if (r.successful) for (const a of assignments) this.params.set(a.name, a);
+    return r;
+  }
+
+  getParameter(name: string): ParamValue | undefined {
+    return this.params.get(name)?.value;
+  }
+
+  subscribeImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): string {
+    this.qos.input = qos;
+    this.input = { kind: 'image', serialized };
+    this.imageHandler = onMessage;
+    return 'image';
+  }
+
+  subscribeCompressedImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundCompressedImage) => void): string {
+    this.qos.input = qos;
+    this.input = { kind: 'compressed', serialized };
+    this.compressedHandler = onMessage;
+    return 'image/compressed';
+  }
+
+  /** A message arriving on `image`. */
+  deliverImage(m: InboundImage): void {
+    if (!this.imageHandler) throw new Error('nothing subscribes image (input_transport is not raw)');
+    if (!this.closed) this.imageHandler(m);
+  }
+
+  /** A message arriving on `image/compressed`. */
+  deliverCompressedImage(m: InboundCompressedImage): void {
+    if (!this.compressedHandler) throw new Error('nothing subscribes image/compressed (input_transport is not compressed)');
+    if (!this.closed) this.compressedHandler(m);
+  }
+
+  advertiseImage(name: OutputName, qos: QosSettings): ImagePublisher {
+    this.qos.outputs[name] = qos;
+    return {
+      publish: (m) => {
+        this.publishCounts[name]++;
+        if (this.options.keepPublished ?? true) this.published[name].push(m);
+      },
+      subscriberCount: () => this.subscribers[name],
+    };
+  }
+
+  advertiseLabelInfo(): MessagePublisher<LabelInfoMessage> | null {
+    if (this.options.visionMsgs === false) {
+      this.log.warn('vision_msgs is not installed: ~/label_info is not published');
+      return null;
+    }
+    return { publish: (m) => this.labelInfo.push(m) };
+  }
+
+  advertiseDiagnostics(): MessagePublisher<DiagnosticArrayMessage> {
+    return { publish: (m) => this.diagnostics.push(m) };
+  }
+
+  every(_periodMs: number, fn: () => void): void {
+    this.timers.push(fn);
+  }
+
+  /** Fires every timer once, as if its period had passed. */
+  runTimers(): void {
+    if (!this.closed) for (const t of this.timers) t();
+  }
+
+  now(): RosHeader['stamp'] {
+    const ms = Date.now();
+    return { sec: Math.floor(ms / 1000), nanosec: (ms % 1000) * 1e6 };
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}

@@ -1,0 +1,34 @@
+// ROS messages as plain objects, field names as in their .msg definitions (the shape rclnodejs
+// and @foxglove/rosmsg2-serialization use), for the pipeline and its transports.
+import type { ImageMessage, RosHeader } from '../engine/native';
+
+export type { ImageMessage, RosHeader };
+
+export interface CompressedImageMessage {
+  header: RosHeader;
+  format: string;
+  data: Uint8Array;
+}
+
+/** diagnostic_msgs/DiagnosticStatus levels. */
+export const DiagnosticLevel = { OK: 0, WARN: 1, ERROR: 2, STALE: 3 } as const;
+
+export interface DiagnosticStatusMessage {
+  level: number;
+  name: string;
+  message: string;
+  hardware_id: string;
+  values: { key: string; value: string }[];
+}
+
+export interface DiagnosticArrayMessage {
+  header: RosHeader;
+  status: DiagnosticStatusMessage[];
+}
+
+/** vision_msgs/LabelInfo (vision_msgs 4, Humble). */
+export interface LabelInfoMessage {
+  header: RosHeader;
+  class_map: { class_id: number; class_name: string }[];
+  threshold: number;
+}

@@ -1,0 +1,127 @@
+// The segmentation node over any Transport: parameters, model, outputs, input, label info and
+// diagnostics. Everything here runs the same under ROS (src/ros) and in memory (tests, bench).
+import * as path from 'path';
+
+import { defaultModelPath } from '../engine/default_model';
+import { Engine } from '../engine/engine';
+import { diagnosticStatus, EngineInfo } from './diagnostics';
+import { FramePipeline, FrameSettings } from './frame_pipeline';
+import type { LabelInfoMessage } from './messages';
+import { loadPalette } from './palette';
+import { ParamAssignment, PARAMS, Settings, settingsFrom, vetParameters } from './params';
+import { ImagePublisher, OUTPUT_NAMES, OutputName, QosSettings, Transport } from './transport';
+
+export interface SegmentationNodeOptions {
+  /** Loads the model; default Engine.fromFile. */
+  loadEngine?: (modelPath: string, threads: number) => Engine;
+  /** /diagnostics period; default 1000 ms (1 Hz). */
+  diagnosticsPeriodMs?: number;
+}
+
+const DYNAMIC_OUTPUT: Record<string, OutputName> = {
+  publish_label: 'label',
+  publish_overlay: 'overlay',
+  publish_colorized: 'colorized',
+};
+
+function loadModel(file: string, threads: number, load: (f: string, t: number) => Engine): Engine {
+  try {
+    return load(file, threads);
+  } catch (e) {
+    const why = (e as Error).message;
+    throw new Error(why.includes(file) ? why : `model ${file}: ${why}`);
+  }
+}
+
+export class SegmentationNode {
+  private constructor(
+    readonly transport: Transport,
+    readonly engine: Engine,
+    readonly pipeline: FramePipeline,
+    readonly settings: Readonly<Settings>,
+    readonly inputTopic: string,
+  ) {}
+
+  /** Declares parameters, loads the model and starts listening; throws with the reason if it cannot. */
+  static start(transport: Transport, options: SegmentationNodeOptions = {}): SegmentationNode {
+    let node: SegmentationNode | undefined;
+    const values = transport.declareParameters(PARAMS, (changes, declaring) => {
+      const r = vetParameters(changes, declaring);
+      if (r.successful && !declaring && node) node.apply(changes);
+      return r;
+    });
+    const settings = settingsFrom(values);
+
+    const modelPath = settings.modelPath ? path.resolve(settings.modelPath) : defaultModelPath();
+    const engine = loadModel(modelPath, settings.threads, options.loadEngine ?? ((f, t) => Engine.fromFile(f, { threads: t })));
+    const meta = engine.metadata;
+    const networkWidth = settings.networkWidth || meta.inputWidth;
+    const networkHeight = settings.networkHeight || meta.inputHeight;
+    try {
+      engine.macs(networkHeight, networkWidth); // plans the network now: a size it cannot run fails here, not per frame
+    } catch (e) {
+      throw new Error(`network size ${networkWidth}x${networkHeight}: ${(e as Error).message}`);
+    }
+    const palette = settings.palette ? loadPalette(path.resolve(settings.palette), engine.numClasses) : meta.palette;
+
+    const qos: QosSettings = { preset: settings.qos, depth: settings.qosDepth };
+    const outputs = {} as Record<OutputName, ImagePublisher>;
+    for (const name of OUTPUT_NAMES) outputs[name] = transport.advertiseImage(name, qos, settings.serializedIo);
+    const frameSettings: FrameSettings = {
+      networkWidth,
+      networkHeight,
+      labelResolution: settings.labelResolution,
+      overlayAlpha: settings.overlayAlpha,
+      palette,
+      enabled: { label: settings.publishLabel, overlay: settings.publishOverlay, colorized: settings.publishColorized },
+      serialized: settings.serializedIo,
+    };
+    const pipeline = new FramePipeline(engine, outputs, frameSettings, transport.log);
+
+    const inputTopic =
+      settings.inputTransport === 'compressed'
+        ? transport.subscribeCompressedImage(qos, settings.serializedIo, (m) => pipeline.submit({ kind: 'compressed', message: m }))
+        : transport.subscribeImage(qos, settings.serializedIo, (m) => pipeline.submit({ kind: 'image', message: m }));
+    node = new SegmentationNode(transport, engine, pipeline, settings, inputTopic);
+
+    const labelInfo = transport.advertiseLabelInfo();
+    labelInfo?.publish(node.labelInfo());
+    const diagnostics = transport.advertiseDiagnostics();
+    const info: EngineInfo = { isa: engine.isa, threads: engine.threads, model: modelPath, networkWidth, networkHeight };
+    transport.every(options.diagnosticsPeriodMs ?? 1000, () =>
+      diagnostics.publish({
+        header: { stamp: transport.now(), frame_id: '' },
+        status: [diagnosticStatus(transport.nodeName, pipeline.stats.snapshot(), info)],
+      }),
+    );
+    transport.log.info(
+      `segmenting ${inputTopic} (${settings.inputTransport}, qos ${settings.qos}/${settings.qosDepth}) with ` +
+        `${path.basename(modelPath)}: ${engine.numClasses} classes, network ${networkWidth}x${networkHeight}, ` +
+        `${engine.isa} x${engine.threads} threads`,
+    );
+    return node;
+  }
+
+  labelInfo(): LabelInfoMessage {
+    return {
+      header: { stamp: this.transport.now(), frame_id: '' },
+      class_map: this.engine.metadata.classNames.map((class_name, class_id) => ({ class_id, class_name })),
+      threshold: 0,
+    };
+  }
+
+  /** Stops taking frames, finishes the one running, releases the transport. */
+  async close(): Promise<void> {
+    await this.pipeline.close();
+    this.transport.close();
+  }
+
+  // Changes already vetted: only dynamic parameters get here.
+  private apply(changes: ParamAssignment[]): void {
+    for (const c of changes) {
+      if (c.name === 'overlay_alpha') this.pipeline.update({ overlayAlpha: c.value as number });
+      const output = DYNAMIC_OUTPUT[c.name];
+      if (output) this.pipeline.update({ enabled: { [output]: c.value as boolean } });
+    }
+  }
+}

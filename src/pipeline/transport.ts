@@ -1,0 +1,78 @@
+// The small interface between the segmentation node and the middleware. src/ros implements it
+// with rclnodejs; InMemoryTransport implements it for tests and benchmarks without ROS.
+import type { ParamAssignment, ParamSpec, ParamValue, SetResult } from './params';
+import type {
+  CompressedImageMessage,
+  DiagnosticArrayMessage,
+  ImageMessage,
+  LabelInfoMessage,
+  RosHeader,
+} from './messages';
+
+export type OutputName = 'label' | 'overlay' | 'colorized';
+export const OUTPUT_NAMES: readonly OutputName[] = ['label', 'overlay', 'colorized'];
+
+export type QosPreset = 'sensor_data' | 'default' | 'reliable' | 'best_effort';
+export interface QosSettings {
+  preset: QosPreset;
+  depth: number;
+}
+
+/**
+ * Serialized transports move whole CDR messages as Buffers (the fast path); the others move
+ * message objects.
+ */
+export type InboundImage = Buffer | ImageMessage;
+export type InboundCompressedImage = Buffer | CompressedImageMessage;
+export type OutboundImage = Buffer | ImageMessage;
+
+export interface ImagePublisher {
+  publish(message: OutboundImage): void;
+  /** Subscribers that can receive what this publisher sends (QoS-compatible ones). */
+  subscriberCount(): number;
+}
+
+export interface MessagePublisher<T> {
+  publish(message: T): void;
+}
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * Called for parameter declarations (`declaring`: values from the command line or a params file)
+ * and for run-time changes; a refusal's reason goes back to whoever asked for the change.
+ */
+export type SetParametersHandler = (changes: ParamAssignment[], declaring: boolean) => SetResult;
+
+export interface Transport {
+  /** Fully qualified node name, e.g. /robot/attendseg. */
+  readonly nodeName: string;
+  readonly log: Logger;
+  /** Declares every parameter, applying start-up overrides; throws with the handler's reason. */
+  declareParameters(specs: readonly ParamSpec[], onSet: SetParametersHandler): Record<string, ParamValue>;
+  /** Subscribes `image` (sensor_msgs/Image); returns the resolved topic name. */
+  subscribeImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): string;
+  /** Subscribes `image/compressed` (sensor_msgs/CompressedImage); returns the resolved topic name. */
+  subscribeCompressedImage(
+    qos: QosSettings,
+    serialized: boolean,
+    onMessage: (m: InboundCompressedImage) => void,
+  ): string;
+  /** `~/<name>`, sensor_msgs/Image. */
+  advertiseImage(name: OutputName, qos: QosSettings, serialized: boolean): ImagePublisher;
+  /** `~/label_info`, transient local, depth 1; null (after one warning) where vision_msgs is missing. */
+  advertiseLabelInfo(): MessagePublisher<LabelInfoMessage> | null;
+  /** `/diagnostics`. */
+  advertiseDiagnostics(): MessagePublisher<DiagnosticArrayMessage>;
+  /** Calls `fn` every `periodMs` until close(). */
+  every(periodMs: number, fn: () => void): void;
+  /** The node's clock (ROS time), for stamps of messages the node originates. */
+  now(): RosHeader['stamp'];
+  /** Stops timers and subscriptions and releases the middleware's resources. */
+  close(): void;
+}
