@@ -7,6 +7,7 @@ import { Command } from 'commander';
 
 import { stripQdq } from '../src/engine/onnx';
 import { runCase, CaseResult } from './engine-vs-ort';
+import { runNodeOverhead } from './node-overhead';
 
 const root = path.resolve(__dirname, '..');
 
@@ -55,6 +56,24 @@ async function main(): Promise<void> {
             `${r.isa} peak ${r.peak_gmacs_per_s.toFixed(1)}`,
         );
     }
+  }
+  // The ROS node's own cost (CDR in, CDR out, JavaScript) over the engine, 640x480 rgb8 camera.
+  for (const threads of o.threads.split(',').map(Number)) {
+    const r = await runNodeOverhead({
+      name: `node-overhead@640x480/t${threads}`,
+      modelPath: o.model,
+      width: 640,
+      height: 480,
+      threads,
+      iterations: Number(o.iterations),
+      warmup: Number(o.warmup),
+    });
+    if (o.json) console.log(JSON.stringify(r));
+    else
+      console.log(
+        `${r.case.padEnd(40)} engine ${r.engine_ms.toFixed(2)} ms  node ${r.node_ms.toFixed(2)} ms  overhead ` +
+          `${r.overhead_ms.toFixed(2)} ms = ${(100 * r.overhead_share).toFixed(2)}% of the engine (target <= 10%)`,
+      );
   }
 }
 

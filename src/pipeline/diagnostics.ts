@@ -28,6 +28,7 @@ export function diagnosticStatus(nodeName: string, s: StatsSnapshot, e: EngineIn
     ['output rate (Hz)', fixed(s.outputHz, 2)],
     ['latency p50 (ms)', fixed(s.latencyP50Ms, 2)],
     ['latency p95 (ms)', fixed(s.latencyP95Ms, 2)],
+    ['engine time p50 (ms)', fixed(s.engineP50Ms, 2)],
     ['frames received', String(s.received)],
     ['frames published', String(s.published)],
     ['frames dropped', String(s.dropped)],

@@ -140,7 +140,8 @@ export class FramePipeline {
     }
     try {
       for (const name of wanted) this.outputs[name].publish(this.outbound(name, result, decoded.header, s.serialized));
-      this.stats.onPublished(this.clock() - at);
+      const t = result.timing;
+      this.stats.onPublished(this.clock() - at, t.preprocessMs + t.networkMs + t.postprocessMs);
     } catch (e) {
       this.throttle.run('publish', () => this.log.error(`publishing failed: ${(e as Error).message}`));
     }

@@ -5,6 +5,8 @@ export interface StatsSnapshot {
   /** Arrival to publication, over the frames published in the period; null when none were. */
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
+  /** The engine's own time per frame (preprocess, network, outputs), median over the period. */
+  engineP50Ms: number | null;
   received: number;
   published: number;
   dropped: number;
@@ -30,12 +32,15 @@ export class PipelineStats {
   /** Arrived while no enabled output had a subscriber. */
   skipped = 0;
   lastRejection: string | null = null;
+  /** Engine time of the last published frame. */
+  lastEngineMs = 0;
 
   private periodStart: number;
   private periodReceived = 0;
   private periodPublished = 0;
   private periodRejected = 0;
   private latencies: number[] = [];
+  private engineTimes: number[] = [];
 
   constructor(private readonly clock: () => number = () => performance.now()) {
     this.periodStart = clock();
@@ -45,10 +50,14 @@ export class PipelineStats {
     this.received++;
     this.periodReceived++;
   }
-  onPublished(latencyMs: number): void {
+  onPublished(latencyMs: number, engineMs: number): void {
     this.published++;
     this.periodPublished++;
-    if (this.latencies.length < 10000) this.latencies.push(latencyMs);
+    this.lastEngineMs = engineMs;
+    if (this.latencies.length < 10000) {
+      this.latencies.push(latencyMs);
+      this.engineTimes.push(engineMs);
+    }
   }
   onRejected(reason: string): void {
     this.rejected++;
@@ -61,11 +70,13 @@ export class PipelineStats {
     const now = this.clock();
     const seconds = Math.max(1e-3, (now - this.periodStart) / 1000);
     const sorted = this.latencies.sort((a, b) => a - b);
+    const engine = this.engineTimes.sort((a, b) => a - b);
     const s: StatsSnapshot = {
       inputHz: this.periodReceived / seconds,
       outputHz: this.periodPublished / seconds,
       latencyP50Ms: sorted.length ? percentile(sorted, 50) : null,
       latencyP95Ms: sorted.length ? percentile(sorted, 95) : null,
+      engineP50Ms: engine.length ? percentile(engine, 50) : null,
       received: this.received,
       published: this.published,
       dropped: this.dropped,
@@ -77,6 +88,7 @@ export class PipelineStats {
     this.periodStart = now;
     this.periodReceived = this.periodPublished = this.periodRejected = 0;
     this.latencies = [];
+    this.engineTimes = [];
     return s;
   }
 }
