@@ -1,0 +1,98 @@
+# The colcon / ament_cmake half of CMakeLists.txt (included when cmake-js is not the caller).
+# Builds the Node addon and the TypeScript, and installs the node as an npm package tree under
+# share/attendseg_ros (compiled lib/, build/Release/attendseg.node, models/, launch/, config/ and
+# the production node_modules) with a launcher in lib/attendseg_ros, where `ros2 run` looks.
+#
+# node_modules comes from `npm ci` in the source folder, run with ROS sourced so that rclnodejs is
+# built for this ROS distribution. Without ament_cmake (a plain cmake build of the native library
+# and its tests) this file does nothing.
+find_package(ament_cmake QUIET)
+if(NOT ament_cmake_FOUND)
+  message(STATUS "ament_cmake not found: native library and tests only (source ROS 2 to build the ROS package)")
+  return()
+endif()
+
+set(ATTENDSEG_SRC ${CMAKE_CURRENT_SOURCE_DIR})
+set(ATTENDSEG_SHARE share/${PROJECT_NAME})
+find_program(NODE_EXECUTABLE node)
+find_program(NPM_EXECUTABLE npm)
+if(NOT NODE_EXECUTABLE OR NOT NPM_EXECUTABLE)
+  message(FATAL_ERROR "node and npm are needed (Node.js >= 20): install nodejs, then run 'npm ci' in ${ATTENDSEG_SRC}")
+endif()
+foreach(required node-addon-api node-api-headers typescript rclnodejs)
+  if(NOT EXISTS ${ATTENDSEG_SRC}/node_modules/${required}/package.json)
+    message(FATAL_ERROR "node_modules/${required} is missing: run 'npm ci' in ${ATTENDSEG_SRC} with ROS sourced first")
+  endif()
+endforeach()
+
+function(attendseg_node_eval out expression)
+  execute_process(COMMAND ${NODE_EXECUTABLE} -p "${expression}" WORKING_DIRECTORY ${ATTENDSEG_SRC}
+                  OUTPUT_VARIABLE value OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "node -p \"${expression}\" failed")
+  endif()
+  string(REPLACE "\"" "" value "${value}")
+  set(${out} "${value}" PARENT_SCOPE)
+endfunction()
+
+# ---- the addon: the same sources and flags as the cmake-js build, headers from node_modules ----
+attendseg_node_eval(NODE_ADDON_API_DIR "require('node-addon-api').include")
+attendseg_node_eval(NODE_API_HEADERS_DIR "require('node-api-headers').include_dir")
+file(GLOB ATTENDSEG_ADDON_SRC CONFIGURE_DEPENDS ${ATTENDSEG_SRC}/native/addon/*.cpp)
+add_library(attendseg_addon MODULE ${ATTENDSEG_ADDON_SRC})
+set_target_properties(attendseg_addon PROPERTIES PREFIX "" SUFFIX ".node" OUTPUT_NAME "attendseg"
+                      LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/Release)
+target_include_directories(attendseg_addon PRIVATE ${NODE_API_HEADERS_DIR} ${NODE_ADDON_API_DIR} ${ATTENDSEG_SRC}/native/src)
+target_compile_definitions(attendseg_addon PRIVATE NAPI_VERSION=8 NAPI_CPP_EXCEPTIONS NODE_ADDON_API_DISABLE_DEPRECATED
+                           BUILDING_NODE_EXTENSION)
+target_link_libraries(attendseg_addon PRIVATE attendseg_core)  # N-API symbols resolve from node at load
+
+# ---- TypeScript into the build folder (the source tree's lib/ is npm's) ----
+file(GLOB_RECURSE ATTENDSEG_TS CONFIGURE_DEPENDS ${ATTENDSEG_SRC}/src/*.ts)
+set(ATTENDSEG_JS ${CMAKE_CURRENT_BINARY_DIR}/js)
+add_custom_command(
+  OUTPUT ${ATTENDSEG_JS}/ros/main.js
+  COMMAND ${NODE_EXECUTABLE} ${ATTENDSEG_SRC}/node_modules/typescript/bin/tsc -p ${ATTENDSEG_SRC}/tsconfig.json
+          --outDir ${ATTENDSEG_JS}
+  DEPENDS ${ATTENDSEG_TS} ${ATTENDSEG_SRC}/tsconfig.json
+  WORKING_DIRECTORY ${ATTENDSEG_SRC}
+  COMMENT "Compiling the TypeScript")
+add_custom_target(attendseg_typescript ALL DEPENDS ${ATTENDSEG_JS}/ros/main.js)
+
+# ---- the launcher `ros2 run attendseg_ros attendseg_node` finds; relocatable ----
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/attendseg_node
+     "#!/bin/sh\n"
+     "# Runs the attendseg segmentation node; ROS arguments (--ros-args ...) pass through.\n"
+     "here=$(dirname \"$(readlink -f \"$0\")\")\n"
+     "exec node \"$here/../../${ATTENDSEG_SHARE}/lib/ros/main.js\" \"$@\"\n")
+
+install(PROGRAMS ${CMAKE_CURRENT_BINARY_DIR}/attendseg_node DESTINATION lib/${PROJECT_NAME})
+install(DIRECTORY ${ATTENDSEG_JS}/ DESTINATION ${ATTENDSEG_SHARE}/lib)
+install(TARGETS attendseg_addon LIBRARY DESTINATION ${ATTENDSEG_SHARE}/build/Release)
+install(FILES ${ATTENDSEG_SRC}/package.json DESTINATION ${ATTENDSEG_SHARE})
+install(DIRECTORY ${ATTENDSEG_SRC}/launch ${ATTENDSEG_SRC}/config DESTINATION ${ATTENDSEG_SHARE})
+if(EXISTS ${ATTENDSEG_SRC}/models)  # the shipped model; a checkout without it uses model_path
+  install(DIRECTORY ${ATTENDSEG_SRC}/models DESTINATION ${ATTENDSEG_SHARE})
+endif()
+
+# ---- runtime dependencies: npm's production tree, one top-level package folder at a time ----
+execute_process(COMMAND ${NPM_EXECUTABLE} ls --omit=dev --all --parseable WORKING_DIRECTORY ${ATTENDSEG_SRC}
+                OUTPUT_VARIABLE ATTENDSEG_NPM_LS ERROR_QUIET)
+string(REPLACE "\n" ";" ATTENDSEG_NPM_LS "${ATTENDSEG_NPM_LS}")
+set(ATTENDSEG_RUNTIME_PACKAGES "")
+foreach(dir IN LISTS ATTENDSEG_NPM_LS)
+  if(dir MATCHES "^${ATTENDSEG_SRC}/node_modules/((@[^/]+/)?[^/@]+)$")
+    list(APPEND ATTENDSEG_RUNTIME_PACKAGES ${CMAKE_MATCH_1})
+  endif()
+endforeach()
+list(REMOVE_DUPLICATES ATTENDSEG_RUNTIME_PACKAGES)
+if(NOT ATTENDSEG_RUNTIME_PACKAGES MATCHES "rclnodejs")
+  message(FATAL_ERROR "'npm ls --omit=dev' in ${ATTENDSEG_SRC} did not list rclnodejs: run 'npm ci' with ROS sourced")
+endif()
+foreach(pkg IN LISTS ATTENDSEG_RUNTIME_PACKAGES)
+  get_filename_component(parent ${pkg} DIRECTORY)
+  install(DIRECTORY ${ATTENDSEG_SRC}/node_modules/${pkg} DESTINATION ${ATTENDSEG_SHARE}/node_modules/${parent}
+          USE_SOURCE_PERMISSIONS)
+endforeach()
+
+ament_package()

@@ -1,0 +1,20 @@
+// rclnodejs is loaded only here and only on demand: everything else in the package works without
+// a ROS installation. Without ROS sourced, requiring it would try to compile it from source, so
+// the environment is checked first.
+import type * as Rcl from 'rclnodejs';
+
+export type Rclnodejs = typeof Rcl;
+
+export function loadRclnodejs(): Rclnodejs {
+  if (!process.env.ROS_DISTRO || !process.env.AMENT_PREFIX_PATH)
+    throw new Error('ROS 2 is not sourced (ROS_DISTRO or AMENT_PREFIX_PATH is unset): run "source /opt/ros/<distro>/setup.bash" first');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require('rclnodejs') as Rclnodejs;
+  } catch (e) {
+    throw new Error(
+      `rclnodejs cannot be loaded: ${(e as Error).message.split('\n')[0]}; install the package's dependencies with ROS ` +
+        'sourced ("source /opt/ros/$ROS_DISTRO/setup.bash && npm ci")',
+    );
+  }
+}

@@ -1,0 +1,144 @@
+// The Transport on a real ROS 2 graph, through rclnodejs. With `serialized`, images cross
+// rclnodejs as CDR Buffers (raw subscriptions, pre-serialized publishing): rclnodejs then never
+// converts a large image field by field in JavaScript.
+import type * as Rcl from 'rclnodejs';
+
+import type { ParamSpec, ParamValue } from '../pipeline/params';
+import type { DiagnosticArrayMessage, LabelInfoMessage, RosHeader } from '../pipeline/messages';
+import type {
+  ImagePublisher,
+  InboundCompressedImage,
+  InboundImage,
+  Logger,
+  MessagePublisher,
+  OutputName,
+  QosSettings,
+  SetParametersHandler,
+  Transport,
+} from '../pipeline/transport';
+import type { Rclnodejs } from './load_rclnodejs';
+import { DIAGNOSTICS_QOS, LABEL_INFO_QOS, QosPolicies, qosPolicies } from './qos';
+import { declareRosParameters } from './ros_parameters';
+
+// Message types as {package, type, name}: typed the same whether or not rclnodejs generated
+// typings for the package (vision_msgs may be installed after it).
+const msg = (pkg: string, name: string) => ({ package: pkg, type: 'msg', name });
+const IMAGE = msg('sensor_msgs', 'Image');
+const COMPRESSED_IMAGE = msg('sensor_msgs', 'CompressedImage');
+const LABEL_INFO = msg('vision_msgs', 'LabelInfo');
+const DIAGNOSTIC_ARRAY = msg('diagnostic_msgs', 'DiagnosticArray');
+
+// rclnodejs 2.2's typings declare these counts as methods; its code defines them as getters.
+function count(entity: object, name: 'subscriptionCount' | 'publisherCount'): number {
+  const v = (entity as Record<string, unknown>)[name];
+  return typeof v === 'function' ? (v as () => number).call(entity) : Number(v);
+}
+
+export interface WatchedEndpoint {
+  kind: 'input' | 'output';
+  topic: string;
+  qos: QosSettings;
+  matched: () => number;
+}
+
+export class RclTransport implements Transport {
+  readonly log: Logger;
+  /** Endpoints whose QoS matching is checked (see qos_watch.ts). */
+  readonly endpoints: WatchedEndpoint[] = [];
+  private readonly timers: Rcl.Timer[] = [];
+
+  constructor(
+    private readonly rcl: Rclnodejs,
+    readonly node: Rcl.Node,
+  ) {
+    const l = node.getLogger();
+    this.log = {
+      debug: (m) => void l.debug(m),
+      info: (m) => void l.info(m),
+      warn: (m) => void l.warn(m),
+      error: (m) => void l.error(m),
+    };
+  }
+
+  get nodeName(): string {
+    return this.node.getFullyQualifiedName();
+  }
+
+  declareParameters(specs: readonly ParamSpec[], onSet: SetParametersHandler): Record<string, ParamValue> {
+    return declareRosParameters(this.rcl, this.node, specs, onSet, this.log);
+  }
+
+  subscribeImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): string {
+    return this.subscribe(IMAGE, 'image', qos, serialized, onMessage as (m: unknown) => void);
+  }
+
+  subscribeCompressedImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundCompressedImage) => void): string {
+    // image_transport's naming: the compressed stream of base topic `image` (after remapping) is
+    // <image>/compressed, so remapping `image` moves both.
+    const topic = `${this.node.resolveTopicName('image')}/compressed`;
+    return this.subscribe(COMPRESSED_IMAGE, topic, qos, serialized, onMessage as (m: unknown) => void);
+  }
+
+  advertiseImage(name: OutputName, qos: QosSettings, serialized: boolean): ImagePublisher {
+    const pub = this.node.createPublisher(IMAGE, `~/${name}`, { qos: this.qos(qosPolicies(qos)) });
+    this.endpoints.push({ kind: 'output', topic: pub.topic, qos, matched: () => count(pub, 'subscriptionCount') });
+    return {
+      // a Buffer is published as is (rcl_publish_serialized_message); objects are converted by rclnodejs
+      publish: serialized
+        ? (m) => pub.publish(m as Buffer)
+        : (m) => pub.publish(m),
+      subscriberCount: () => count(pub, 'subscriptionCount'),
+    };
+  }
+
+  advertiseLabelInfo(): MessagePublisher<LabelInfoMessage> | null {
+    try {
+      this.rcl.require(LABEL_INFO);
+    } catch {
+      this.log.warn('vision_msgs is not installed (sudo apt install ros-$ROS_DISTRO-vision-msgs): ~/label_info is not published');
+      return null;
+    }
+    const pub = this.node.createPublisher(LABEL_INFO, '~/label_info', { qos: this.qos(LABEL_INFO_QOS) });
+    return { publish: (m) => pub.publish(m) };
+  }
+
+  advertiseDiagnostics(): MessagePublisher<DiagnosticArrayMessage> {
+    const pub = this.node.createPublisher(DIAGNOSTIC_ARRAY, '/diagnostics', { qos: this.qos(DIAGNOSTICS_QOS) });
+    return { publish: (m) => pub.publish(m) };
+  }
+
+  every(periodMs: number, fn: () => void): void {
+    const timer = this.node.createTimer(BigInt(Math.round(periodMs * 1e6)), () => {
+      try {
+        fn();
+      } catch (e) {
+        this.log.error(`timer: ${(e as Error).message}`);
+      }
+    });
+    this.timers.push(timer);
+  }
+
+  now(): RosHeader['stamp'] {
+    return this.node.now().toMsg();
+  }
+
+  close(): void {
+    for (const t of this.timers) t.cancel();
+    this.node.destroy();
+  }
+
+  private qos(p: QosPolicies): Rcl.QoS {
+    return new this.rcl.QoS(p.history, p.depth, p.reliability, p.durability);
+  }
+
+  private subscribe(type: ReturnType<typeof msg>, topic: string, qos: QosSettings, serialized: boolean, onMessage: (m: unknown) => void): string {
+    const sub = this.node.createSubscription(
+      type,
+      topic,
+      { qos: this.qos(qosPolicies(qos)), isRaw: serialized, enableTypedArray: true },
+      (m: unknown) => onMessage(m),
+    );
+    this.endpoints.push({ kind: 'input', topic: sub.topic, qos, matched: () => count(sub, 'publisherCount') });
+    return sub.topic;
+  }
+}

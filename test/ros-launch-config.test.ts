@@ -1,0 +1,110 @@
+// config/params.yaml and launch/segmentation.launch.py, checked without ROS: every parameter is
+// documented with a valid value of its declared type under /** (the only key rclnodejs 2.2 applies
+// whatever the node's full name), and the launch file passes parameters only as that file.
+import { strict as assert } from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { isMap, isScalar, parseDocument, Scalar } from 'yaml';
+
+import { checkParam, PARAMS, ParamType } from '../src/pipeline/params';
+
+const root = path.resolve(__dirname, '..');
+
+// How rcl's YAML parser types a scalar: quoted is a string; plain true/false a bool; digits an
+// integer; a number with a point or exponent a double.
+function rclType(s: Scalar): ParamType {
+  if (s.type === 'QUOTE_DOUBLE' || s.type === 'QUOTE_SINGLE') return 'string';
+  const src = String(s.source);
+  if (/^(true|false|True|False|TRUE|FALSE)$/.test(src)) return 'bool';
+  if (/^[-+]?\d+$/.test(src)) return 'integer';
+  if (/^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$/.test(src)) return 'double';
+  return 'string';
+}
+
+describe('config/params.yaml', () => {
+  const doc = parseDocument(fs.readFileSync(path.join(root, 'config', 'params.yaml'), 'utf8'));
+
+  it('has one key, /**, with ros__parameters only', () => {
+    assert.deepEqual(doc.errors, []);
+    assert.deepEqual(Object.keys(doc.toJS()), ['/**']);
+    assert.deepEqual(Object.keys(doc.toJS()['/**']), ['ros__parameters']);
+  });
+
+  it('sets every parameter, each with a value of its declared type that the node accepts', () => {
+    const params = doc.getIn(['/**', 'ros__parameters']);
+    assert.ok(isMap(params));
+    const seen = new Set<string>();
+    for (const pair of params.items) {
+      assert.ok(isScalar(pair.key) && isScalar(pair.value));
+      const name = String(pair.key.value);
+      const type = rclType(pair.value);
+      const why = checkParam({ name, type, value: pair.value.value as never });
+      assert.equal(why, null, `${name}: ${why}`);
+      seen.add(name);
+    }
+    assert.deepEqual([...seen].sort(), PARAMS.map((p) => p.name).sort());
+  });
+});
+
+describe('launch/segmentation.launch.py', () => {
+  // The launch file's structure, read with Python's own parser.
+  const script = `
+import ast, json, sys
+def simple(n):
+    if isinstance(n, ast.Constant): return n.value
+    if isinstance(n, (ast.List, ast.Tuple)): return [simple(e) for e in n.elts]
+    if isinstance(n, ast.Dict): return {'dict': [simple(k) for k in n.keys]}
+    if isinstance(n, ast.Name): return {'name': n.id}
+    if isinstance(n, ast.Call):
+        f = n.func.id if isinstance(n.func, ast.Name) else ast.unparse(n.func)
+        return {'call': f, 'args': [simple(a) for a in n.args], 'kw': {k.arg: simple(k.value) for k in n.keywords}}
+    return {'expr': ast.unparse(n)}
+tree = ast.parse(open(sys.argv[1]).read())
+calls = [simple(n) for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
+print(json.dumps([c for c in calls if c['call'] in ('Node', 'DeclareLaunchArgument', 'SetEnvironmentVariable')]))
+`;
+  type Call = { call: string; args: unknown[]; kw: Record<string, unknown> };
+  let calls: Call[] = [];
+  before(function () {
+    const r = spawnSync('python3', ['-c', script, path.join(root, 'launch', 'segmentation.launch.py')], { encoding: 'utf8' });
+    if (r.error || r.status !== 0) {
+      console.log(`      (skipped: python3 could not read the launch file: ${r.error?.message ?? r.stderr})`);
+      this.skip();
+    }
+    calls = JSON.parse(r.stdout) as Call[];
+  });
+  const lc = (name: string) => ({ call: 'LaunchConfiguration', args: [name], kw: {} });
+
+  it('declares image, params_file, namespace, use_rviz and large_images', () => {
+    const names = calls.filter((c) => c.call === 'DeclareLaunchArgument').map((c) => c.args[0]);
+    assert.deepEqual(names, ['image', 'params_file', 'namespace', 'use_rviz', 'large_images']);
+  });
+
+  it('gives the node its parameters only as the params file, and remaps image', () => {
+    const node = calls.find((c) => c.call === 'Node' && c.kw.executable === 'attendseg_node')!;
+    assert.equal(node.kw.package, 'attendseg_ros');
+    assert.equal(node.kw.name, 'attendseg');
+    assert.deepEqual(node.kw.parameters, [lc('params_file')], 'no dict parameters: rclnodejs would ignore them');
+    assert.deepEqual(node.kw.remappings, [['image', lc('image')]]);
+    assert.deepEqual(node.kw.namespace, { name: 'namespace' });
+  });
+
+  it('refers only to files the package installs', () => {
+    const joins: unknown[][] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        const c = v as Call;
+        if (c.call === 'PathJoinSubstitution') joins.push(c.args[0] as unknown[]);
+        Object.values(c.kw ?? {}).forEach(walk);
+        (c.args ?? []).forEach(walk);
+      }
+    };
+    walk(calls);
+    const files = joins.map((parts) => parts.slice(1).join('/')).sort();
+    assert.deepEqual(files, ['config/attendseg.rviz', 'config/cyclonedds_large_images.xml', 'config/params.yaml']);
+    for (const f of files) assert.ok(fs.existsSync(path.join(root, f)), f);
+  });
+});
