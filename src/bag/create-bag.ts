@@ -19,6 +19,7 @@ export async function createBag(dir: string, options: CreateBagOptions = {}): Pr
   if (fs.existsSync(dir) && (!fs.statSync(dir).isDirectory() || fs.readdirSync(dir).length > 0)) {
     throw new Error(`output bag ${dir} already exists`);
   }
+  const existed = fs.existsSync(dir);
   fs.mkdirSync(dir, { recursive: true });
   const name = `${path.basename(path.resolve(dir))}_0.${format === 'mcap' ? 'mcap' : 'db3'}`;
   const file = path.join(dir, name);
@@ -34,6 +35,14 @@ export async function createBag(dir: string, options: CreateBagOptions = {}): Pr
       if (closed) return;
       closed = true;
       writeMetadataFile(dir, await storage.close(name));
+    },
+    async discard(): Promise<void> {
+      if (!closed) {
+        closed = true;
+        await storage.close(name).catch(() => undefined);
+      }
+      if (existed) for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f), { force: true });
+      else fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

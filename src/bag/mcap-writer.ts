@@ -94,7 +94,7 @@ export class McapStorageWriter {
       if (this.started) {
         await this.writer.addMetadata({
           name: 'rosbag2',
-          metadata: new Map([['serialized_metadata', YAML.stringify(metadataNode(meta))]]),
+          metadata: new Map([['serialized_metadata', YAML.stringify(metadataNode(meta), { aliasDuplicateObjects: false })]]),
         });
         await this.writer.end();
       }

@@ -66,7 +66,7 @@ export function metadataNode(m: BagMetadata): Record<string, unknown> {
 }
 
 export function metadataYaml(m: BagMetadata): string {
-  return YAML.stringify({ rosbag2_bagfile_information: metadataNode(m) });
+  return YAML.stringify({ rosbag2_bagfile_information: metadataNode(m) }, { aliasDuplicateObjects: false });
 }
 
 type Node = Record<string, unknown>;

@@ -89,5 +89,5 @@ export function serializeQosProfiles(profiles: QosProfile[]): string {
     liveliness_lease_duration: p.liveliness_lease_duration,
     avoid_ros_namespace_conventions: p.avoid_ros_namespace_conventions,
   }));
-  return YAML.stringify(rows).trimEnd();
+  return YAML.stringify(rows, { aliasDuplicateObjects: false }).trimEnd();
 }

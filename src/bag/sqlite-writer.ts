@@ -94,7 +94,7 @@ export class SqliteStorageWriter {
       const meta = summarize('sqlite3', relativePath, this.ledger.topics(), this.ledger.first, this.ledger.last, this.rosDistro);
       this.db
         .prepare('INSERT INTO metadata (metadata_version, metadata) VALUES (?, ?)')
-        .run(METADATA_VERSION, YAML.stringify(metadataNode(meta)));
+        .run(METADATA_VERSION, YAML.stringify(metadataNode(meta), { aliasDuplicateObjects: false }));
       return meta;
     } finally {
       this.db.close();

@@ -58,4 +58,6 @@ export interface BagWriter {
   write(topic: string, logTime: bigint, data: Uint8Array, publishTime?: bigint): Promise<void>;
   /** Finishes the storage file and writes metadata.yaml. */
   close(): Promise<void>;
+  /** Closes and deletes what was written (after a failure), leaving no half bag behind. */
+  discard(): Promise<void>;
 }

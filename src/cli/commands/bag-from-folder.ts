@@ -1,0 +1,68 @@
+// attendseg bag-from-folder: images and label PNGs into a rosbag2 bag.
+import type { Command } from 'commander';
+
+import { bagFromFolder, FolderImageEncoding } from '../../eval/bag-from-folder';
+import { DEFAULT_GT_TOPIC, DEFAULT_IMAGE_TOPIC } from '../../eval/bag-topics';
+import { secondsToNs } from '../../msg/time';
+import { choice, int, positiveNumber } from '../options';
+import { progressBar } from '../progress';
+
+interface Options {
+  labels?: string | false;
+  format: 'mcap' | 'sqlite3';
+  encoding: FolderImageEncoding;
+  quality: number;
+  rate: number;
+  startTime?: number;
+  frameId: string;
+  every: number;
+  limit?: number;
+  imageTopic: string;
+  gtTopic: string;
+}
+
+export function registerBagFromFolder(program: Command): void {
+  program
+    .command('bag-from-folder')
+    .description('write images and their ground-truth label PNGs (CamVid layout) into a rosbag2 bag')
+    .argument('<images>', 'folder of images (.png, .jpg), taken in file-name order')
+    .argument('<out>', 'bag directory to create')
+    .option('--labels <dir>', 'label PNGs with the images\' file names (default: <images>annot when it exists)')
+    .option('--no-labels', 'write images only')
+    .option('--format <storage>', 'mcap or sqlite3', choice('--format', ['mcap', 'sqlite3'] as const), 'mcap')
+    .option('--encoding <enc>', 'rgb8, bgr8 (Image) or jpeg, png (CompressedImage on <image-topic>/compressed)',
+      choice('--encoding', ['rgb8', 'bgr8', 'jpeg', 'png'] as const), 'rgb8')
+    .option('--quality <q>', 'JPEG quality 1..100', int('--quality', 1, 100), 90)
+    .option('--rate <hz>', 'frames per second of the header stamps', positiveNumber('--rate'), 15)
+    .option('--start-time <s>', 'stamp of the first frame, seconds since the epoch (default: now)', positiveNumber('--start-time'))
+    .option('--frame-id <id>', 'header frame_id', 'camera')
+    .option('--every <n>', 'take every n-th image', int('--every', 1), 1)
+    .option('--limit <n>', 'at most n frames', int('--limit', 1))
+    .option('--image-topic <topic>', 'image topic', DEFAULT_IMAGE_TOPIC)
+    .option('--gt-topic <topic>', 'ground-truth topic (mono8 sensor_msgs/Image)', DEFAULT_GT_TOPIC)
+    .action(async (images: string, out: string, o: Options) => {
+      const progress = progressBar('bag-from-folder');
+      try {
+        const r = await bagFromFolder({
+          images,
+          labels: o.labels === false ? null : o.labels,
+          out,
+          format: o.format,
+          encoding: o.encoding,
+          quality: o.quality,
+          rate: o.rate,
+          startTime: secondsToNs(o.startTime ?? Date.now() / 1000),
+          frameId: o.frameId,
+          every: o.every,
+          limit: o.limit,
+          imageTopic: o.imageTopic,
+          gtTopic: o.gtTopic,
+          onProgress: (d, t) => progress.update(d, t),
+        });
+        progress.stop();
+        console.log(`wrote ${r.frames} frames to ${r.bag} (${o.format}): ${r.imageTopic}${r.gtTopic ? ` and ${r.gtTopic}` : ''}`);
+      } finally {
+        progress.stop();
+      }
+    });
+}

@@ -1,0 +1,59 @@
+// Parsing and checking of command-line values, with errors that name the option.
+import * as path from 'path';
+
+import { defaultModelPath } from '../engine/default_model';
+import { Engine } from '../engine/engine';
+
+export function int(option: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): number => {
+    if (!/^-?\d+$/.test(v.trim())) throw new Error(`${option} '${v}' is not an integer`);
+    const n = Number(v);
+    if (n < min || n > max) throw new Error(`${option} ${n} is outside ${min}..${max === Number.MAX_SAFE_INTEGER ? '' : max}`);
+    return n;
+  };
+}
+
+export function positiveNumber(option: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${option} '${v}' is not a positive number`);
+    return n;
+  };
+}
+
+export function size(option: string) {
+  return (v: string): [number, number] => {
+    const m = /^(\d+)x(\d+)$/.exec(v.trim());
+    if (!m) throw new Error(`${option} '${v}' is not WIDTHxHEIGHT`);
+    return [Number(m[1]), Number(m[2])];
+  };
+}
+
+/** '--ignore 11' or '--ignore none'. */
+export function ignoreIndex(v: string): number | null {
+  if (v.trim().toLowerCase() === 'none') return null;
+  return int('--ignore', 0, 255)(v);
+}
+
+export function choice<T extends string>(option: string, allowed: readonly T[]) {
+  return (v: string): T => {
+    if (!(allowed as readonly string[]).includes(v)) throw new Error(`${option} '${v}' is not one of ${allowed.join(', ')}`);
+    return v as T;
+  };
+}
+
+export function list<T extends string>(option: string, allowed: readonly T[]) {
+  return (v: string): T[] => v.split(',').map((x) => choice(option, allowed)(x.trim()));
+}
+
+export const MODEL_HELP = 'ONNX QDQ model (default: the shipped models/attendseg_camvid.onnx)';
+
+/** The model given, else the shipped default (an error naming its path when it is missing). */
+export function modelPath(given: string | undefined): string {
+  return given ? path.resolve(given) : defaultModelPath();
+}
+
+export function loadEngine(given: string | undefined, threads: number): { engine: Engine; path: string } {
+  const p = modelPath(given);
+  return { engine: Engine.fromFile(p, { threads }), path: p };
+}

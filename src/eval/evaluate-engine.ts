@@ -1,0 +1,169 @@
+// Scores the engine against ground truth: (a) a bag's image topic against its label topic, frames
+// matched by header stamp; (c) an image folder against a folder of label PNGs, matched by name.
+// Labels are compared at the ground truth's resolution (the engine's label at input resolution).
+import * as path from 'path';
+
+import { openBag } from '../bag/open-bag';
+import type { Engine, SegmentOptions } from '../engine/engine';
+import { decodeInput, inputFrame, InputImage } from '../msg/segment-message';
+import type { ImageMessage } from '../msg/image';
+import { formatStamp, timeToNs } from '../msg/time';
+import { DEFAULT_OUTPUT_TOPICS, imageTopic, LABEL_TYPES, requireTopic } from './bag-topics';
+import { runFrames, LoopFrame } from './frame-loop';
+import { listImages, readImageFile, readLabelFile, stem, LabelMap } from './image-files';
+import { decodeLabel, labelMapOf } from './label-map';
+import { buildReport, EvalReport, EvalMode } from './report';
+import { checkSameSize, sampleIndices, Scorer } from './scorer';
+import { StampMatcher } from './stamp-matcher';
+
+export interface ClassSettings {
+  classNames: string[];
+  palette: Uint8Array;
+  ignoreIndex: number | null;
+  /** Sample frames kept for pictures (default 6). */
+  samples?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface EngineEvalOptions extends ClassSettings {
+  engine: Engine;
+  modelPath: string;
+  networkWidth?: number;
+  networkHeight?: number;
+}
+
+export interface BagEvalOptions extends EngineEvalOptions {
+  imageTopic?: string;
+  gtTopic: string;
+  /** How long a message waits for its partner with the same stamp, in seconds (default 5). */
+  maxDelaySeconds?: number;
+}
+
+interface FrameContext {
+  name: string;
+  groundTruth: LabelMap;
+}
+
+/** For sample frames the overlay at alpha 0 is the input image as rgb8, for the pictures. */
+const SAMPLE: SegmentOptions = { overlay: true, overlayAlpha: 0 };
+
+async function scoreFrames(
+  mode: EvalMode,
+  source: Record<string, string>,
+  o: EngineEvalOptions,
+  scorer: Scorer,
+  total: number,
+  frames: AsyncIterable<LoopFrame<FrameContext>>,
+) {
+  const segment: SegmentOptions = {
+    networkWidth: o.networkWidth,
+    networkHeight: o.networkHeight,
+    labelResolution: 'input',
+    label: true,
+    colorized: false,
+    overlay: false,
+  };
+  const loop = await runFrames(o.engine, frames, segment, (c) => c.name, ({ result, context, latencyMs }) => {
+    const prediction = { width: result.labelWidth, height: result.labelHeight, data: result.label! };
+    scorer.score(context.name, prediction, context.groundTruth, result.overlay ?? undefined);
+    scorer.latency.add(latencyMs);
+    scorer.addTiming(result.timing);
+    o.onProgress?.(scorer.scored, total);
+  });
+  const m = o.engine.metadata;
+  return {
+    mode,
+    source,
+    model: {
+      path: o.modelPath,
+      isa: o.engine.isa,
+      threads: o.engine.threads,
+      networkWidth: o.networkWidth ?? m.inputWidth,
+      networkHeight: o.networkHeight ?? m.inputHeight,
+    },
+    classNames: o.classNames,
+    palette: o.palette,
+    ignoreIndex: o.ignoreIndex,
+    scorer,
+    latencyMeaning: 'engine run per frame, from submitting the frame to its label map (preprocess, network, argmax)',
+    throughputFps: loop.frames > 0 ? loop.frames / (loop.wallMs / 1000) : null,
+    wallSeconds: loop.wallMs / 1000,
+  };
+}
+
+export async function evaluateEngineOnBag(bagPath: string, o: BagEvalOptions): Promise<EvalReport> {
+  const bag = await openBag(bagPath);
+  try {
+    const gt = requireTopic(bag, o.gtTopic, LABEL_TYPES, 'ground-truth');
+    const image = imageTopic(bag, o.imageTopic, [gt.name, ...Object.values(DEFAULT_OUTPUT_TOPICS)]);
+    if (image.name === gt.name) throw new Error(`the image and ground-truth topics are both ${gt.name}`);
+    const total = Math.min(image.messageCount, gt.messageCount);
+    const scorer = new Scorer(o.classNames.length, o.ignoreIndex, sampleIndices(total, o.samples ?? 6));
+    const matcher = new StampMatcher<InputImage, ImageMessage>(BigInt(Math.round((o.maxDelaySeconds ?? 5) * 1e9)));
+    async function* frames(): AsyncGenerator<LoopFrame<FrameContext>> {
+      let index = 0;
+      for await (const m of bag.messages({ topics: [image.name, gt.name] })) {
+        const at = `message on ${m.topic} received at ${formatStamp(m.logTime)}`;
+        let pair;
+        if (m.topic === image.name) {
+          let input: InputImage;
+          try {
+            input = decodeInput(image.type, m.data);
+          } catch (e) {
+            throw new Error(`${at}: ${(e as Error).message}`);
+          }
+          pair = matcher.left(timeToNs(input.message.header.stamp), m.logTime, input);
+        } else {
+          const label = decodeLabel(m.data, at);
+          pair = matcher.right(timeToNs(label.header.stamp), m.logTime, label);
+        }
+        if (!pair) continue;
+        const name = `frame stamped ${formatStamp(pair.stamp)}`;
+        const frame = await inputFrame(pair.left, `${name} on ${image.name}`);
+        const groundTruth = labelMapOf(pair.right, `${name} on ${gt.name}`);
+        checkSameSize(name, frame, groundTruth, `image on ${image.name}`);
+        yield { frame, options: scorer.wantsSample(index++) ? SAMPLE : undefined, context: { name, groundTruth } };
+      }
+      matcher.finish();
+    }
+    const parts = await scoreFrames('engine-on-bag', { bag: bagPath, image_topic: image.name, ground_truth_topic: gt.name }, o, scorer, total, frames());
+    return buildReport({
+      ...parts,
+      missingPrediction: matcher.rightOnly,
+      missingGroundTruth: matcher.leftOnly,
+      duplicates: matcher.duplicates,
+      skipped: bag.problems,
+    });
+  } finally {
+    await bag.close();
+  }
+}
+
+export async function evaluateEngineOnFolders(imagesDir: string, labelsDir: string, o: EngineEvalOptions): Promise<EvalReport> {
+  const images = listImages(imagesDir);
+  const labels = new Map(listImages(labelsDir).map((f) => [stem(f), f]));
+  const pairs = images.flatMap((img) => {
+    const label = labels.get(stem(img));
+    return label ? [{ image: img, label }] : [];
+  });
+  const imageStems = new Set(images.map(stem));
+  const missingPrediction = [...labels.keys()].filter((s) => !imageStems.has(s)).length;
+  const scorer = new Scorer(o.classNames.length, o.ignoreIndex, sampleIndices(pairs.length, o.samples ?? 6));
+  async function* frames(): AsyncGenerator<LoopFrame<FrameContext>> {
+    let index = 0;
+    for (const p of pairs) {
+      const [frame, groundTruth] = await Promise.all([readImageFile(p.image), readLabelFile(p.label)]);
+      const name = path.basename(p.image);
+      checkSameSize(name, frame, groundTruth, 'image');
+      yield { frame, options: scorer.wantsSample(index++) ? SAMPLE : undefined, context: { name, groundTruth } };
+    }
+  }
+  const parts = await scoreFrames('engine-on-folders', { images: imagesDir, labels: labelsDir }, o, scorer, pairs.length, frames());
+  return buildReport({
+    ...parts,
+    missingPrediction,
+    missingGroundTruth: images.length - pairs.length,
+    duplicates: 0,
+    skipped: [],
+  });
+}

@@ -1,0 +1,21 @@
+// The evaluation's pictures: confusion matrix, per-class IoU, sample frames.
+import * as fs from 'fs';
+import * as path from 'path';
+
+import type { EvalReport } from '../report';
+import { confusionPicture } from './confusion-picture';
+import { iouPicture } from './iou-picture';
+import { samplesPicture } from './samples-picture';
+
+export const PICTURE_FILES = { confusion: 'confusion_matrix.png', iou: 'per_class_iou.png', samples: 'samples.png' };
+
+export async function writePictures(dir: string, r: EvalReport): Promise<typeof PICTURE_FILES> {
+  fs.mkdirSync(dir, { recursive: true });
+  const k = r.classNames.length;
+  await fs.promises.writeFile(path.join(dir, PICTURE_FILES.confusion), await confusionPicture(r.confusion, r.classNames, r.palette));
+  await fs.promises.writeFile(path.join(dir, PICTURE_FILES.iou), await iouPicture(r.scores.perClass, r.scores.miou, r.palette));
+  if (r.samples.length) {
+    await fs.promises.writeFile(path.join(dir, PICTURE_FILES.samples), await samplesPicture(r.samples, r.palette, k));
+  }
+  return PICTURE_FILES;
+}
