@@ -7,7 +7,10 @@ import type { Logger, SetParametersHandler } from '../pipeline/transport';
 import type { Rclnodejs } from './load_rclnodejs';
 import { constraintsText, PARAMETER_TYPE, toAssignment, toRclValue } from './param_convert';
 
-function descriptorClass(rcl: Rclnodejs) {
+/** The parameter classes of rclnodejs (plain JavaScript in its lib/parameter.js). */
+export type ParameterClasses = Pick<Rclnodejs, 'Parameter' | 'ParameterDescriptor' | 'IntegerRange' | 'FloatingPointRange'>;
+
+function descriptorClass(rcl: ParameterClasses) {
   // rclnodejs checks each value against its descriptor before the callbacks run, and on failure
   // answers "Parameter <name> does not  readonly", dropping the reason. The node's callback checks
   // type, range and choices itself and says why, so the descriptor's own check is skipped. (Its
@@ -17,11 +20,27 @@ function descriptorClass(rcl: Rclnodejs) {
   };
 }
 
-function range(rcl: Rclnodejs, spec: ParamSpec): Rcl.Range | undefined {
+function range(rcl: ParameterClasses, spec: ParamSpec): Rcl.Range | undefined {
   if (!spec.range) return undefined;
   if (spec.type === 'integer') return new rcl.IntegerRange(BigInt(spec.range.from), BigInt(spec.range.to), 1n);
   // step 0: any value in range (rclnodejs's default step for doubles is 1)
   return new rcl.FloatingPointRange(spec.range.from, spec.range.to, 0);
+}
+
+/** Parameters at their defaults and their descriptors, in the order of `specs`. */
+export function rosParameterDeclarations(
+  rcl: ParameterClasses,
+  specs: readonly ParamSpec[],
+): { parameters: Rcl.Parameter[]; descriptors: Rcl.ParameterDescriptor[] } {
+  const Descriptor = descriptorClass(rcl);
+  return {
+    parameters: specs.map((s) => new rcl.Parameter(s.name, PARAMETER_TYPE[s.type], toRclValue(s, s.default))),
+    descriptors: specs.map((s) => {
+      const d = new Descriptor(s.name, PARAMETER_TYPE[s.type], s.description, !s.dynamic, range(rcl, s));
+      d.additionalConstraints = constraintsText(s);
+      return d;
+    }),
+  };
 }
 
 export function declareRosParameters(
@@ -31,24 +50,22 @@ export function declareRosParameters(
   onSet: SetParametersHandler,
   log: Logger,
 ): Record<string, ParamValue> {
-  const Descriptor = descriptorClass(rcl);
   let declaring = true;
+  const ours = new Set(specs.map((s) => s.name));
   node.addOnSetParametersCallback((params) => {
-    const r = onSet(params.map(toAssignment), declaring);
+    // parameters rclnodejs declares itself (use_sim_time) are its business
+    const mine = params.filter((p) => ours.has(p.name));
+    if (mine.length === 0) return { successful: true, reason: '' };
+    const r = onSet(mine.map(toAssignment), declaring);
     return { successful: r.successful, reason: r.reason };
   });
-  const parameters = specs.map((s) => new rcl.Parameter(s.name, PARAMETER_TYPE[s.type], toRclValue(s, s.default)));
-  const descriptors = specs.map((s) => {
-    const d = new Descriptor(s.name, PARAMETER_TYPE[s.type], s.description, !s.dynamic, range(rcl, s));
-    d.additionalConstraints = constraintsText(s);
-    return d;
-  });
+  const { parameters, descriptors } = rosParameterDeclarations(rcl, specs);
   // start-up values (-p, params files) replace the defaults here and go through the callback
   node.declareParameters(parameters, descriptors);
   declaring = false;
 
   for (const o of node.getParameterOverrides())
-    if (!specs.some((s) => s.name === o.name) && !node.hasParameter(o.name))
+    if (!ours.has(o.name) && !node.hasParameter(o.name))
       log.warn(`parameter override '${o.name}' names no parameter of this node; ignored`);
   return Object.fromEntries(node.getParameters(specs.map((s) => s.name)).map((p) => [p.name, toAssignment(p).value]));
 }
