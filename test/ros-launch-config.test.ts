@@ -108,3 +108,24 @@ print(json.dumps([c for c in calls if c['call'] in ('Node', 'DeclareLaunchArgume
     for (const f of files) assert.ok(fs.existsSync(path.join(root, f)), f);
   });
 });
+
+describe('README parameter table', () => {
+  it('lists every parameter with its type and default', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const section = readme.split('### Parameters')[1].split('\n### ')[0];
+    const rows = new Map<string, { type: string; def: string }>();
+    for (const line of section.split('\n')) {
+      const cells = line.split('|').map((c) => c.trim());
+      if (cells.length < 5 || !cells[1].startsWith('`')) continue;
+      for (const name of cells[1].split(',')) rows.set(name.trim().replace(/`/g, ''), { type: cells[2], def: cells[3].replace(/`/g, '') });
+    }
+    const typeWord = { bool: 'bool', integer: 'int', double: 'double', string: 'string' };
+    for (const p of PARAMS) {
+      const row = rows.get(p.name);
+      assert.ok(row, `${p.name} is missing from the README`);
+      assert.equal(row.type, typeWord[p.type], p.name);
+      assert.equal(row.def, p.type === 'string' && p.default === '' ? '""' : String(p.default), p.name);
+    }
+    assert.equal(rows.size, PARAMS.length);
+  });
+});
