@@ -13,7 +13,7 @@ import { runFrames, LoopFrame } from './frame-loop';
 import { listImages, readImageFile, readLabelFile, stem, LabelMap } from './image-files';
 import { decodeLabel, labelMapOf } from './label-map';
 import { buildReport, EvalReport, EvalMode } from './report';
-import { checkSameSize, sampleIndices, Scorer } from './scorer';
+import { checkSameSize, Scorer } from './scorer';
 import { StampMatcher } from './stamp-matcher';
 
 export interface ClassSettings {
@@ -98,7 +98,7 @@ export async function evaluateEngineOnBag(bagPath: string, o: BagEvalOptions): P
     const image = imageTopic(bag, o.imageTopic, [gt.name, ...Object.values(DEFAULT_OUTPUT_TOPICS)]);
     if (image.name === gt.name) throw new Error(`the image and ground-truth topics are both ${gt.name}`);
     const total = Math.min(image.messageCount, gt.messageCount);
-    const scorer = new Scorer(o.classNames.length, o.ignoreIndex, sampleIndices(total, o.samples ?? 6));
+    const scorer = new Scorer(o.classNames.length, o.ignoreIndex, o.samples ?? 6);
     const matcher = new StampMatcher<InputImage, ImageMessage>(BigInt(Math.round((o.maxDelaySeconds ?? 5) * 1e9)));
     async function* frames(): AsyncGenerator<LoopFrame<FrameContext>> {
       let index = 0;
@@ -148,7 +148,7 @@ export async function evaluateEngineOnFolders(imagesDir: string, labelsDir: stri
   });
   const imageStems = new Set(images.map(stem));
   const missingPrediction = [...labels.keys()].filter((s) => !imageStems.has(s)).length;
-  const scorer = new Scorer(o.classNames.length, o.ignoreIndex, sampleIndices(pairs.length, o.samples ?? 6));
+  const scorer = new Scorer(o.classNames.length, o.ignoreIndex, o.samples ?? 6);
   async function* frames(): AsyncGenerator<LoopFrame<FrameContext>> {
     let index = 0;
     for (const p of pairs) {

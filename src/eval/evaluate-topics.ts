@@ -7,7 +7,7 @@ import { LABEL_TYPES, requireTopic } from './bag-topics';
 import type { ClassSettings } from './evaluate-engine';
 import { decodeLabel, labelMapOf } from './label-map';
 import { buildReport, EvalReport } from './report';
-import { sampleIndices, Scorer } from './scorer';
+import { Scorer } from './scorer';
 import { StampMatcher } from './stamp-matcher';
 
 export interface TopicsEvalOptions extends ClassSettings {
@@ -25,7 +25,7 @@ export async function evaluateRecordedTopics(bagPath: string, o: TopicsEvalOptio
     const gt = requireTopic(bag, o.gtTopic, LABEL_TYPES, 'ground-truth');
     if (pred.name === gt.name) throw new Error(`the prediction and ground-truth topics are both ${gt.name}`);
     const total = Math.min(pred.messageCount, gt.messageCount);
-    const scorer = new Scorer(o.classNames.length, o.ignoreIndex, sampleIndices(total, o.samples ?? 6));
+    const scorer = new Scorer(o.classNames.length, o.ignoreIndex, o.samples ?? 6);
     const matcher = new StampMatcher<Received, Received>(BigInt(Math.round((o.maxDelaySeconds ?? 5) * 1e9)));
     let first: bigint | undefined;
     let last: bigint | undefined;

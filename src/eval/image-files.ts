@@ -65,7 +65,8 @@ export async function readLabelFile(file: string): Promise<LabelMap> {
 
 /** Writes tight rows of 1 (gray) or 3 (RGB) channels as PNG. */
 export async function writePng(file: string, data: Uint8Array, width: number, height: number, channels: 1 | 3): Promise<void> {
-  await sharp(Buffer.from(data.buffer, data.byteOffset, width * height * channels), { raw: { width, height, channels } })
-    .png()
-    .toFile(file);
+  let img = sharp(Buffer.from(data.buffer, data.byteOffset, width * height * channels), { raw: { width, height, channels } });
+  // Without this sharp stores one channel as RGB; label PNGs must stay one-channel (mode L).
+  if (channels === 1) img = img.toColourspace('b-w');
+  await img.png().toFile(file);
 }

@@ -14,17 +14,24 @@ export interface Sample {
   groundTruth: Uint8Array;
 }
 
-/** Up to `count` frame indices spread evenly over `total` frames. */
-export function sampleIndices(total: number, count: number): Set<number> {
-  if (total <= 0 || count <= 0) return new Set();
-  if (total <= count) return new Set(Array.from({ length: total }, (_, i) => i));
-  return new Set(Array.from({ length: count }, (_, i) => Math.round((i * (total - 1)) / (count - 1 || 1))));
+/** `count` items spread evenly over `items` (all of them when there are fewer). */
+export function spread<T>(items: T[], count: number): T[] {
+  if (items.length <= count) return items;
+  if (count <= 0) return [];
+  if (count === 1) return [items[0]];
+  return Array.from({ length: count }, (_, i) => items[Math.round((i * (items.length - 1)) / (count - 1))]);
 }
 
+/**
+ * Keeps sample frames evenly spaced without knowing how many frames will come: every stride-th
+ * frame is kept, and when twice the wanted number are held every other one goes and the stride
+ * doubles.
+ */
 export class Scorer {
   readonly confusion: ConfusionMatrix;
   readonly latency = new LatencyRecorder();
-  readonly samples: Sample[] = [];
+  private kept: Sample[] = [];
+  private stride = 1;
   readonly skipped: string[] = [];
   scored = 0;
   private readonly timing = { preprocessMs: 0, networkMs: 0, postprocessMs: 0 };
@@ -33,21 +40,25 @@ export class Scorer {
   constructor(
     numClasses: number,
     ignoreIndex: number | null,
-    private readonly sampleAt: Set<number>,
+    private readonly sampleCount: number,
   ) {
     this.confusion = new ConfusionMatrix(numClasses, ignoreIndex);
   }
 
-  /** Whether the next scored frame will be kept as a sample (callers fetch its image then). */
+  /** Whether frame `index` (in scoring order) may be kept as a sample: callers fetch its image. */
   wantsSample(index: number): boolean {
-    return this.sampleAt.has(index);
+    return this.sampleCount > 0 && index % this.stride === 0;
+  }
+
+  get samples(): Sample[] {
+    return spread(this.kept, this.sampleCount);
   }
 
   score(name: string, prediction: LabelMap, groundTruth: LabelMap, rgb?: Uint8Array): void {
     checkSameSize(name, prediction, groundTruth, 'prediction');
     this.confusion.add(prediction.data, groundTruth.data, name);
-    if (this.sampleAt.has(this.scored)) {
-      this.samples.push({
+    if (this.wantsSample(this.scored)) {
+      this.kept.push({
         name,
         width: groundTruth.width,
         height: groundTruth.height,
@@ -55,6 +66,10 @@ export class Scorer {
         prediction: Uint8Array.from(prediction.data),
         groundTruth: Uint8Array.from(groundTruth.data),
       });
+      if (this.kept.length >= 2 * this.sampleCount) {
+        this.kept = this.kept.filter((_, i) => i % 2 === 0);
+        this.stride *= 2;
+      }
     }
     this.scored++;
   }

@@ -1,0 +1,46 @@
+// The segment command line: a bag through the engine into a bag of label topics that eval then
+// scores like the engine itself, and option errors.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { Engine } from '../src/engine/engine';
+import { evaluateEngineOnBag } from '../src/eval/evaluate-engine';
+import { attendseg } from './helpers/cli';
+import { writeEvalBag } from './helpers/eval-bags';
+import { tmpDir } from './helpers/tmp';
+
+const FIXTURE = 'test/fixtures/attendseg_nearest_qdq.onnx';
+
+describe('segment: command line', () => {
+  const tmp = tmpDir('segment-cli');
+  after(() => tmp.remove());
+
+  it('segment writes label topics with the copied ground truth; eval --pred-topic scores them as the engine run does', async () => {
+    const engine = Engine.fromFile(FIXTURE, { threads: 1 });
+    const input = path.join(tmp.path, 'in');
+    await writeEvalBag(input, 'mcap', engine, { frames: 5, width: 40, height: 24 });
+    const out = path.join(tmp.path, 'out');
+    const r = attendseg(['segment', input, '--out', out, '--model', FIXTURE, '--outputs', 'label,colorized', '--copy', '/camera/label_gt', '--threads', '1', '--storage', 'sqlite3']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /segmented 5 frames in \d+\.\d\d s: \d+\.\d\d fps, latency p50 [\d.]+ ms/);
+    assert.ok(fs.readdirSync(out).includes('out_0.db3'));
+    const json = path.join(tmp.path, 'b.json');
+    const e = attendseg(['eval', '--bag', out, '--pred-topic', '/attendseg/label', '--classes', '11', '--ignore', '11', '--json', json]);
+    assert.equal(e.status, 0, e.stderr);
+    const recorded = JSON.parse(fs.readFileSync(json, 'utf8'));
+    const m = engine.metadata;
+    const direct = await evaluateEngineOnBag(input, { engine, modelPath: FIXTURE, classNames: m.classNames, palette: m.palette, ignoreIndex: 11, gtTopic: '/camera/label_gt' });
+    assert.deepEqual(recorded.confusion_matrix, direct.confusion);
+    assert.equal(recorded.frames.matched, 5);
+    assert.equal(recorded.mode, 'recorded-topics');
+  });
+
+  it('option errors name the option and the value', () => {
+    const r = attendseg(['segment', tmp.path, '--out', path.join(tmp.path, 'x'), '--outputs', 'label,depth']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /--outputs 'depth' is not one of label, overlay, colorized/);
+    const e = attendseg(['eval', '--bag', path.join(tmp.path, 'out'), '--pred-topic', '/attendseg/label', '--ignore', 'void']);
+    assert.match(e.stderr, /--ignore 'void' is not an integer/);
+  });
+});
