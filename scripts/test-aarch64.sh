@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Cross-builds the native library and its kernel tests for aarch64 (no Node addon) and runs the
-# tests under qemu-user twice: as a CPU with the dot-product extension (qemu's "max", standing in
+# Cross-builds the native library and its unit tests for aarch64 (no Node addon) and runs the
+# kernel tests under qemu-user twice: as a CPU with the dot-product extension (qemu's "max", standing in
 # for Orin's Cortex-A78AE), where both NEON tables must pass, and as a Cortex-A57 without it
-# (like Xavier's Carmel), where neon must pass and neon_dotprod must be reported as skipped.
+# (like Xavier's Carmel), where neon must pass and neon_dotprod must be reported as skipped;
+# then the engine tests (thread pool) once.
 # Needs: apt-get install g++-aarch64-linux-gnu qemu-user cmake
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ done
 
 cmake -S . -B "$BUILD" -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchain-aarch64-linux-gnu.cmake" \
   -DCMAKE_BUILD_TYPE=Release -DATTENDSEG_BUILD_TESTS=ON >/dev/null
-nice -n 10 cmake --build "$BUILD" -j2 --target attendseg_kernel_tests attendseg_core
+nice -n 10 cmake --build "$BUILD" -j2 --target attendseg_kernel_tests attendseg_engine_tests
 BIN="$BUILD/attendseg_kernel_tests"
 
 fail() { echo "test-aarch64: FAILED: $*" >&2; exit 1; }
@@ -29,7 +30,7 @@ $stray"
 
 run_cpu() {  # cpu, log file
   echo "== kernel tests, qemu-aarch64 -cpu $1"
-  if ! qemu-aarch64 -L "$SYSROOT" -cpu "$1" "$BIN" >"$2" 2>&1; then
+  if ! timeout 1800 qemu-aarch64 -L "$SYSROOT" -cpu "$1" "$BIN" >"$2" 2>&1; then
     cat "$2"
     fail "kernel tests failed on -cpu $1"
   fi
@@ -54,4 +55,6 @@ grep -q "^ok   .*/neon_dotprod\$" "$LOG_A57" && fail "neon_dotprod ran on a CPU 
 grep -q "^skip .*/neon_dotprod: " "$LOG_A57" || fail "neon_dotprod cases were not reported on cortex-a57"
 echo "cortex-a57 has no dot product: $(grep -c '^skip .*/neon_dotprod: ' "$LOG_A57") neon_dotprod cases skipped, e.g."
 grep -m 1 "^skip .*/neon_dotprod: " "$LOG_A57"
-echo "test-aarch64: all NEON kernel tests passed"
+echo "== engine tests, qemu-aarch64 -cpu max"
+timeout 600 qemu-aarch64 -L "$SYSROOT" -cpu max "$BUILD/attendseg_engine_tests" || fail "engine tests failed"
+echo "test-aarch64: all aarch64 native tests passed"

@@ -2,6 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+#if defined(__linux__)
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+#endif
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -14,14 +22,57 @@
 
 namespace attendseg {
 
-int default_thread_count() {
-  const unsigned n = std::thread::hardware_concurrency();
-  return n ? static_cast<int>(n) : 1;
+std::vector<int> allowed_cpus() {
+  std::vector<int> cpus;
+#if defined(__linux__)
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0)
+    for (int c = 0; c < CPU_SETSIZE; ++c)
+      if (CPU_ISSET(c, &set)) cpus.push_back(c);
+#endif
+  return cpus;
 }
 
+// Jetson power modes (nvpmodel) take cores offline, and containers narrow the affinity mask:
+// both must shrink the pool, or threads would share cores and every op would wait for the
+// slowest of them.
+int default_thread_count() {
+  long online = 0;
+#if defined(__linux__)
+  online = sysconf(_SC_NPROCESSORS_ONLN);
+#endif
+  if (online < 1) online = static_cast<long>(std::thread::hardware_concurrency());
+  const long allowed = static_cast<long>(allowed_cpus().size());
+  const long n = allowed > 0 && allowed < online ? allowed : online;
+  return n > 0 ? static_cast<int>(n) : 1;
+}
+
+bool pin_threads_requested() {
+  const char* v = std::getenv("ATTENDSEG_PIN_THREADS");
+  return v && std::strcmp(v, "1") == 0;
+}
+
+// Pinning (opt-in): worker i runs on the i-th allowed CPU, leaving the first one to the
+// calling thread, which belongs to the application (a Node worker) and is never pinned. Fixed
+// placement keeps each worker's rows in its own core's cache from op to op; it is opt-in
+// because it is wrong when several engines or other busy threads share the machine.
 ThreadPool::ThreadPool(int threads) {
   if (threads <= 0) threads = default_thread_count();
-  for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { worker(i); });
+  if (pin_threads_requested()) {
+    const std::vector<int> cpus = allowed_cpus();
+    if (!cpus.empty())
+      for (int i = 1; i < threads; ++i) worker_cpus_.push_back(cpus[static_cast<size_t>(i) % cpus.size()]);
+  }
+  // Workers start from generation 0, not from whatever they read when they first run: a job
+  // or the destructor may bump it before a new thread gets going, and a worker that took the
+  // bumped value as "seen" would sleep through it (and never return to be joined).
+  for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { worker(i, 0); });
+}
+
+int ThreadPool::worker_cpu(int index) const {
+  if (index < 1 || static_cast<size_t>(index) > worker_cpus_.size()) return -1;
+  return worker_cpus_[static_cast<size_t>(index) - 1];
 }
 
 ThreadPool::~ThreadPool() {
@@ -79,8 +130,15 @@ void ThreadPool::run(int64_t n, int64_t grain, Trampoline tramp, void* ctx) {
   while (done_.load(std::memory_order_acquire) < chunks) ATTENDSEG_PAUSE();
 }
 
-void ThreadPool::worker(int index) {
-  uint64_t seen = generation_.load(std::memory_order_acquire);
+void ThreadPool::worker(int index, uint64_t seen) {
+#if defined(__linux__)
+  if (!worker_cpus_.empty()) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(worker_cpus_[static_cast<size_t>(index) - 1], &set);
+    pthread_setaffinity_np(pthread_self(), sizeof(set), &set);  // best effort: a refusal only costs speed
+  }
+#endif
   for (;;) {
     // Spin for a short while: consecutive ops follow each other within microseconds.
     const auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(300);

@@ -1,5 +1,7 @@
 // A persistent pool: workers spin briefly, then sleep, between jobs. A frame runs ~100 short
 // ops, so waking threads through a condition variable alone would cost more than the ops.
+// Defaults suit small boards such as Jetson: one thread per online core this process may use,
+// and, with ATTENDSEG_PIN_THREADS=1, each worker pinned to its own core (see thread_pool.cpp).
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -20,6 +22,8 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   int size() const { return static_cast<int>(workers_.size()) + 1; }
+  // The CPU worker `index` (1..size()-1) is pinned to, or -1 when workers are not pinned.
+  int worker_cpu(int index) const;
 
   // Calls fn(begin, end, thread_index) over [0, n) in chunks of at least `grain`, blocking
   // until all are done. No allocation: the callable is passed by reference.
@@ -33,10 +37,11 @@ class ThreadPool {
  private:
   using Trampoline = void (*)(void*, int64_t, int64_t, int);
   void run(int64_t n, int64_t grain, Trampoline tramp, void* ctx);
-  void worker(int index);
+  void worker(int index, uint64_t seen);
   void work_on_job(int thread_index);
 
   std::vector<std::thread> workers_;
+  std::vector<int> worker_cpus_;  // per worker, index - 1; empty when not pinned
   std::mutex mutex_;
   std::condition_variable wake_;
   std::atomic<uint64_t> generation_{0};
@@ -50,7 +55,12 @@ class ThreadPool {
   std::atomic<int> active_workers_{0};
 };
 
-// Online cores, at least 1.
+// Online cores (sysconf(_SC_NPROCESSORS_ONLN)) that this process may run on (its affinity
+// mask, as narrowed by taskset or a container's cpuset), at least 1.
 int default_thread_count();
+// The CPUs this process may run on, in increasing order; empty where that cannot be queried.
+std::vector<int> allowed_cpus();
+// ATTENDSEG_PIN_THREADS=1 in the environment.
+bool pin_threads_requested();
 
 }  // namespace attendseg
