@@ -89,16 +89,18 @@ export class FramePipeline {
 
   private start(input: Inbound, at: number): void {
     this.busy = true;
-    void this.process(input, at).then(() => {
-      const next = this.waiting;
-      this.waiting = null;
-      if (next && !this.closed) {
-        this.start(next.input, next.at);
-        return;
-      }
-      this.busy = false;
-      for (const w of this.idleWaiters.splice(0)) w();
-    });
+    void this.process(input, at)
+      .catch((e) => this.log.error(`frame pipeline: ${(e as Error).message}`)) // a bug must not stall the slot
+      .then(() => {
+        const next = this.waiting;
+        this.waiting = null;
+        if (next && !this.closed) {
+          this.start(next.input, next.at);
+          return;
+        }
+        this.busy = false;
+        for (const w of this.idleWaiters.splice(0)) w();
+      });
   }
 
   private wanted(): OutputName[] {
