@@ -1,0 +1,124 @@
+"""Replays a bag through the attendseg node and records the node's labels next to the replayed
+ground truth, for scoring the live node afterwards:
+
+    ros2 launch attendseg_ros eval_replay.launch.py bag:=samples/camvid_val_8 output:=/tmp/replay \
+        input_transport:=compressed
+    attendseg eval --bag /tmp/replay --pred-topic /attendseg/label --gt-topic /camera/label_gt \
+        --ignore 11 --json replay.json
+
+The node and `ros2 bag record` start first; `ros2 bag play` publishes after start_delay seconds (so
+both have discovered its topics) and, when it is done, everything is shut down after drain_time
+seconds (so the last frames are recorded and the recorder writes its metadata).
+
+Arguments: bag, output, image, gt_topic, input_transport, params_file, rate, start_delay,
+drain_time, storage, record_overlay.
+"""
+import os
+import tempfile
+
+from launch import LaunchDescription
+from launch.actions import (
+    DeclareLaunchArgument,
+    EmitEvent,
+    ExecuteProcess,
+    LogInfo,
+    OpaqueFunction,
+    RegisterEventHandler,
+    TimerAction,
+)
+from launch.event_handlers import OnProcessExit
+from launch.events import Shutdown
+from launch.substitutions import LaunchConfiguration
+from launch_ros.actions import Node
+from launch_ros.substitutions import FindPackageShare
+
+NODE_NAME = 'attendseg'  # outputs /attendseg/label, /attendseg/overlay, ...
+
+
+def _arg(context, name):
+    return LaunchConfiguration(name).perform(context)
+
+
+def _transport_params(transport):
+    # The node reads parameters from files keyed by /** only (rclnodejs ignores launch_ros's
+    # per-node dict keys), so the transport goes in a small file of its own, after params_file.
+    fd, path = tempfile.mkstemp(prefix='attendseg_eval_replay_', suffix='.yaml')
+    with os.fdopen(fd, 'w') as f:
+        f.write('/**:\n  ros__parameters:\n    input_transport: "%s"\n' % transport)
+    return path
+
+
+def _setup(context):
+    bag = _arg(context, 'bag')
+    output = _arg(context, 'output')
+    image = _arg(context, 'image')
+    gt_topic = _arg(context, 'gt_topic')
+    transport = _arg(context, 'input_transport')
+    params_file = _arg(context, 'params_file')
+    storage = _arg(context, 'storage')
+    if transport not in ('raw', 'compressed'):
+        raise RuntimeError("input_transport must be 'raw' or 'compressed', got '%s'" % transport)
+    if not os.path.exists(bag):
+        raise RuntimeError('bag %s does not exist' % bag)
+    if os.path.exists(output):
+        raise RuntimeError('output %s already exists; ros2 bag record needs a new directory' % output)
+    input_topic = image + '/compressed' if transport == 'compressed' else image
+
+    node = Node(
+        package='attendseg_ros',
+        executable='attendseg_node',
+        name=NODE_NAME,
+        parameters=[params_file, _transport_params(transport)],
+        remappings=[('image', image)],
+        output='screen',
+        emulate_tty=True,
+    )
+    recorded = [gt_topic, '/%s/label' % NODE_NAME]
+    if _arg(context, 'record_overlay').lower() in ('true', '1', 'yes'):
+        recorded.append('/%s/overlay' % NODE_NAME)
+    record = ExecuteProcess(
+        cmd=['ros2', 'bag', 'record', '-o', output] + (['-s', storage] if storage else []) + recorded,
+        output='screen',
+    )
+    play = ExecuteProcess(
+        cmd=['ros2', 'bag', 'play', bag, '--rate', _arg(context, 'rate'), '--topics', input_topic, gt_topic],
+        output='screen',
+    )
+    drain = float(_arg(context, 'drain_time'))
+    return [
+        node,
+        record,
+        TimerAction(period=float(_arg(context, 'start_delay')), actions=[play]),
+        RegisterEventHandler(OnProcessExit(
+            target_action=play,
+            on_exit=[
+                LogInfo(msg='replay finished; stopping in %.1f s, recording in %s' % (drain, output)),
+                TimerAction(period=drain, actions=[EmitEvent(event=Shutdown(reason='bag replay finished'))]),
+            ],
+        )),
+    ]
+
+
+def generate_launch_description():
+    share = FindPackageShare('attendseg_ros')
+    return LaunchDescription([
+        DeclareLaunchArgument('bag', description='bag to replay: a rosbag2 directory, .mcap or .db3'),
+        DeclareLaunchArgument('output', description='bag directory to record into (must not exist yet)'),
+        DeclareLaunchArgument(
+            'image', default_value='/camera/image_raw',
+            description='camera topic in the bag; with input_transport "compressed" the node and the '
+                        'replay use <image>/compressed'),
+        DeclareLaunchArgument('gt_topic', default_value='/camera/label_gt', description='ground truth, replayed and recorded'),
+        DeclareLaunchArgument(
+            'input_transport', default_value='raw',
+            description='"raw" (sensor_msgs/Image) or "compressed" (CompressedImage, as in samples/camvid_val_8)'),
+        DeclareLaunchArgument(
+            'params_file', default_value=[share, '/config/params.yaml'],
+            description='node parameters (keys under /**)'),
+        DeclareLaunchArgument('rate', default_value='1.0', description='replay speed; lower it when the node drops frames'),
+        DeclareLaunchArgument('start_delay', default_value='3.0', description='seconds from starting node and recorder to replay'),
+        DeclareLaunchArgument('drain_time', default_value='2.0', description='seconds from the end of replay to shutdown'),
+        DeclareLaunchArgument('storage', default_value='', description='storage of the recording: mcap, sqlite3, or "" for rosbag2\'s default'),
+        DeclareLaunchArgument('record_overlay', default_value='false', description='also record /attendseg/overlay'),
+        OpaqueFunction(function=_setup),
+    ])
