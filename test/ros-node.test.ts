@@ -137,15 +137,25 @@ describe('attendseg node on a ROS 2 graph', function () {
   });
 
   it('refuses an invalid run-time parameter with the reason and takes a valid one', async () => {
-    const client = node.createParameterClient(NODE, { timeout: 5000 });
-    const bad = await client.setParameter('overlay_alpha', 1.5);
-    assert.equal(bad.successful, false);
-    assert.equal(bad.reason, 'overlay_alpha must be within 0..1, got 1.5');
-    const readOnly = await client.setParameter('threads', 2);
+    // the services themselves: rclnodejs 2.2's ParameterClient refuses namespaced node names
+    const setter = node.createClient('rcl_interfaces/srv/SetParameters', `${NODE}/set_parameters`);
+    const getter = node.createClient('rcl_interfaces/srv/GetParameters', `${NODE}/get_parameters`);
+    assert.ok(await setter.waitForService(10000), 'no set_parameters service');
+    assert.ok(await getter.waitForService(10000), 'no get_parameters service');
+    const set = async (name: string, value: Record<string, unknown>) => {
+      const r = await setter.sendRequestAsync({ parameters: [{ name, value }] } as never, { timeout: 5000 });
+      return (r as unknown as { results: { successful: boolean; reason: string }[] }).results[0];
+    };
+    const DOUBLE = 3;
+    const INTEGER = 2;
+    const bad = await set('overlay_alpha', { type: DOUBLE, double_value: 1.5 });
+    assert.deepEqual([bad.successful, bad.reason], [false, 'overlay_alpha must be within 0..1, got 1.5']);
+    const readOnly = await set('threads', { type: INTEGER, integer_value: 2n });
     assert.equal(readOnly.successful, false);
-    const good = await client.setParameter('overlay_alpha', 0.25);
+    const good = await set('overlay_alpha', { type: DOUBLE, double_value: 0.25 });
     assert.equal(good.successful, true, good.reason);
-    assert.equal((await client.getParameter('overlay_alpha')).value, 0.25);
+    const got = await getter.sendRequestAsync({ names: ['overlay_alpha'] } as never, { timeout: 5000 });
+    assert.equal((got as unknown as { values: { double_value: number }[] }).values[0].double_value, 0.25);
   });
 
   it('exits on SIGINT', async () => {
