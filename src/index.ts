@@ -3,3 +3,4 @@ export type { EngineOptions, Frame, SegmentOptions, SegmentationResult } from '.
 export { importOnnx } from './engine/onnx';
 export type { ModelSpec, ModelMetadata } from './engine/spec';
 export { defaultModelPath, packageRoot, DEFAULT_MODEL_FILE } from './engine/default_model';
+export * from './pipeline';
