@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { stripQdq } from '../src/engine/onnx';
 import { runCase, CaseResult } from './engine-vs-ort';
 import { runNodeOverhead } from './node-overhead';
+import { formatEvalCase, runEvalCase } from './eval-vs-engine';
 
 const root = path.resolve(__dirname, '..');
 
@@ -75,6 +76,9 @@ async function main(): Promise<void> {
           `${r.overhead_ms.toFixed(2)} ms = ${(100 * r.overhead_share).toFixed(2)}% of the engine (target <= 10%)`,
       );
   }
+  // attendseg eval over CamVid val against the engine alone on the same frames (target >= 90%).
+  const ev = await runEvalCase(Math.max(...o.threads.split(',').map(Number)));
+  if (ev) console.log(o.json ? JSON.stringify(ev) : formatEvalCase(ev));
 }
 
 main().catch((e) => {

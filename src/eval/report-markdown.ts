@@ -5,7 +5,7 @@ import type { EvalReport } from './report';
 const pct = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(2)}`);
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
-export function reportMarkdown(r: EvalReport, pictures?: { confusion: string; iou: string; samples: string }): string {
+export function reportMarkdown(r: EvalReport, pictures?: { confusion: string; iou: string; samples?: string }): string {
   const lines: string[] = [];
   const s = r.scores;
   lines.push('# Segmentation evaluation', '');
@@ -57,7 +57,8 @@ export function reportMarkdown(r: EvalReport, pictures?: { confusion: string; io
   });
   if (pictures) {
     lines.push('', '## Pictures', '');
-    lines.push(`![confusion matrix](${pictures.confusion})`, '', `![per-class IoU](${pictures.iou})`, '', `![samples](${pictures.samples})`);
+    lines.push(`![confusion matrix](${pictures.confusion})`, '', `![per-class IoU](${pictures.iou})`);
+    if (pictures.samples) lines.push('', `![samples](${pictures.samples})`);
   }
   lines.push('');
   return lines.join('\n');

@@ -56,12 +56,12 @@ function recordedClasses(o: Options): { names: string[]; palette: Uint8Array; vo
 
 async function write(report: EvalReport, o: Options): Promise<void> {
   if (o.json) fs.writeFileSync(o.json, `${JSON.stringify(reportJson(report), null, 2)}\n`);
-  let pictures: { confusion: string; iou: string; samples: string } | undefined;
+  let pictures: { confusion: string; iou: string; samples?: string } | undefined;
   if (o.pictures) {
     const files = await writePictures(o.pictures, report);
     if (o.markdown) {
       const rel = (f: string) => path.relative(path.dirname(path.resolve(o.markdown!)), path.join(path.resolve(o.pictures!), f));
-      pictures = { confusion: rel(files.confusion), iou: rel(files.iou), samples: rel(files.samples) };
+      pictures = { confusion: rel(files.confusion), iou: rel(files.iou), samples: files.samples && rel(files.samples) };
     }
   }
   if (o.markdown) fs.writeFileSync(o.markdown, reportMarkdown(report, pictures));
@@ -69,6 +69,7 @@ async function write(report: EvalReport, o: Options): Promise<void> {
 
 function printSummary(r: EvalReport): void {
   for (const s of r.skipped) console.warn(`warning: skipped: ${s}`);
+  if (r.frames.matched === 0) console.warn('warning: no frame had both a prediction and a ground truth: nothing was scored');
   const f = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(2)} %`);
   console.log(`mIoU ${f(r.scores.miou)}, pixel accuracy ${f(r.scores.pixelAccuracy)}, class-average accuracy ${f(r.scores.classAverageAccuracy)}`);
   console.log(

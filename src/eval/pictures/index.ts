@@ -9,13 +9,13 @@ import { samplesPicture } from './samples-picture';
 
 export const PICTURE_FILES = { confusion: 'confusion_matrix.png', iou: 'per_class_iou.png', samples: 'samples.png' };
 
-export async function writePictures(dir: string, r: EvalReport): Promise<typeof PICTURE_FILES> {
+/** Writes the pictures; returns the files written (no samples picture without sample frames). */
+export async function writePictures(dir: string, r: EvalReport): Promise<{ confusion: string; iou: string; samples?: string }> {
   fs.mkdirSync(dir, { recursive: true });
   const k = r.classNames.length;
   await fs.promises.writeFile(path.join(dir, PICTURE_FILES.confusion), await confusionPicture(r.confusion, r.classNames, r.palette));
   await fs.promises.writeFile(path.join(dir, PICTURE_FILES.iou), await iouPicture(r.scores.perClass, r.scores.miou, r.palette));
-  if (r.samples.length) {
-    await fs.promises.writeFile(path.join(dir, PICTURE_FILES.samples), await samplesPicture(r.samples, r.palette, k));
-  }
+  if (r.samples.length === 0) return { confusion: PICTURE_FILES.confusion, iou: PICTURE_FILES.iou };
+  await fs.promises.writeFile(path.join(dir, PICTURE_FILES.samples), await samplesPicture(r.samples, r.palette, k));
   return PICTURE_FILES;
 }
