@@ -94,10 +94,8 @@ export async function bagFromFolder(o: FolderToBagOptions): Promise<FolderToBagR
       // From the start each time, so rounding does not add up over a long folder.
       const t = o.startTime + secondsToNs(i / rate);
       const header = { stamp: nsToTime(t), frame_id: o.frameId ?? 'camera' };
+      // Gray files come out as rgb8 too (sharp widens them), so every frame is colour here.
       let frame = await readImageFile(files[i]);
-      if (frame.encoding === 'mono8' && !compressed) {
-        throw new Error(`${files[i]} is a gray image; bag-from-folder writes colour images (rgb8, bgr8, jpeg, png)`);
-      }
       if (labels) {
         const labelFile = labelFiles.get(stem(files[i]))!;
         const label = await readLabelFile(labelFile);

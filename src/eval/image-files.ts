@@ -32,7 +32,7 @@ export function stem(file: string): string {
   return path.basename(file, path.extname(file));
 }
 
-/** An image file as an rgb8 (or mono8, for gray files) frame. */
+/** An image file as an rgb8 frame (gray files too: sharp widens them). */
 export async function readImageFile(file: string): Promise<Frame> {
   let bytes: Buffer;
   try {

@@ -1,7 +1,7 @@
 // sensor_msgs/CompressedImage payloads to and from engine frames, with sharp. The format string
 // follows image_transport: "jpeg", "png", or "<encoding>; <jpeg|png> compressed <encoding>".
-// Whatever the camera's encoding was, the file stores RGB (or gray), so frames come out rgb8 or
-// mono8.
+// Whatever the camera's encoding was, the file stores RGB (or gray, which sharp widens to RGB), so
+// frames come out rgb8.
 import sharp from 'sharp';
 
 import type { Frame } from '../engine/engine';
@@ -19,7 +19,7 @@ export function compressionOf(format: string): Compression {
   throw new Error(`compressed format '${format}' is not supported (jpeg or png)`);
 }
 
-/** Decoded pixels as an engine frame: rgb8 for colour, mono8 for gray; alpha is dropped. */
+/** Decoded pixels as an engine frame: rgb8 (alpha dropped; mono8 only if a decoder yields one channel). */
 export async function decodeToFrame(data: Uint8Array, what: string): Promise<Frame> {
   let out: { data: Buffer; info: { width: number; height: number; channels: number } };
   try {
