@@ -3,7 +3,8 @@
 # kernel tests under qemu-user twice: as a CPU with the dot-product extension (qemu's "max", standing in
 # for Orin's Cortex-A78AE), where both NEON tables must pass, and as a Cortex-A57 without it
 # (like Xavier's Carmel), where neon must pass and neon_dotprod must be reported as skipped;
-# then the engine tests (thread pool) once.
+# then the engine tests (thread pool) once, and the benchmark network through every table on
+# both CPUs, whose label map, overlay and network output must equal the scalar reference's.
 # Needs: apt-get install g++-aarch64-linux-gnu qemu-user cmake
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,8 +16,8 @@ for tool in aarch64-linux-gnu-g++ aarch64-linux-gnu-objdump qemu-aarch64 cmake; 
 done
 
 cmake -S . -B "$BUILD" -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchain-aarch64-linux-gnu.cmake" \
-  -DCMAKE_BUILD_TYPE=Release -DATTENDSEG_BUILD_TESTS=ON >/dev/null
-nice -n 10 cmake --build "$BUILD" -j2 --target attendseg_kernel_tests attendseg_engine_tests
+  -DCMAKE_BUILD_TYPE=Release -DATTENDSEG_BUILD_TESTS=ON -DATTENDSEG_BUILD_TOOLS=ON >/dev/null
+nice -n 10 cmake --build "$BUILD" -j2 --target attendseg_kernel_tests attendseg_engine_tests attendseg_run_frame
 BIN="$BUILD/attendseg_kernel_tests"
 
 fail() { echo "test-aarch64: FAILED: $*" >&2; exit 1; }
@@ -57,4 +58,23 @@ echo "cortex-a57 has no dot product: $(grep -c '^skip .*/neon_dotprod: ' "$LOG_A
 grep -m 1 "^skip .*/neon_dotprod: " "$LOG_A57"
 echo "== engine tests, qemu-aarch64 -cpu max"
 timeout 600 qemu-aarch64 -L "$SYSROOT" -cpu max "$BUILD/attendseg_engine_tests" || fail "engine tests failed"
+
+# The real network (the ModelSpec the TypeScript importer makes of the benchmark model) at
+# 160x120: every table must produce the scalar reference's bytes.
+TSX=node_modules/.bin/tsx
+if [ -x "$TSX" ]; then
+  "$TSX" native/tools/dump_spec.ts bench/models/attendseg_bench_qdq.onnx "$BUILD/model.spec" >/dev/null
+  whole() {  # cpu, isa -> checksums
+    timeout 600 qemu-aarch64 -L "$SYSROOT" -cpu "$1" "$BUILD/attendseg_run_frame" "$BUILD/model.spec" "$2" 1 1 160 120 |
+      grep -o 'label=.*' || fail "attendseg_run_frame failed for $2 on -cpu $1"
+  }
+  ref=$(whole max scalar)
+  for run in max:neon max:neon_dotprod cortex-a57:neon; do
+    got=$(whole "${run%%:*}" "${run#*:}")
+    [ "$got" = "$ref" ] || fail "whole network, ${run#*:} on -cpu ${run%%:*}: $got, scalar: $ref"
+  done
+  echo "== whole network (benchmark model, 160x120): neon and neon_dotprod equal scalar ($ref)"
+else
+  echo "== whole-network check SKIPPED: $TSX is missing (run npm ci first)"
+fi
 echo "test-aarch64: all aarch64 native tests passed"

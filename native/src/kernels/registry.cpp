@@ -9,6 +9,11 @@
 #if defined(__aarch64__) && defined(__linux__)
 #include <asm/hwcap.h>
 #include <sys/auxv.h>
+// The kernel's ABI bit for the dot-product instructions (arch/arm64/include/uapi/asm/hwcap.h),
+// for C libraries whose headers predate it: without it, Orin would silently get the slower table.
+#ifndef HWCAP_ASIMDDP
+#define HWCAP_ASIMDDP (1 << 20)
+#endif
 #endif
 
 namespace attendseg {
@@ -30,8 +35,10 @@ bool cpu_has_avx512vnni() {
 #endif
 
 #if defined(__aarch64__)
+// SDOT/UDOT (Armv8.2 dot product): Cortex-A78AE (Orin) has it, Carmel (Xavier) does not. The
+// kernel reports it per system in the auxiliary vector; overridable with ATTENDSEG_ISA.
 bool cpu_has_dotprod() {
-#if defined(__linux__) && defined(HWCAP_ASIMDDP)
+#if defined(__linux__)
   return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
 #else
   return false;
