@@ -24,10 +24,16 @@ function normalType(t: TopicStats): string {
   }
 }
 
-/** The named topic, checked to be one of `types`; throws naming the bag's topics otherwise. */
-export function requireTopic(bag: BagReader, name: string, types: string[], role: string): TopicStats {
+/** The named topic, whatever its type; throws naming the bag's topics when it is missing. */
+export function findTopic(bag: BagReader, name: string, role: string): TopicStats {
   const t = bag.topics().find((x) => x.name === name);
   if (!t) throw new Error(`bag ${bag.files.join(', ')} has no ${role} topic ${name}; ${describe(bag)}`);
+  return t;
+}
+
+/** The named topic, checked to be one of `types`; throws naming the bag's topics otherwise. */
+export function requireTopic(bag: BagReader, name: string, types: string[], role: string): TopicStats {
+  const t = findTopic(bag, name, role);
   if (!types.includes(normalType(t))) throw new Error(`${role} topic ${name} is ${t.type}, not ${types.join(' or ')}`);
   if (t.serializationFormat !== 'cdr') throw new Error(`${role} topic ${name} is serialized as '${t.serializationFormat}', not cdr`);
   return { ...t, type: normalType(t) };
@@ -46,4 +52,3 @@ export function imageTopic(bag: BagReader, name: string | undefined, exclude: st
 }
 
 export const LABEL_TYPES = [IMAGE_TYPE];
-export const INPUT_TYPES = IMAGE_TYPES;

@@ -5,13 +5,13 @@ import * as path from 'path';
 
 import { createBag } from '../bag/create-bag';
 import { openBag } from '../bag/open-bag';
-import type { BagReader, BagWriter, StorageId } from '../bag/types';
+import type { BagWriter, StorageId } from '../bag/types';
 import type { Engine, SegmentOptions } from '../engine/engine';
 import { IMAGE_TYPE } from '../msg/definitions';
 import { encodeImage } from '../msg/image';
 import { decodeInput, inputFrame, outputImages, InputImage, OutputImages } from '../msg/segment-message';
 import { formatStamp, timeToNs } from '../msg/time';
-import { DEFAULT_OUTPUT_TOPICS, imageTopic, requireTopic } from './bag-topics';
+import { DEFAULT_OUTPUT_TOPICS, findTopic, imageTopic } from './bag-topics';
 import { runFrames, LoopFrame } from './frame-loop';
 import { IMAGE_EXTENSIONS, listImages, readImageFile, stem, writePng } from './image-files';
 import { LatencyRecorder, LatencySummary } from './latency';
@@ -56,10 +56,13 @@ export function inputKind(p: string): InputKind {
   return 'folder';
 }
 
-interface Item {
+interface BagFrame {
+  /** For errors: which frame. */
   name: string;
-  input?: InputImage;
-  logTime?: bigint;
+  /** For PNG output: index and stamp. */
+  base: string;
+  input: InputImage;
+  logTime: bigint;
 }
 
 function engineOptions(o: SegmentRunOptions): SegmentOptions {
@@ -114,7 +117,7 @@ async function segmentBag(o: SegmentRunOptions, format: 'bag' | 'png'): Promise<
   try {
     const topicNames: Record<OutputName, string> = { ...DEFAULT_OUTPUT_TOPICS };
     for (const [k, v] of Object.entries(o.topics ?? {})) if (v) topicNames[k as OutputName] = v;
-    const copies = (o.copyTopics ?? []).map((t) => bag.topics().find((x) => x.name === t) ?? requireTopic(bag, t, [], 'copied'));
+    const copies = (o.copyTopics ?? []).map((t) => findTopic(bag, t, 'copied'));
     const image = imageTopic(bag, o.imageTopic, [...copies.map((c) => c.name), ...Object.values(topicNames)]);
     if (format === 'bag') {
       writer = await createBag(o.output, { format: o.bagFormat ?? 'mcap' });
@@ -125,9 +128,9 @@ async function segmentBag(o: SegmentRunOptions, format: 'bag' | 'png'): Promise<
     }
     const w = writer;
     const copyNames = new Set(copies.map((c) => c.name));
-    async function* frames(): AsyncGenerator<LoopFrame<Item>> {
+    async function* frames(): AsyncGenerator<LoopFrame<BagFrame>> {
       let index = 0;
-      for await (const m of (bag as BagReader).messages({ topics: [image.name, ...copyNames] })) {
+      for await (const m of bag.messages({ topics: [image.name, ...copyNames] })) {
         if (copyNames.has(m.topic)) {
           if (w) await w.write(m.topic, m.logTime, m.data, m.publishTime);
           continue;
@@ -141,18 +144,18 @@ async function segmentBag(o: SegmentRunOptions, format: 'bag' | 'png'): Promise<
         }
         const name = `frame stamped ${formatStamp(timeToNs(input.message.header.stamp))} on ${image.name}`;
         const base = `${String(index++).padStart(6, '0')}_${timeToNs(input.message.header.stamp)}`;
-        yield { frame: await inputFrame(input, name), context: { name: format === 'png' ? base : name, input, logTime: m.logTime } };
+        yield { frame: await inputFrame(input, name), context: { name, base, input, logTime: m.logTime } };
       }
     }
     const latency = new LatencyRecorder();
     let done = 0;
     const loop = await runFrames(o.engine, frames(), engineOptions(o), (c) => c.name, async ({ result, context, latencyMs }) => {
       latency.add(latencyMs);
-      const out = outputImages(result, context.input!.message.header);
+      const out = outputImages(result, context.input.message.header);
       if (w) {
-        for (const name of o.outputs) await w.write(topicNames[name], context.logTime!, encodeImage(out[name]!));
+        for (const name of o.outputs) await w.write(topicNames[name], context.logTime, encodeImage(out[name]!));
       } else {
-        await writePngs(o.output, context.name, out);
+        await writePngs(o.output, context.base, out);
       }
       o.onProgress?.(++done, image.messageCount);
     });

@@ -39,15 +39,6 @@ function dependencies(text: string, pkg: string): string[] {
   return deps;
 }
 
-/** Whether we carry the definition of this type. */
-export function knownType(type: string): boolean {
-  try {
-    return fullTypeName(type) in MSG_TEXT;
-  } catch {
-    return false;
-  }
-}
-
 /** The concatenated ros2msg definition of a type we know; throws naming the type otherwise. */
 export function messageDefinition(type: string): string {
   const root = fullTypeName(type);

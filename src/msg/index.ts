@@ -1,6 +1,6 @@
 // ROS 2 messages without ROS: definitions as rosbag2 stores them, CDR encode/decode, and the
 // step from an image message through the engine to output messages.
-export { COMPRESSED_IMAGE_TYPE, IMAGE_TYPE, fullTypeName, knownType, messageDefinition } from './definitions';
+export { COMPRESSED_IMAGE_TYPE, IMAGE_TYPE, fullTypeName, messageDefinition } from './definitions';
 export { CdrCodec } from './cdr-codec';
 export {
   decodeCompressedImage,
