@@ -29,6 +29,7 @@ export function progressBar(what: string): Progress {
     },
     stop() {
       if (started) bar.stop();
+      started = false;
     },
   };
 }
