@@ -18,7 +18,7 @@ export function reportMarkdown(r: EvalReport, pictures?: { confusion: string; io
   lines.push(`Scored ${what}.`);
   if (r.model) {
     lines.push(
-      `Model \`${r.model.path}\`, network input ${r.model.networkWidth}x${r.model.networkHeight}, kernels ${r.model.isa}, ${r.model.threads} threads.`,
+      `Model \`${r.model.path}\`, network input ${r.model.networkWidth}x${r.model.networkHeight}, kernels ${r.model.isa}, ${r.model.threads} thread${r.model.threads === 1 ? "" : "s"}.`,
     );
   }
   lines.push(`Ignore index: ${r.ignoreIndex ?? 'none'}; labels compared at the ground truth's resolution.`, '');
