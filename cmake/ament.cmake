@@ -34,6 +34,11 @@ function(attendseg_node_eval out expression)
   string(REPLACE "\"" "" value "${value}")
   set(${out} "${value}" PARENT_SCOPE)
 endfunction()
+# tsc and the node need Node.js 20 or newer; Ubuntu 22.04's own nodejs package is 12
+attendseg_node_eval(ATTENDSEG_NODE_VERSION "process.versions.node")
+if(ATTENDSEG_NODE_VERSION VERSION_LESS 20)
+  message(FATAL_ERROR "${NODE_EXECUTABLE} is Node.js ${ATTENDSEG_NODE_VERSION}; 20 or newer is needed (see README.md)")
+endif()
 
 # ---- the addon: the same sources and flags as the cmake-js build, headers from node_modules ----
 attendseg_node_eval(NODE_ADDON_API_DIR "require('node-addon-api').include")
@@ -60,11 +65,7 @@ add_custom_command(
 add_custom_target(attendseg_typescript ALL DEPENDS ${ATTENDSEG_JS}/ros/main.js)
 
 # ---- the launcher `ros2 run attendseg_ros attendseg_node` finds; relocatable ----
-file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/attendseg_node
-     "#!/bin/sh\n"
-     "# Runs the attendseg segmentation node; ROS arguments (--ros-args ...) pass through.\n"
-     "here=$(dirname \"$(readlink -f \"$0\")\")\n"
-     "exec node \"$here/../../${ATTENDSEG_SHARE}/lib/ros/main.js\" \"$@\"\n")
+configure_file(${CMAKE_CURRENT_LIST_DIR}/attendseg_node.in ${CMAKE_CURRENT_BINARY_DIR}/attendseg_node @ONLY)
 
 install(PROGRAMS ${CMAKE_CURRENT_BINARY_DIR}/attendseg_node DESTINATION lib/${PROJECT_NAME})
 install(DIRECTORY ${ATTENDSEG_JS}/ DESTINATION ${ATTENDSEG_SHARE}/lib)
@@ -80,9 +81,17 @@ execute_process(COMMAND ${NPM_EXECUTABLE} ls --omit=dev --all --parseable WORKIN
                 OUTPUT_VARIABLE ATTENDSEG_NPM_LS ERROR_QUIET)
 string(REPLACE "\n" ";" ATTENDSEG_NPM_LS "${ATTENDSEG_NPM_LS}")
 set(ATTENDSEG_RUNTIME_PACKAGES "")
+# npm prints physical paths, and the source folder may be reached through a link (a checkout
+# linked into the workspace's src/); compared as a prefix, not a regex (paths may hold + or .)
+get_filename_component(modules ${ATTENDSEG_SRC}/node_modules/ REALPATH)
+string(LENGTH "${modules}/" modules_len)
 foreach(dir IN LISTS ATTENDSEG_NPM_LS)
-  if(dir MATCHES "^${ATTENDSEG_SRC}/node_modules/((@[^/]+/)?[^/@]+)$")
-    list(APPEND ATTENDSEG_RUNTIME_PACKAGES ${CMAKE_MATCH_1})
+  string(FIND "${dir}" "${modules}/" at)
+  if(at EQUAL 0)
+    string(SUBSTRING "${dir}" ${modules_len} -1 pkg)
+    if(pkg MATCHES "^(@[^/]+/)?[^/@]+$")  # top-level packages; nested ones come with them
+      list(APPEND ATTENDSEG_RUNTIME_PACKAGES ${pkg})
+    endif()
   endif()
 endforeach()
 list(REMOVE_DUPLICATES ATTENDSEG_RUNTIME_PACKAGES)
