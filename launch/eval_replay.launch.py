@@ -6,12 +6,14 @@ ground truth, for scoring the live node afterwards:
     attendseg eval --bag /tmp/replay --pred-topic /attendseg/label --gt-topic /camera/label_gt \
         --ignore 11 --json replay.json
 
-The node and `ros2 bag record` start first; `ros2 bag play` publishes after start_delay seconds (so
-both have discovered its topics) and, when it is done, everything is shut down after drain_time
-seconds (so the last frames are recorded and the recorder writes its metadata).
+The node and `ros2 bag record` start first; `ros2 bag play` starts after start_delay seconds (so
+both are up) and publishes play_delay seconds after creating its publishers (so the node and the
+recorder, which looks for new topics every 100 ms, have matched them: the first frames of a short
+bag would be lost otherwise). When it is done, everything is shut down after drain_time seconds
+(so the last frames are recorded and the recorder writes its metadata).
 
 Arguments: bag, output, image, gt_topic, input_transport, params_file, rate, start_delay,
-drain_time, storage, record_overlay.
+play_delay, drain_time, storage, record_overlay.
 """
 import os
 import tempfile
@@ -81,7 +83,8 @@ def _setup(context):
         output='screen',
     )
     play = ExecuteProcess(
-        cmd=['ros2', 'bag', 'play', bag, '--rate', _arg(context, 'rate'), '--topics', input_topic, gt_topic],
+        cmd=['ros2', 'bag', 'play', bag, '--rate', _arg(context, 'rate'), '--delay', _arg(context, 'play_delay'),
+             '--topics', input_topic, gt_topic],
         output='screen',
     )
     drain = float(_arg(context, 'drain_time'))
@@ -117,6 +120,9 @@ def generate_launch_description():
             description='node parameters (keys under /**)'),
         DeclareLaunchArgument('rate', default_value='1.0', description='replay speed; lower it when the node drops frames'),
         DeclareLaunchArgument('start_delay', default_value='3.0', description='seconds from starting node and recorder to replay'),
+        DeclareLaunchArgument(
+            'play_delay', default_value='1.0',
+            description='seconds ros2 bag play waits between creating its publishers and the first message (> 0)'),
         DeclareLaunchArgument('drain_time', default_value='2.0', description='seconds from the end of replay to shutdown'),
         DeclareLaunchArgument('storage', default_value='', description='storage of the recording: mcap, sqlite3, or "" for rosbag2\'s default'),
         DeclareLaunchArgument('record_overlay', default_value='false', description='also record /attendseg/overlay'),

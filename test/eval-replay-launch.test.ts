@@ -90,15 +90,17 @@ describe('eval: launch/eval_replay.launch.py', () => {
   it('declares its arguments with defaults for everything but bag and output', () => {
     const out = run({ bag, output: path.join(tmp.path, 'rec') });
     assert.deepEqual(Object.keys(out.declared).sort(), [
-      'bag', 'drain_time', 'gt_topic', 'image', 'input_transport', 'output', 'params_file', 'rate', 'record_overlay', 'start_delay', 'storage',
+      'bag', 'drain_time', 'gt_topic', 'image', 'input_transport', 'output', 'params_file', 'play_delay', 'rate', 'record_overlay', 'start_delay',
+      'storage',
     ]);
     assert.equal(out.declared.bag, null);
     assert.equal(out.declared.params_file, '/opt/ros/share/attendseg_ros/config/params.yaml');
+    assert.ok(Number(out.declared.play_delay) > 0, 'ros2 bag play refuses a --delay of 0');
   });
 
   it('compressed replay: node remapped and configured, recorder first, play after the delay, shutdown after play', () => {
     const output = path.join(tmp.path, 'rec');
-    const out = run({ bag, output, input_transport: 'compressed', rate: '0.5', storage: 'mcap', record_overlay: 'true', params_file: '/p.yaml' });
+    const out = run({ bag, output, input_transport: 'compressed', rate: '0.5', storage: 'mcap', record_overlay: 'true', params_file: '/p.yaml', play_delay: '1.5' });
     const actions = out.actions as Dumped[];
     assert.deepEqual(actions.map((a) => a.type), ['Node', 'ExecuteProcess', 'TimerAction', 'RegisterEventHandler']);
     const node = actions[0].kw;
@@ -112,7 +114,10 @@ describe('eval: launch/eval_replay.launch.py', () => {
     const timer = actions[2].kw;
     assert.equal(timer.period, 3.0);
     const play = (timer.actions as Dumped[])[0];
-    assert.deepEqual(play.kw.cmd, ['ros2', 'bag', 'play', bag, '--rate', '0.5', '--topics', '/camera/image_raw/compressed', '/camera/label_gt']);
+    // --delay: publishers first, messages later, so the node and the recorder have matched them
+    assert.deepEqual(play.kw.cmd, [
+      'ros2', 'bag', 'play', bag, '--rate', '0.5', '--delay', '1.5', '--topics', '/camera/image_raw/compressed', '/camera/label_gt',
+    ]);
     const onExit = (actions[3].args[0] as Dumped).kw;
     assert.deepEqual(onExit.target_action, play, 'shutdown follows the end of the replay');
     const stop = (onExit.on_exit as Dumped[])[1];
