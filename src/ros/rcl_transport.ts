@@ -95,7 +95,12 @@ export class RclTransport implements Transport {
     try {
       this.rcl.require(LABEL_INFO);
     } catch {
-      this.log.warn('vision_msgs is not installed (sudo apt install ros-$ROS_DISTRO-vision-msgs): ~/label_info is not published');
+      // rclnodejs generates message code at `npm ci` and does not pick up ROS packages installed
+      // later, so an installed vision_msgs can be missing here too
+      this.log.warn(
+        'vision_msgs/LabelInfo is unknown to rclnodejs: ~/label_info is not published. Install ' +
+          'ros-$ROS_DISTRO-vision-msgs, then run "npx generate-ros-messages" in the source folder and rebuild',
+      );
       return null;
     }
     const pub = this.node.createPublisher(LABEL_INFO, '~/label_info', { qos: this.qos(LABEL_INFO_QOS) });
