@@ -20,11 +20,16 @@ function parseSizes(s: string): [number, number][] {
   });
 }
 
+function defaultBenchModel(): string {
+  const shipped = path.join(root, 'models', 'attendseg_camvid.onnx');
+  return fs.existsSync(shipped) ? shipped : path.join(root, 'bench', 'models', 'attendseg_bench_qdq.onnx');
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name('bench')
     .option('--json', 'print one JSON object per case')
-    .option('--model <file>', 'QDQ ONNX model', path.join(root, 'bench', 'models', 'attendseg_bench_qdq.onnx'))
+    .option('--model <file>', 'QDQ ONNX model (default: the shipped model)', defaultBenchModel())
     .option('--threads <list>', 'thread counts', '1,2')
     .option('--sizes <list>', 'network sizes WIDTHxHEIGHT', '480x360,512x512')
     .option('--iterations <n>', 'timed iterations per case', '20')
@@ -32,7 +37,10 @@ async function main(): Promise<void> {
     .parse();
   const o = program.opts<{ json?: boolean; model: string; threads: string; sizes: string; iterations: string; warmup: string }>();
   const qdq = fs.readFileSync(o.model);
-  const fp32 = stripQdq(qdq);
+  // The float export of the same network when it sits beside the model (the shipped model has
+  // one), else the QDQ graph with its quantization stripped.
+  const twin = o.model.replace(/\.onnx$/, '_fp32.onnx');
+  const fp32 = twin !== o.model && fs.existsSync(twin) ? fs.readFileSync(twin) : stripQdq(qdq);
   const name = path.basename(o.model, '.onnx');
   const results: CaseResult[] = [];
   for (const threads of o.threads.split(',').map(Number)) {
