@@ -2,6 +2,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { CHUNK_COMPRESSIONS } from './chunk-compression';
+import type { ChunkCompression } from './chunk-compression';
 import { writeMetadataFile } from './metadata';
 import { McapStorageWriter } from './mcap-writer';
 import { SqliteStorageWriter } from './sqlite-writer';
@@ -11,11 +13,22 @@ export interface CreateBagOptions {
   format?: StorageId;
   /** Stored in the metadata like rosbag2 does with $ROS_DISTRO. */
   rosDistro?: string;
+  /** MCAP chunk compression (default none); sqlite3 takes only 'none'. */
+  compression?: ChunkCompression;
 }
 
 export async function createBag(dir: string, options: CreateBagOptions = {}): Promise<BagWriter> {
   const format = options.format ?? 'mcap';
   if (format !== 'mcap' && format !== 'sqlite3') throw new Error(`bag format '${format}' is not mcap or sqlite3`);
+  const compression = options.compression ?? 'none';
+  if (!CHUNK_COMPRESSIONS.includes(compression)) {
+    throw new Error(`compression '${compression}' is not one of ${CHUNK_COMPRESSIONS.join(', ')}`);
+  }
+  if (format === 'sqlite3' && compression !== 'none') {
+    throw new Error(
+      `compression '${compression}' applies to MCAP chunks; a sqlite3 bag has no chunks and is written uncompressed (write MCAP, or leave compression at none)`,
+    );
+  }
   if (fs.existsSync(dir) && (!fs.statSync(dir).isDirectory() || fs.readdirSync(dir).length > 0)) {
     throw new Error(`output bag ${dir} already exists`);
   }
@@ -24,7 +37,8 @@ export async function createBag(dir: string, options: CreateBagOptions = {}): Pr
   const name = `${path.basename(path.resolve(dir))}_0.${format === 'mcap' ? 'mcap' : 'db3'}`;
   const file = path.join(dir, name);
   const distro = options.rosDistro ?? process.env.ROS_DISTRO ?? '';
-  const storage = format === 'mcap' ? await McapStorageWriter.create(file, distro) : await SqliteStorageWriter.create(file, distro);
+  const storage =
+    format === 'mcap' ? await McapStorageWriter.create(file, distro, compression) : await SqliteStorageWriter.create(file, distro);
   let closed = false;
   return {
     directory: dir,

@@ -1,11 +1,13 @@
 // Reads a rosbag2 MCAP storage file without loading it: the summary section gives topics and
 // counts, and messages come chunk by chunk in log-time order. A file without a usable summary (a
 // recording cut short) is read front to back instead, and what could not be read is reported.
+// Chunks may be uncompressed, zstd (rosbag2_storage_mcap's default) or lz4.
 import * as fs from 'fs';
 
 import { McapIndexedReader, McapStreamReader } from '@mcap/core';
-import type { McapTypes } from '@mcap/core';
+import type { DecompressHandlers, McapTypes } from '@mcap/core';
 
+import { decompressHandlers, DECOMPRESSIBLE } from './chunk-compression';
 import type { BagMessage, BagReader, TopicStats } from './types';
 
 const MAGIC = Uint8Array.of(0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a); // "\x89MCAP0\r\n"
@@ -48,9 +50,19 @@ function topicStats(channels: Iterable<Channel>, schemas: Map<number, Schema>, c
   return out;
 }
 
+/** A chunk compression without a decompressor: the file cannot be read, not merely damaged. */
+class UnsupportedCompression extends Error {
+  constructor(file: string, compression: string) {
+    super(
+      `${file}: chunks are compressed with '${compression}', which cannot be read (supported: ${DECOMPRESSIBLE.join(', ')} or none); ` +
+        'convert the bag with ros2 bag convert to one of those',
+    );
+  }
+}
+
 function unsupported(file: string, e: unknown): Error | undefined {
-  const m = /Unsupported compression (\w+)/.exec((e as Error).message);
-  return m ? new Error(`${file}: chunks are compressed with ${m[1]}, which is not supported; convert the bag without compression`) : undefined;
+  const m = /Unsupported compression (\S+)/.exec((e as Error).message);
+  return m ? new UnsupportedCompression(file, m[1]) : undefined;
 }
 
 export class McapStorageReader implements BagReader {
@@ -63,6 +75,8 @@ export class McapStorageReader implements BagReader {
     private readonly fh: fs.promises.FileHandle,
     private readonly size: number,
     private indexed: McapIndexedReader | undefined,
+    /** Filled in before the first read with the codecs the file needs. */
+    private readonly handlers: DecompressHandlers,
   ) {}
 
   get files(): string[] {
@@ -70,6 +84,7 @@ export class McapStorageReader implements BagReader {
   }
 
   static async open(file: string): Promise<McapStorageReader> {
+    const handlers: DecompressHandlers = Object.create(null);
     const fh = await fs.promises.open(file, 'r');
     try {
       const size = (await fh.stat()).size;
@@ -79,12 +94,18 @@ export class McapStorageReader implements BagReader {
       let indexed: McapIndexedReader | undefined;
       let why = '';
       try {
-        indexed = await McapIndexedReader.Initialize({ readable: new FileReadable(fh, BigInt(size)) });
+        indexed = await McapIndexedReader.Initialize({ readable: new FileReadable(fh, BigInt(size)), decompressHandlers: handlers });
         if (!indexed.statistics) indexed = undefined; // counts unknown: scan instead
       } catch (e) {
         why = (e as Error).message;
       }
-      const r = new McapStorageReader(file, fh, size, indexed);
+      // The chunk index names every compression in the file; without one, any may come.
+      const used = indexed ? new Set(indexed.chunkIndexes.map((c) => c.compression).filter((c) => c !== '')) : DECOMPRESSIBLE;
+      await decompressHandlers(used, handlers);
+      // Refused here rather than after a long evaluation has reached the first such chunk.
+      const unknown = [...used].find((c) => !Object.hasOwn(handlers, c));
+      if (unknown) throw new UnsupportedCompression(file, unknown);
+      const r = new McapStorageReader(file, fh, size, indexed, handlers);
       if (indexed) {
         const counts = new Map([...indexed.statistics!.channelMessageCounts].map(([id, n]) => [id, Number(n)]));
         r.stats = topicStats(indexed.channelsById.values(), new Map(indexed.schemasById), counts);
@@ -128,7 +149,7 @@ export class McapStorageReader implements BagReader {
 
   /** Every record front to back; `onRecord` sees each; returns the problem that stopped it, if any. */
   private async stream(onRecord: (r: McapTypes.TypedMcapRecord) => boolean | void): Promise<string | undefined> {
-    const reader = new McapStreamReader({ validateCrcs: true });
+    const reader = new McapStreamReader({ validateCrcs: true, decompressHandlers: this.handlers });
     const piece = Buffer.allocUnsafe(STREAM_PIECE);
     let fed = 0;
     for (;;) {
@@ -163,6 +184,7 @@ export class McapStorageReader implements BagReader {
         else if (r.type === 'Message') counts.set(r.channelId, (counts.get(r.channelId) ?? 0) + 1);
       });
     } catch (e) {
+      if (e instanceof UnsupportedCompression) throw e;
       problem = `reading stopped at a damaged record (${(e as Error).message})`;
     }
     this.stats = topicStats(channels.values(), schemas, counts);
@@ -180,7 +202,7 @@ export class McapStorageReader implements BagReader {
     // The stream reader delivers records synchronously while we must yield asynchronously: queue
     // the messages of one appended piece, then hand them out.
     const queue: BagMessage[] = [];
-    const reader = new McapStreamReader({ validateCrcs: true });
+    const reader = new McapStreamReader({ validateCrcs: true, decompressHandlers: this.handlers });
     const piece = Buffer.allocUnsafe(STREAM_PIECE);
     let fed = 0;
     for (;;) {

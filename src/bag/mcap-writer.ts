@@ -1,12 +1,16 @@
 // Writes a rosbag2 MCAP storage file the way rosbag2_storage_mcap does: profile "ros2", one
 // "ros2msg" schema per type, channels carrying offered_qos_profiles and topic_type_hash, chunked
-// and indexed (uncompressed), and a "rosbag2" metadata record with the bag's metadata at the end.
+// and indexed, and a "rosbag2" metadata record with the bag's metadata at the end. Chunks are
+// uncompressed unless zstd or lz4 is asked for; the compression is recorded in each chunk, as
+// rosbag2 does, and not in metadata.yaml, whose compression fields describe rosbag2's own file or
+// message compression.
 import * as fs from 'fs';
 
 import { McapWriter } from '@mcap/core';
 import type { IWritable } from '@mcap/core';
 import YAML from 'yaml';
 
+import { chunkCompressor, ChunkCompression } from './chunk-compression';
 import { metadataNode, summarize, BagMetadata } from './metadata';
 import { TopicLedger } from './topic-ledger';
 import type { NewTopic } from './types';
@@ -39,19 +43,21 @@ export class McapStorageWriter {
     readonly file: string,
     private readonly fd: number,
     private readonly rosDistro: string,
+    compressChunk: Awaited<ReturnType<typeof chunkCompressor>>,
   ) {
-    this.writer = new McapWriter({ writable: new FileSink(fd), chunkSize: CHUNK_SIZE });
+    this.writer = new McapWriter({ writable: new FileSink(fd), chunkSize: CHUNK_SIZE, compressChunk });
   }
 
   /** Creates the file; fails if it exists, like rosbag2. */
-  static async create(file: string, rosDistro: string): Promise<McapStorageWriter> {
+  static async create(file: string, rosDistro: string, compression: ChunkCompression = 'none'): Promise<McapStorageWriter> {
+    const compressChunk = await chunkCompressor(compression);
     let fd: number;
     try {
       fd = fs.openSync(file, 'wx');
     } catch (e) {
       throw new Error(`cannot create ${file}: ${(e as Error).message}`);
     }
-    const w = new McapStorageWriter(file, fd, rosDistro);
+    const w = new McapStorageWriter(file, fd, rosDistro, compressChunk);
     await w.writer.start({ profile: 'ros2', library: 'attendseg-ros' });
     w.started = true;
     return w;

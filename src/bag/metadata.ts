@@ -31,6 +31,12 @@ export interface BagMetadata {
   relativeFilePaths: string[];
   files: FileInfo[];
   rosDistro: string;
+  /**
+   * rosbag2's own compression of whole storage files or of each message (format 'zstd', mode
+   * 'FILE' or 'MESSAGE'; both '' without it). MCAP chunk compression is not this: it lives in the chunks.
+   */
+  compressionFormat: string;
+  compressionMode: string;
 }
 
 /** The BagMetadata node in rosbag2's key order (yaml.hpp, convert<BagMetadata>::encode). */
@@ -51,8 +57,8 @@ export function metadataNode(m: BagMetadata): Record<string, unknown> {
       },
       message_count: t.messageCount,
     })),
-    compression_format: '',
-    compression_mode: '',
+    compression_format: m.compressionFormat,
+    compression_mode: m.compressionMode,
     relative_file_paths: m.relativeFilePaths,
     files: m.files.map((f) => ({
       path: f.path,
@@ -137,6 +143,8 @@ export function parseMetadata(text: string, where: string): BagMetadata {
     relativeFilePaths: paths as string[],
     files,
     rosDistro: String(info.ros_distro ?? ''),
+    compressionFormat: String(info.compression_format ?? ''),
+    compressionMode: String(info.compression_mode ?? ''),
   };
 }
 
@@ -172,5 +180,7 @@ export function summarize(
     relativeFilePaths: [file],
     files: [{ path: file, startingTime, duration, messageCount }],
     rosDistro,
+    compressionFormat: '',
+    compressionMode: '',
   };
 }

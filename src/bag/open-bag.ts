@@ -78,6 +78,14 @@ export async function openBag(bagPath: string): Promise<BagReader> {
   const meta = readMetadataFile(bagPath);
   if (meta) {
     if (meta.relativeFilePaths.length === 0) throw new Error(`${bagPath}/metadata.yaml lists no storage files`);
+    const mode = meta.compressionMode.toUpperCase();
+    if (mode !== '' && mode !== 'NONE') {
+      throw new Error(
+        `${bagPath} was recorded with rosbag2's own ${meta.compressionFormat || 'unnamed'} compression in ${mode} mode (ros2 bag record ` +
+          `--compression-mode), which is not read here; rewrite it without that compression with ros2 bag convert (MCAP chunk compression, ` +
+          `as ros2 bag record -s mcap writes by default, is read)`,
+      );
+    }
     // Bags recorded before Humble list paths relative to the bag's parent ("bag/bag_0.db3").
     const files = meta.relativeFilePaths.map((p) => {
       const inside = path.join(bagPath, path.basename(p));

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import type { ChunkCompression } from '../bag/chunk-compression';
 import { createBag } from '../bag/create-bag';
 import type { StorageId } from '../bag/types';
 import type { Frame } from '../engine/engine';
@@ -23,6 +24,8 @@ export interface FolderToBagOptions {
   labels?: string | null;
   out: string;
   format?: StorageId;
+  /** MCAP chunk compression (default none; sqlite3: none only). */
+  compression?: ChunkCompression;
   encoding?: FolderImageEncoding;
   /** JPEG quality 1..100. */
   quality?: number;
@@ -86,7 +89,7 @@ export async function bagFromFolder(o: FolderToBagOptions): Promise<FolderToBagR
     if (labels && !labelFiles.has(stem(f))) throw new Error(`no label for ${path.basename(f)} in ${labels}`);
   }
 
-  const bag = await createBag(o.out, { format: o.format ?? 'mcap' });
+  const bag = await createBag(o.out, { format: o.format ?? 'mcap', compression: o.compression });
   try {
     await bag.addTopic({ name: imageTopic, type: compressed ? COMPRESSED_IMAGE_TYPE : IMAGE_TYPE });
     if (labels) await bag.addTopic({ name: gtTopic, type: IMAGE_TYPE });

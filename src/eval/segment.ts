@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import type { ChunkCompression } from '../bag/chunk-compression';
 import { createBag } from '../bag/create-bag';
 import { openBag } from '../bag/open-bag';
 import type { BagWriter, StorageId } from '../bag/types';
@@ -25,6 +26,8 @@ export interface SegmentRunOptions {
   /** 'bag' (default for bag input) or 'png' (the only choice for images). */
   outputFormat?: 'bag' | 'png';
   bagFormat?: StorageId;
+  /** MCAP chunk compression of the output bag (default none; sqlite3: none only). */
+  bagCompression?: ChunkCompression;
   imageTopic?: string;
   outputs: OutputName[];
   topics?: Partial<Record<OutputName, string>>;
@@ -88,6 +91,9 @@ export async function segment(o: SegmentRunOptions): Promise<SegmentRunResult> {
   if (format === 'bag' && kind !== 'bag') {
     throw new Error('segmenting image files writes PNG files; make a bag of them first with bag-from-folder');
   }
+  if (format === 'png' && (o.bagCompression ?? 'none') !== 'none') {
+    throw new Error(`compression '${o.bagCompression}' applies to an output bag, and this run writes PNG files`);
+  }
   if (format === 'png') {
     if (fs.existsSync(o.output) && !fs.statSync(o.output).isDirectory()) throw new Error(`output ${o.output} is not a folder`);
     fs.mkdirSync(o.output, { recursive: true });
@@ -120,7 +126,7 @@ async function segmentBag(o: SegmentRunOptions, format: 'bag' | 'png'): Promise<
     const copies = (o.copyTopics ?? []).map((t) => findTopic(bag, t, 'copied'));
     const image = imageTopic(bag, o.imageTopic, [...copies.map((c) => c.name), ...Object.values(topicNames)]);
     if (format === 'bag') {
-      writer = await createBag(o.output, { format: o.bagFormat ?? 'mcap' });
+      writer = await createBag(o.output, { format: o.bagFormat ?? 'mcap', compression: o.bagCompression });
       for (const name of o.outputs) await writer.addTopic({ name: topicNames[name], type: IMAGE_TYPE });
       for (const c of copies) {
         await writer.addTopic({ name: c.name, type: c.type, offeredQosProfiles: c.offeredQosProfiles, typeDescriptionHash: c.typeDescriptionHash, definition: c.definition });

@@ -1,6 +1,8 @@
 // attendseg bag-from-folder: images and label PNGs into a rosbag2 bag.
 import type { Command } from 'commander';
 
+import { CHUNK_COMPRESSIONS } from '../../bag/chunk-compression';
+import type { ChunkCompression } from '../../bag/chunk-compression';
 import { bagFromFolder, FolderImageEncoding } from '../../eval/bag-from-folder';
 import { DEFAULT_GT_TOPIC, DEFAULT_IMAGE_TOPIC } from '../../eval/bag-topics';
 import { secondsToNs } from '../../msg/time';
@@ -10,6 +12,7 @@ import { progressBar } from '../progress';
 interface Options {
   labels?: string | false;
   format: 'mcap' | 'sqlite3';
+  compression: ChunkCompression;
   encoding: FolderImageEncoding;
   quality: number;
   rate: number;
@@ -30,6 +33,7 @@ export function registerBagFromFolder(program: Command): void {
     .option('--labels <dir>', 'label PNGs with the images\' file names (default: <images>annot when it exists)')
     .option('--no-labels', 'write images only')
     .option('--format <storage>', 'mcap or sqlite3', choice('--format', ['mcap', 'sqlite3'] as const), 'mcap')
+    .option('--compression <c>', 'MCAP chunk compression: none, zstd (what ros2 bag record -s mcap writes by default) or lz4; sqlite3 takes none only', choice('--compression', CHUNK_COMPRESSIONS), 'none')
     .option('--encoding <enc>', 'rgb8, bgr8 (Image) or jpeg, png (CompressedImage on <image-topic>/compressed)',
       choice('--encoding', ['rgb8', 'bgr8', 'jpeg', 'png'] as const), 'rgb8')
     .option('--quality <q>', 'JPEG quality 1..100', int('--quality', 1, 100), 90)
@@ -48,6 +52,7 @@ export function registerBagFromFolder(program: Command): void {
           labels: o.labels === false ? null : o.labels,
           out,
           format: o.format,
+          compression: o.compression,
           encoding: o.encoding,
           quality: o.quality,
           rate: o.rate,
@@ -60,7 +65,8 @@ export function registerBagFromFolder(program: Command): void {
           onProgress: (d, t) => progress.update(d, t),
         });
         progress.stop();
-        console.log(`wrote ${r.frames} frames to ${r.bag} (${o.format}): ${r.imageTopic}${r.gtTopic ? ` and ${r.gtTopic}` : ''}`);
+        const storage = o.compression === 'none' ? o.format : `${o.format}, ${o.compression} chunks`;
+        console.log(`wrote ${r.frames} frames to ${r.bag} (${storage}): ${r.imageTopic}${r.gtTopic ? ` and ${r.gtTopic}` : ''}`);
       } finally {
         progress.stop();
       }

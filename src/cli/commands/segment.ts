@@ -1,6 +1,8 @@
 // attendseg segment: the engine over a bag, an image folder or one image, without ROS.
 import type { Command } from 'commander';
 
+import { CHUNK_COMPRESSIONS } from '../../bag/chunk-compression';
+import type { ChunkCompression } from '../../bag/chunk-compression';
 import { segment, OutputName } from '../../eval/segment';
 import { choice, int, list, loadEngine, MODEL_HELP, size } from '../options';
 import { progressBar } from '../progress';
@@ -9,6 +11,7 @@ interface Options {
   out: string;
   format?: 'bag' | 'png';
   storage: 'mcap' | 'sqlite3';
+  compression: ChunkCompression;
   topic?: string;
   outputs: OutputName[];
   copy?: string;
@@ -30,6 +33,7 @@ export function registerSegment(program: Command): void {
     .requiredOption('--out <path>', 'output bag directory, or folder for PNG files')
     .option('--format <fmt>', 'bag or png (default: bag for a bag input, png otherwise)', choice('--format', ['bag', 'png'] as const))
     .option('--storage <storage>', 'output bag storage: mcap or sqlite3', choice('--storage', ['mcap', 'sqlite3'] as const), 'mcap')
+    .option('--compression <c>', 'output bag MCAP chunk compression: none, zstd (what ros2 bag record -s mcap writes by default) or lz4; sqlite3 takes none only', choice('--compression', CHUNK_COMPRESSIONS), 'none')
     .option('--topic <topic>', 'input image topic (Image or CompressedImage; default /camera/image_raw, then its /compressed)')
     .option('--outputs <list>', 'any of label, overlay, colorized', list('--outputs', ['label', 'overlay', 'colorized'] as const), ['label', 'overlay'])
     .option('--copy <topics>', 'comma-separated input topics copied unchanged into the output bag (e.g. /camera/label_gt)')
@@ -52,6 +56,7 @@ export function registerSegment(program: Command): void {
           output: o.out,
           outputFormat: o.format,
           bagFormat: o.storage,
+          bagCompression: o.compression,
           imageTopic: o.topic,
           outputs: o.outputs,
           topics: { label: o.labelTopic, overlay: o.overlayTopic, colorized: o.colorizedTopic },
