@@ -101,28 +101,6 @@ describe('eval: confusion matrix and scores', () => {
       { numRuns: 150 },
     );
   });
-
-  it('scores a 480x360 frame in a small fraction of the engine time per frame', () => {
-    const n = 480 * 360;
-    const gt = new Uint8Array(n);
-    const pred = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const x = i % 480;
-      const y = (i / 480) | 0;
-      gt[i] = ((x >> 5) + (y >> 5)) % 12;
-      pred[i] = ((x >> 5) + (y >> 6)) % 11;
-    }
-    const cm = new ConfusionMatrix(11, 11);
-    for (let i = 0; i < 10; i++) cm.add(pred, gt, 'warm-up');
-    let best = Infinity;
-    for (let r = 0; r < 5; r++) {
-      const t = process.hrtime.bigint();
-      for (let i = 0; i < 10; i++) cm.add(pred, gt, 'f');
-      best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e7);
-    }
-    // The engine takes ~35 ms per frame here; scoring must stay a small fraction of that.
-    assert.ok(best < 2, `${best.toFixed(2)} ms per frame`);
-  });
 });
 
 describe('eval: latency', () => {
