@@ -147,7 +147,46 @@ void compare_pool(const KernelTable& t, bool max, int cases) {
   }
 }
 
+// Rows wider than the NEON separable max pool's column buffer (256 columns), overlapping and
+// not, with and without padding.
+void compare_wide_pool(const KernelTable& t, bool max) {
+  for (int i = 0; i < 12; ++i) {
+    PoolCase pc = random_pool_case(max);
+    PoolArgs& a = pc.a;
+    a.kernel_h = rand_int(1, 5);
+    a.kernel_w = rand_int(2, 9);
+    a.stride_h = rand_int(1, 2);
+    a.stride_w = rand_int(1, a.kernel_w);
+    a.pad_left = rand_int(0, a.kernel_w - 1);
+    a.pad_right = rand_int(0, a.kernel_w - 1);
+    a.pad_top = a.pad_bottom = 0;
+    a.channels = rand_int(16, 40);
+    a.in_h = rand_int(a.kernel_h, 6);
+    a.in_w = rand_int(257, 700);
+    a.out_h = pool_out(a.in_h, 0, a.kernel_h, a.stride_h, false);
+    a.out_w = pool_out(a.in_w, a.pad_left + a.pad_right, a.kernel_w, a.stride_w, false);
+    pc.in = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h) * a.in_w * a.channels, 0, 255);
+    a.in = pc.in.data();
+    const size_t n = static_cast<size_t>(a.out_h) * a.out_w * a.channels;
+    auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
+    a.out = ref.data();
+    (max ? scalar_table().maxpool : scalar_table().avgpool)(a, 0, a.out_h);
+    a.out = got.data();
+    kt::split_range(a.out_h, [&](int b, int e) { (max ? t.maxpool : t.avgpool)(a, b, e); });
+    std::ostringstream os;
+    os << "wide pool in " << a.in_h << "x" << a.in_w << "x" << a.channels << " k " << a.kernel_h << "x" << a.kernel_w
+       << " s " << a.stride_h << "," << a.stride_w << " pad l" << a.pad_left << " r" << a.pad_right;
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+  }
+}
+
 }  // namespace
 
-ISA_TEST(maxpool_matches_scalar) { compare_pool(t, true, 300); }
-ISA_TEST(avgpool_matches_scalar) { compare_pool(t, false, 300); }
+ISA_TEST(maxpool_matches_scalar) {
+  compare_pool(t, true, 300);
+  compare_wide_pool(t, true);
+}
+ISA_TEST(avgpool_matches_scalar) {
+  compare_pool(t, false, 300);
+  compare_wide_pool(t, false);
+}

@@ -14,21 +14,23 @@ namespace {
 
 // Quantization parameters broadcast once per call.
 struct BinaryVec {
-  int32x4_t za, zb, zy, qmin, qmax;
+  int32x4_t za, zb, zy;
+  uint8x16_t qmin, qmax;
   float32x4_t sa, sb, sy;
   explicit BinaryVec(const BinaryArgs& a)
-      : za(vdupq_n_s32(a.za)), zb(vdupq_n_s32(a.zb)), zy(vdupq_n_s32(a.zy)), qmin(vdupq_n_s32(a.qmin)),
-        qmax(vdupq_n_s32(a.qmax)), sa(vdupq_n_f32(a.sa)), sb(vdupq_n_f32(a.sb)), sy(vdupq_n_f32(a.sy)) {}
+      : za(vdupq_n_s32(a.za)), zb(vdupq_n_s32(a.zb)), zy(vdupq_n_s32(a.zy)),
+        qmin(vdupq_n_u8(static_cast<uint8_t>(a.qmin))), qmax(vdupq_n_u8(static_cast<uint8_t>(a.qmax))),
+        sa(vdupq_n_f32(a.sa)), sb(vdupq_n_f32(a.sb)), sy(vdupq_n_f32(a.sy)) {}
 };
 
 // (float)(x - z) * s, as scalar.
 inline float32x4_t dequant4(int32x4_t x, int32x4_t z, float32x4_t s) {
   return vmulq_f32(vcvtq_f32_s32(vsubq_s32(x, z)), s);
 }
-// round(v / sy) + zy, clamped to [qmin, qmax]: QuantizeLinear's true division, then the activation.
+// round(v / sy) + zy: QuantizeLinear's true division; the clamp to [qmin, qmax] (the
+// activation) follows on the narrowed bytes.
 inline int32x4_t quant4(const BinaryVec& q, float32x4_t v) {
-  const int32x4_t r = vaddq_s32(round4(vdivq_f32(v, q.sy)), q.zy);
-  return vminq_s32(vmaxq_s32(r, q.qmin), q.qmax);
+  return round_add4(vdivq_f32(v, q.sy), q.zy);
 }
 
 struct AddOp {
@@ -42,13 +44,15 @@ struct MulOp {
   }
 };
 
-// 16 outputs from 16 a bytes and 16 b bytes.
+// 16 outputs from 16 a bytes and 16 b bytes. Saturating to 0..255 and then clamping to
+// [qmin, qmax] equals clamping directly, as 0 <= qmin <= qmax <= 255.
 template <class Op>
 inline uint8x16_t block16(const BinaryVec& q, uint8x16_t av, uint8x16_t bv) {
   int32x4_t a0, a1, a2, a3, b0, b1, b2, b3;
   widen16(av, &a0, &a1, &a2, &a3);
   widen16(bv, &b0, &b1, &b2, &b3);
-  return narrow16(Op::apply(q, a0, b0), Op::apply(q, a1, b1), Op::apply(q, a2, b2), Op::apply(q, a3, b3));
+  const uint8x16_t y = narrow16(Op::apply(q, a0, b0), Op::apply(q, a1, b1), Op::apply(q, a2, b2), Op::apply(q, a3, b3));
+  return vminq_u8(vmaxq_u8(y, q.qmin), q.qmax);
 }
 
 // A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_scalar.

@@ -23,12 +23,13 @@ inline uint8_t clamp1(int32_t v, int32_t lo = 0, int32_t hi = 255) {
   return static_cast<uint8_t>(v < lo ? lo : (v > hi ? hi : v));
 }
 
-// kernels.h round(): clamp to +-65536, then FCVTNS (round to nearest, ties to even), which is
-// what nearbyintf does under the default rounding mode.
-inline int32x4_t round4(float32x4_t x) {
-  x = vminq_f32(vmaxq_f32(x, vdupq_n_f32(-65536.0f)), vdupq_n_f32(65536.0f));
-  return vcvtnq_s32_f32(x);
-}
+// kernels.h round(x) + zp, as the kernels need it before narrowing to bytes: FCVTNS rounds to
+// nearest with ties to even (nearbyintf under the default rounding mode) and saturates to the
+// int32 range, and the zero point is added with saturation. The contract's clamp to +-65536
+// is left out: it only changes values of magnitude above 65536, which stay above 255 in
+// magnitude with the same sign either way, so every byte after the saturating narrow and the
+// [qmin, qmax] clamp is the same.
+inline int32x4_t round_add4(float32x4_t x, int32x4_t zp) { return vqaddq_s32(vcvtnq_s32_f32(x), zp); }
 
 // Four int32 lanes (a, b, c, d: 16 values) -> 16 bytes, saturating to 0..255. Exact for
 // values already in 0..255; for others, saturating first and clamping to [lo, hi] afterwards
@@ -54,10 +55,18 @@ inline void widen16(uint8x16_t v, int32x4_t* a, int32x4_t* b, int32x4_t* c, int3
 // Copies n bytes between non-overlapping buffers with (overlapping) vector moves: no library
 // call for the short runs im2col, resize and concat move per pixel.
 inline void copy_small(uint8_t* dst, const uint8_t* src, size_t n) {
-  if (n >= 16) {
+  if (n >= 32) {
     size_t i = 0;
-    for (; i + 16 <= n; i += 16) vst1q_u8(dst + i, vld1q_u8(src + i));
+    for (; i + 32 <= n; i += 32) vst1q_u8_x2(dst + i, vld1q_u8_x2(src + i));
+    if (i + 16 <= n) {
+      vst1q_u8(dst + i, vld1q_u8(src + i));
+      i += 16;
+    }
     if (i < n) vst1q_u8(dst + n - 16, vld1q_u8(src + n - 16));
+  } else if (n >= 16) {
+    const uint8x16_t a = vld1q_u8(src), b = vld1q_u8(src + n - 16);
+    vst1q_u8(dst, a);
+    vst1q_u8(dst + n - 16, b);
   } else if (n >= 8) {
     const uint8x8_t a = vld1_u8(src), b = vld1_u8(src + n - 8);
     vst1_u8(dst, a);

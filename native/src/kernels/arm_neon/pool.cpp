@@ -19,19 +19,62 @@ inline Window window(const PoolArgs& a, int oy, int ox) {
   const int y0 = oy * a.stride_h - a.pad_top, x0 = ox * a.stride_w - a.pad_left;
   return {std::max(y0, 0), std::min(y0 + a.kernel_h, a.in_h), std::max(x0, 0), std::min(x0 + a.kernel_w, a.in_w)};
 }
+
+// One output row of a max pool whose windows overlap horizontally (stride < kernel, e.g. the
+// 5x5 stride-1 pools of a chained residual pooling block), 16 channels at a time: the column
+// maxima over the window's rows are taken once per input column into a stack buffer, then
+// each output takes the maximum of its window's columns: kh + kw vector maxima per output
+// instead of kh * kw. Max is associative, so the result is the reference's exactly.
+void max_row_separable(const PoolArgs& a, int oy, uint8_t* orow) {
+  constexpr int kCols = 256;
+  uint8x16_t col[kCols];
+  const int C = a.channels, in_w = a.in_w, out_w = a.out_w, kw = a.kernel_w, sw = a.stride_w, pl = a.pad_left;
+  const size_t row_stride = static_cast<size_t>(in_w) * C;
+  const int y0 = oy * a.stride_h - a.pad_top;
+  const int vy0 = std::max(y0, 0), vy1 = std::min(y0 + a.kernel_h, a.in_h);
+  const int chunk = (kCols - kw) / sw + 1;  // outputs whose columns fit the buffer
+  for (int ox0 = 0; ox0 < out_w; ox0 += chunk) {
+    const int ox1 = std::min(out_w, ox0 + chunk);
+    const int xa = std::max(0, ox0 * sw - pl), xb = std::min(in_w, (ox1 - 1) * sw - pl + kw);
+    for (int c = 0; c < C; c += 16) {
+      const int cc = c + 16 <= C ? c : C - 16;  // the last block overlaps: identical values
+      for (int x = xa; x < xb; ++x) {
+        const uint8_t* p = a.in + static_cast<size_t>(vy0) * row_stride + static_cast<size_t>(x) * C + cc;
+        uint8x16_t m = vdupq_n_u8(0);
+        for (int iy = vy0; iy < vy1; ++iy, p += row_stride) m = vmaxq_u8(m, vld1q_u8(p));
+        col[x - xa] = m;
+      }
+      for (int ox = ox0; ox < ox1; ++ox) {
+        const int x0 = ox * sw - pl;
+        const int vx0 = std::max(x0, 0), vx1 = std::min(x0 + kw, in_w);
+        uint8x16_t m = vdupq_n_u8(0);
+        for (int x = vx0; x < vx1; ++x) m = vmaxq_u8(m, col[x - xa]);
+        vst1q_u8(orow + static_cast<size_t>(ox) * C + cc, m);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 // Per output pixel: byte max over the window, 16 (or 8) channels at a time; a channel count
 // that is not a multiple ends with an overlapping block (identical values); fewer than 8
-// channels are done one by one. The requantization table, when present, is applied to each
-// finished output row with the TBL lookup.
+// channels are done one by one. Overlapping windows with 16 or more channels take the
+// separable path above. The requantization table, when present, is applied to each finished
+// output row with the TBL lookup.
 void maxpool(const PoolArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
   const size_t W = static_cast<size_t>(a.in_w);
+  const bool separable = C >= 16 && a.stride_w < a.kernel_w && a.kernel_w <= 64;
   Lut256 L;
   if (a.lut) lut_prepare(a.lut, &L);
   for (int oy = row_begin; oy < row_end; ++oy) {
     uint8_t* orow = a.out + static_cast<size_t>(oy) * a.out_w * C;
+    if (separable) {
+      max_row_separable(a, oy, orow);
+      if (a.lut) lut_apply(L, orow, orow, static_cast<size_t>(a.out_w) * C);
+      continue;
+    }
     for (int ox = 0; ox < a.out_w; ++ox) {
       const Window w = window(a, oy, ox);
       uint8_t* out = orow + static_cast<size_t>(ox) * C;
@@ -89,7 +132,7 @@ void avgpool(const PoolArgs& a, int row_begin, int row_end) {
       uint8_t* out = a.out + (static_cast<size_t>(oy) * a.out_w + ox) * C;
       auto finish = [&](uint32x4_t s) {
         const int32x4_t d = vsubq_s32(vreinterpretq_s32_u32(s), zsum);
-        return vaddq_s32(round4(vmulq_f32(vcvtq_f32_s32(d), m)), out_zp);
+        return round_add4(vmulq_f32(vcvtq_f32_s32(d), m), out_zp);
       };
       auto block16 = [&](int c) {
         uint32x4_t s0 = vdupq_n_u32(0), s1 = s0, s2 = s0, s3 = s0;

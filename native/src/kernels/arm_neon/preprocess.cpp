@@ -41,7 +41,16 @@ inline void gather(const uint8_t* row, const int32_t* xs, int n, int width, uint
   }
 }
 
-// The R, G, B planes of 16 gathered pixels.
+// x[i] == x[0] + i for the 16 entries: the pixels are adjacent in the row and load directly.
+inline bool consecutive16(const int32_t* x) {
+  static const int32_t kIota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+  const int32x4_t base = vdupq_n_s32(x[0]);
+  uint32x4_t ok = vceqq_s32(vld1q_s32(x), vaddq_s32(base, vld1q_s32(kIota)));
+  for (int j = 1; j < 4; ++j) ok = vandq_u32(ok, vceqq_s32(vld1q_s32(x + 4 * j), vaddq_s32(base, vld1q_s32(kIota + 4 * j))));
+  return vminvq_u32(ok) != 0;
+}
+
+// The R, G, B planes of 16 pixels stored one after the other (gathered, or in the image row).
 template <int BPP>
 inline uint8x16x3_t planes(const uint8_t* s, bool swap) {
   uint8x16x3_t r;
@@ -88,10 +97,20 @@ void run_rows(const PreprocessArgs& a, int row_begin, int row_end, bool swap) {
       const int n = a.net_w - ox < 16 ? a.net_w - ox : 16;
       const int32_t* x0 = a.xs->i0.data() + ox;
       const int32_t* x1 = a.xs->i1.data() + ox;
-      gather<BPP>(row0, x0, n, width, s00);
-      gather<BPP>(row0, x1, n, width, s01);
-      gather<BPP>(row1, x0, n, width, s10);
-      gather<BPP>(row1, x1, n, width, s11);
+      // Identity and near-identity widths (the camera at the network's size) read the rows
+      // in place; other groups gather their neighbours.
+      const uint8_t *q00 = s00, *q01 = s01, *q10 = s10, *q11 = s11;
+      if (n == 16 && consecutive16(x0) && consecutive16(x1)) {
+        q00 = row0 + static_cast<size_t>(BPP) * x0[0];
+        q01 = row0 + static_cast<size_t>(BPP) * x1[0];
+        q10 = row1 + static_cast<size_t>(BPP) * x0[0];
+        q11 = row1 + static_cast<size_t>(BPP) * x1[0];
+      } else {
+        gather<BPP>(row0, x0, n, width, s00);
+        gather<BPP>(row0, x1, n, width, s01);
+        gather<BPP>(row1, x0, n, width, s10);
+        gather<BPP>(row1, x1, n, width, s11);
+      }
       int16_t wbuf[16] = {0};
       const int16_t* wsrc = a.xs->w.data() + ox;
       if (n < 16) {
@@ -100,8 +119,8 @@ void run_rows(const PreprocessArgs& a, int row_begin, int row_end, bool swap) {
       }
       const uint16x8_t wl = vreinterpretq_u16_s16(vld1q_s16(wsrc)), wh = vreinterpretq_u16_s16(vld1q_s16(wsrc + 8));
       const uint16x8_t iwl = vsubq_u16(w2048, wl), iwh = vsubq_u16(w2048, wh);
-      const uint8x16x3_t p00 = planes<BPP>(s00, swap), p01 = planes<BPP>(s01, swap);
-      const uint8x16x3_t p10 = planes<BPP>(s10, swap), p11 = planes<BPP>(s11, swap);
+      const uint8x16x3_t p00 = planes<BPP>(q00, swap), p01 = planes<BPP>(q01, swap);
+      const uint8x16x3_t p10 = planes<BPP>(q10, swap), p11 = planes<BPP>(q11, swap);
       uint8x16x3_t out;
       for (int c = 0; c < 3; ++c) {
         uint32x4_t h0[4], h1[4];
@@ -130,8 +149,9 @@ void run_rows(const PreprocessArgs& a, int row_begin, int row_end, bool swap) {
 
 }  // namespace
 
-// Per 16 output pixels: the four neighbours of each are gathered from their rows (a copy per
-// pixel: there is no NEON gather) and split into colour planes by LD3 / LD4; per channel the
+// Per 16 output pixels: the four neighbours of each are loaded from their rows when they are
+// adjacent pixels there, else gathered (a copy per pixel: there is no NEON gather), and split
+// into colour planes by LD3 / LD4; per channel the
 // horizontal blends h0, h1 (UMULL / UMLAL by the 1/2048 weights) and the vertical blend
 // h0 * (2048 - wy) + h1 * wy are the contract's integers exactly; the rounding shift, the
 // per-channel table (TBL) and ST3 produce the interleaved output.

@@ -1,7 +1,7 @@
 // Requantization shared by the NEON convolution kernels: the vector form of kernels.h's
 //   y = clamp(round((float)acc * scale) + out_zp, qmin, qmax)
-// with exactly the scalar float operations (SCVTF, one FMUL, clamp to +-65536, FCVTNS: round
-// half to even); no fused multiply-add anywhere (the build sets -ffp-contract=off).
+// with exactly the scalar float operations (SCVTF, one FMUL, FCVTNS: round half to even; see
+// round_add4 for the +-65536 clamp); no fused multiply-add anywhere (-ffp-contract=off).
 #pragma once
 #include <arm_neon.h>
 
@@ -26,9 +26,9 @@ struct RequantConsts {
         qmax(vdupq_n_u8(static_cast<uint8_t>(rq.qmax))) {}
 };
 
-// round((float)acc * scale) + out_zp for 4 lanes (|value| <= 65536 + 255).
+// round((float)acc * scale) + out_zp for 4 lanes, before the narrow and clamp.
 inline int32x4_t requant4(int32x4_t acc, float32x4_t scale, const RequantConsts& k) {
-  return vaddq_s32(round4(vmulq_f32(vcvtq_f32_s32(acc), scale)), k.zp);
+  return round_add4(vmulq_f32(vcvtq_f32_s32(acc), scale), k.zp);
 }
 
 // 16 accumulators of consecutive channels -> 16 clamped bytes in channel order.
