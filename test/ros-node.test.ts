@@ -5,10 +5,10 @@ import { strict as assert } from 'assert';
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 
-import type * as Rcl from 'rclnodejs';
-
 import { loadAddon } from '../src/engine/native';
 import type { DiagnosticArrayMessage, ImageMessage, LabelInfoMessage } from '../src/pipeline/messages';
+import { Durability, History, Reliability } from '../src/ros/qos';
+import type * as Rcl from '../src/ros/rclnodejs_api';
 import { MODEL, imageMessage } from './pipeline-harness';
 
 const root = path.resolve(__dirname, '..');
@@ -28,10 +28,17 @@ function until<T>(what: string, ms: number, poll: () => T | undefined): Promise<
   });
 }
 
+/** Service clients, which only this test uses (rclnodejs's Node.createClient and Client). */
+interface ServiceClient {
+  waitForService(timeout?: number): Promise<boolean>;
+  sendRequestAsync(request: object, options?: { timeout?: number }): Promise<object>;
+}
+type TestNode = Rcl.Node & { createClient(typeClass: string, serviceName: string): ServiceClient };
+
 describe('attendseg node on a ROS 2 graph', function () {
   this.timeout(120000);
-  let rcl: typeof Rcl;
-  let node: Rcl.Node;
+  let rcl: Rcl.Rclnodejs;
+  let node: TestNode;
   let child: ChildProcess | undefined;
   let childLog = '';
   let childExit: Promise<number | null>;
@@ -45,14 +52,11 @@ describe('attendseg node on a ROS 2 graph', function () {
       console.log('      (skipped: ROS 2 is not sourced, ROS_DISTRO is unset)');
       this.skip();
     }
-    rcl = require('rclnodejs') as typeof Rcl;
+    rcl = require('rclnodejs') as Rcl.Rclnodejs;
     await rcl.init();
-    node = new rcl.Node(`attendseg_test_${process.pid}`);
-    const QoS = rcl.QoS;
-    const bestEffort = new QoS(QoS.HistoryPolicy.RMW_QOS_POLICY_HISTORY_KEEP_LAST, 10,
-      QoS.ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_BEST_EFFORT, QoS.DurabilityPolicy.RMW_QOS_POLICY_DURABILITY_VOLATILE);
-    const latched = new QoS(QoS.HistoryPolicy.RMW_QOS_POLICY_HISTORY_KEEP_LAST, 1,
-      QoS.ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_RELIABLE, QoS.DurabilityPolicy.RMW_QOS_POLICY_DURABILITY_TRANSIENT_LOCAL);
+    node = new rcl.Node(`attendseg_test_${process.pid}`) as TestNode;
+    const bestEffort = new rcl.QoS(History.KEEP_LAST, 10, Reliability.BEST_EFFORT, Durability.VOLATILE);
+    const latched = new rcl.QoS(History.KEEP_LAST, 1, Reliability.RELIABLE, Durability.TRANSIENT_LOCAL);
     node.createSubscription('sensor_msgs/msg/Image', `${NODE}/label`, { qos: bestEffort }, (m: unknown) => labels.push(m as ImageMessage));
     node.createSubscription('sensor_msgs/msg/Image', `${NODE}/overlay`, { qos: bestEffort, isRaw: true }, (m: Buffer) => overlays.push(m));
     node.createSubscription('diagnostic_msgs/msg/DiagnosticArray', '/diagnostics', {}, (m: unknown) =>
@@ -87,10 +91,8 @@ describe('attendseg node on a ROS 2 graph', function () {
   });
 
   it('publishes label and overlay with the header of the image they come from', async () => {
-    const QoS = rcl.QoS;
     const pub = node.createPublisher('sensor_msgs/msg/Image', `${NS}/image`, {
-      qos: new QoS(QoS.HistoryPolicy.RMW_QOS_POLICY_HISTORY_KEEP_LAST, 5,
-        QoS.ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_BEST_EFFORT, QoS.DurabilityPolicy.RMW_QOS_POLICY_DURABILITY_VOLATILE),
+      qos: new rcl.QoS(History.KEEP_LAST, 5, Reliability.BEST_EFFORT, Durability.VOLATILE),
     });
     const sent = new Map<number, ImageMessage>();
     let seq = 0;
@@ -98,7 +100,7 @@ describe('attendseg node on a ROS 2 graph', function () {
       const m = imageMessage(++seq, { width: 80, height: 60 });
       sent.set(m.header.stamp.sec, m);
       // alternate message objects and pre-serialized CDR on the publishing side too
-      if (seq % 2) pub.publish(m as never);
+      if (seq % 2) pub.publish(m);
       else pub.publish(loadAddon().encodeImageCdr(m));
     }, 100);
     try {
@@ -143,7 +145,7 @@ describe('attendseg node on a ROS 2 graph', function () {
     assert.ok(await setter.waitForService(10000), 'no set_parameters service');
     assert.ok(await getter.waitForService(10000), 'no get_parameters service');
     const set = async (name: string, value: Record<string, unknown>) => {
-      const r = await setter.sendRequestAsync({ parameters: [{ name, value }] } as never, { timeout: 5000 });
+      const r = await setter.sendRequestAsync({ parameters: [{ name, value }] }, { timeout: 5000 });
       return (r as unknown as { results: { successful: boolean; reason: string }[] }).results[0];
     };
     const DOUBLE = 3;
@@ -154,7 +156,7 @@ describe('attendseg node on a ROS 2 graph', function () {
     assert.equal(readOnly.successful, false);
     const good = await set('overlay_alpha', { type: DOUBLE, double_value: 0.25 });
     assert.equal(good.successful, true, good.reason);
-    const got = await getter.sendRequestAsync({ names: ['overlay_alpha'] } as never, { timeout: 5000 });
+    const got = await getter.sendRequestAsync({ names: ['overlay_alpha'] }, { timeout: 5000 });
     assert.equal((got as unknown as { values: { double_value: number }[] }).values[0].double_value, 0.25);
   });
 

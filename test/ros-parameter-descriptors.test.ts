@@ -1,6 +1,7 @@
 // The node's parameters as rclnodejs objects, built with rclnodejs's own Parameter and
 // ParameterDescriptor classes (plain JavaScript, loadable without ROS): they validate, ranges
 // and read-only flags are set, and the descriptor leaves value checks to the node's callback.
+// Skipped where rclnodejs is not installed.
 import { strict as assert } from 'assert';
 import { pathToFileURL } from 'url';
 
@@ -9,8 +10,15 @@ import { ParameterClasses, rosParameterDeclarations } from '../src/ros/ros_param
 
 describe('parameters as rclnodejs objects', () => {
   let rcl: ParameterClasses;
-  before(async () => {
-    const file = require.resolve('rclnodejs/lib/parameter.js');
+  before(async function () {
+    let file: string;
+    try {
+      file = require.resolve('rclnodejs/lib/parameter.js');
+    } catch {
+      // npm drops the optional rclnodejs where ROS 2 is absent
+      console.log('      (skipped: rclnodejs is not installed)');
+      return this.skip();
+    }
     rcl = (await import(pathToFileURL(file).href)) as ParameterClasses;
   });
 

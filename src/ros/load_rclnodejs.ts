@@ -1,9 +1,9 @@
 // rclnodejs is loaded only here and only on demand: everything else in the package works without
 // a ROS installation. Without ROS sourced, requiring it would try to compile it from source, so
 // the environment is checked first.
-import type * as Rcl from 'rclnodejs';
+import type { Rclnodejs } from './rclnodejs_api';
 
-export type Rclnodejs = typeof Rcl;
+export type { Rclnodejs };
 
 export function loadRclnodejs(): Rclnodejs {
   if (!process.env.ROS_DISTRO || !process.env.AMENT_PREFIX_PATH)

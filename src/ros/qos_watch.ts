@@ -1,8 +1,7 @@
 // Endpoints on the graph that never match because of QoS get a warning naming the fix: the usual
 // case is a best-effort camera or output and a reliable subscriber or rviz display.
-import type * as Rcl from 'rclnodejs';
-
 import type { Logger } from '../pipeline/transport';
+import type * as Rcl from './rclnodejs_api';
 import type { WatchedEndpoint } from './rcl_transport';
 
 function bestEffort(e: WatchedEndpoint): boolean {

@@ -1,8 +1,6 @@
 // The Transport on a real ROS 2 graph, through rclnodejs. With `serialized`, images cross
 // rclnodejs as CDR Buffers (raw subscriptions, pre-serialized publishing): rclnodejs then never
 // converts a large image field by field in JavaScript.
-import type * as Rcl from 'rclnodejs';
-
 import type { ParamSpec, ParamValue } from '../pipeline/params';
 import type { DiagnosticArrayMessage, LabelInfoMessage, RosHeader } from '../pipeline/messages';
 import type {
@@ -18,6 +16,7 @@ import type {
 } from '../pipeline/transport';
 import type { Rclnodejs } from './load_rclnodejs';
 import { DIAGNOSTICS_QOS, LABEL_INFO_QOS, QosPolicies, qosPolicies } from './qos';
+import type * as Rcl from './rclnodejs_api';
 import { declareRosParameters } from './ros_parameters';
 
 // Message types as {package, type, name}: typed the same whether or not rclnodejs generated
@@ -93,7 +92,7 @@ export class RclTransport implements Transport {
 
   advertiseLabelInfo(): MessagePublisher<LabelInfoMessage> | null {
     try {
-      this.rcl.require(LABEL_INFO);
+      this.rcl.require(`${LABEL_INFO.package}/${LABEL_INFO.type}/${LABEL_INFO.name}`);
     } catch {
       // rclnodejs generates message code at `npm ci` and does not pick up ROS packages installed
       // later, so an installed vision_msgs can be missing here too

@@ -1,11 +1,10 @@
 // Declares the node's parameters on an rclnodejs node: descriptors with ranges, read-only flags
 // and constraint text, and one set-parameters callback that vets (with reasons) and applies.
-import type * as Rcl from 'rclnodejs';
-
 import type { ParamSpec, ParamValue } from '../pipeline/params';
 import type { Logger, SetParametersHandler } from '../pipeline/transport';
 import type { Rclnodejs } from './load_rclnodejs';
 import { constraintsText, PARAMETER_TYPE, toAssignment, toRclValue } from './param_convert';
+import type * as Rcl from './rclnodejs_api';
 
 /** The parameter classes of rclnodejs (plain JavaScript in its lib/parameter.js). */
 export type ParameterClasses = Pick<Rclnodejs, 'Parameter' | 'ParameterDescriptor' | 'IntegerRange' | 'FloatingPointRange'>;
