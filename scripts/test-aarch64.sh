@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUILD="${ATTENDSEG_AARCH64_BUILD:-/tmp/attendseg-build-aarch64}"
+# inside the checkout, so two checkouts never share (and clash over) one CMake cache
+BUILD="${ATTENDSEG_AARCH64_BUILD:-$PWD/build-aarch64}"
 SYSROOT=/usr/aarch64-linux-gnu
 for tool in aarch64-linux-gnu-g++ aarch64-linux-gnu-objdump qemu-aarch64 cmake; do
   command -v "$tool" >/dev/null || { echo "test-aarch64: $tool not found (apt-get install g++-aarch64-linux-gnu qemu-user cmake)" >&2; exit 1; }
