@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 MODEL="${1:-bench/models/attendseg_bench_qdq.onnx}"
 W="${2:-480}"
 H="${3:-360}"
-BUILD="${ATTENDSEG_AARCH64_BUILD:-/tmp/attendseg-build-aarch64}"
+BUILD="${ATTENDSEG_AARCH64_BUILD:-$PWD/build-aarch64}"
 SYSROOT=/usr/aarch64-linux-gnu
 TABLES="scalar neon neon_dotprod"
 
