@@ -33,27 +33,16 @@ const KernelTable& neon_table() {
   return table;
 }
 
+// The neon table with the two SDOT kernels swapped in, so the shared entries cannot drift apart.
 const KernelTable& neon_dotprod_table() {
-  static const KernelTable table = {
-      Isa::NeonDotprod,
-      "neon_dotprod",
-      {neon_dotprod::gemm_packed_bytes, neon_dotprod::gemm_pack, neon_dotprod::gemm_run},
-      neon::im2col,
-      {neon::dw_packed_bytes, neon::dw_pack, neon::dw_run},
-      neon::maxpool,
-      neon::avgpool,
-      neon::resize_nearest,
-      neon::resize_linear,
-      neon::add,
-      neon::mul,
-      neon::lut,
-      neon::copy_channels,
-      neon::argmax,
-      neon::preprocess,
-      neon::label_map,
-      neon::overlay,
-      neon_dotprod::peak_loop,
-  };
+  static const KernelTable table = [] {
+    KernelTable t = neon_table();
+    t.isa = Isa::NeonDotprod;
+    t.name = "neon_dotprod";
+    t.gemm = {neon_dotprod::gemm_packed_bytes, neon_dotprod::gemm_pack, neon_dotprod::gemm_run};
+    t.peak_loop = neon_dotprod::peak_loop;
+    return t;
+  }();
   return table;
 }
 
