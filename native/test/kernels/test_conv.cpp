@@ -73,6 +73,13 @@ std::vector<uint8_t> run_gemm(const KernelTable& t, const GemmCase& c, const std
   return C;
 }
 
+void check_gemm_inputs(const KernelTable& t, const GemmCase& c, const std::vector<uint8_t>& A,
+                       const std::vector<int8_t>& w, const Requant& rq, const std::string& what) {
+  const auto ref = run_gemm(scalar_table(), c, A, w, rq);
+  const auto got = run_gemm(t, c, A, w, rq);
+  CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(t.name) + " " + describe(c) + what);
+}
+
 void check_gemm_case(const KernelTable& t, const GemmCase& c) {
   std::vector<uint8_t> A = testing::rand_vec<uint8_t>(c.M * c.lda, 0, 255);
   std::vector<int8_t> w = testing::rand_vec<int8_t>(static_cast<size_t>(c.N) * c.K, -128, 127);
@@ -81,9 +88,7 @@ void check_gemm_case(const KernelTable& t, const GemmCase& c) {
     for (auto& x : w) x = testing::rand_int(0, 1) ? 127 : -128;
   }
   QParams q = rand_qparams(c.N);
-  const auto ref = run_gemm(scalar_table(), c, A, w, q.rq);
-  const auto got = run_gemm(t, c, A, w, q.rq);
-  CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(t.name) + " " + describe(c));
+  check_gemm_inputs(t, c, A, w, q.rq, "");
 }
 
 GemmCase rand_gemm_case(int M, int K, int N) {
@@ -110,6 +115,90 @@ void gemm_against_reference(const KernelTable& t) {
   // K past the kernels' internal blocking (im2col of a wide 3x3 or 5x5 convolution).
   for (int K : {2047, 2048, 2049, 3000, 4097, 6400})
     check_gemm_case(t, rand_gemm_case(testing::rand_int(1, 9), K, testing::rand_int(1, 40)));
+}
+
+// ---- GEMM, weights at the u8 x s8 int16 pair-sum bound -------------------------------------
+// With activations in [0, 255], a pair a1*w1 + a2*w2 at adjacent k (2j, 2j+1) fits int16 when
+// every same-sign pair has |w1| + |w2| <= 128: weights in [-64, 64] always do (the AVX2 table
+// then packs for vpmaddubsw); one pair past it (65 + 64) must not be treated so.
+
+void narrow_gemm_case(const KernelTable& t, int M, int K, int N) {
+  GemmCase c = rand_gemm_case(M, K, N);
+  std::vector<uint8_t> A = testing::rand_vec<uint8_t>(c.M * c.lda, 0, 255);
+  std::vector<int8_t> w = testing::rand_vec<int8_t>(static_cast<size_t>(c.N) * c.K, -64, 64);
+  if (c.extreme) {
+    for (auto& x : A) x = testing::rand_int(0, 1) ? 255 : 0;
+    for (auto& x : w) x = testing::rand_int(0, 1) ? 64 : -64;
+  }
+  QParams q = rand_qparams(c.N);
+  check_gemm_inputs(t, c, A, w, q.rq, c.extreme ? " weights +-64" : " weights in [-64, 64]");
+}
+
+// Every activation 255 and every weight +64 (or every weight -64): each pair sums to +-32640.
+// The bias cancels the exact sum and the scale is 1, so an error of one unit shows.
+void narrow_gemm_worst_case(const KernelTable& t, int M, int K, int N, int sign) {
+  GemmCase c = rand_gemm_case(M, K, N);
+  c.extreme = false;
+  std::vector<uint8_t> A(c.M * c.lda, 255);
+  std::vector<int8_t> w(static_cast<size_t>(c.N) * c.K, static_cast<int8_t>(64 * sign));
+  QParams q = rand_qparams(c.N);
+  for (int n = 0; n < N; ++n) {
+    q.bias[n] = -sign * 255 * 64 * K + testing::rand_int(-100, 100);
+    q.scale[n] = 1.0f;
+  }
+  q.rq.bias = q.bias.data();
+  q.rq.out_zp = 128;
+  q.rq.qmin = 0;
+  q.rq.qmax = 255;
+  check_gemm_inputs(t, c, A, w, q.rq, sign > 0 ? " all weights +64, A = 255" : " all weights -64, A = 255");
+}
+
+// Weights in [-64, 64] but for one pair just past the bound, e.g. (65, 64): the int16 pair sum
+// 255 * 129 = 32895 would saturate to 32767. Activations are 255 at that pair in about half of
+// the rows and 0 elsewhere and the bias cancels 32640, so that channel's exact result is
+// 255 * 0.5 + 128 -> 255 (or 0 for negative pairs) where a saturated sum would give 192 (64).
+void just_past_bound_gemm_case(const KernelTable& t, int M, int K, int N) {
+  static const int kPairs[][2] = {{65, 64}, {64, 65}, {-65, -64}, {-64, -65}, {127, 2}, {-128, -1}, {-127, -2}};
+  GemmCase c = rand_gemm_case(M, K < 2 ? 2 : K, N);
+  c.extreme = false;
+  const int* pair = kPairs[testing::rand_int(0, 6)];
+  std::vector<int8_t> w = testing::rand_vec<int8_t>(static_cast<size_t>(c.N) * c.K, -64, 64);
+  const int n0 = testing::rand_int(0, c.N - 1);
+  const int k0 = 2 * testing::rand_int(0, c.K / 2 - 1);
+  w[static_cast<size_t>(n0) * c.K + k0] = static_cast<int8_t>(pair[0]);
+  w[static_cast<size_t>(n0) * c.K + k0 + 1] = static_cast<int8_t>(pair[1]);
+  std::vector<uint8_t> A(c.M * c.lda, 0);
+  for (int m = 0; m < c.M; ++m)
+    if (testing::rand_int(0, 1)) A[m * c.lda + k0] = A[m * c.lda + k0 + 1] = 255;
+  QParams q = rand_qparams(c.N);
+  const int sign = pair[0] > 0 ? 1 : -1;
+  q.bias[n0] = -sign * 32640;
+  q.scale[n0] = 0.5f;
+  q.rq.bias = q.bias.data();
+  q.rq.out_zp = 128;
+  q.rq.qmin = 0;
+  q.rq.qmax = 255;
+  std::ostringstream what;
+  what << " pair (" << pair[0] << ", " << pair[1] << ") at n=" << n0 << " k=" << k0;
+  check_gemm_inputs(t, c, A, w, q.rq, what.str());
+  // The same weights on random activations.
+  for (auto& x : A) x = static_cast<uint8_t>(testing::rand_int(0, 255));
+  check_gemm_inputs(t, c, A, w, rand_qparams(c.N).rq, what.str() + ", random A");
+}
+
+void narrow_gemm_against_reference(const KernelTable& t) {
+  // K % 4 in {0, 1, 2, 3}, N around the 8- and 16-channel panel widths, odd and even M.
+  static const int kKs[] = {1, 2, 3, 4, 5, 6, 7, 9, 27, 63, 64, 65, 66, 96, 215, 216, 288, 350, 576, 1601};
+  static const int kNs[] = {1, 3, 7, 8, 9, 11, 15, 16, 17, 24, 31, 33, 64, 96, 100};
+  for (int K : kKs)
+    for (int N : kNs) narrow_gemm_case(t, 2 * testing::rand_int(0, 20) + 1, K, N);
+  for (int M = 1; M <= 13; ++M) narrow_gemm_case(t, M, testing::rand_int(1, 300), testing::rand_int(1, 70));
+  for (int i = 0; i < 200; ++i)
+    narrow_gemm_case(t, testing::rand_int(1, 70), testing::rand_int(1, 600), testing::rand_int(1, 130));
+  for (int K : {1, 3, 4, 27, 97, 288, 600})
+    for (int sign : {1, -1}) narrow_gemm_worst_case(t, testing::rand_int(1, 20), K, testing::rand_int(1, 40), sign);
+  for (int i = 0; i < 100; ++i)
+    just_past_bound_gemm_case(t, testing::rand_int(1, 40), testing::rand_int(2, 300), testing::rand_int(1, 70));
 }
 
 // ---- im2col -------------------------------------------------------------------------------
@@ -216,7 +305,8 @@ std::vector<uint8_t> im2col_conv(const KernelTable& t, const ConvGeom& g, const 
   return out;
 }
 
-void im2col_against_reference(const KernelTable& t) {
+// wmax: conv weights drawn from [-wmax, wmax] (127: the full int8 range [-128, 127]).
+void im2col_against_reference(const KernelTable& t, int wmax = 127) {
   for (int i = 0; i < 200; ++i) {
     const ConvGeom g = rand_geom(7);
     const int groups = testing::rand_int(0, 2) ? 1 : testing::rand_int(2, 4);
@@ -252,12 +342,13 @@ void im2col_against_reference(const KernelTable& t) {
     CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(t.name) + " im2col " + g.str());
 
     // The whole convolution through im2col + GEMM against a direct convolution.
-    const auto w = testing::rand_vec<int8_t>(static_cast<size_t>(cout) * g.kh * g.kw * gc, -128, 127);
+    const auto w = testing::rand_vec<int8_t>(static_cast<size_t>(cout) * g.kh * g.kw * gc, wmax == 127 ? -128 : -wmax, wmax);
     const QParams q = rand_qparams(cout);
     const auto conv = im2col_conv(t, g, in, cin, cout, groups, in_zp, w, q, 0, P);
     const auto direct = direct_conv(g, in, cin, cout, groups, in_zp, w, q.rq);
     std::ostringstream ctx;
-    ctx << t.name << " im2col+gemm conv " << g.str() << " cin " << cin << " cout " << cout << " groups " << groups;
+    ctx << t.name << " im2col+gemm conv " << g.str() << " cin " << cin << " cout " << cout << " groups " << groups
+        << " weights up to " << wmax;
     CHECK_BYTES_EQ(direct.data(), conv.data(), direct.size(), ctx.str());
   }
 }
@@ -468,5 +559,7 @@ TEST(conv_scalar_im2col_gemm_matches_direct_conv) { im2col_against_reference(sca
 // One case per table and kernel ("conv_gemm/neon", ...); a table this CPU cannot run is skipped.
 
 ISA_TEST(conv_gemm) { gemm_against_reference(t); }
+ISA_TEST(conv_gemm_narrow_weights) { narrow_gemm_against_reference(t); }
 ISA_TEST(conv_im2col) { im2col_against_reference(t); }
+ISA_TEST(conv_im2col_narrow_weights) { im2col_against_reference(t, 64); }
 ISA_TEST(conv_dwconv) { dw_against_reference(t); }

@@ -1,23 +1,16 @@
 // AVX2 GEMM with fused requantization (kernels.h, GemmKernel), bit-exact with scalar::gemm_run.
 //
-// Exactness: AVX2 has no exact u8 x s8 dot product (maddubs saturates to int16), so activations
-// are widened to int16 and multiplied with _mm256_madd_epi16, which sums pairs of int16 products
-// into int32 exactly. The reduction over k is then a plain int32 sum, as in the reference.
-//
-// Packed weights: output channels in panels of 16 (the last one 8 wide when N % 16 <= 8), each
-// panel k-pair major: for each pair (2kp, 2kp+1) the 16 channels' int16 weights interleaved as
-// w[n][2kp], w[n][2kp+1]. Channels past N and the odd k past K are zero.
-//
-// Micro-kernel: MR = 6 rows x 16 channels of int32 accumulators (12 ymm); per k-pair one
-// broadcast of each row's activation pair and two weight loads feed 12 madds. A block of MR rows
-// is widened once into a stack buffer and reused for every panel.
-#include <immintrin.h>
-
-#include <algorithm>
+// Two packed formats (gemm_paths.h): maddubs (u8 x s8, 32 multiply-accumulates per instruction,
+// no widening pass) for weight matrices whose int16 pair sums cannot saturate, checked on the
+// actual weights at pack time; madd16 (int16, 16 per instruction) for every other one. The
+// packed buffer starts with a header naming the format (gemm_paths.h), so run() needs nothing else;
+// packed_bytes() sizes for the larger of the two formats. ATTENDSEG_AVX2_MADDUBS=0 in the
+// environment at pack time forces madd16 (for A/B measurements).
+#include <cstdlib>
 #include <cstring>
 
 #include "kernels/x86_avx2/conv_ops.h"
-#include "kernels/x86_avx2/requant.h"
+#include "kernels/x86_avx2/gemm_paths.h"
 
 namespace attendseg {
 namespace kernels {
@@ -25,167 +18,34 @@ namespace avx2 {
 
 namespace {
 
-constexpr int kMR = 6;      // rows per micro-tile
-constexpr int kKC = 2048;   // k values widened at once (even); longer K is done in chunks
-
-struct PanelLayout {
-  int kpairs;       // (K + 1) / 2
-  int full;         // 16-wide panels
-  int tail;         // channels in the last, narrower panel (0 when N % 16 == 0)
-  int tail_width;   // 8 or 16: padded width of that panel
-};
-inline PanelLayout layout(int K, int N) {
-  PanelLayout l;
-  l.kpairs = (K + 1) / 2;
-  l.full = N / 16;
-  l.tail = N % 16;
-  l.tail_width = l.tail == 0 ? 0 : (l.tail <= 8 ? 8 : 16);
-  return l;
-}
-
-inline int32_t load_i32(const int16_t* p) {
-  int32_t v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-
-// Widens rows [0, mr) x k [k0, k0 + kc) of A to int16 at dst (row stride `stride` int16,
-// stride >= kc rounded up to even; the odd slot, if any, is zeroed).
-inline void widen_rows(const uint8_t* A, size_t lda, int mr, int k0, int kc, int16_t* dst, int stride) {
-  for (int r = 0; r < mr; ++r) {
-    const uint8_t* s = A + static_cast<size_t>(r) * lda + k0;
-    int16_t* d = dst + static_cast<size_t>(r) * stride;
-    int k = 0;
-    for (; k + 16 <= kc; k += 16)
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + k),
-                          _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + k))));
-    for (; k < kc; ++k) d[k] = s[k];
-    if (kc & 1) d[kc] = 0;
-  }
-}
-
-// acc[r][j] += sum over kpairs of a[r] pair x w pair, for NR ymm (8 channels each) per row.
-template <int MR, int NR>
-inline __attribute__((always_inline)) void accumulate(const int16_t* a, int stride, int kpairs,
-                                                      const int16_t* w, __m256i (&acc)[MR][NR]) {
-  for (int kp = 0; kp < kpairs; ++kp, w += 16 * NR) {
-    __m256i wv[NR];
-#pragma GCC unroll 2
-    for (int j = 0; j < NR; ++j) wv[j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 16 * j));
-#pragma GCC unroll 6
-    for (int r = 0; r < MR; ++r) {
-      const __m256i av = _mm256_set1_epi32(load_i32(a + static_cast<size_t>(r) * stride + 2 * kp));
-#pragma GCC unroll 2
-      for (int j = 0; j < NR; ++j) acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(av, wv[j]));
-    }
-  }
-}
-
-// One MR x (8 * NR) output tile over the whole K, requantized and stored (nw valid channels).
-template <int MR, int NR>
-void tile(const uint8_t* A, size_t lda, int K, const int16_t* wpanel, const int32_t* bias, const float* scale,
-          int nw, const RequantConsts& rk, int16_t* abuf, bool widened, uint8_t* C, size_t ldc) {
-  // Bias and scale for a partial panel are read through a padded copy so no lane reads past N.
-  alignas(32) int32_t bpad[16] = {};
-  alignas(32) float spad[16] = {};
-  if (nw < 8 * NR || !bias) {
-    if (bias) std::memcpy(bpad, bias, sizeof(int32_t) * nw);
-    std::memcpy(spad, scale, sizeof(float) * nw);
-    bias = bpad;
-    scale = nw < 8 * NR ? spad : scale;
-  }
-  __m256i acc[MR][NR];
-  for (int j = 0; j < NR; ++j) {
-    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + 8 * j));
-    for (int r = 0; r < MR; ++r) acc[r][j] = b;
-  }
-  if (widened) {
-    accumulate<MR, NR>(abuf, 2 * ((K + 1) / 2), (K + 1) / 2, wpanel, acc);
-  } else {
-    for (int k0 = 0; k0 < K; k0 += kKC) {
-      const int kc = std::min(kKC, K - k0);
-      const int stride = (kc + 1) & ~1;
-      widen_rows(A, lda, MR, k0, kc, abuf, stride);
-      accumulate<MR, NR>(abuf, stride, stride / 2, wpanel + static_cast<size_t>(k0 / 2) * 16 * NR, acc);
-    }
-  }
-  __m256 s[NR];
-  for (int j = 0; j < NR; ++j) s[j] = _mm256_loadu_ps(scale + 8 * j);
-  for (int r = 0; r < MR; ++r) {
-    const __m256i y0 = requant_i32(acc[r][0], s[0], rk);
-    const __m256i y1 = NR == 2 ? requant_i32(acc[r][NR - 1], s[NR - 1], rk) : y0;
-    store_bytes(C + static_cast<size_t>(r) * ldc, narrow_clamp_16(y0, y1, rk), nw);
-  }
-}
-
-// All panels for one block of MR rows.
-template <int MR>
-void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N, const Requant& rq,
-               const RequantConsts& rk, uint8_t* C, size_t ldc, int16_t* abuf) {
-  const PanelLayout l = layout(K, N);
-  // When K fits the buffer the rows are widened once for all panels; otherwise per panel and chunk.
-  const bool widened = K <= kKC;
-  if (widened) widen_rows(A, lda, MR, 0, K, abuf, 2 * l.kpairs);
-  const int16_t* w = reinterpret_cast<const int16_t*>(packed);
-  for (int p = 0; p < l.full; ++p) {
-    const int n0 = 16 * p;
-    tile<MR, 2>(A, lda, K, w + static_cast<size_t>(p) * l.kpairs * 32, rq.bias ? rq.bias + n0 : nullptr,
-                rq.scale + n0, 16, rk, abuf, widened, C + n0, ldc);
-  }
-  if (l.tail) {
-    const int n0 = 16 * l.full;
-    const int16_t* wt = w + static_cast<size_t>(l.full) * l.kpairs * 32;
-    const int32_t* b = rq.bias ? rq.bias + n0 : nullptr;
-    if (l.tail_width == 8)
-      tile<MR, 1>(A, lda, K, wt, b, rq.scale + n0, l.tail, rk, abuf, widened, C + n0, ldc);
-    else
-      tile<MR, 2>(A, lda, K, wt, b, rq.scale + n0, l.tail, rk, abuf, widened, C + n0, ldc);
-  }
+bool maddubs_allowed() {
+  const char* e = std::getenv("ATTENDSEG_AVX2_MADDUBS");
+  return !(e && std::strcmp(e, "0") == 0);
 }
 
 }  // namespace
 
 size_t gemm_packed_bytes(int K, int N) {
-  const PanelLayout l = layout(K, N);
-  return sizeof(int16_t) * 2 * static_cast<size_t>(l.kpairs) * (16 * static_cast<size_t>(l.full) + l.tail_width);
+  const size_t a = madd16_packed_bytes(K, N), b = maddubs_packed_bytes(K, N);
+  return kGemmHeaderBytes + (a > b ? a : b);
 }
 
 void gemm_pack(const int8_t* w, int K, int N, uint8_t* packed) {
-  const PanelLayout l = layout(K, N);
-  int16_t* out = reinterpret_cast<int16_t*>(packed);
-  const int panels = l.full + (l.tail ? 1 : 0);
-  for (int p = 0; p < panels; ++p) {
-    const int width = p < l.full ? 16 : l.tail_width;
-    for (int kp = 0; kp < l.kpairs; ++kp) {
-      for (int c = 0; c < width; ++c) {
-        const int n = 16 * p + c;
-        for (int i = 0; i < 2; ++i) {
-          const int k = 2 * kp + i;
-          *out++ = (n < N && k < K) ? w[static_cast<size_t>(n) * K + k] : 0;
-        }
-      }
-    }
-  }
+  std::memset(packed, 0, gemm_packed_bytes(K, N));
+  const GemmFormat f = maddubs_allowed() && maddubs_exact(w, K, N) ? GemmFormat::Maddubs : GemmFormat::Madd16;
+  std::memcpy(packed, &f, sizeof(f));
+  if (f == GemmFormat::Maddubs)
+    maddubs_pack(w, K, N, packed + kGemmHeaderBytes);
+  else
+    madd16_pack(w, K, N, packed + kGemmHeaderBytes);
 }
 
 void gemm_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N, const Requant& rq,
               uint8_t* C, size_t ldc) {
-  if (M <= 0 || N <= 0) return;
-  alignas(32) int16_t abuf[kMR * kKC];
-  const RequantConsts rk(rq);
-  int m = 0;
-  for (; m + kMR <= M; m += kMR)
-    row_block<kMR>(A + m * lda, lda, K, packed, N, rq, rk, C + m * ldc, ldc, abuf);
-  const uint8_t* a = A + m * lda;
-  uint8_t* c = C + m * ldc;
-  switch (M - m) {
-    case 1: row_block<1>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
-    case 2: row_block<2>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
-    case 3: row_block<3>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
-    case 4: row_block<4>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
-    case 5: row_block<5>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
-    default: break;
-  }
+  if (packed_format(packed) == GemmFormat::Maddubs)
+    maddubs_run(A, lda, M, K, packed + kGemmHeaderBytes, N, rq, C, ldc);
+  else
+    madd16_run(A, lda, M, K, packed + kGemmHeaderBytes, N, rq, C, ldc);
 }
 
 }  // namespace avx2

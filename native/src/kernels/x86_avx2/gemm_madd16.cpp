@@ -1,0 +1,165 @@
+// The AVX2 GEMM's general format (gemm_paths.h): exact for any int8 weights.
+//
+// Exactness: AVX2 has no exact u8 x s8 dot product for arbitrary weights (vpmaddubsw saturates
+// its pair sums to int16), so activations are widened to int16 and multiplied with
+// _mm256_madd_epi16, which sums pairs of int16 products into int32 exactly. The reduction over k
+// is then a plain int32 sum, as in the reference.
+//
+// Packed weights: panels of 16 channels (gemm_tile.h), each panel k-pair major: for each pair
+// (2kp, 2kp+1) the channels' int16 weights interleaved as w[n][2kp], w[n][2kp+1]. Channels past
+// N and the odd k past K are zero.
+//
+// Micro-kernel: MR = 6 rows x 16 channels of int32 accumulators (12 ymm); per k-pair one
+// broadcast of each row's activation pair and two weight loads feed 12 madds. A block of MR rows
+// is widened once into a stack buffer and reused for every panel.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/x86_avx2/gemm_paths.h"
+#include "kernels/x86_avx2/gemm_tile.h"
+
+namespace attendseg {
+namespace kernels {
+namespace avx2 {
+
+namespace {
+
+constexpr int kMR = 6;      // rows per micro-tile
+constexpr int kKC = 2048;   // k values widened at once (even); longer K is done in chunks
+
+inline int kpairs_of(int K) { return (K + 1) / 2; }
+
+inline int32_t load_i32(const int16_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+// Widens rows [0, mr) x k [k0, k0 + kc) of A to int16 at dst (row stride `stride` int16,
+// stride >= kc rounded up to even; the odd slot, if any, is zeroed).
+inline void widen_rows(const uint8_t* A, size_t lda, int mr, int k0, int kc, int16_t* dst, int stride) {
+  for (int r = 0; r < mr; ++r) {
+    const uint8_t* s = A + static_cast<size_t>(r) * lda + k0;
+    int16_t* d = dst + static_cast<size_t>(r) * stride;
+    int k = 0;
+    for (; k + 16 <= kc; k += 16)
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + k),
+                          _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + k))));
+    for (; k < kc; ++k) d[k] = s[k];
+    if (kc & 1) d[kc] = 0;
+  }
+}
+
+// acc[r][j] += sum over kpairs of a[r] pair x w pair, for NR ymm (8 channels each) per row.
+template <int MR, int NR>
+inline __attribute__((always_inline)) void accumulate(const int16_t* a, int stride, int kpairs,
+                                                      const int16_t* w, __m256i (&acc)[MR][NR]) {
+  for (int kp = 0; kp < kpairs; ++kp, w += 16 * NR) {
+    __m256i wv[NR];
+#pragma GCC unroll 2
+    for (int j = 0; j < NR; ++j) wv[j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 16 * j));
+#pragma GCC unroll 6
+    for (int r = 0; r < MR; ++r) {
+      const __m256i av = _mm256_set1_epi32(load_i32(a + static_cast<size_t>(r) * stride + 2 * kp));
+#pragma GCC unroll 2
+      for (int j = 0; j < NR; ++j) acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(av, wv[j]));
+    }
+  }
+}
+
+// One MR x (8 * NR) output tile over the whole K, requantized and stored (nw valid channels).
+template <int MR, int NR>
+void tile(const uint8_t* A, size_t lda, int K, const int16_t* wpanel, const int32_t* bias, const float* scale,
+          int nw, const RequantConsts& rk, int16_t* abuf, bool widened, uint8_t* C, size_t ldc) {
+  const TileParams<NR> tp(bias, scale, nw);
+  __m256i acc[MR][NR];
+  init_acc<MR, NR>(tp.bias, acc);
+  if (widened) {
+    accumulate<MR, NR>(abuf, 2 * kpairs_of(K), kpairs_of(K), wpanel, acc);
+  } else {
+    for (int k0 = 0; k0 < K; k0 += kKC) {
+      const int kc = std::min(kKC, K - k0);
+      const int stride = (kc + 1) & ~1;
+      widen_rows(A, lda, MR, k0, kc, abuf, stride);
+      accumulate<MR, NR>(abuf, stride, stride / 2, wpanel + static_cast<size_t>(k0 / 2) * 16 * NR, acc);
+    }
+  }
+  store_tile<MR, NR>(acc, tp.scale, nw, rk, C, ldc);
+}
+
+// All panels for one block of MR rows.
+template <int MR>
+void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N, const Requant& rq,
+               const RequantConsts& rk, uint8_t* C, size_t ldc, int16_t* abuf) {
+  const PanelLayout l = panel_layout(N);
+  const int kpairs = kpairs_of(K);
+  // When K fits the buffer the rows are widened once for all panels; otherwise per panel and chunk.
+  const bool widened = K <= kKC;
+  if (widened) widen_rows(A, lda, MR, 0, K, abuf, 2 * kpairs);
+  const int16_t* w = reinterpret_cast<const int16_t*>(packed);
+  for (int p = 0; p < l.full; ++p) {
+    const int n0 = 16 * p;
+    tile<MR, 2>(A, lda, K, w + static_cast<size_t>(p) * kpairs * 32, rq.bias ? rq.bias + n0 : nullptr,
+                rq.scale + n0, 16, rk, abuf, widened, C + n0, ldc);
+  }
+  if (l.tail) {
+    const int n0 = 16 * l.full;
+    const int16_t* wt = w + static_cast<size_t>(l.full) * kpairs * 32;
+    const int32_t* b = rq.bias ? rq.bias + n0 : nullptr;
+    if (l.tail_width == 8)
+      tile<MR, 1>(A, lda, K, wt, b, rq.scale + n0, l.tail, rk, abuf, widened, C + n0, ldc);
+    else
+      tile<MR, 2>(A, lda, K, wt, b, rq.scale + n0, l.tail, rk, abuf, widened, C + n0, ldc);
+  }
+}
+
+}  // namespace
+
+size_t madd16_packed_bytes(int K, int N) {
+  return sizeof(int16_t) * 2 * static_cast<size_t>(kpairs_of(K)) * padded_channels(panel_layout(N));
+}
+
+void madd16_pack(const int8_t* w, int K, int N, uint8_t* packed) {
+  const PanelLayout l = panel_layout(N);
+  const int kpairs = kpairs_of(K);
+  int16_t* out = reinterpret_cast<int16_t*>(packed);
+  const int panels = l.full + (l.tail ? 1 : 0);
+  for (int p = 0; p < panels; ++p) {
+    const int width = p < l.full ? 16 : l.tail_width;
+    for (int kp = 0; kp < kpairs; ++kp) {
+      for (int c = 0; c < width; ++c) {
+        const int n = 16 * p + c;
+        for (int i = 0; i < 2; ++i) {
+          const int k = 2 * kp + i;
+          *out++ = (n < N && k < K) ? w[static_cast<size_t>(n) * K + k] : 0;
+        }
+      }
+    }
+  }
+}
+
+void madd16_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N, const Requant& rq,
+                uint8_t* C, size_t ldc) {
+  if (M <= 0 || N <= 0) return;
+  alignas(32) int16_t abuf[kMR * kKC];
+  const RequantConsts rk(rq);
+  int m = 0;
+  for (; m + kMR <= M; m += kMR)
+    row_block<kMR>(A + m * lda, lda, K, packed, N, rq, rk, C + m * ldc, ldc, abuf);
+  const uint8_t* a = A + m * lda;
+  uint8_t* c = C + m * ldc;
+  switch (M - m) {
+    case 1: row_block<1>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
+    case 2: row_block<2>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
+    case 3: row_block<3>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
+    case 4: row_block<4>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
+    case 5: row_block<5>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
+    default: break;
+  }
+}
+
+}  // namespace avx2
+}  // namespace kernels
+}  // namespace attendseg

@@ -1,0 +1,41 @@
+// The two packed-weight formats of the AVX2 GEMM. gemm.cpp (the GemmKernel entry points) picks
+// one per weight matrix at pack time and records it in the packed buffer's header; both compute
+// exactly scalar::gemm_run.
+//   madd16 : activations widened to int16, vpmaddwd; exact for any int8 weights.
+//   maddubs: u8 activations straight from A, vpmaddubsw + vpmaddwd by ones; exact only for
+//            weights that maddubs_exact() accepts (no int16 pair sum can saturate).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/kernels.h"
+
+namespace attendseg {
+namespace kernels {
+namespace avx2 {
+
+// A packed buffer starts with kGemmHeaderBytes naming its format (a GemmFormat in the first four
+// bytes, the rest zero); the panels follow, keeping the buffer's alignment.
+enum class GemmFormat : uint32_t { Madd16 = 1, Maddubs = 2 };
+constexpr size_t kGemmHeaderBytes = 64;
+inline GemmFormat packed_format(const uint8_t* packed) {
+  GemmFormat f;
+  std::memcpy(&f, packed, sizeof(f));
+  return f;
+}
+
+size_t madd16_packed_bytes(int K, int N);
+void madd16_pack(const int8_t* w, int K, int N, uint8_t* packed);
+void madd16_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N, const Requant& rq,
+                uint8_t* C, size_t ldc);
+
+bool maddubs_exact(const int8_t* w, int K, int N);
+size_t maddubs_packed_bytes(int K, int N);
+void maddubs_pack(const int8_t* w, int K, int N, uint8_t* packed);
+void maddubs_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N, const Requant& rq,
+                 uint8_t* C, size_t ldc);
+
+}  // namespace avx2
+}  // namespace kernels
+}  // namespace attendseg
