@@ -9,7 +9,9 @@ torch.onnx.export produces the raw graph; `postprocess` then rewrites it into th
       (torch 1.13 emits 1-element tensors; ONNX Runtime rejects them: "Scale and Zero-point must
       be a scalar");
   (b) constant weights are stored as int8 initializers feeding DequantizeLinear (per channel,
-      axis 0, zero point 0); the weight QuantizeLinear is folded away;
+      axis 0, zero point 0); the weight QuantizeLinear is folded away. A model prepared with a
+      narrower weight range (`--weight-qmax`) is traced with its weights clamped to that range
+      (`quantize.export_weight_range`), and every conv weight is checked against it afterwards;
   (c) Conv biases become int32 initializers at scale s_in * s_w[o] (round half to even) behind
       DequantizeLinear(scale = s_in * s_w, zero point 0, axis 0), so ONNX Runtime fuses QLinearConv;
   (d) Constant nodes become initializers, Identity nodes are removed, Relu -> Clip(0, 6) (how
@@ -34,7 +36,8 @@ import torch
 from onnx import TensorProto, helper, numpy_helper
 
 from . import camvid
-from .quantize import set_fake_quant, set_observers
+from .quantize import (WEIGHT_QMAX_FULL, export_weight_range, set_fake_quant, set_observers,
+                       weight_qmax_of)
 
 OPSET = 13
 INPUT_NAME = "input"
@@ -446,6 +449,24 @@ def postprocess(model: onnx.ModelProto, metadata: dict | None = None) -> onnx.Mo
     return model
 
 
+def conv_weight_absmax(model: onnx.ModelProto) -> dict:
+    """max |w_int8| of every Conv's DequantizeLinear weight initializer, by Conv name."""
+    inits = {t.name: t for t in model.graph.initializer}
+    prod = {o: n for n in model.graph.node for o in n.output}
+    out = {}
+    for n in model.graph.node:
+        if n.op_type != "Conv":
+            continue
+        dq = prod.get(n.input[1])
+        if dq is None or dq.op_type != "DequantizeLinear" or dq.input[0] not in inits:
+            raise RuntimeError(f"{n.name}: weight is not a DequantizeLinear of an initializer")
+        w = numpy_helper.to_array(inits[dq.input[0]])
+        if w.dtype != np.int8:
+            raise RuntimeError(f"{n.name}: weight is {w.dtype}, not int8")
+        out[n.name] = int(np.abs(w.astype(np.int32)).max())
+    return out
+
+
 def set_metadata(model: onnx.ModelProto, metadata: dict) -> None:
     existing = {p.key: p for p in model.metadata_props}
     for k, v in metadata.items():
@@ -490,11 +511,20 @@ def export_onnx(model: torch.nn.Module, path: str | None, metadata: dict, quanti
     set_observers(model, False)
     set_fake_quant(model, quantized)
     try:
-        raw = _torch_export(model, *trace_hw)
+        if quantized:
+            with export_weight_range(model):
+                raw = _torch_export(model, *trace_hw)
+        else:
+            raw = _torch_export(model, *trace_hw)
     finally:
         set_fake_quant(model, True)
         model.train(was_training)
     out = postprocess(raw, metadata)
+    if quantized:
+        qmax = weight_qmax_of(model)
+        bad = {k: v for k, v in conv_weight_absmax(out).items() if v > qmax}
+        if bad:
+            raise RuntimeError(f"conv weights outside [-{qmax}, {qmax}]: {bad}")
     if path:
         onnx.save(out, path)
     return out
@@ -511,13 +541,15 @@ def main(argv=None):
     ap.add_argument("--input-size", default="480x360", help="WxH recorded in the metadata")
     ap.add_argument("--class-names", help="JSON list; default CamVid 11 classes")
     ap.add_argument("--void-index", type=int, default=255)
+    ap.add_argument("--weight-qmax", type=int, default=WEIGHT_QMAX_FULL,
+                    help="weights quantized to (-qmax, qmax); 127 (default): (-128, 127). Must match the checkpoint's")
     ap.add_argument("--out", required=True)
     ap.add_argument("--float-out")
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
     names = json.loads(a.class_names) if a.class_names else \
         (CAMVID_CLASSES if a.classes == len(CAMVID_CLASSES) else [f"class{i}" for i in range(a.classes)])
-    model = prepare_qat(AttendSeg(AttendSegConfig(num_classes=len(names), width=a.width)).eval())
+    model = prepare_qat(AttendSeg(AttendSegConfig(num_classes=len(names), width=a.width)).eval(), a.weight_qmax)
     if a.checkpoint:
         state = torch.load(a.checkpoint, map_location="cpu")
         model.load_state_dict(state.get("model", state))

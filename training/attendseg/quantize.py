@@ -6,7 +6,10 @@ QAct is an identity and every conv runs with BatchNorm. `prepare_qat` folds Batc
 weights/bias and creates the FakeQuantize modules:
 
 * weights: per-output-channel symmetric int8, quant range (-128, 127), zero point 0
-  (ONNX export of per-channel fake-quant only accepts (-128, 127) or (0, 255)).
+  (ONNX export of per-channel fake-quant only accepts (-128, 127) or (0, 255)). `weight_qmax`
+  narrows it to (-qmax, qmax) with scale max|w| / qmax: with qmax = 64 no two adjacent weights of
+  the same sign sum past 128 in magnitude, so the x86 AVX2 engine runs those GEMMs with the exact
+  u8 x s8 `vpmaddubsw` path. `export_weight_range` makes such a model exportable.
 * activations: per-tensor affine uint8 (0, 255) with MovingAverageMinMaxObserver.
 * sigmoid outputs: fixed qparams, scale 1/256, zero point 0.
 * MaxPool and Resize outputs reuse the qparams of their input (`QAct(share=True)`), so the exported
@@ -18,6 +21,8 @@ does not export to ONNX in torch 1.13. Plain `torch.ao.quantization.FakeQuantize
 QuantizeLinear -> DequantizeLinear.
 """
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 import torch
 import torch.nn as nn
@@ -44,11 +49,22 @@ def make_act_fake_quant() -> FakeQuantize:
     )
 
 
-def make_weight_fake_quant() -> FakeQuantize:
+WEIGHT_QMAX_FULL = 127
+
+
+def weight_qrange(qmax: int = WEIGHT_QMAX_FULL) -> tuple:
+    """(quant_min, quant_max) of the weights: (-128, 127) for the full range, else (-qmax, qmax)."""
+    if not 1 <= qmax <= WEIGHT_QMAX_FULL:
+        raise ValueError(f"weight qmax must be in [1, {WEIGHT_QMAX_FULL}], got {qmax}")
+    return (-128, 127) if qmax == WEIGHT_QMAX_FULL else (-qmax, qmax)
+
+
+def make_weight_fake_quant(qmax: int = WEIGHT_QMAX_FULL) -> FakeQuantize:
+    qmin, qmax = weight_qrange(qmax)
     return FakeQuantize(
         observer=PerChannelMinMaxObserver,
-        quant_min=-128,
-        quant_max=127,
+        quant_min=qmin,
+        quant_max=qmax,
         dtype=torch.qint8,
         qscheme=torch.per_channel_symmetric,
         reduce_range=False,
@@ -161,15 +177,66 @@ def fold_batchnorm(model: nn.Module) -> nn.Module:
     return model
 
 
-def prepare_qat(model: nn.Module) -> nn.Module:
-    """Fold BatchNorm and attach fake-quant modules in place. Returns the model."""
+def prepare_qat(model: nn.Module, weight_qmax: int = WEIGHT_QMAX_FULL) -> nn.Module:
+    """Fold BatchNorm and attach fake-quant modules in place. Returns the model.
+
+    weight_qmax: weights quantized to (-128, 127) when 127 (the default), else to
+    (-weight_qmax, weight_qmax)."""
+    weight_qrange(weight_qmax)
     fold_batchnorm(model)
     for m in model.modules():
         if isinstance(m, QAct):
             m.create()
         elif isinstance(m, ConvBNAct):
-            m.wq = make_weight_fake_quant()
+            m.wq = make_weight_fake_quant(weight_qmax)
     return model
+
+
+def _get_qrange(fq: FakeQuantize) -> tuple:
+    # FakeQuantize.forward reads the range from its observer; fq.quant_min/max are copies.
+    return fq.activation_post_process.quant_min, fq.activation_post_process.quant_max
+
+
+def _set_qrange(fq: FakeQuantize, qmin: int, qmax: int) -> None:
+    fq.activation_post_process.quant_min, fq.activation_post_process.quant_max = qmin, qmax
+    fq.quant_min, fq.quant_max = qmin, qmax
+
+
+def weight_qmax_of(model: nn.Module) -> int:
+    """The widest |quantized weight| any conv of a prepared model can produce."""
+    return max(max(-lo, hi) for lo, hi in (_get_qrange(m.wq) for m in model.modules()
+                                           if isinstance(m, ConvBNAct) and m.wq is not None))
+
+
+@contextmanager
+def export_weight_range(model: nn.Module):
+    """Lets torch.onnx export convs whose weight range is narrower than (-128, 127).
+
+    torch's ONNX export of per-channel fake-quant accepts only (-128, 127). Inside this context
+    each such conv's weight is clamped to [quant_min * s, quant_max * s] per channel and its
+    fake-quant range widened to (-128, 127): round(w / s) then already lies in the narrow range,
+    so the exported int8 weights equal what the narrow fake-quant computes. Weights and ranges are
+    restored on exit."""
+    saved = []
+    try:
+        with torch.no_grad():
+            for m in model.modules():
+                if not isinstance(m, ConvBNAct) or m.wq is None:
+                    continue
+                qmin, qmax = _get_qrange(m.wq)
+                if (qmin, qmax) == (-128, 127):
+                    continue
+                w = m.conv.weight
+                saved.append((m, w.detach().clone(), qmin, qmax))
+                s = m.wq.scale.detach().reshape([-1] + [1] * (w.dim() - 1))
+                w.copy_(torch.maximum(torch.minimum(w, qmax * s), qmin * s))
+                _set_qrange(m.wq, -128, 127)
+        yield model
+    finally:
+        with torch.no_grad():
+            for m, w, qmin, qmax in saved:
+                m.conv.weight.copy_(w)
+                _set_qrange(m.wq, qmin, qmax)
 
 
 def set_fake_quant(model: nn.Module, enabled: bool) -> nn.Module:
@@ -196,7 +263,9 @@ def calibrate(model: nn.Module, batches) -> nn.Module:
 
     The moving-average observers are switched to an exact running mean of the per-batch min/max
     during calibration (averaging constant 1/(i+1)); with the training constant (0.01) a short
-    calibration would be dominated by the first batch. The constant is restored afterwards."""
+    calibration would be dominated by the first batch. The constant is restored afterwards, and
+    the observers are left off: forwards after calibration (e.g. scoring on val) must not move
+    the ranges. QAT switches them on again per epoch."""
     model.eval()
     set_observers(model, True)
     obs = [m.fq.activation_post_process for m in model.modules()
@@ -210,4 +279,5 @@ def calibrate(model: nn.Module, batches) -> nn.Module:
     finally:
         for o, c in zip(obs, saved):
             o.averaging_constant = c
+        set_observers(model, False)
     return model

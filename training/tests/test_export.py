@@ -12,9 +12,9 @@ from onnx import TensorProto, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from attendseg.export import export_onnx, make_metadata  # noqa: E402
+from attendseg.export import conv_weight_absmax, export_onnx, make_metadata  # noqa: E402
 from attendseg.model import AttendSeg, AttendSegConfig  # noqa: E402
-from attendseg.quantize import calibrate, prepare_qat  # noqa: E402
+from attendseg.quantize import ConvBNAct, calibrate, prepare_qat, set_observers  # noqa: E402
 
 ALLOWED_OPS = {"QuantizeLinear", "DequantizeLinear", "Conv", "Relu", "Clip", "MaxPool",
                "AveragePool", "GlobalAveragePool", "Resize", "Add", "Mul", "Concat", "Sigmoid",
@@ -146,6 +146,52 @@ class ExportTest(unittest.TestCase):
         self.assertNotIn("DequantizeLinear", ops)
         for t in self.f.graph.initializer:
             self.assertNotIn(t.data_type, (TensorProto.INT8, TensorProto.UINT8))
+
+
+class NarrowWeightRangeExportTest(unittest.TestCase):
+    """--weight-qmax 64: the int8 file holds exactly the narrow fake-quant's weights."""
+
+    def test_weights_within_qmax_and_equal_to_fake_quant(self):
+        torch.manual_seed(1)
+        model = AttendSeg(AttendSegConfig(num_classes=3, width=0.125)).eval()
+        prepare_qat(model, 64)
+        calibrate(model, [torch.randn(1, 3, 48, 64) for _ in range(2)])
+        set_observers(model, False)
+        convs = [m for m in model.modules() if isinstance(m, ConvBNAct)]
+        # Weights that grew past the frozen observer range (as in QAT) must clamp to +-64, not 65+.
+        with torch.no_grad():
+            convs[1].conv.weight.mul_(1.5)
+        before = [m.conv.weight.detach().clone() for m in convs]
+        with tempfile.TemporaryDirectory() as tmp:
+            q = export_onnx(model, os.path.join(tmp, "m.onnx"), make_metadata(["a", "b", "c"], 64, 48))
+        for m, w in zip(convs, before):
+            self.assertTrue(torch.equal(m.conv.weight, w), "export must restore the weights")
+            rng = (m.wq.activation_post_process.quant_min, m.wq.activation_post_process.quant_max)
+            self.assertEqual(rng, (-64, 64), "export must restore the range")
+        absmax = conv_weight_absmax(q)
+        self.assertEqual(len(absmax), len(convs))
+        self.assertEqual(max(absmax.values()), 64)
+        self.assertTrue(all(v <= 64 for v in absmax.values()), absmax)
+        # Every conv's int8 weights are the integers of torch's (-64, 64) fake-quant (compared as
+        # a multiset: the exported graph is topologically sorted, not in module order).
+        inits = {t.name: numpy_helper.to_array(t) for t in q.graph.initializer}
+        prod = {o: n for n in q.graph.node for o in n.output}
+        got = sorted((w.shape, w.tobytes()) for w in
+                     (inits[prod[n.input[1]].input[0]] for n in q.graph.node if n.op_type == "Conv"))
+        want, clamped = [], 0
+        for m in convs:
+            s = m.wq.scale.reshape(-1, 1, 1, 1)
+            fq = torch.fake_quantize_per_channel_affine(m.conv.weight, m.wq.scale, m.wq.zero_point, 0, -64, 64)
+            w = torch.round(fq / s).to(torch.int8).numpy()
+            want.append((w.shape, w.tobytes()))
+            clamped += int((torch.round(m.conv.weight / s).abs() > 64).sum())
+        self.assertEqual(got, sorted(want))
+        self.assertGreater(clamped, 0, "the scaled conv should have needed the clamp")
+
+    def test_rejects_out_of_range_qmax(self):
+        model = AttendSeg(AttendSegConfig(num_classes=3, width=0.125))
+        with self.assertRaises(ValueError):
+            prepare_qat(model, 128)
 
 
 if __name__ == "__main__":
