@@ -9,9 +9,10 @@ torch.onnx.export produces the raw graph; `postprocess` then rewrites it into th
       (torch 1.13 emits 1-element tensors; ONNX Runtime rejects them: "Scale and Zero-point must
       be a scalar");
   (b) constant weights are stored as int8 initializers feeding DequantizeLinear (per channel,
-      axis 0, zero point 0); the weight QuantizeLinear is folded away. A model prepared with a
-      narrower weight range (`--weight-qmax`) is traced with its weights clamped to that range
-      (`quantize.export_weight_range`), and every conv weight is checked against it afterwards;
+      axis 0, zero point 0); the weight QuantizeLinear is folded away. Convs prepared with a
+      narrower weight range (`--weight-qmax`) are traced with their weights clamped to it
+      (`quantize.export_weight_range`), and every conv's int8 weights are checked against their
+      module's range afterwards;
   (c) Conv biases become int32 initializers at scale s_in * s_w[o] (round half to even) behind
       DequantizeLinear(scale = s_in * s_w, zero point 0, axis 0), so ONNX Runtime fuses QLinearConv;
   (d) Constant nodes become initializers, Identity nodes are removed, Relu -> Clip(0, 6) (how
@@ -37,7 +38,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from . import camvid
 from .quantize import (WEIGHT_QMAX_FULL, export_weight_range, set_fake_quant, set_observers,
-                       weight_qmax_of)
+                       weight_qranges)
 
 OPSET = 13
 INPUT_NAME = "input"
@@ -450,7 +451,8 @@ def postprocess(model: onnx.ModelProto, metadata: dict | None = None) -> onnx.Mo
 
 
 def conv_weight_absmax(model: onnx.ModelProto) -> dict:
-    """max |w_int8| of every Conv's DequantizeLinear weight initializer, by Conv name."""
+    """max |w_int8| of every Conv, by the name of its int8 weight initializer (the exporter names
+    it after the parameter: `<conv module>.conv.weight_quantized`)."""
     inits = {t.name: t for t in model.graph.initializer}
     prod = {o: n for n in model.graph.node for o in n.output}
     out = {}
@@ -463,8 +465,19 @@ def conv_weight_absmax(model: onnx.ModelProto) -> dict:
         w = numpy_helper.to_array(inits[dq.input[0]])
         if w.dtype != np.int8:
             raise RuntimeError(f"{n.name}: weight is {w.dtype}, not int8")
-        out[n.name] = int(np.abs(w.astype(np.int32)).max())
+        out[dq.input[0]] = int(np.abs(w.astype(np.int32)).max())
     return out
+
+
+def check_weight_ranges(onnx_model: onnx.ModelProto, qranges: dict) -> None:
+    """Every Conv's int8 weights lie within its module's range (qranges: module name ->
+    (quant_min, quant_max), from quantize.weight_qranges); raises naming the first that do not."""
+    widest = max(max(-lo, hi) for lo, hi in qranges.values())
+    for init, absmax in conv_weight_absmax(onnx_model).items():
+        module = init[:-len(".conv.weight_quantized")] if init.endswith(".conv.weight_quantized") else None
+        lo, hi = qranges.get(module, (-widest, widest))
+        if absmax > max(-lo, hi):
+            raise RuntimeError(f"{init}: int8 weights reach {absmax}, outside [{lo}, {hi}]")
 
 
 def set_metadata(model: onnx.ModelProto, metadata: dict) -> None:
@@ -521,10 +534,7 @@ def export_onnx(model: torch.nn.Module, path: str | None, metadata: dict, quanti
         model.train(was_training)
     out = postprocess(raw, metadata)
     if quantized:
-        qmax = weight_qmax_of(model)
-        bad = {k: v for k, v in conv_weight_absmax(out).items() if v > qmax}
-        if bad:
-            raise RuntimeError(f"conv weights outside [-{qmax}, {qmax}]: {bad}")
+        check_weight_ranges(out, weight_qranges(model))
     if path:
         onnx.save(out, path)
     return out
@@ -543,13 +553,16 @@ def main(argv=None):
     ap.add_argument("--void-index", type=int, default=255)
     ap.add_argument("--weight-qmax", type=int, default=WEIGHT_QMAX_FULL,
                     help="weights quantized to (-qmax, qmax); 127 (default): (-128, 127). Must match the checkpoint's")
+    ap.add_argument("--full-range-convs", default="",
+                    help="comma-separated conv modules kept at (-128, 127). Must match the checkpoint's")
     ap.add_argument("--out", required=True)
     ap.add_argument("--float-out")
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
     names = json.loads(a.class_names) if a.class_names else \
         (CAMVID_CLASSES if a.classes == len(CAMVID_CLASSES) else [f"class{i}" for i in range(a.classes)])
-    model = prepare_qat(AttendSeg(AttendSegConfig(num_classes=len(names), width=a.width)).eval(), a.weight_qmax)
+    model = prepare_qat(AttendSeg(AttendSegConfig(num_classes=len(names), width=a.width)).eval(), a.weight_qmax,
+                        [n for n in a.full_range_convs.split(",") if n])
     if a.checkpoint:
         state = torch.load(a.checkpoint, map_location="cpu")
         model.load_state_dict(state.get("model", state))

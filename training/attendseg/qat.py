@@ -39,7 +39,10 @@ def parse_args(argv=None):
     ap.add_argument("--lr", type=float, default=2e-4)
     ap.add_argument("--weight-qmax", type=int, default=WEIGHT_QMAX_FULL,
                     help="weights quantized per channel to (-qmax, qmax), scale max|w| / qmax; 127 (default): "
-                         "(-128, 127). 64 lets the AVX2 engine use its exact u8 x s8 maddubs GEMM")
+                         "(-128, 127). 64 lets the AVX2 engine use its exact u8 x s8 maddubs GEMM. Depthwise convs "
+                         "keep (-128, 127)")
+    ap.add_argument("--full-range-convs", default="",
+                    help="comma-separated conv modules (e.g. stem.0,classifier) kept at (-128, 127) under --weight-qmax")
     ap.add_argument("--input-size", default="480x360", help="network input WxH recorded in the metadata")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--device", default="auto")
@@ -72,7 +75,7 @@ def main(argv=None) -> dict:
     float_val = evaluate(model, va_x, va_y, device)
     print(f"float checkpoint {a.checkpoint}: val mIoU {float_val['miou']:.2f}, pixel acc {float_val['pixel_accuracy']:.2f}")
 
-    prepare_qat(model, a.weight_qmax)
+    prepare_qat(model, a.weight_qmax, [n for n in a.full_range_convs.split(",") if n])
     model = model.to(device)
     last = os.path.join(a.out, "last.pt")
     csv_path, png_path = os.path.join(a.out, "log.csv"), os.path.join(a.out, "curve.png")
@@ -80,10 +83,11 @@ def main(argv=None) -> dict:
     start, spent = 0, 0.0
     if os.path.exists(last) and not a.no_resume:
         ck = torch.load(last, map_location="cpu")
-        prev = ck.get("args", {}).get("weight_qmax", WEIGHT_QMAX_FULL)
-        if prev != a.weight_qmax:
-            raise SystemExit(f"{last} was trained with --weight-qmax {prev}, not {a.weight_qmax}; "
-                             "use another --out or --no-resume")
+        prev = ck.get("args", {})
+        prev = (prev.get("weight_qmax", WEIGHT_QMAX_FULL), prev.get("full_range_convs", ""))
+        if prev != (a.weight_qmax, a.full_range_convs):
+            raise SystemExit(f"{last} was trained with --weight-qmax {prev[0]} --full-range-convs '{prev[1]}'; "
+                             "use the same, another --out or --no-resume")
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optimizer"])
         set_rng_state(rng, ck["rng"])

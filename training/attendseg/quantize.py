@@ -7,9 +7,11 @@ weights/bias and creates the FakeQuantize modules:
 
 * weights: per-output-channel symmetric int8, quant range (-128, 127), zero point 0
   (ONNX export of per-channel fake-quant only accepts (-128, 127) or (0, 255)). `weight_qmax`
-  narrows it to (-qmax, qmax) with scale max|w| / qmax: with qmax = 64 no two adjacent weights of
-  the same sign sum past 128 in magnitude, so the x86 AVX2 engine runs those GEMMs with the exact
-  u8 x s8 `vpmaddubsw` path. `export_weight_range` makes such a model exportable.
+  narrows it to (-qmax, qmax) with scale max|w| / qmax for the convs the engine runs as GEMMs:
+  with qmax = 64 no two adjacent weights of the same sign sum past 128 in magnitude, so the x86
+  AVX2 engine runs them with the exact u8 x s8 `vpmaddubsw` path. Depthwise convs, which never
+  run as GEMMs, and the convs named in `full_range` keep (-128, 127). `export_weight_range` makes
+  such a model exportable.
 * activations: per-tensor affine uint8 (0, 255) with MovingAverageMinMaxObserver.
 * sigmoid outputs: fixed qparams, scale 1/256, zero point 0.
 * MaxPool and Resize outputs reuse the qparams of their input (`QAct(share=True)`), so the exported
@@ -23,6 +25,7 @@ QuantizeLinear -> DequantizeLinear.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import Sequence
 
 import torch
 import torch.nn as nn
@@ -177,18 +180,30 @@ def fold_batchnorm(model: nn.Module) -> nn.Module:
     return model
 
 
-def prepare_qat(model: nn.Module, weight_qmax: int = WEIGHT_QMAX_FULL) -> nn.Module:
+def is_depthwise(m: "ConvBNAct") -> bool:
+    c = m.conv
+    return c.groups > 1 and c.groups == c.in_channels == c.out_channels
+
+
+def prepare_qat(model: nn.Module, weight_qmax: int = WEIGHT_QMAX_FULL,
+                full_range: Sequence[str] = ()) -> nn.Module:
     """Fold BatchNorm and attach fake-quant modules in place. Returns the model.
 
     weight_qmax: weights quantized to (-128, 127) when 127 (the default), else to
-    (-weight_qmax, weight_qmax)."""
+    (-weight_qmax, weight_qmax), except in depthwise convs and in the ConvBNAct modules named
+    (as in `model.named_modules()`) by full_range, which keep (-128, 127)."""
     weight_qrange(weight_qmax)
+    convs = {n for n, m in model.named_modules() if isinstance(m, ConvBNAct)}
+    unknown = [n for n in full_range if n not in convs]
+    if unknown:
+        raise ValueError(f"full_range names no conv of this model: {unknown}")
     fold_batchnorm(model)
-    for m in model.modules():
+    for name, m in model.named_modules():
         if isinstance(m, QAct):
             m.create()
         elif isinstance(m, ConvBNAct):
-            m.wq = make_weight_fake_quant(weight_qmax)
+            narrow = not is_depthwise(m) and name not in full_range
+            m.wq = make_weight_fake_quant(weight_qmax if narrow else WEIGHT_QMAX_FULL)
     return model
 
 
@@ -202,10 +217,10 @@ def _set_qrange(fq: FakeQuantize, qmin: int, qmax: int) -> None:
     fq.quant_min, fq.quant_max = qmin, qmax
 
 
-def weight_qmax_of(model: nn.Module) -> int:
-    """The widest |quantized weight| any conv of a prepared model can produce."""
-    return max(max(-lo, hi) for lo, hi in (_get_qrange(m.wq) for m in model.modules()
-                                           if isinstance(m, ConvBNAct) and m.wq is not None))
+def weight_qranges(model: nn.Module) -> dict:
+    """(quant_min, quant_max) of each conv's weights, by module name."""
+    return {n: _get_qrange(m.wq) for n, m in model.named_modules()
+            if isinstance(m, ConvBNAct) and m.wq is not None}
 
 
 @contextmanager

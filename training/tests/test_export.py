@@ -12,9 +12,10 @@ from onnx import TensorProto, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from attendseg.export import conv_weight_absmax, export_onnx, make_metadata  # noqa: E402
+from attendseg.export import check_weight_ranges, conv_weight_absmax, export_onnx, make_metadata  # noqa: E402
 from attendseg.model import AttendSeg, AttendSegConfig  # noqa: E402
-from attendseg.quantize import ConvBNAct, calibrate, prepare_qat, set_observers  # noqa: E402
+from attendseg.quantize import (ConvBNAct, calibrate, is_depthwise, prepare_qat,  # noqa: E402
+                                weight_qranges)
 
 ALLOWED_OPS = {"QuantizeLinear", "DequantizeLinear", "Conv", "Relu", "Clip", "MaxPool",
                "AveragePool", "GlobalAveragePool", "Resize", "Add", "Mul", "Concat", "Sigmoid",
@@ -151,47 +152,63 @@ class ExportTest(unittest.TestCase):
 class NarrowWeightRangeExportTest(unittest.TestCase):
     """--weight-qmax 64: the int8 file holds exactly the narrow fake-quant's weights."""
 
-    def test_weights_within_qmax_and_equal_to_fake_quant(self):
+    def test_weights_within_their_range_and_equal_to_fake_quant(self):
         torch.manual_seed(1)
         model = AttendSeg(AttendSegConfig(num_classes=3, width=0.125)).eval()
-        prepare_qat(model, 64)
+        prepare_qat(model, 64, full_range=["stem.0"])
         calibrate(model, [torch.randn(1, 3, 48, 64) for _ in range(2)])
-        set_observers(model, False)
-        convs = [m for m in model.modules() if isinstance(m, ConvBNAct)]
+        convs = {n: m for n, m in model.named_modules() if isinstance(m, ConvBNAct)}
+        wide = {n for n, m in convs.items() if n == "stem.0" or is_depthwise(m)}
+        self.assertGreater(len(wide), 1)
+        self.assertGreater(len(convs) - len(wide), 10)
+        for n, rng in weight_qranges(model).items():
+            self.assertEqual(rng, (-128, 127) if n in wide else (-64, 64), n)
         # Weights that grew past the frozen observer range (as in QAT) must clamp to +-64, not 65+.
+        grown = "stem.1"
+        self.assertNotIn(grown, wide)
         with torch.no_grad():
-            convs[1].conv.weight.mul_(1.5)
-        before = [m.conv.weight.detach().clone() for m in convs]
+            convs[grown].conv.weight.mul_(1.5)
+        before = {n: m.conv.weight.detach().clone() for n, m in convs.items()}
         with tempfile.TemporaryDirectory() as tmp:
             q = export_onnx(model, os.path.join(tmp, "m.onnx"), make_metadata(["a", "b", "c"], 64, 48))
-        for m, w in zip(convs, before):
-            self.assertTrue(torch.equal(m.conv.weight, w), "export must restore the weights")
-            rng = (m.wq.activation_post_process.quant_min, m.wq.activation_post_process.quant_max)
-            self.assertEqual(rng, (-64, 64), "export must restore the range")
+        for n, m in convs.items():
+            self.assertTrue(torch.equal(m.conv.weight, before[n]), f"{n}: export must restore the weights")
+        self.assertEqual(weight_qranges(model)[grown], (-64, 64), "export must restore the range")
+        # Each conv's int8 weights are the integers of torch's fake-quant over the conv's own range:
+        # exactly for the narrow ones (their extremes sit at w / s = +-64); the full range puts the
+        # extremes on the tie -127.5, which torch (w * (1 / s)) and the export (w / s) may round
+        # one apart.
+        inits = {t.name: numpy_helper.to_array(t) for t in q.graph.initializer}
         absmax = conv_weight_absmax(q)
         self.assertEqual(len(absmax), len(convs))
-        self.assertEqual(max(absmax.values()), 64)
-        self.assertTrue(all(v <= 64 for v in absmax.values()), absmax)
-        # Every conv's int8 weights are the integers of torch's (-64, 64) fake-quant (compared as
-        # a multiset: the exported graph is topologically sorted, not in module order).
-        inits = {t.name: numpy_helper.to_array(t) for t in q.graph.initializer}
-        prod = {o: n for n in q.graph.node for o in n.output}
-        got = sorted((w.shape, w.tobytes()) for w in
-                     (inits[prod[n.input[1]].input[0]] for n in q.graph.node if n.op_type == "Conv"))
-        want, clamped = [], 0
-        for m in convs:
+        for n, m in convs.items():
+            lo, hi = weight_qranges(model)[n]
             s = m.wq.scale.reshape(-1, 1, 1, 1)
-            fq = torch.fake_quantize_per_channel_affine(m.conv.weight, m.wq.scale, m.wq.zero_point, 0, -64, 64)
-            w = torch.round(fq / s).to(torch.int8).numpy()
-            want.append((w.shape, w.tobytes()))
-            clamped += int((torch.round(m.conv.weight / s).abs() > 64).sum())
-        self.assertEqual(got, sorted(want))
-        self.assertGreater(clamped, 0, "the scaled conv should have needed the clamp")
+            fq = torch.fake_quantize_per_channel_affine(m.conv.weight, m.wq.scale, m.wq.zero_point, 0, lo, hi)
+            want = torch.round(fq / s).to(torch.int8).numpy()
+            got = inits[n + ".conv.weight_quantized"]
+            if n in wide:
+                self.assertLessEqual(int(np.abs(got.astype(np.int32) - want).max()), 1, n)
+            else:
+                np.testing.assert_array_equal(got, want, n)
+            self.assertLessEqual(absmax[n + ".conv.weight_quantized"], 64 if n not in wide else 128, n)
+        self.assertEqual(absmax[grown + ".conv.weight_quantized"], 64)
+        self.assertGreater(int((torch.round(convs[grown].conv.weight / convs[grown].wq.scale.reshape(-1, 1, 1, 1))
+                                .abs() > 64).sum()), 0, "the grown conv should have needed the clamp")
+        # The export's own check catches a weight outside its conv's range.
+        tampered = inits[grown + ".conv.weight_quantized"].copy()
+        tampered.flat[0] = 65
+        for t in q.graph.initializer:
+            if t.name == grown + ".conv.weight_quantized":
+                t.CopyFrom(numpy_helper.from_array(tampered, t.name))
+        with self.assertRaises(RuntimeError):
+            check_weight_ranges(q, weight_qranges(model))
 
-    def test_rejects_out_of_range_qmax(self):
-        model = AttendSeg(AttendSegConfig(num_classes=3, width=0.125))
+    def test_rejects_bad_arguments(self):
         with self.assertRaises(ValueError):
-            prepare_qat(model, 128)
+            prepare_qat(AttendSeg(AttendSegConfig(num_classes=3, width=0.125)), 128)
+        with self.assertRaises(ValueError):
+            prepare_qat(AttendSeg(AttendSegConfig(num_classes=3, width=0.125)), 64, full_range=["stem.9"])
 
 
 if __name__ == "__main__":
