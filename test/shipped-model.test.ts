@@ -2,6 +2,8 @@
 // fake-quant graph (ONNX Runtime on the QDQ file with graph optimizations off, i.e. the
 // DequantizeLinear -> float op -> QuantizeLinear semantics QAT trained) and the float export of the
 // same network agree on the label of >= 99% of the pixels of eight CamVid val frames taken together.
+// The weights of its GEMM convs lie in [-64, 64], the range for which the AVX2 GEMM's vpmaddubsw
+// path is exact, and every kernel table computes the same network output as the scalar reference.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,7 +12,8 @@ import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 
 import { defaultModelPath, packageRoot } from '../src/engine/default_model';
-import { Engine } from '../src/engine/engine';
+import { Engine, kernelTables } from '../src/engine/engine';
+import { importOnnx } from '../src/engine/onnx';
 
 const VAL = path.resolve(packageRoot(), '..', 'shared', 'data', 'camvid', 'val');
 const FLOAT_MODEL = path.join(packageRoot(), 'models', 'attendseg_camvid_fp32.onnx');
@@ -57,6 +60,46 @@ describe('shipped model (models/attendseg_camvid.onnx)', function () {
     assert.strictEqual(engine.metadata.voidIndex, 11);
     assert.strictEqual(engine.metadata.classNames[10], 'Bicyclist');
     assert.deepStrictEqual([engine.metadata.inputWidth, engine.metadata.inputHeight], [480, 360]);
+  });
+
+  it('has the weights of every GEMM conv but the first and the classifier in [-64, 64]', () => {
+    // The first conv (reading the image) and the classifier keep the full int8 range: narrowing
+    // them costs the most accuracy for the least GEMM time. Depthwise convs never run as GEMMs.
+    const fullRange = new Set(['/stem/stem.0/Conv', '/classifier/Conv']);
+    const { spec } = importOnnx(fs.readFileSync(defaultModelPath()));
+    let narrow = 0;
+    let widest = 0;
+    for (const op of spec.ops) {
+      if (!op.conv) continue;
+      const channels = spec.tensors[op.output].channels;
+      const depthwise = op.conv.groups > 1 && op.conv.groups === channels && op.conv.groups === spec.tensors[op.inputs[0]].channels;
+      if (depthwise || fullRange.has(op.name)) continue;
+      let m = 0;
+      for (const w of op.conv.weights) m = Math.max(m, Math.abs(w));
+      assert.ok(m <= 64, `${op.name}: max |w| = ${m}`);
+      widest = Math.max(widest, m);
+      narrow++;
+    }
+    assert.strictEqual(narrow, 32);
+    assert.strictEqual(widest, 64); // scale = max|w| / 64 per channel: the range is used in full
+  });
+
+  it('gives the same network output on every kernel table, 1 and 2 threads, as the scalar reference', () => {
+    const bytes = fs.readFileSync(defaultModelPath());
+    const [w, h] = [161, 97]; // odd sizes: partial GEMM row blocks and panels everywhere
+    const input = new Uint8Array(h * w * 3);
+    let s = 12345;
+    for (let i = 0; i < input.length; i++) {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      input[i] = (((i % (w * 3)) * 3 + Math.floor(i / (w * 3)) * 5) & 255) ^ (s >>> 29);
+    }
+    const reference = Engine.fromBytes(bytes, { isa: 'scalar', threads: 1 }).runNetwork(input, h, w).data;
+    const others = kernelTables().filter((t) => t.usable && t.name !== 'scalar');
+    for (const t of others)
+      for (const threads of [1, 2]) {
+        const out = Engine.fromBytes(bytes, { isa: t.name, threads }).runNetwork(input, h, w).data;
+        assert.ok(reference.equals(out), `${t.name} with ${threads} threads differs from scalar`);
+      }
   });
 
   it('int8 engine, fake-quant and float agree on >= 99% of labels over CamVid val frames', async function () {

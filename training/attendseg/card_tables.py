@@ -2,6 +2,8 @@
 
     python3 -m attendseg.card_tables --float-run runs/float --qat-run runs/qat --engine-eval int8_val.json
 
+`--qat-run` is the run folder of `attendseg.qat` (with `--epochs 0`: calibration only).
+
 `--engine-eval` is the JSON written by `attendseg eval --images .../val --labels .../valannot
 --ignore 11 --json FILE` (our native engine on the shipped QDQ file)."""
 from __future__ import annotations
@@ -44,7 +46,9 @@ def main(argv=None) -> None:
     print()
     print("| step | epochs | wall time | device |\n|---|---|---|---|")
     print(f"| float training | {fsum['epochs']} | {fmt_time(fsum['seconds'])} | {fsum['device']}, {fsum['threads']} threads |")
-    print(f"| QAT fine-tuning + export | {qsum['qat_epochs']} | {fmt_time(qsum['qat_seconds'])} | "
+    calibrated_only = qsum["qat_epochs"] == 0
+    step = "calibration + export (no QAT)" if calibrated_only else "QAT fine-tuning + export"
+    print(f"| {step} | {qsum['qat_epochs']} | {fmt_time(qsum['qat_seconds'])} | "
           f"{qsum['device']}, {qsum['threads']} threads |")
     if rows:
         best = max(rows, key=lambda r: float(r["val_miou"]))
@@ -54,7 +58,8 @@ def main(argv=None) -> None:
     print("| CamVid val (101 images, 480x360, void ignored) | mIoU | pixel accuracy | class-average accuracy |")
     print("|---|---|---|---|")
     print(f"| float (PyTorch, BatchNorm) | {_f(fv['miou'])} | {_f(fv['pixel_accuracy'])} | {_f(fv['class_accuracy'])} |")
-    print(f"| fake-quant int8 (PyTorch QAT graph) | {_f(qv['miou'])} | {_f(qv['pixel_accuracy'])} | {_f(qv['class_accuracy'])} |")
+    graph = "calibrated graph" if calibrated_only else "QAT graph"
+    print(f"| fake-quant int8 (PyTorch {graph}) | {_f(qv['miou'])} | {_f(qv['pixel_accuracy'])} | {_f(qv['class_accuracy'])} |")
     print(f"| **int8, our native engine** ({eng['model']['isa']}) | **{_f(eng['miou'])}** | **{_f(eng['pixel_accuracy'])}** | "
           f"**{_f(eng['class_average_accuracy'])}** |")
     print()
