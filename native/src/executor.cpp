@@ -41,6 +41,19 @@ void run_conv(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPoo
     pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) { k.dwconv.run(a, int(b), int(e)); });
     return;
   }
+  if (pc.winograd) {
+    const WinogradArgs a{x, in.h, in.w, in.c, out.h, out.w, out.c, c.pad_top, c.pad_left, in_zp, pc.packed[0].data(),
+                         requant_of(pc, m.spec, op, 0), y};
+    const WinogradBlocks wb = winograd_blocks(out.h, out.w);
+    pool.parallel_for(wb.count(), 1, [&](int64_t b, int64_t e, int thread) {
+      uint8_t* scratch = plan.scratch.data() + size_t(thread) * plan.scratch_per_thread;
+      for (int64_t i = b; i < e; ++i) {
+        const int ty = int(i / wb.per_row), tx = int(i % wb.per_row) * wb.width;
+        k.winograd.run(a, ty, tx, std::min(wb.tiles_w, tx + wb.width), scratch);
+      }
+    });
+    return;
+  }
   const int pixels = out.h * out.w;
   if (pc.direct) {
     const Requant rq = requant_of(pc, m.spec, op, 0);
@@ -54,7 +67,7 @@ void run_conv(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPoo
   const int tile = plan.tile_pixels;
   const int tiles = (pixels + tile - 1) / tile;
   pool.parallel_for(tiles, 1, [&](int64_t tb, int64_t te, int thread) {
-    uint8_t* A = plan.scratch.data() + size_t(thread) * plan.tile_stride * tile;
+    uint8_t* A = plan.scratch.data() + size_t(thread) * plan.scratch_per_thread;
     for (int64_t t = tb; t < te; ++t) {
       const int p0 = int(t) * tile;
       const int p1 = std::min(pixels, p0 + tile);
@@ -172,6 +185,10 @@ void run_lut(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPool
   pool.parallel_for(pixels, std::max<int64_t>(16, 4096 / out.c), [&](int64_t b, int64_t e, int) { m.k->lut(a, size_t(b), size_t(e)); });
 }
 
+const char* conv_label(const PreparedConv& pc) {
+  return pc.depthwise ? " dw" : pc.direct ? " 1x1" : pc.winograd ? " winograd" : " im2col";
+}
+
 }  // namespace
 
 // ATTENDSEG_PROFILE=1 prints each op's share of the network time when the process exits.
@@ -198,7 +215,7 @@ void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool) {
     for (const PreparedOp& p : m.ops) {
       const Shape o = plan.shapes[p.spec->output];
       profile.names.push_back(p.spec->name + " " + std::to_string(o.h) + "x" + std::to_string(o.w) + "x" +
-                              std::to_string(o.c) + (p.spec->kind == OpKind::Conv ? (p.conv.depthwise ? " dw" : p.conv.direct ? " 1x1" : " im2col") : ""));
+                              std::to_string(o.c) + (p.spec->kind == OpKind::Conv ? conv_label(p.conv) : ""));
     }
   }
   if (profiling) profile.frames++;

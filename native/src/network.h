@@ -16,8 +16,9 @@ namespace attendseg {
 struct PreparedConv {
   bool depthwise = false;  // groups == in == out channels: the depthwise kernel
   bool direct = false;     // 1x1, stride 1, no pads, groups 1: GEMM straight on the input
+  bool winograd = false;   // 3x3, stride 1, groups 1, enough channels: the table's Winograd kernel
   int groups = 1, in_c = 0, out_c = 0, in_c_group = 0, out_c_group = 0, K = 0;
-  std::vector<AlignedBuffer> packed;  // one per group (depthwise: one)
+  std::vector<AlignedBuffer> packed;  // one per group (depthwise, Winograd: one)
   std::vector<int32_t> bias;          // per out channel, -in_zp * sum(w) folded in
   std::vector<float> scale;           // per out channel: in_scale * w_scale / out_scale
 };
@@ -39,6 +40,17 @@ struct PreparedModel {
   PreparedModel(const ModelSpec& s, const kernels::KernelTable& table);
 };
 
+// False when the environment has ATTENDSEG_WINOGRAD=0 (read once): every conv keeps im2col.
+bool winograd_enabled();
+
+// How a Winograd conv's tiles are split into run calls: each tile row into `per_row` blocks of
+// at most `width` tiles, so a call's transformed input stays in L2 and rows give parallelism.
+struct WinogradBlocks {
+  int tiles_h = 0, tiles_w = 0, per_row = 0, width = 0;
+  int count() const { return tiles_h * per_row; }
+};
+WinogradBlocks winograd_blocks(int out_h, int out_w);
+
 struct Shape {
   int h = 0, w = 0, c = 0;
   size_t bytes() const { return size_t(h) * w * c; }
@@ -54,9 +66,10 @@ struct Plan {
   std::vector<size_t> offsets;  // per tensor, into arena
   std::vector<PlanOp> ops;
   AlignedBuffer arena;
-  // im2col tiles, one per thread
+  // im2col tiles and Winograd blocks: scratch_per_thread bytes per thread
   int tile_pixels = 0;
   size_t tile_stride = 0;
+  size_t scratch_per_thread = 0;
   AlignedBuffer scratch;
   int64_t macs = 0;
 

@@ -35,6 +35,17 @@ size_t align_up(size_t v) { return (v + kAlign - 1) / kAlign * kAlign; }
 
 }  // namespace
 
+WinogradBlocks winograd_blocks(int out_h, int out_w) {
+  // 32 tiles of 64 channels are 64 KiB of transformed input.
+  constexpr int kMaxWidth = 32;
+  WinogradBlocks b;
+  b.tiles_h = (out_h + 1) / 2;
+  b.tiles_w = (out_w + 1) / 2;
+  b.per_row = (b.tiles_w + kMaxWidth - 1) / kMaxWidth;
+  b.width = b.per_row ? (b.tiles_w + b.per_row - 1) / b.per_row : 0;
+  return b;
+}
+
 std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, int threads) {
   const ModelSpec& spec = m.spec;
   auto plan = std::make_unique<Plan>();
@@ -45,7 +56,7 @@ std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, i
   plan->offsets.assign(nt, 0);
   plan->ops.resize(spec.ops.size());
   plan->shapes[spec.input] = {net_h, net_w, 3};
-  size_t max_k = 0;
+  size_t max_k = 0, winograd_scratch = 0;
 
   for (size_t i = 0; i < spec.ops.size(); ++i) {
     const OpSpec& op = spec.ops[i];
@@ -58,7 +69,10 @@ std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, i
         out.w = conv_out(in.w, c.pad_left, c.pad_right, c.kernel_w, c.stride_w, c.dilation_w);
         const PreparedConv& pc = m.ops[i].conv;
         plan->macs += int64_t(out.h) * out.w * pc.out_c * pc.K;
-        if (!pc.depthwise && !pc.direct) max_k = std::max(max_k, size_t(pc.K));
+        if (pc.winograd)
+          winograd_scratch = std::max(winograd_scratch, m.k->winograd.scratch_bytes(pc.in_c, winograd_blocks(out.h, out.w).width));
+        else if (!pc.depthwise && !pc.direct)
+          max_k = std::max(max_k, size_t(pc.K));
         break;
       }
       case OpKind::MaxPool:
@@ -156,7 +170,8 @@ std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, i
   // im2col tiles: enough rows per tile to amortise the GEMM's weight panel loads.
   plan->tile_pixels = 64;
   plan->tile_stride = (max_k + 15) / 16 * 16;
-  if (max_k) plan->scratch.resize(plan->tile_stride * plan->tile_pixels * std::max(threads, 1));
+  plan->scratch_per_thread = align_up(std::max(plan->tile_stride * plan->tile_pixels, winograd_scratch));
+  if (plan->scratch_per_thread) plan->scratch.resize(plan->scratch_per_thread * std::max(threads, 1));
   return plan;
 }
 

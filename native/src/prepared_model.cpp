@@ -1,12 +1,26 @@
 // Packs weights for the selected kernel table and folds zero points into biases, once per model.
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 
 #include "attendseg/engine.h"
 #include "network.h"
 
 namespace attendseg {
 
+bool winograd_enabled() {
+  static const bool enabled = [] {
+    const char* e = std::getenv("ATTENDSEG_WINOGRAD");
+    return !(e && std::strcmp(e, "0") == 0);
+  }();
+  return enabled;
+}
+
 namespace {
+
+// Winograd's input and output transforms cost per input and per output channel what the
+// multiplies save per channel pair, so with few input channels im2col + GEMM is faster.
+constexpr int kWinogradMinInChannels = 16;
 
 // Moves a tensor between quantizations as ONNX Runtime's DequantizeLinear -> QuantizeLinear:
 //   t[x] = clamp(round(((float)(x - zin) * sin) / sout) + zout, 0, 255)
@@ -65,6 +79,14 @@ void prepare_conv(const ModelSpec& spec, const OpSpec& op, const kernels::Kernel
       int8_t* dst = rows.data() + size_t(o) * pc->K;
       for (int ci = 0; ci < pc->in_c_group; ++ci)
         for (int t = 0; t < taps; ++t) dst[t * pc->in_c_group + ci] = src[ci * taps + t];
+    }
+    pc->winograd = c.kernel_h == 3 && c.kernel_w == 3 && c.stride_h == 1 && c.stride_w == 1 && c.dilation_h == 1 &&
+                   c.dilation_w == 1 && c.groups == 1 && pc->in_c >= kWinogradMinInChannels && k.winograd.run &&
+                   winograd_enabled() && kernels::winograd_fits(rows.data(), pc->in_c, pc->out_c);
+    if (pc->winograd) {
+      pc->packed.emplace_back(k.winograd.packed_bytes(pc->in_c, pc->out_c));
+      k.winograd.pack(rows.data(), pc->in_c, pc->out_c, pc->packed.back().data());
+      return;
     }
     pc->packed.emplace_back(k.gemm.packed_bytes(pc->K, pc->out_c_group));
     k.gemm.pack(rows.data(), pc->K, pc->out_c_group, pc->packed.back().data());

@@ -78,6 +78,38 @@ struct DwKernel {
   void (*run)(const DwConvArgs& a, int row_begin, int row_end);
 };
 
+// Winograd F(2x2, 3x3) for 3x3, stride 1, dilation 1, groups 1 convolutions: the same output
+// as im2col + GEMM, bit for bit, with 16 multiplies per 2x2 outputs and channel pair instead of 36.
+// Tile (ty, tx) is the outputs in rows 2ty..2ty+1 and columns 2tx..2tx+1 that lie inside
+// out_h x out_w; its input d is the 4x4 window at row 2ty - pad_top, column 2tx - pad_left, with
+// in_zp outside the image (as im2col pads).
+// With positions pos = 4i + j and all int32 arithmetic wrapping (mod 2^32):
+//   U = G g G^T per (out, in) channel pair, g the 3x3 weights, G = [[2,0,0],[1,1,1],[1,-1,1],[0,0,2]]
+//       (twice the textbook G, so U is integral: |U| <= 9 * 128)
+//   V = B^T d B, B^T = [[1,0,-1,0],[0,1,1,0],[0,-1,1,0],[0,1,0,-1]]        (|V| <= 4 * 255)
+//   M[pos][n] = sum over in channels c of U[n][c][pos] * V[c][pos]
+//   Y = A^T M A, A^T = [[1,1,1,0],[0,1,-1,-1]]: 4 x the direct sum of w * x of each output
+//   acc = bias[n] + (Y >> 2) (arithmetic shift), then requant as the GEMM.
+// Y is exact when 4 * 255 * sum|w[n]| fits int32 (winograd_fits): wrapped intermediates cancel.
+struct WinogradArgs {
+  const uint8_t* in;
+  int in_h, in_w, in_c;
+  int out_h, out_w, out_c;
+  int pad_top, pad_left;
+  uint8_t in_zp;
+  const uint8_t* packed;  // from WinogradKernel::pack
+  Requant rq;
+  uint8_t* out;
+};
+struct WinogradKernel {
+  size_t (*packed_bytes)(int in_c, int out_c);
+  void (*pack)(const int8_t* w, int in_c, int out_c, uint8_t* packed);  // w [out_c][3][3][in_c]
+  // Scratch for one run call of up to `tiles` tiles (64-byte aligned).
+  size_t (*scratch_bytes)(int in_c, int tiles);
+  // Tiles [tx_begin, tx_end) of tile row ty.
+  void (*run)(const WinogradArgs& a, int ty, int tx_begin, int tx_end, void* scratch);
+};
+
 // ---- Pooling -------------------------------------------------------------------------------
 // Max:  y = lut ? lut[max] : max over the window's in-image elements.
 // Avg:  s = sum over in-image elements of (x - in_zp); n = window elements counted (in-image
@@ -223,6 +255,8 @@ struct KernelTable {
   GemmKernel gemm;
   void (*im2col)(const Im2colArgs& a, int p_begin, int p_end, uint8_t* A, size_t lda);
   DwKernel dwconv;
+  // All null where Winograd would not beat this table's GEMM: such tables keep im2col.
+  WinogradKernel winograd;
   void (*maxpool)(const PoolArgs& a, int row_begin, int row_end);
   void (*avgpool)(const PoolArgs& a, int row_begin, int row_end);
   void (*resize_nearest)(const ResizeArgs& a, int row_begin, int row_end);
@@ -247,6 +281,11 @@ void build_resize_axis(int in_size, int out_size, float scale, int coord_mode, i
 // Half-pixel bilinear axis for the image preprocess (computed in double; the TypeScript
 // reference computes the identical table).
 void build_image_axis(int in_size, int out_size, ResizeAxis* axis);
+// U = G g G^T of kernels.h's Winograd for every (out, in) channel pair: w [out_c][3][3][in_c]
+// -> u[(n * 16 + pos) * in_c + c].
+void winograd_weights(const int8_t* w, int in_c, int out_c, int16_t* u);
+// Whether Winograd is exact for these weights: 4 * 255 * sum|w[n]| <= INT32_MAX for every n.
+bool winograd_fits(const int8_t* w, int in_c, int out_c);
 // Nearest index table for label maps: src = ((2 * dst + 1) * in_size) / (2 * out_size).
 void label_index_table(int in_size, int out_size, std::vector<int32_t>* table);
 

@@ -16,6 +16,7 @@ const KernelTable& neon_table() {
       {neon::gemm_packed_bytes, neon::gemm_pack, neon::gemm_run},
       neon::im2col,
       {neon::dw_packed_bytes, neon::dw_pack, neon::dw_run},
+      {},
       neon::maxpool,
       neon::avgpool,
       neon::resize_nearest,

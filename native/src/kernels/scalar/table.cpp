@@ -12,6 +12,7 @@ const KernelTable& scalar_table() {
       {scalar::gemm_packed_bytes, scalar::gemm_pack, scalar::gemm_run},
       scalar::im2col,
       {scalar::dw_packed_bytes, scalar::dw_pack, scalar::dw_run},
+      {scalar::winograd_packed_bytes, scalar::winograd_pack, scalar::winograd_scratch_bytes, scalar::winograd_run},
       scalar::maxpool,
       scalar::avgpool,
       scalar::resize_nearest,

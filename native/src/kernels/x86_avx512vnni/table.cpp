@@ -12,6 +12,10 @@ const KernelTable& avx512vnni_table() {
       {avx512vnni::gemm_packed_bytes, avx512vnni::gemm_pack, avx512vnni::gemm_run},
       avx512vnni::im2col,
       {avx512vnni::dw_packed_bytes, avx512vnni::dw_pack, avx512vnni::dw_run},
+      // No Winograd: VPDPBUSD does 64 exact u8 x s8 multiply-adds per instruction, while the
+      // integer transform needs int16 operands (VPMADDWD + VPADDD: 16 per two instructions, 36
+      // direct ones' worth), so the im2col GEMM stays ahead.
+      {},
       avx512vnni::maxpool,
       avx512vnni::avgpool,
       avx512vnni::resize_nearest,
