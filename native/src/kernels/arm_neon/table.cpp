@@ -1,6 +1,6 @@
 // The two NEON kernel tables. neon: armv8-a NEON with widening multiplies, for every AArch64
 // CPU (Xavier's Carmel has no dot product); neon_dotprod: the same kernels except the GEMM and
-// the peak loop, which use SDOT (Orin's Cortex-A78AE). registry.cpp offers neon_dotprod only
+// the peak loop, which use SDOT (Orin's Cortex-A78AE), and no Winograd. registry.cpp offers neon_dotprod only
 // where the kernel reports HWCAP_ASIMDDP.
 #include "kernels/arm_neon/conv_ops.h"
 #include "kernels/arm_neon/other_ops.h"
@@ -16,7 +16,7 @@ const KernelTable& neon_table() {
       {neon::gemm_packed_bytes, neon::gemm_pack, neon::gemm_run},
       neon::im2col,
       {neon::dw_packed_bytes, neon::dw_pack, neon::dw_run},
-      {},
+      {neon::winograd_packed_bytes, neon::winograd_pack, neon::winograd_scratch_bytes, neon::winograd_run},
       neon::maxpool,
       neon::avgpool,
       neon::resize_nearest,
@@ -34,7 +34,8 @@ const KernelTable& neon_table() {
   return table;
 }
 
-// The neon table with the two SDOT kernels swapped in, so the shared entries cannot drift apart.
+// The neon table with the two SDOT kernels swapped in, so the shared entries cannot drift apart,
+// and without Winograd: its SMLAL does the work of 9 multiply-adds, SDOT 16 (arm_neon/winograd.cpp).
 const KernelTable& neon_dotprod_table() {
   static const KernelTable table = [] {
     KernelTable t = neon_table();
@@ -42,6 +43,7 @@ const KernelTable& neon_dotprod_table() {
     t.name = "neon_dotprod";
     t.gemm = {neon_dotprod::gemm_packed_bytes, neon_dotprod::gemm_pack, neon_dotprod::gemm_run};
     t.peak_loop = neon_dotprod::peak_loop;
+    t.winograd = {};
     return t;
   }();
   return table;
