@@ -1,6 +1,6 @@
 // Resize: axis tables (ONNX coordinate / nearest modes, the image axis, the label index table)
 // against hand-computed values, a hand-computed bilinear pixel, then every SIMD table against
-// the scalar reference in every mode, up- and down-scaling.
+// the scalar reference in every mode, up- and down-scaling, every channel count up to 20.
 #include <cmath>
 #include <sstream>
 
@@ -284,10 +284,50 @@ void compare_long_rows(const KernelTable& t) {
   }
 }
 
+// Every channel count 1..20 (dense flat rows below 16 channels, per-pixel blocks above) on odd
+// widths, up- and down-scaling by integer and other factors, in each coordinate mode.
+void compare_channel_counts(const KernelTable& t) {
+  struct Size { int in_h, in_w, out_h, out_w; };
+  const Size sizes[] = {{3, 5, 12, 20}, {7, 9, 14, 27}, {5, 11, 13, 31}, {12, 21, 6, 7},
+                        {9, 17, 4, 5},  {1, 3, 3, 1},   {2, 1, 5, 7},    {4, 13, 4, 13}};
+  for (int C = 1; C <= 20; ++C)
+    for (const Size& sz : sizes)
+      for (int coord = kHalfPixel; coord <= kAsymmetric; ++coord) {
+        ResizeArgs a{};
+        a.channels = C;
+        a.in_h = sz.in_h;
+        a.in_w = sz.in_w;
+        a.out_h = sz.out_h;
+        a.out_w = sz.out_w;
+        ResizeAxis ys, xs;
+        build_resize_axis(a.in_h, a.out_h, 0.0f, coord, 0, true, &ys);
+        build_resize_axis(a.in_w, a.out_w, 0.0f, coord, 0, true, &xs);
+        a.ys = &ys;
+        a.xs = &xs;
+        a.in_zp = rand_int(0, 255);
+        a.out_zp = rand_int(0, 255);
+        a.in_scale = kt::tie_scale();
+        a.out_scale = kt::tie_scale();
+        std::vector<uint8_t> in = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h) * a.in_w * C, 0, 255);
+        a.in = in.data();
+        const size_t n = static_cast<size_t>(a.out_h) * a.out_w * C;
+        auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
+        a.out = ref.data();
+        scalar_table().resize_linear(a, 0, a.out_h);
+        a.out = got.data();
+        kt::split_range(a.out_h, [&](int b, int e) { t.resize_linear(a, b, e); });
+        std::ostringstream os;
+        os << "linear " << a.in_h << "x" << a.in_w << " -> " << a.out_h << "x" << a.out_w << " C " << C << " coord "
+           << coord << " zp " << a.in_zp << "/" << a.out_zp << " scales " << a.in_scale << "/" << a.out_scale;
+        CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+      }
+}
+
 }  // namespace
 
 ISA_TEST(resize_nearest_matches_scalar) { compare_resize(t, false, 300); }
 ISA_TEST(resize_linear_matches_scalar) {
   compare_resize(t, true, 300);
   compare_long_rows(t);
+  compare_channel_counts(t);
 }

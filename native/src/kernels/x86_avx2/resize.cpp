@@ -2,6 +2,7 @@
 #include <immintrin.h>
 
 #include <cstring>
+#include <vector>
 
 #include "kernels/x86_avx2/avx2_util.h"
 #include "kernels/x86_avx2/other_ops.h"
@@ -31,13 +32,113 @@ void resize_nearest(const ResizeArgs& a, int row_begin, int row_end) {
   }
 }
 
+namespace {
+
+// Dequantized input rows expanded to the output's x positions, for resize_linear_dense: of a
+// source row y, at flat index j = ox*C + c, x0[j] = X(in[y][xs.i0[ox]][c]) and
+// x1[j] = X(in[y][xs.i1[ox]][c]). Two slots, as an output row reads two source rows.
+struct ExpandedRows {
+  std::vector<float> deq;           // one dequantized source row, padded for 8-float copies
+  std::vector<float> x0[2], x1[2];  // per slot, padded for the spilling 8-float copies
+  int row[2] = {-1, -1};
+};
+
+// Copies each output pixel's C floats (C < 16) with 8-float moves whose spill past the pixel
+// is overwritten by the next one.
+void expand(const float* deq, const int32_t* idx, int out_w, int C, float* dst) {
+  for (int ox = 0; ox < out_w; ++ox) {
+    const float* s = deq + static_cast<size_t>(idx[ox]) * C;
+    float* d = dst + static_cast<size_t>(ox) * C;
+    _mm256_storeu_ps(d, _mm256_loadu_ps(s));
+    if (C > 8) _mm256_storeu_ps(d + 8, _mm256_loadu_ps(s + 8));
+  }
+}
+
+// The slots holding rows y0 and y1, expanding whichever is not there into a slot the other
+// does not use.
+void fetch_rows(const ResizeArgs& a, int y0, int y1, ExpandedRows* r, int* s0, int* s1) {
+  const int C = a.channels, n = a.in_w * C;
+  const __m256i vzp = _mm256_set1_epi32(a.in_zp);
+  const __m256 vs = _mm256_set1_ps(a.in_scale);
+  const int want[2] = {y0, y1};
+  int* dst[2] = {s0, s1};
+  for (int k = 0; k < 2; ++k) {
+    int slot = r->row[0] == want[k] ? 0 : (r->row[1] == want[k] ? 1 : -1);
+    if (slot < 0) {
+      slot = (r->row[0] != want[0] && r->row[0] != want[1]) ? 0 : 1;
+      const uint8_t* q = a.in + static_cast<size_t>(want[k]) * n;
+      float* f = r->deq.data();
+      int i = 0;
+      for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(f + i, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(load8_u8_epi32(q + i), vzp)), vs));
+      for (; i < n; ++i) f[i] = static_cast<float>(q[i] - a.in_zp) * a.in_scale;
+      expand(f, a.xs->i0.data(), a.out_w, C, r->x0[slot].data());
+      expand(f, a.xs->i1.data(), a.out_w, C, r->x1[slot].data());
+      r->row[slot] = want[k];
+    }
+    *dst[k] = slot;
+  }
+}
+
+// Channel counts under 16 that are not a multiple of 8: an output row is one run of out_w*C
+// values, 8 per vector (the last block overlapping), from the expanded rows and the x weights
+// spread per value. Per lane the scalar operations in the scalar order: w11 = wx0*wy0 ...,
+// v = ((w11*X11 + w21*X21) + w12*X12) + w22*X22, divided by the output scale, rounded.
+void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end) {
+  const int C = a.channels;
+  const size_t n = static_cast<size_t>(a.out_w) * C;
+  std::vector<float> wx0(n), wx1(n);
+  for (int ox = 0; ox < a.out_w; ++ox)
+    for (int c = 0; c < C; ++c) {
+      wx0[static_cast<size_t>(ox) * C + c] = a.xs->w0[ox];
+      wx1[static_cast<size_t>(ox) * C + c] = a.xs->w1[ox];
+    }
+  ExpandedRows r;
+  r.deq.assign(static_cast<size_t>(a.in_w) * C + 16, 0.0f);
+  for (int k = 0; k < 2; ++k) {
+    r.x0[k].assign(n + 16, 0.0f);
+    r.x1[k].assign(n + 16, 0.0f);
+  }
+  const __m256i out_zp = _mm256_set1_epi32(a.out_zp);
+  const __m256i zero = _mm256_setzero_si256(), v255 = _mm256_set1_epi32(255);
+  const __m256 vos = _mm256_set1_ps(a.out_scale);
+  for (int oy = row_begin; oy < row_end; ++oy) {
+    int s0, s1;
+    fetch_rows(a, a.ys->i0[oy], a.ys->i1[oy], &r, &s0, &s1);
+    const float *p11 = r.x0[s0].data(), *p21 = r.x1[s0].data();
+    const float *p12 = r.x0[s1].data(), *p22 = r.x1[s1].data();
+    const __m256 wy0 = _mm256_set1_ps(a.ys->w0[oy]), wy1 = _mm256_set1_ps(a.ys->w1[oy]);
+    uint8_t* orow = a.out + static_cast<size_t>(oy) * n;
+    auto block8 = [&](size_t j) {
+      const __m256 w0 = _mm256_loadu_ps(wx0.data() + j), w1 = _mm256_loadu_ps(wx1.data() + j);
+      __m256 v = _mm256_mul_ps(_mm256_mul_ps(w0, wy0), _mm256_loadu_ps(p11 + j));
+      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(w1, wy0), _mm256_loadu_ps(p21 + j)));
+      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(w0, wy1), _mm256_loadu_ps(p12 + j)));
+      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(w1, wy1), _mm256_loadu_ps(p22 + j)));
+      const __m256i q = _mm256_add_epi32(round_clamped8(_mm256_div_ps(v, vos)), out_zp);
+      store8_epi32(orow + j, _mm256_min_epi32(_mm256_max_epi32(q, zero), v255));
+    };
+    size_t j = 0;
+    for (; j + 8 <= n; j += 8) block8(j);
+    if (j < n) block8(n - 8);  // overlapping tail, identical values
+  }
+}
+
+}  // namespace
+
 // 8 channels at a time, the scalar float operations lane by lane (kernels.h "Resize"): the
 // four neighbours are widened to int32, dequantized with cvtepi32_ps and one multiply, weighted
 // by the four weight products (computed once per output pixel, as scalar), summed in the same
-// order, divided by the output scale and rounded half to even. Fewer than 8 channels run the
-// scalar formula; a channel count that is not a multiple of 8 ends with an overlapping block.
+// order, divided by the output scale and rounded half to even. A channel count that is not a
+// multiple of 8 ends with an overlapping block. Fewer than 16 channels that are not a multiple
+// of 8 take resize_linear_dense instead (rows of fewer than 8 values, the scalar formula).
 void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
+  const bool dense = C < 16 && C % 8 != 0 && static_cast<int64_t>(a.out_w) * C >= 8;
+  if (dense) {
+    resize_linear_dense(a, row_begin, row_end);
+    return;
+  }
   const float s = a.in_scale, os = a.out_scale;
   const int32_t zp = a.in_zp;
   const __m256i vzp = _mm256_set1_epi32(zp), out_zp = _mm256_set1_epi32(a.out_zp);
