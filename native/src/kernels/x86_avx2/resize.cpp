@@ -43,6 +43,16 @@ struct ExpandedRows {
   int row[2] = {-1, -1};
 };
 
+// Per-thread buffers that only grow: no heap allocation per frame once a plan size has run.
+struct DenseScratch {
+  std::vector<float> wx0, wx1;
+  ExpandedRows rows;
+};
+
+inline void grow(std::vector<float>* v, size_t n) {
+  if (v->size() < n) v->resize(n);
+}
+
 // Copies each output pixel's C floats (C < 16) with 8-float moves whose spill past the pixel
 // is overwritten by the next one.
 void expand(const float* deq, const int32_t* idx, int out_w, int C, float* dst) {
@@ -87,17 +97,22 @@ void fetch_rows(const ResizeArgs& a, int y0, int y1, ExpandedRows* r, int* s0, i
 void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
   const size_t n = static_cast<size_t>(a.out_w) * C;
-  std::vector<float> wx0(n), wx1(n);
+  thread_local DenseScratch scratch;
+  std::vector<float>& wx0 = scratch.wx0;
+  std::vector<float>& wx1 = scratch.wx1;
+  grow(&wx0, n);
+  grow(&wx1, n);
   for (int ox = 0; ox < a.out_w; ++ox)
     for (int c = 0; c < C; ++c) {
       wx0[static_cast<size_t>(ox) * C + c] = a.xs->w0[ox];
       wx1[static_cast<size_t>(ox) * C + c] = a.xs->w1[ox];
     }
-  ExpandedRows r;
-  r.deq.assign(static_cast<size_t>(a.in_w) * C + 16, 0.0f);
+  ExpandedRows& r = scratch.rows;
+  r.row[0] = r.row[1] = -1;  // another call's rows (another tensor, or the same one rewritten)
+  grow(&r.deq, static_cast<size_t>(a.in_w) * C + 16);
   for (int k = 0; k < 2; ++k) {
-    r.x0[k].assign(n + 16, 0.0f);
-    r.x1[k].assign(n + 16, 0.0f);
+    grow(&r.x0[k], n + 16);
+    grow(&r.x1[k], n + 16);
   }
   const __m256i out_zp = _mm256_set1_epi32(a.out_zp);
   const __m256i zero = _mm256_setzero_si256(), v255 = _mm256_set1_epi32(255);
