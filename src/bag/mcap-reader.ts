@@ -1,6 +1,7 @@
 // Reads a rosbag2 MCAP storage file without loading it: the summary section gives topics and
 // counts, and messages come chunk by chunk in log-time order. A file without a usable summary (a
 // recording cut short) is read front to back instead, and what could not be read is reported.
+// Messages of an indexed file are views into their chunk's bytes, not copies.
 // Chunks may be uncompressed, zstd (rosbag2_storage_mcap's default) or lz4.
 import * as fs from 'fs';
 
@@ -8,6 +9,7 @@ import { McapIndexedReader, McapStreamReader } from '@mcap/core';
 import type { DecompressHandlers, McapTypes } from '@mcap/core';
 
 import { decompressHandlers, DECOMPRESSIBLE } from './chunk-compression';
+import { chunkMessages, chunksInOrder } from './mcap-chunk-views';
 import type { BagMessage, BagReader, TopicStats } from './types';
 
 const MAGIC = Uint8Array.of(0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a); // "\x89MCAP0\r\n"
@@ -24,6 +26,7 @@ class FileReadable {
   async size(): Promise<bigint> {
     return this.bytes;
   }
+  /** Into a buffer of its own: messages handed out are views into what was read. */
   async read(offset: bigint, size: bigint): Promise<Uint8Array> {
     const n = Number(size);
     const buf = Buffer.allocUnsafe(n);
@@ -134,7 +137,19 @@ export class McapStorageReader implements BagReader {
 
   private async *indexedMessages(reader: McapIndexedReader, topics?: string[]): AsyncGenerator<BagMessage, void, void> {
     const names = new Map([...reader.channelsById].map(([id, ch]) => [id, ch.topic]));
+    const ordered = chunksInOrder(reader.chunkIndexes);
     try {
+      if (ordered) {
+        const wanted = topics ? new Set([...names].filter(([, t]) => topics.includes(t)).map(([id]) => id)) : undefined;
+        const file = new FileReadable(this.fh, BigInt(this.size));
+        const readAt = (offset: bigint, length: bigint) => file.read(offset, length);
+        for (const chunk of ordered) {
+          for await (const m of chunkMessages(readAt, chunk, wanted, this.handlers)) {
+            yield { topic: names.get(m.channelId)!, logTime: m.logTime, publishTime: m.publishTime, data: m.data };
+          }
+        }
+        return;
+      }
       for await (const m of reader.readMessages({ topics })) {
         yield { topic: names.get(m.channelId)!, logTime: m.logTime, publishTime: m.publishTime, data: m.data };
       }
