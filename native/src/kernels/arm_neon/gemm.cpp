@@ -19,6 +19,7 @@
 
 #include "kernels/arm_neon/conv_ops.h"
 #include "kernels/arm_neon/requant.h"
+#include "kernels/row_blocks.h"
 
 namespace attendseg {
 namespace kernels {
@@ -138,16 +139,9 @@ void gemm_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed,
   if (M <= 0 || N <= 0) return;
   alignas(16) int16_t abuf[kMR * kKC];
   const RequantConsts rk(rq);
-  int m = 0;
-  for (; m + kMR <= M; m += kMR) row_block<kMR>(A + m * lda, lda, K, packed, N, rq, rk, C + m * ldc, ldc, abuf);
-  const uint8_t* a = A + m * lda;
-  uint8_t* c = C + m * ldc;
-  switch (M - m) {
-    case 1: row_block<1>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
-    case 2: row_block<2>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
-    case 3: row_block<3>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
-    default: break;
-  }
+  for_row_blocks<kMR>(M, [&](int m, auto rows) {
+    row_block<decltype(rows)::value>(A + m * lda, lda, K, packed, N, rq, rk, C + m * ldc, ldc, abuf);
+  });
 }
 
 }  // namespace neon

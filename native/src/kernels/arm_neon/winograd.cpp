@@ -20,6 +20,8 @@
 
 #include "kernels/arm_neon/conv_ops.h"
 #include "kernels/arm_neon/requant.h"
+#include "kernels/row_blocks.h"
+#include "kernels/winograd_tile.h"
 
 namespace attendseg {
 namespace kernels {
@@ -95,20 +97,11 @@ void transform_input(const WinogradArgs& a, int ty, int tx_begin, int nt, int16_
   uint8_t idx[8];
   for (int i = 0; i < 8; ++i) idx[i] = static_cast<uint8_t>(i < tail ? 8 - tail + i : 255);
   x.idx = vld1_u8(idx);
-  const size_t row_bytes = static_cast<size_t>(a.in_w) * a.in_c;
   const uint8_t* rows[4];
-  for (int r = 0; r < 4; ++r) {
-    const int y = 2 * ty - a.pad_top + r;
-    rows[r] = y >= 0 && y < a.in_h ? a.in + y * row_bytes : nullptr;
-  }
+  winograd_tile_rows(a, ty, rows);
   for (int t = 0; t < nt; ++t) {
-    const int x0 = 2 * (tx_begin + t) - a.pad_left;
     const uint8_t* px[16];
-    for (int r = 0; r < 4; ++r)
-      for (int s = 0; s < 4; ++s) {
-        const int xs = x0 + s;
-        px[4 * r + s] = rows[r] && xs >= 0 && xs < a.in_w ? rows[r] + static_cast<size_t>(xs) * a.in_c : nullptr;
-      }
+    winograd_tile_pixels(a, rows, tx_begin + t, px);
     int16_t* dst = V + static_cast<size_t>(t) * cs;
     int c0 = 0;
     for (; c0 + 8 <= a.in_c; c0 += 8) transform_chunk<Chunk::Full>(px, c0, x, dst + c0, pos_stride);
@@ -236,16 +229,10 @@ void winograd_run(const WinogradArgs& a, int ty, int tx_begin, int tx_end, void*
     pq.nw = std::min(16, a.out_c - pq.n0);
     panel_q(a.rq.bias ? a.rq.bias + pq.n0 : nullptr, a.rq.scale + pq.n0, pq.nw, pq.bias, pq.scale);
     const int16_t* wpanel = w + static_cast<size_t>(p) * 16 * cs * 16;
-    for (int t = 0; t < nt; t += kR) {
-      const int16_t* v = V + static_cast<size_t>(t) * cs;
-      const int tx = tx_begin + t;
-      switch (std::min(kR, nt - t)) {
-        case 4: tile_group<4>(a, ty, tx, v, pos_stride, cs, wpanel, pq, rk, mb); break;
-        case 3: tile_group<3>(a, ty, tx, v, pos_stride, cs, wpanel, pq, rk, mb); break;
-        case 2: tile_group<2>(a, ty, tx, v, pos_stride, cs, wpanel, pq, rk, mb); break;
-        default: tile_group<1>(a, ty, tx, v, pos_stride, cs, wpanel, pq, rk, mb); break;
-      }
-    }
+    for_row_blocks<kR>(nt, [&](int t, auto tiles) {
+      tile_group<decltype(tiles)::value>(a, ty, tx_begin + t, V + static_cast<size_t>(t) * cs, pos_stride, cs, wpanel,
+                                         pq, rk, mb);
+    });
   }
 }
 

@@ -19,6 +19,8 @@
 
 #include "kernels/x86_avx2/gemm_paths.h"
 #include "kernels/x86_avx2/gemm_tile.h"
+#include "kernels/x86_avx2/madd16_accumulate.h"
+#include "kernels/row_blocks.h"
 
 namespace attendseg {
 namespace kernels {
@@ -29,13 +31,7 @@ namespace {
 constexpr int kMR = 6;      // rows per micro-tile
 constexpr int kKC = 2048;   // k values widened at once (even); longer K is done in chunks
 
-inline int kpairs_of(int K) { return (K + 1) / 2; }
 
-inline int32_t load_i32(const int16_t* p) {
-  int32_t v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
 
 // Widens rows [0, mr) x k [k0, k0 + kc) of A to int16 at dst (row stride `stride` int16,
 // stride >= kc rounded up to even; the odd slot, if any, is zeroed).
@@ -49,23 +45,6 @@ inline void widen_rows(const uint8_t* A, size_t lda, int mr, int k0, int kc, int
                           _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + k))));
     for (; k < kc; ++k) d[k] = s[k];
     if (kc & 1) d[kc] = 0;
-  }
-}
-
-// acc[r][j] += sum over kpairs of a[r] pair x w pair, for NR ymm (8 channels each) per row.
-template <int MR, int NR>
-inline __attribute__((always_inline)) void accumulate(const int16_t* a, int stride, int kpairs,
-                                                      const int16_t* w, __m256i (&acc)[MR][NR]) {
-  for (int kp = 0; kp < kpairs; ++kp, w += 16 * NR) {
-    __m256i wv[NR];
-#pragma GCC unroll 2
-    for (int j = 0; j < NR; ++j) wv[j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 16 * j));
-#pragma GCC unroll 6
-    for (int r = 0; r < MR; ++r) {
-      const __m256i av = _mm256_set1_epi32(load_i32(a + static_cast<size_t>(r) * stride + 2 * kp));
-#pragma GCC unroll 2
-      for (int j = 0; j < NR; ++j) acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(av, wv[j]));
-    }
   }
 }
 
@@ -145,19 +124,9 @@ void madd16_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packe
   if (M <= 0 || N <= 0) return;
   alignas(32) int16_t abuf[kMR * kKC];
   const RequantConsts rk(rq);
-  int m = 0;
-  for (; m + kMR <= M; m += kMR)
-    row_block<kMR>(A + m * lda, lda, K, packed, N, rq, rk, C + m * ldc, ldc, abuf);
-  const uint8_t* a = A + m * lda;
-  uint8_t* c = C + m * ldc;
-  switch (M - m) {
-    case 1: row_block<1>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
-    case 2: row_block<2>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
-    case 3: row_block<3>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
-    case 4: row_block<4>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
-    case 5: row_block<5>(a, lda, K, packed, N, rq, rk, c, ldc, abuf); break;
-    default: break;
-  }
+  for_row_blocks<kMR>(M, [&](int m, auto rows) {
+    row_block<decltype(rows)::value>(A + m * lda, lda, K, packed, N, rq, rk, C + m * ldc, ldc, abuf);
+  });
 }
 
 }  // namespace avx2

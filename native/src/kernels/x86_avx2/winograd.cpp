@@ -18,7 +18,11 @@
 #include <vector>
 
 #include "kernels/x86_avx2/conv_ops.h"
+#include "kernels/x86_avx2/gemm_tile.h"
+#include "kernels/x86_avx2/madd16_accumulate.h"
 #include "kernels/x86_avx2/requant.h"
+#include "kernels/row_blocks.h"
+#include "kernels/winograd_tile.h"
 
 namespace attendseg {
 namespace kernels {
@@ -28,27 +32,7 @@ namespace {
 
 constexpr int kR = 6;  // tiles per micro-kernel call
 
-struct PanelLayout {
-  int kpairs;      // (in_c + 1) / 2
-  int full;        // 16-wide panels
-  int tail;        // channels in the last, narrower panel (0 when out_c % 16 == 0)
-  int tail_width;  // 8 or 16: padded width of that panel
-};
-inline PanelLayout layout(int in_c, int out_c) {
-  PanelLayout l;
-  l.kpairs = (in_c + 1) / 2;
-  l.full = out_c / 16;
-  l.tail = out_c % 16;
-  l.tail_width = l.tail == 0 ? 0 : (l.tail <= 8 ? 8 : 16);
-  return l;
-}
 inline int chan_stride(int in_c) { return (in_c + 15) & ~15; }
-
-inline int32_t load_i32(const int16_t* p) {
-  int32_t v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
 
 // ---- input transform ------------------------------------------------------------------------
 
@@ -109,20 +93,11 @@ void transform_input(const WinogradArgs& a, int ty, int tx_begin, int nt, int16_
   alignas(16) int8_t mask[16];
   for (int i = 0; i < 16; ++i) mask[i] = static_cast<int8_t>(i < tail ? 16 - tail + i : -128);
   x.shift = _mm_load_si128(reinterpret_cast<const __m128i*>(mask));
-  const size_t row_bytes = static_cast<size_t>(a.in_w) * a.in_c;
   const uint8_t* rows[4];
-  for (int r = 0; r < 4; ++r) {
-    const int y = 2 * ty - a.pad_top + r;
-    rows[r] = y >= 0 && y < a.in_h ? a.in + y * row_bytes : nullptr;
-  }
+  winograd_tile_rows(a, ty, rows);
   for (int t = 0; t < nt; ++t) {
-    const int x0 = 2 * (tx_begin + t) - a.pad_left;
     const uint8_t* px[16];
-    for (int r = 0; r < 4; ++r)
-      for (int s = 0; s < 4; ++s) {
-        const int xs = x0 + s;
-        px[4 * r + s] = rows[r] && xs >= 0 && xs < a.in_w ? rows[r] + static_cast<size_t>(xs) * a.in_c : nullptr;
-      }
+    winograd_tile_pixels(a, rows, tx_begin + t, px);
     int16_t* dst = V + static_cast<size_t>(t) * cs;
     int c0 = 0;
     for (; c0 + 16 <= a.in_c; c0 += 16) transform_chunk<Chunk::Full>(px, c0, x, dst + c0, pos_stride);
@@ -136,23 +111,6 @@ void transform_input(const WinogradArgs& a, int ty, int tx_begin, int nt, int16_
 }
 
 // ---- position GEMMs and output transform -----------------------------------------------------
-
-// acc[r][j] += sum over kpairs of V pair of tile r x U pairs, for NR ymm (8 channels each).
-template <int R, int NR>
-inline __attribute__((always_inline)) void accumulate(const int16_t* v, int cs, int kpairs, const int16_t* w,
-                                                      __m256i (&acc)[R][NR]) {
-  for (int kp = 0; kp < kpairs; ++kp, w += 16 * NR) {
-    __m256i wv[NR];
-#pragma GCC unroll 2
-    for (int j = 0; j < NR; ++j) wv[j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 16 * j));
-#pragma GCC unroll 6
-    for (int r = 0; r < R; ++r) {
-      const __m256i av = _mm256_set1_epi32(load_i32(v + static_cast<size_t>(r) * cs + 2 * kp));
-#pragma GCC unroll 2
-      for (int j = 0; j < NR; ++j) acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(av, wv[j]));
-    }
-  }
-}
 
 struct PanelQ {
   __m256i bias[2];
@@ -207,37 +165,29 @@ void panel(const WinogradArgs& a, int ty, int tx_begin, int nt, const int16_t* V
   const int cs = chan_stride(a.in_c);
   const size_t pos_stride = static_cast<size_t>(nt) * cs;
   const size_t wpos = static_cast<size_t>(kpairs) * 16 * NR;
-  for (int t = 0; t < nt; t += kR) {
-    const int16_t* v = V + static_cast<size_t>(t) * cs;
-    const int tx = tx_begin + t;
-    switch (std::min(kR, nt - t)) {
-      case 6: tile_group<6, NR>(a, ty, tx, v, pos_stride, cs, kpairs, wpanel, wpos, pq, rk, mb); break;
-      case 5: tile_group<5, NR>(a, ty, tx, v, pos_stride, cs, kpairs, wpanel, wpos, pq, rk, mb); break;
-      case 4: tile_group<4, NR>(a, ty, tx, v, pos_stride, cs, kpairs, wpanel, wpos, pq, rk, mb); break;
-      case 3: tile_group<3, NR>(a, ty, tx, v, pos_stride, cs, kpairs, wpanel, wpos, pq, rk, mb); break;
-      case 2: tile_group<2, NR>(a, ty, tx, v, pos_stride, cs, kpairs, wpanel, wpos, pq, rk, mb); break;
-      default: tile_group<1, NR>(a, ty, tx, v, pos_stride, cs, kpairs, wpanel, wpos, pq, rk, mb); break;
-    }
-  }
+  for_row_blocks<kR>(nt, [&](int t, auto tiles) {
+    tile_group<decltype(tiles)::value, NR>(a, ty, tx_begin + t, V + static_cast<size_t>(t) * cs, pos_stride, cs,
+                                           kpairs, wpanel, wpos, pq, rk, mb);
+  });
 }
 
 }  // namespace
 
 size_t winograd_packed_bytes(int in_c, int out_c) {
-  const PanelLayout l = layout(in_c, out_c);
-  return sizeof(int16_t) * 16 * 2 * static_cast<size_t>(l.kpairs) * (16 * static_cast<size_t>(l.full) + l.tail_width);
+  return sizeof(int16_t) * 16 * 2 * static_cast<size_t>(kpairs_of(in_c)) * padded_channels(panel_layout(out_c));
 }
 
 void winograd_pack(const int8_t* w, int in_c, int out_c, uint8_t* packed) {
   std::vector<int16_t> u(static_cast<size_t>(out_c) * 16 * in_c);
   winograd_weights(w, in_c, out_c, u.data());
-  const PanelLayout l = layout(in_c, out_c);
+  const PanelLayout l = panel_layout(out_c);
+  const int kpairs = kpairs_of(in_c);
   int16_t* out = reinterpret_cast<int16_t*>(packed);
   const int panels = l.full + (l.tail ? 1 : 0);
   for (int p = 0; p < panels; ++p) {
     const int width = p < l.full ? 16 : l.tail_width;
     for (int pos = 0; pos < 16; ++pos)
-      for (int kp = 0; kp < l.kpairs; ++kp)
+      for (int kp = 0; kp < kpairs; ++kp)
         for (int c = 0; c < width; ++c) {
           const int n = 16 * p + c;
           for (int i = 0; i < 2; ++i) {
@@ -257,7 +207,8 @@ void winograd_run(const WinogradArgs& a, int ty, int tx_begin, int tx_end, void*
   if (nt <= 0 || a.out_c <= 0) return;
   int16_t* V = static_cast<int16_t*>(scratch);
   transform_input(a, ty, tx_begin, nt, V);
-  const PanelLayout l = layout(a.in_c, a.out_c);
+  const PanelLayout l = panel_layout(a.out_c);
+  const int kpairs = kpairs_of(a.in_c);
   const RequantConsts rk(a.rq);
   alignas(32) int32_t mb[16 * kR * 16];
   const int16_t* w = reinterpret_cast<const int16_t*>(a.packed);
@@ -277,11 +228,11 @@ void winograd_run(const WinogradArgs& a, int ty, int tx_begin, int tx_end, void*
       pq.bias[j] = _mm256_load_si256(reinterpret_cast<const __m256i*>(bpad + 8 * j));
       pq.scale[j] = _mm256_load_ps(spad + 8 * j);
     }
-    const int16_t* wpanel = w + static_cast<size_t>(p) * 16 * l.kpairs * 32;
+    const int16_t* wpanel = w + static_cast<size_t>(p) * 16 * kpairs * 32;
     if (p < l.full || l.tail_width == 16)
-      panel<2>(a, ty, tx_begin, nt, V, l.kpairs, wpanel, pq, rk, mb);
+      panel<2>(a, ty, tx_begin, nt, V, kpairs, wpanel, pq, rk, mb);
     else
-      panel<1>(a, ty, tx_begin, nt, V, l.kpairs, wpanel, pq, rk, mb);
+      panel<1>(a, ty, tx_begin, nt, V, kpairs, wpanel, pq, rk, mb);
   }
 }
 

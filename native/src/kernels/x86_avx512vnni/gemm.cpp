@@ -24,6 +24,7 @@
 
 #include "kernels/x86_avx512vnni/conv_ops.h"
 #include "kernels/x86_avx512vnni/requant.h"
+#include "kernels/row_blocks.h"
 
 namespace attendseg {
 namespace kernels {
@@ -130,18 +131,9 @@ void gemm_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed,
               uint8_t* C, size_t ldc) {
   if (M <= 0 || N <= 0) return;
   const RequantConsts rk(rq);
-  int m = 0;
-  for (; m + kMR <= M; m += kMR) row_block<kMR>(A + m * lda, lda, K, packed, N, rq, rk, C + m * ldc, ldc);
-  const uint8_t* a = A + m * lda;
-  uint8_t* c = C + m * ldc;
-  switch (M - m) {
-    case 1: row_block<1>(a, lda, K, packed, N, rq, rk, c, ldc); break;
-    case 2: row_block<2>(a, lda, K, packed, N, rq, rk, c, ldc); break;
-    case 3: row_block<3>(a, lda, K, packed, N, rq, rk, c, ldc); break;
-    case 4: row_block<4>(a, lda, K, packed, N, rq, rk, c, ldc); break;
-    case 5: row_block<5>(a, lda, K, packed, N, rq, rk, c, ldc); break;
-    default: break;
-  }
+  for_row_blocks<kMR>(M, [&](int m, auto rows) {
+    row_block<decltype(rows)::value>(A + m * lda, lda, K, packed, N, rq, rk, C + m * ldc, ldc);
+  });
 }
 
 }  // namespace avx512vnni
