@@ -1,5 +1,7 @@
 // Add, Mul, LUT, channel copy and argmax: hand-computed reference values, then every SIMD table
 // against the scalar reference (all broadcast modes, tie-prone scales, clamps, odd channel counts).
+#include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "isa_test.h"
@@ -126,6 +128,67 @@ void compare_binary(const KernelTable& t, bool is_mul, int cases) {
 
 ISA_TEST(add_matches_scalar) { compare_binary(t, false, 600); }
 ISA_TEST(mul_matches_scalar) { compare_binary(t, true, 600); }
+
+namespace {
+
+// Every (a, b) pair under random scales, where v * (1 / sy) and v / sy round to different
+// integers for some pairs: SIMD tables that avoid the division must still give the quotient's
+// result. The test counts those pairs so it is known to reach them.
+void compare_binary_near_ties(const KernelTable& t, bool is_mul) {
+  std::vector<uint8_t> va(65536), vb(65536);
+  for (int i = 0; i < 65536; ++i) {
+    va[i] = static_cast<uint8_t>(i >> 8);
+    vb[i] = static_cast<uint8_t>(i);
+  }
+  int64_t reciprocal_differs = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    BinaryArgs a{};
+    a.a = va.data();
+    a.b = vb.data();
+    a.channels = 16;
+    a.broadcast = Broadcast::Full;
+    a.za = rand_int(0, 255);
+    a.zb = rand_int(0, 255);
+    a.zy = rand_int(0, 255);
+    a.sa = testing::rand_float(0.001f, 0.1f);
+    a.sb = testing::rand_float(0.001f, 0.1f);
+    // Output scales that keep most results inside 0..255, where rounding is visible.
+    a.sy = is_mul ? a.sa * a.sb * testing::rand_float(60.0f, 300.0f) : std::max(a.sa, a.sb) * testing::rand_float(1.0f, 4.0f);
+    if (trial % 2 == 0) {
+      // Exact half-integer quotients whose reciprocal is off by nearly 2^-24: with sa = sb =
+      // 1/16 and sy = k/128 (mul) or k/8 (add), k = 15, 61 or 63 (1 / sy among the worst rounded),
+      // a product or sum of the centred inputs that is an odd multiple of k ends in .5 exactly.
+      static const float ks[] = {15.0f, 61.0f, 63.0f};
+      const float k = ks[rand_int(0, 2)];
+      a.sa = a.sb = 0.0625f;
+      a.sy = is_mul ? k / 128.0f : k / 8.0f;
+      a.zy = rand_int(0, 30);
+    }
+    a.qmax = 255;
+    auto ref = kt::out_buffer(65536), got = kt::out_buffer(65536);
+    a.out = ref.data();
+    (is_mul ? scalar_table().mul : scalar_table().add)(a, 0, 4096);
+    a.out = got.data();
+    (is_mul ? t.mul : t.add)(a, 0, 4096);
+    std::ostringstream os;
+    os << (is_mul ? "mul" : "add") << " all pairs, z " << a.za << "," << a.zb << "," << a.zy << " s " << a.sa << ","
+       << a.sb << "," << a.sy;
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+    const float r = 1.0f / a.sy;
+    for (int i = 0; i < 65536; ++i) {
+      const float fa = static_cast<float>(va[i] - a.za) * a.sa, fb = static_cast<float>(vb[i] - a.zb) * a.sb;
+      const float by_reciprocal = (is_mul ? fa * fb : fa + fb) * r;
+      const float y = std::min(std::max(std::nearbyint(by_reciprocal) + a.zy, 0.0f), 255.0f);
+      reciprocal_differs += static_cast<int>(y) != ref[i];
+    }
+  }
+  CHECK(reciprocal_differs > 0);
+}
+
+}  // namespace
+
+ISA_TEST(add_near_ties_matches_scalar) { compare_binary_near_ties(t, false); }
+ISA_TEST(mul_near_ties_matches_scalar) { compare_binary_near_ties(t, true); }
 
 TEST(lut_reference_values) {
   uint8_t table[512];

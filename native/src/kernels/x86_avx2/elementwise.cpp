@@ -14,12 +14,12 @@ namespace {
 
 // Quantization parameters broadcast once per call.
 struct BinaryVec {
-  __m256i za, zb, zy, qmin, qmax;
-  __m256 sa, sb, sy;
+  __m256i za, zb;
+  __m256 sa, sb;
+  QuantizeDiv8 quant;
   explicit BinaryVec(const BinaryArgs& a)
-      : za(_mm256_set1_epi32(a.za)), zb(_mm256_set1_epi32(a.zb)), zy(_mm256_set1_epi32(a.zy)),
-        qmin(_mm256_set1_epi32(a.qmin)), qmax(_mm256_set1_epi32(a.qmax)), sa(_mm256_set1_ps(a.sa)),
-        sb(_mm256_set1_ps(a.sb)), sy(_mm256_set1_ps(a.sy)) {}
+      : za(_mm256_set1_epi32(a.za)), zb(_mm256_set1_epi32(a.zb)), sa(_mm256_set1_ps(a.sa)),
+        sb(_mm256_set1_ps(a.sb)), quant(a.sy, a.zy, a.qmin, a.qmax) {}
 };
 
 // Dequantized operands of 8 lanes: (float)(x - z) * s, as scalar.
@@ -27,10 +27,7 @@ inline __m256 dequant8(__m256i x, __m256i z, __m256 s) {
   return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(x, z)), s);
 }
 // round(v / sy) + zy, clamped to [qmin, qmax]: QuantizeLinear's division, then the activation.
-inline __m256i quant8(const BinaryVec& q, __m256 v) {
-  const __m256i r = _mm256_add_epi32(round_clamped8(_mm256_div_ps(v, q.sy)), q.zy);
-  return _mm256_min_epi32(_mm256_max_epi32(r, q.qmin), q.qmax);
-}
+inline __m256i quant8(const BinaryVec& q, __m256 v) { return q.quant(v); }
 
 // Add of 8 lanes: A + B of the dequantized operands, no FMA, as the scalar code.
 struct AddOp {
@@ -45,18 +42,29 @@ struct MulOp {
   }
 };
 
-// 16 outputs from 16 a bytes and either 16 b bytes (b != nullptr) or one broadcast b value.
+// 32 bytes -> four vectors of 8 int32, by unpacking with zero inside each 128-bit lane (one uop
+// each, where vpmovzxbd to 256 bits is two): lanes hold elements {0-3,16-19}, {4-7,20-23},
+// {8-11,24-27}, {12-15,28-31}, an order the in-lane packs of block32 undo.
+struct Widened {
+  __m256i v[4];
+};
+inline Widened widen32(__m256i x) {
+  const __m256i z = _mm256_setzero_si256();
+  const __m256i lo = _mm256_unpacklo_epi8(x, z), hi = _mm256_unpackhi_epi8(x, z);
+  return {{_mm256_unpacklo_epi16(lo, z), _mm256_unpackhi_epi16(lo, z), _mm256_unpacklo_epi16(hi, z),
+           _mm256_unpackhi_epi16(hi, z)}};
+}
+
+// 32 outputs from 32 a bytes and either 32 b bytes (b != nullptr) or one broadcast b value.
 template <class Op>
-inline __m128i block16(const BinaryVec& q, const uint8_t* a, const uint8_t* b, __m256i bb) {
-  const __m128i av = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a));
-  const __m256i a0 = _mm256_cvtepu8_epi32(av), a1 = _mm256_cvtepu8_epi32(_mm_srli_si128(av, 8));
-  __m256i b0 = bb, b1 = bb;
-  if (b) {
-    const __m128i bv = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
-    b0 = _mm256_cvtepu8_epi32(bv);
-    b1 = _mm256_cvtepu8_epi32(_mm_srli_si128(bv, 8));
-  }
-  return pack16_epi32(Op::apply(q, a0, b0), Op::apply(q, a1, b1));
+inline __m256i block32(const BinaryVec& q, const uint8_t* a, const uint8_t* b, __m256i bb) {
+  const Widened wa = widen32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a)));
+  Widened wb{{bb, bb, bb, bb}};
+  if (b) wb = widen32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b)));
+  __m256i r[4];
+  for (int k = 0; k < 4; ++k) r[k] = Op::apply(q, wa.v[k], wb.v[k]);
+  // In-lane packs put every element back in place: 0-7 | 16-23, then 8-15 | 24-31, then bytes.
+  return _mm256_packus_epi16(_mm256_packs_epi32(r[0], r[1]), _mm256_packs_epi32(r[2], r[3]));
 }
 
 // A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_scalar.
@@ -64,13 +72,13 @@ template <class Op>
 void run(const BinaryVec& q, const uint8_t* a, const uint8_t* b, int b_scalar, uint8_t* out, size_t n) {
   const __m256i bb = _mm256_set1_epi32(b_scalar);
   size_t i = 0;
-  for (; i + 16 <= n; i += 16)
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), block16<Op>(q, a + i, b ? b + i : nullptr, bb));
+  for (; i + 32 <= n; i += 32)
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), block32<Op>(q, a + i, b ? b + i : nullptr, bb));
   if (i < n) {
-    uint8_t ta[16] = {0}, tb[16] = {0}, to[16];
+    uint8_t ta[32] = {0}, tb[32] = {0}, to[32];
     std::memcpy(ta, a + i, n - i);
     if (b) std::memcpy(tb, b + i, n - i);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(to), block16<Op>(q, ta, b ? tb : nullptr, bb));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), block32<Op>(q, ta, b ? tb : nullptr, bb));
     std::memcpy(out + i, to, n - i);
   }
 }

@@ -114,9 +114,7 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end) {
     grow(&r.x0[k], n + 16);
     grow(&r.x1[k], n + 16);
   }
-  const __m256i out_zp = _mm256_set1_epi32(a.out_zp);
-  const __m256i zero = _mm256_setzero_si256(), v255 = _mm256_set1_epi32(255);
-  const __m256 vos = _mm256_set1_ps(a.out_scale);
+  const QuantizeDiv8 quant(a.out_scale, a.out_zp, 0, 255);
   for (int oy = row_begin; oy < row_end; ++oy) {
     int s0, s1;
     fetch_rows(a, a.ys->i0[oy], a.ys->i1[oy], &r, &s0, &s1);
@@ -130,8 +128,7 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end) {
       v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(w1, wy0), _mm256_loadu_ps(p21 + j)));
       v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(w0, wy1), _mm256_loadu_ps(p12 + j)));
       v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(w1, wy1), _mm256_loadu_ps(p22 + j)));
-      const __m256i q = _mm256_add_epi32(round_clamped8(_mm256_div_ps(v, vos)), out_zp);
-      store8_epi32(orow + j, _mm256_min_epi32(_mm256_max_epi32(q, zero), v255));
+      store8_epi32(orow + j, quant(v));
     };
     size_t j = 0;
     for (; j + 8 <= n; j += 8) block8(j);
@@ -139,14 +136,46 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end) {
   }
 }
 
+// Dequantized source rows for resize_linear: each output row reads two, and consecutive output
+// rows mostly read the same ones, so a row is dequantized once per call rather than once per
+// output pixel that reads it.
+struct DequantRows {
+  std::vector<float> f[2];
+  int row[2] = {-1, -1};
+};
+
+// Rows y0 and y1 dequantized (X(q) of kernels.h), converting whichever is not cached into a slot
+// the other does not use.
+void dequant_rows(const ResizeArgs& a, int y0, int y1, DequantRows* r, const float** f0, const float** f1) {
+  const int n = a.in_w * a.channels;
+  const __m256i vzp = _mm256_set1_epi32(a.in_zp);
+  const __m256 vs = _mm256_set1_ps(a.in_scale);
+  const int want[2] = {y0, y1};
+  const float** dst[2] = {f0, f1};
+  for (int k = 0; k < 2; ++k) {
+    int slot = r->row[0] == want[k] ? 0 : (r->row[1] == want[k] ? 1 : -1);
+    if (slot < 0) {
+      slot = (r->row[0] != want[0] && r->row[0] != want[1]) ? 0 : 1;
+      const uint8_t* q = a.in + static_cast<size_t>(want[k]) * n;
+      float* f = r->f[slot].data();
+      int i = 0;
+      for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(f + i, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(load8_u8_epi32(q + i), vzp)), vs));
+      for (; i < n; ++i) f[i] = static_cast<float>(q[i] - a.in_zp) * a.in_scale;
+      r->row[slot] = want[k];
+    }
+    *dst[k] = r->f[slot].data();
+  }
+}
+
 }  // namespace
 
 // 8 channels at a time, the scalar float operations lane by lane (kernels.h "Resize"): the
-// four neighbours are widened to int32, dequantized with cvtepi32_ps and one multiply, weighted
-// by the four weight products (computed once per output pixel, as scalar), summed in the same
-// order, divided by the output scale and rounded half to even. A channel count that is not a
-// multiple of 8 ends with an overlapping block. Fewer than 16 channels that are not a multiple
-// of 8 take resize_linear_dense instead (rows of fewer than 8 values, the scalar formula).
+// four neighbours come from rows dequantized once (DequantRows), are weighted by the four weight
+// products (computed once per output pixel, as scalar), summed in the same order, divided by the
+// output scale and rounded half to even (QuantizeDiv8). A channel count that is not a multiple of
+// 8 ends with an overlapping block. Fewer than 16 channels that are not a multiple of 8 take
+// resize_linear_dense instead (rows of fewer than 8 values, the scalar formula).
 void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
   const bool dense = C < 16 && C % 8 != 0 && static_cast<int64_t>(a.out_w) * C >= 8;
@@ -156,19 +185,16 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
   }
   const float s = a.in_scale, os = a.out_scale;
   const int32_t zp = a.in_zp;
-  const __m256i vzp = _mm256_set1_epi32(zp), out_zp = _mm256_set1_epi32(a.out_zp);
-  const __m256i zero = _mm256_setzero_si256(), v255 = _mm256_set1_epi32(255);
-  const __m256 vs = _mm256_set1_ps(s), vos = _mm256_set1_ps(os);
-  for (int oy = row_begin; oy < row_end; ++oy) {
-    const uint8_t* r0 = a.in + static_cast<size_t>(a.ys->i0[oy]) * a.in_w * C;
-    const uint8_t* r1 = a.in + static_cast<size_t>(a.ys->i1[oy]) * a.in_w * C;
-    const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
-    for (int ox = 0; ox < a.out_w; ++ox) {
-      const size_t x0 = static_cast<size_t>(a.xs->i0[ox]) * C, x1 = static_cast<size_t>(a.xs->i1[ox]) * C;
-      const float wx0 = a.xs->w0[ox], wx1 = a.xs->w1[ox];
-      const float w11 = wx0 * wy0, w21 = wx1 * wy0, w12 = wx0 * wy1, w22 = wx1 * wy1;
-      uint8_t* out = a.out + (static_cast<size_t>(oy) * a.out_w + ox) * C;
-      if (C < 8) {
+  if (C < 8) {
+    for (int oy = row_begin; oy < row_end; ++oy) {
+      const uint8_t* r0 = a.in + static_cast<size_t>(a.ys->i0[oy]) * a.in_w * C;
+      const uint8_t* r1 = a.in + static_cast<size_t>(a.ys->i1[oy]) * a.in_w * C;
+      const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
+      for (int ox = 0; ox < a.out_w; ++ox) {
+        const size_t x0 = static_cast<size_t>(a.xs->i0[ox]) * C, x1 = static_cast<size_t>(a.xs->i1[ox]) * C;
+        const float wx0 = a.xs->w0[ox], wx1 = a.xs->w1[ox];
+        const float w11 = wx0 * wy0, w21 = wx1 * wy0, w12 = wx0 * wy1, w22 = wx1 * wy1;
+        uint8_t* out = a.out + (static_cast<size_t>(oy) * a.out_w + ox) * C;
         for (int c = 0; c < C; ++c) {
           const float X11 = static_cast<float>(r0[x0 + c] - zp) * s;
           const float X21 = static_cast<float>(r0[x1 + c] - zp) * s;
@@ -180,20 +206,30 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
           v = v + w22 * X22;
           out[c] = clamp1(round1(v / os) + a.out_zp);
         }
-        continue;
       }
-      const __m256 v11 = _mm256_set1_ps(w11), v21 = _mm256_set1_ps(w21);
-      const __m256 v12 = _mm256_set1_ps(w12), v22 = _mm256_set1_ps(w22);
-      auto deq = [&](const uint8_t* p) {
-        return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(load8_u8_epi32(p), vzp)), vs);
-      };
+    }
+    return;
+  }
+  thread_local DequantRows rows;
+  rows.row[0] = rows.row[1] = -1;  // another call's rows (another tensor, or the same one rewritten)
+  for (int k = 0; k < 2; ++k) grow(&rows.f[k], static_cast<size_t>(a.in_w) * C);
+  const QuantizeDiv8 quant(os, a.out_zp, 0, 255);
+  for (int oy = row_begin; oy < row_end; ++oy) {
+    const float *f0, *f1;
+    dequant_rows(a, a.ys->i0[oy], a.ys->i1[oy], &rows, &f0, &f1);
+    const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
+    for (int ox = 0; ox < a.out_w; ++ox) {
+      const size_t x0 = static_cast<size_t>(a.xs->i0[ox]) * C, x1 = static_cast<size_t>(a.xs->i1[ox]) * C;
+      const float wx0 = a.xs->w0[ox], wx1 = a.xs->w1[ox];
+      const __m256 v11 = _mm256_set1_ps(wx0 * wy0), v21 = _mm256_set1_ps(wx1 * wy0);
+      const __m256 v12 = _mm256_set1_ps(wx0 * wy1), v22 = _mm256_set1_ps(wx1 * wy1);
+      uint8_t* out = a.out + (static_cast<size_t>(oy) * a.out_w + ox) * C;
       auto block8 = [&](int c) {
-        __m256 v = _mm256_mul_ps(v11, deq(r0 + x0 + c));
-        v = _mm256_add_ps(v, _mm256_mul_ps(v21, deq(r0 + x1 + c)));
-        v = _mm256_add_ps(v, _mm256_mul_ps(v12, deq(r1 + x0 + c)));
-        v = _mm256_add_ps(v, _mm256_mul_ps(v22, deq(r1 + x1 + c)));
-        const __m256i r = _mm256_add_epi32(round_clamped8(_mm256_div_ps(v, vos)), out_zp);
-        store8_epi32(out + c, _mm256_min_epi32(_mm256_max_epi32(r, zero), v255));
+        __m256 v = _mm256_mul_ps(v11, _mm256_loadu_ps(f0 + x0 + c));
+        v = _mm256_add_ps(v, _mm256_mul_ps(v21, _mm256_loadu_ps(f0 + x1 + c)));
+        v = _mm256_add_ps(v, _mm256_mul_ps(v12, _mm256_loadu_ps(f1 + x0 + c)));
+        v = _mm256_add_ps(v, _mm256_mul_ps(v22, _mm256_loadu_ps(f1 + x1 + c)));
+        store8_epi32(out + c, quant(v));
       };
       int c = 0;
       for (; c + 8 <= C; c += 8) block8(c);
