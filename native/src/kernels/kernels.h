@@ -138,7 +138,8 @@ struct PoolArgs {
 //         (y0/y1 = ys.i0/i1[oy], x0/x1 = xs.i0/i1[ox])
 //   v     = (((wx0*wy0)*X11 + (wx1*wy0)*X21) + (wx0*wy1)*X12) + (wx1*wy1)*X22
 //         (wx0/wx1 = xs.w0/w1[ox], wy0/wy1 = ys.w0/w1[oy])
-//   y     = clamp(round(v / out_scale) + out_zp, 0, 255)      (a true division, as MLAS)
+//   y     = clamp(round(v / out_scale) + out_zp, 0, 255)      (a true division, as MLAS; SIMD
+//         tables may multiply by the reciprocal where that provably rounds the same)
 struct ResizeAxis {
   std::vector<int32_t> i0, i1;  // neighbour indices (nearest uses i0 only)
   // build_resize_axis, linear: float weights of i0 and i1, ONNX Runtime's dx2 and dx1:
@@ -167,7 +168,8 @@ struct ResizeArgs {
 // Exactly ONNX Runtime's float path (DequantizeLinear, float op, QuantizeLinear), no FMA:
 //   A = (float)(a - za) * sa,  B = (float)(b - zb) * sb
 //   Add: v = A + B;  Mul: v = A * B
-//   y = clamp(round(v / sy) + zy, qmin, qmax)      (a true division, as MLAS)
+//   y = clamp(round(v / sy) + zy, qmin, qmax)      (a true division, as MLAS; SIMD tables may
+//       multiply by the reciprocal where that provably rounds the same, see QuantizeDiv8)
 enum class Broadcast : uint8_t { Full, Channel, Pixel };
 struct BinaryArgs {
   const uint8_t* a;
