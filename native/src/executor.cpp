@@ -63,6 +63,15 @@ void run_conv(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPoo
     });
     return;
   }
+  if (pc.small) {
+    const Im2colArgs ia{x, in.h, in.w, in.c, 0, in.c, out.w, c.kernel_h, c.kernel_w,
+                        c.stride_h, c.stride_w, c.pad_top, c.pad_left, c.dilation_h, c.dilation_w, in_zp};
+    const Requant rq = requant_of(pc, m.spec, op, 0);
+    pool.parallel_for(pixels, 64, [&](int64_t b, int64_t e, int) {
+      k.small_conv.run(ia, int(b), int(e), pc.packed[0].data(), pc.K, pc.out_c, rq, y + size_t(b) * out.c, out.c);
+    });
+    return;
+  }
   // im2col a tile of output pixels into this thread's scratch, then GEMM it, group by group.
   const int tile = plan.tile_pixels;
   const int tiles = (pixels + tile - 1) / tile;
@@ -186,7 +195,7 @@ void run_lut(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPool
 }
 
 const char* conv_label(const PreparedConv& pc) {
-  return pc.depthwise ? " dw" : pc.direct ? " 1x1" : pc.winograd ? " winograd" : " im2col";
+  return pc.depthwise ? " dw" : pc.direct ? " 1x1" : pc.winograd ? " winograd" : pc.small ? " small" : " im2col";
 }
 
 }  // namespace

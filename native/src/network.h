@@ -17,6 +17,7 @@ struct PreparedConv {
   bool depthwise = false;  // groups == in == out channels: the depthwise kernel
   bool direct = false;     // 1x1, stride 1, no pads, groups 1: GEMM straight on the input
   bool winograd = false;   // 3x3, stride 1, groups 1, enough channels: the table's Winograd kernel
+  bool small = false;      // groups 1, few input channels: the table's small-channel kernel
   int groups = 1, in_c = 0, out_c = 0, in_c_group = 0, out_c_group = 0, K = 0;
   std::vector<AlignedBuffer> packed;  // one per group (depthwise, Winograd: one)
   std::vector<int32_t> bias;          // per out channel, -in_zp * sum(w) folded in

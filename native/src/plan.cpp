@@ -71,7 +71,7 @@ std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, i
         plan->macs += int64_t(out.h) * out.w * pc.out_c * pc.K;
         if (pc.winograd)
           winograd_scratch = std::max(winograd_scratch, m.k->winograd.scratch_bytes(pc.in_c, winograd_blocks(out.h, out.w).width));
-        else if (!pc.depthwise && !pc.direct)
+        else if (!pc.depthwise && !pc.direct && !pc.small)
           max_k = std::max(max_k, size_t(pc.K));
         break;
       }

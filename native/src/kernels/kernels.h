@@ -110,6 +110,20 @@ struct WinogradKernel {
   void (*run)(const WinogradArgs& a, int ty, int tx_begin, int tx_end, void* scratch);
 };
 
+// Convolution with few input channels straight from the input, for groups 1 and
+// K = kernel_h * kernel_w * group_channels <= kSmallConvMaxK: for output pixels [p_begin, p_end),
+// exactly im2col (a) into rows of K bytes followed by the GEMM with weights w [N][K] (im2col's
+// (ky, kx, c) order); C is pixel p_begin's output. It spares im2col's byte rows and the GEMM's
+// widening of them, which cost more than the multiplies when K is this small (e.g. a 3x3 stem
+// over RGB, K = 27). Null where the table has none: such tables keep im2col.
+constexpr int kSmallConvMaxK = 64;
+struct SmallConvKernel {
+  size_t (*packed_bytes)(int K, int N);
+  void (*pack)(const int8_t* w, int K, int N, uint8_t* packed);  // w row-major [N][K]
+  void (*run)(const Im2colArgs& a, int p_begin, int p_end, const uint8_t* packed, int K, int N, const Requant& rq,
+              uint8_t* C, size_t ldc);
+};
+
 // ---- Pooling -------------------------------------------------------------------------------
 // Max:  y = lut ? lut[max] : max over the window's in-image elements.
 // Avg:  s = sum over in-image elements of (x - in_zp); n = window elements counted (in-image
@@ -259,6 +273,7 @@ struct KernelTable {
   DwKernel dwconv;
   // All null where Winograd would not beat this table's GEMM: such tables keep im2col.
   WinogradKernel winograd;
+  SmallConvKernel small_conv;  // null where im2col + GEMM is as fast
   void (*maxpool)(const PoolArgs& a, int row_begin, int row_end);
   void (*avgpool)(const PoolArgs& a, int row_begin, int row_end);
   void (*resize_nearest)(const ResizeArgs& a, int row_begin, int row_end);

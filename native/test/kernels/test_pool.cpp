@@ -1,6 +1,8 @@
 // MaxPool / AveragePool kernels: hand-computed reference cases, then every SIMD table against the
 // scalar reference on random shapes (odd sizes, pads, strides, ceil-mode output sizes).
+#include <algorithm>
 #include <sstream>
+#include <vector>
 
 #include "isa_test.h"
 #include "kernels/kernels.h"
@@ -180,11 +182,89 @@ void compare_wide_pool(const KernelTable& t, bool max) {
   }
 }
 
+// Max pooling over every kernel size 1..7 (square and not), strides 1..3, pads 0..3 per side
+// (asymmetric, and pads as large as the kernel, giving empty border windows), small odd images
+// and channel counts around the 8 / 16 / 32-byte vector widths, with and without a table.
+void compare_maxpool_sweep(const KernelTable& t) {
+  const int channel_counts[] = {1, 3, 8, 17, 32, 96, 100};
+  for (int C : channel_counts)
+    for (int kh = 1; kh <= 7; ++kh)
+      for (int i = 0; i < 6; ++i) {
+        PoolArgs a{};
+        a.channels = C;
+        a.kernel_h = kh;
+        a.kernel_w = i < 2 ? kh : rand_int(1, 7);
+        a.stride_h = rand_int(1, 3);
+        a.stride_w = rand_int(1, 3);
+        a.pad_top = rand_int(0, 3);
+        a.pad_bottom = rand_int(0, 3);
+        a.pad_left = rand_int(0, 3);
+        a.pad_right = rand_int(0, 3);
+        do {
+          a.in_h = rand_int(1, 13);
+          a.in_w = rand_int(1, 13);
+        } while (a.in_h + a.pad_top + a.pad_bottom < a.kernel_h || a.in_w + a.pad_left + a.pad_right < a.kernel_w);
+        a.out_h = pool_out(a.in_h, a.pad_top + a.pad_bottom, a.kernel_h, a.stride_h, false);
+        a.out_w = pool_out(a.in_w, a.pad_left + a.pad_right, a.kernel_w, a.stride_w, false);
+        std::vector<uint8_t> in = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h) * a.in_w * C, 0, 255), lut;
+        a.in = in.data();
+        if (i % 2) {
+          lut = testing::rand_vec<uint8_t>(256, 0, 255);
+          a.lut = lut.data();
+        }
+        const size_t n = static_cast<size_t>(a.out_h) * a.out_w * C;
+        auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
+        a.out = ref.data();
+        scalar_table().maxpool(a, 0, a.out_h);
+        a.out = got.data();
+        kt::split_range(a.out_h, [&](int b, int e) { t.maxpool(a, b, e); });
+        std::ostringstream os;
+        os << "maxpool sweep in " << a.in_h << "x" << a.in_w << "x" << C << " k " << a.kernel_h << "x" << a.kernel_w
+           << " s " << a.stride_h << "," << a.stride_w << " pads " << a.pad_top << "," << a.pad_left << ","
+           << a.pad_bottom << "," << a.pad_right << " lut " << (a.lut != nullptr);
+        CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+      }
+}
+
+// The chained residual pooling shape (5x5, stride 1, pad 2, 96 channels), its rows run in
+// several calls in a shuffled order, as the thread pool may.
+void compare_maxpool_crp(const KernelTable& t) {
+  for (int use_lut = 0; use_lut < 2; ++use_lut) {
+    PoolArgs a{};
+    a.channels = 96;
+    a.in_h = a.out_h = rand_int(20, 40) | 1;
+    a.in_w = a.out_w = rand_int(20, 60) | 1;
+    a.kernel_h = a.kernel_w = 5;
+    a.stride_h = a.stride_w = 1;
+    a.pad_top = a.pad_left = a.pad_bottom = a.pad_right = 2;
+    std::vector<uint8_t> in = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h) * a.in_w * a.channels, 0, 255);
+    std::vector<uint8_t> lut = testing::rand_vec<uint8_t>(256, 0, 255);
+    a.in = in.data();
+    a.lut = use_lut ? lut.data() : nullptr;
+    const size_t n = static_cast<size_t>(a.out_h) * a.out_w * a.channels;
+    auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
+    a.out = ref.data();
+    scalar_table().maxpool(a, 0, a.out_h);
+    a.out = got.data();
+    std::vector<int> cuts = {0, a.out_h};
+    for (int i = 0; i < 4; ++i) cuts.push_back(rand_int(0, a.out_h));
+    std::sort(cuts.begin(), cuts.end());
+    std::vector<int> order(cuts.size() - 1);
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rand_int(0, static_cast<int>(i) - 1)]);
+    for (int i : order)
+      if (cuts[i + 1] > cuts[i]) t.maxpool(a, cuts[i], cuts[i + 1]);
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), use_lut ? "crp maxpool with table" : "crp maxpool");
+  }
+}
+
 }  // namespace
 
 ISA_TEST(maxpool_matches_scalar) {
   compare_pool(t, true, 300);
   compare_wide_pool(t, true);
+  compare_maxpool_sweep(t);
+  compare_maxpool_crp(t);
 }
 ISA_TEST(avgpool_matches_scalar) {
   compare_pool(t, false, 300);

@@ -11,7 +11,7 @@
 //
 // Micro-kernel: MR = 6 rows x 16 channels of int32 accumulators (12 ymm); per k-pair one
 // broadcast of each row's activation pair and two weight loads feed 12 madds. A block of MR rows
-// is widened once into a stack buffer and reused for every panel.
+// is widened once into a stack buffer and reused for every panel (madd16_panels.h).
 #include <immintrin.h>
 
 #include <algorithm>
@@ -20,6 +20,7 @@
 #include "kernels/x86_avx2/gemm_paths.h"
 #include "kernels/x86_avx2/gemm_tile.h"
 #include "kernels/x86_avx2/madd16_accumulate.h"
+#include "kernels/x86_avx2/madd16_panels.h"
 #include "kernels/row_blocks.h"
 
 namespace attendseg {
@@ -30,8 +31,6 @@ namespace {
 
 constexpr int kMR = 6;      // rows per micro-tile
 constexpr int kKC = 2048;   // k values widened at once (even); longer K is done in chunks
-
-
 
 // Widens rows [0, mr) x k [k0, k0 + kc) of A to int16 at dst (row stride `stride` int16,
 // stride >= kc rounded up to even; the odd slot, if any, is zeroed).
@@ -48,22 +47,19 @@ inline void widen_rows(const uint8_t* A, size_t lda, int mr, int k0, int kc, int
   }
 }
 
-// One MR x (8 * NR) output tile over the whole K, requantized and stored (nw valid channels).
+// One MR x (8 * NR) output tile of a K too long to widen at once: widened and accumulated in
+// chunks of kKC, requantized and stored (nw valid channels).
 template <int MR, int NR>
-void tile(const uint8_t* A, size_t lda, int K, const int16_t* wpanel, const int32_t* bias, const float* scale,
-          int nw, const RequantConsts& rk, int16_t* abuf, bool widened, uint8_t* C, size_t ldc) {
+void chunked_tile(const uint8_t* A, size_t lda, int K, const int16_t* wpanel, const int32_t* bias,
+                  const float* scale, int nw, const RequantConsts& rk, int16_t* abuf, uint8_t* C, size_t ldc) {
   const TileParams<NR> tp(bias, scale, nw);
   __m256i acc[MR][NR];
   init_acc<MR, NR>(tp.bias, acc);
-  if (widened) {
-    accumulate<MR, NR>(abuf, 2 * kpairs_of(K), kpairs_of(K), wpanel, acc);
-  } else {
-    for (int k0 = 0; k0 < K; k0 += kKC) {
-      const int kc = std::min(kKC, K - k0);
-      const int stride = (kc + 1) & ~1;
-      widen_rows(A, lda, MR, k0, kc, abuf, stride);
-      accumulate<MR, NR>(abuf, stride, stride / 2, wpanel + static_cast<size_t>(k0 / 2) * 16 * NR, acc);
-    }
+  for (int k0 = 0; k0 < K; k0 += kKC) {
+    const int kc = std::min(kKC, K - k0);
+    const int stride = (kc + 1) & ~1;
+    widen_rows(A, lda, MR, k0, kc, abuf, stride);
+    accumulate<MR, NR>(abuf, stride, stride / 2, wpanel + static_cast<size_t>(k0 / 2) * 16 * NR, acc);
   }
   store_tile<MR, NR>(acc, tp.scale, nw, rk, C, ldc);
 }
@@ -72,25 +68,28 @@ void tile(const uint8_t* A, size_t lda, int K, const int16_t* wpanel, const int3
 template <int MR>
 void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N, const Requant& rq,
                const RequantConsts& rk, uint8_t* C, size_t ldc, int16_t* abuf) {
-  const PanelLayout l = panel_layout(N);
   const int kpairs = kpairs_of(K);
   // When K fits the buffer the rows are widened once for all panels; otherwise per panel and chunk.
-  const bool widened = K <= kKC;
-  if (widened) widen_rows(A, lda, MR, 0, K, abuf, 2 * kpairs);
+  if (K <= kKC) {
+    widen_rows(A, lda, MR, 0, K, abuf, 2 * kpairs);
+    madd16_panels<MR>(abuf, 2 * kpairs, K, packed, N, rq, rk, C, ldc);
+    return;
+  }
+  const PanelLayout l = panel_layout(N);
   const int16_t* w = reinterpret_cast<const int16_t*>(packed);
   for (int p = 0; p < l.full; ++p) {
     const int n0 = 16 * p;
-    tile<MR, 2>(A, lda, K, w + static_cast<size_t>(p) * kpairs * 32, rq.bias ? rq.bias + n0 : nullptr,
-                rq.scale + n0, 16, rk, abuf, widened, C + n0, ldc);
+    chunked_tile<MR, 2>(A, lda, K, w + static_cast<size_t>(p) * kpairs * 32, rq.bias ? rq.bias + n0 : nullptr,
+                        rq.scale + n0, 16, rk, abuf, C + n0, ldc);
   }
   if (l.tail) {
     const int n0 = 16 * l.full;
     const int16_t* wt = w + static_cast<size_t>(l.full) * kpairs * 32;
     const int32_t* b = rq.bias ? rq.bias + n0 : nullptr;
     if (l.tail_width == 8)
-      tile<MR, 1>(A, lda, K, wt, b, rq.scale + n0, l.tail, rk, abuf, widened, C + n0, ldc);
+      chunked_tile<MR, 1>(A, lda, K, wt, b, rq.scale + n0, l.tail, rk, abuf, C + n0, ldc);
     else
-      tile<MR, 2>(A, lda, K, wt, b, rq.scale + n0, l.tail, rk, abuf, widened, C + n0, ldc);
+      chunked_tile<MR, 2>(A, lda, K, wt, b, rq.scale + n0, l.tail, rk, abuf, C + n0, ldc);
   }
 }
 

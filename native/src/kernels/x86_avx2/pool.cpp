@@ -1,5 +1,5 @@
-// Max and average pooling, NHWC uint8, AVX2: vectorized across channels. Bit-identical to
-// scalar/pool.cpp (same windows, same empty-window results).
+// Average pooling, NHWC uint8, AVX2: vectorized across channels. Bit-identical to
+// scalar/pool.cpp (same windows, same empty-window results). Max pooling is in maxpool.cpp.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -20,64 +20,6 @@ inline Window window(const PoolArgs& a, int oy, int ox) {
   return {std::max(y0, 0), std::min(y0 + a.kernel_h, a.in_h), std::max(x0, 0), std::min(x0 + a.kernel_w, a.in_w)};
 }
 }  // namespace
-
-// Per output pixel: byte max over the window for 32 / 16 / 8 channels at a time; channel tails
-// re-run the last full-width block (overlapping, identical values); fewer than 8 channels are
-// done one by one. The requantization table, when present, is applied to each finished output
-// row with the vpshufb lookup.
-void maxpool(const PoolArgs& a, int row_begin, int row_end) {
-  const int C = a.channels;
-  const size_t W = static_cast<size_t>(a.in_w);
-  Lut256 L;
-  if (a.lut) lut_prepare(a.lut, &L);
-  for (int oy = row_begin; oy < row_end; ++oy) {
-    uint8_t* orow = a.out + static_cast<size_t>(oy) * a.out_w * C;
-    for (int ox = 0; ox < a.out_w; ++ox) {
-      const Window w = window(a, oy, ox);
-      uint8_t* out = orow + static_cast<size_t>(ox) * C;
-      auto block32 = [&](int c) {
-        __m256i m = _mm256_setzero_si256();
-        for (int iy = w.vy0; iy < w.vy1; ++iy)
-          for (int ix = w.vx0; ix < w.vx1; ++ix)
-            m = _mm256_max_epu8(m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.in + (iy * W + ix) * C + c)));
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c), m);
-      };
-      auto block16 = [&](int c) {
-        __m128i m = _mm_setzero_si128();
-        for (int iy = w.vy0; iy < w.vy1; ++iy)
-          for (int ix = w.vx0; ix < w.vx1; ++ix)
-            m = _mm_max_epu8(m, _mm_loadu_si128(reinterpret_cast<const __m128i*>(a.in + (iy * W + ix) * C + c)));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), m);
-      };
-      auto block8 = [&](int c) {
-        __m128i m = _mm_setzero_si128();
-        for (int iy = w.vy0; iy < w.vy1; ++iy)
-          for (int ix = w.vx0; ix < w.vx1; ++ix)
-            m = _mm_max_epu8(m, _mm_loadl_epi64(reinterpret_cast<const __m128i*>(a.in + (iy * W + ix) * C + c)));
-        _mm_storel_epi64(reinterpret_cast<__m128i*>(out + c), m);
-      };
-      if (C >= 32) {
-        int c = 0;
-        for (; c + 32 <= C; c += 32) block32(c);
-        if (c < C) block32(C - 32);
-      } else if (C >= 16) {
-        block16(0);
-        if (C > 16) block16(C - 16);
-      } else if (C >= 8) {
-        block8(0);
-        if (C > 8) block8(C - 8);
-      } else {
-        for (int c = 0; c < C; ++c) {
-          uint8_t m = 0;
-          for (int iy = w.vy0; iy < w.vy1; ++iy)
-            for (int ix = w.vx0; ix < w.vx1; ++ix) m = std::max(m, a.in[(iy * W + ix) * C + c]);
-          out[c] = m;
-        }
-      }
-    }
-    if (a.lut) lut_apply(L, orow, orow, static_cast<size_t>(a.out_w) * C);
-  }
-}
 
 // Per output pixel: int32 sums of 32 (4 accumulators) or 8 channels; s = sum - valid * in_zp
 // equals the scalar sum of (x - in_zp). Then y = clamp(round((float)s * (ratio / n)) + out_zp).

@@ -50,6 +50,8 @@ inline __m128i narrow_clamp_16(__m256i a, __m256i b, const RequantConsts& k) {
 inline void store_bytes(uint8_t* dst, __m128i v, int n) {
   if (n == 16) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), v);
+  } else if (n == 8) {  // an 8-wide tail panel (N % 16 == 8)
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(dst), v);
   } else {
     alignas(16) uint8_t tmp[16];
     _mm_store_si128(reinterpret_cast<__m128i*>(tmp), v);

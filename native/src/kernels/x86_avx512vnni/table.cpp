@@ -16,6 +16,9 @@ const KernelTable& avx512vnni_table() {
       // integer transform needs int16 operands (VPMADDWD + VPADDD: 16 per two instructions, 36
       // direct ones' worth), so the im2col GEMM stays ahead.
       {},
+      // No small-channel convolution: VPDPBUSD takes im2col's bytes as they are, with no
+      // widening pass to spare.
+      {},
       avx512vnni::maxpool,
       avx512vnni::avgpool,
       avx512vnni::resize_nearest,
