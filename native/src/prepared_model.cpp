@@ -9,12 +9,14 @@
 
 namespace attendseg {
 
-bool winograd_enabled() {
-  static const bool enabled = [] {
+int winograd_max_tile() {
+  static const int tile = [] {
     const char* e = std::getenv("ATTENDSEG_WINOGRAD");
-    return !(e && std::strcmp(e, "0") == 0);
+    if (e && std::strcmp(e, "0") == 0) return 0;
+    if (e && std::strcmp(e, "2x2") == 0) return 2;
+    return 4;
   }();
-  return enabled;
+  return tile;
 }
 
 namespace {
@@ -24,6 +26,18 @@ namespace {
 // channels) Winograd takes 1.0-1.5x the time of im2col + GEMM at 8-12 input channels; from 16 up
 // 0.5-0.6x against the vpmaddwd GEMM and 0.6-0.8x against the vpmaddubsw one.
 constexpr int kWinogradMinInChannels = 16;
+
+// The Winograd tile size for a conv (rows: weights [out_c][3][3][in_c]), 0 for none: F(4x4)
+// where the table has it, the environment allows it and it is exact for these weights, else
+// F(2x2) under the same conditions.
+int winograd_tile(const ConvSpec& c, int in_c, int out_c, const int8_t* rows, const kernels::KernelTable& k) {
+  const bool shape = c.kernel_h == 3 && c.kernel_w == 3 && c.stride_h == 1 && c.stride_w == 1 && c.dilation_h == 1 &&
+                     c.dilation_w == 1 && c.groups == 1 && in_c >= kWinogradMinInChannels;
+  if (!shape) return 0;
+  if (winograd_max_tile() >= 4 && k.winograd4x4.run && kernels::winograd4_fits(rows, in_c, out_c)) return 4;
+  if (winograd_max_tile() >= 2 && k.winograd.run && kernels::winograd_fits(rows, in_c, out_c)) return 2;
+  return 0;
+}
 
 // Moves a tensor between quantizations as ONNX Runtime's DequantizeLinear -> QuantizeLinear:
 //   t[x] = clamp(round(((float)(x - zin) * sin) / sout) + zout, 0, 255)
@@ -83,12 +97,11 @@ void prepare_conv(const ModelSpec& spec, const OpSpec& op, const kernels::Kernel
       for (int ci = 0; ci < pc->in_c_group; ++ci)
         for (int t = 0; t < taps; ++t) dst[t * pc->in_c_group + ci] = src[ci * taps + t];
     }
-    pc->winograd = c.kernel_h == 3 && c.kernel_w == 3 && c.stride_h == 1 && c.stride_w == 1 && c.dilation_h == 1 &&
-                   c.dilation_w == 1 && c.groups == 1 && pc->in_c >= kWinogradMinInChannels && k.winograd.run &&
-                   winograd_enabled() && kernels::winograd_fits(rows.data(), pc->in_c, pc->out_c);
+    pc->winograd = winograd_tile(c, pc->in_c, pc->out_c, rows.data(), k);
     if (pc->winograd) {
-      pc->packed.emplace_back(k.winograd.packed_bytes(pc->in_c, pc->out_c));
-      k.winograd.pack(rows.data(), pc->in_c, pc->out_c, pc->packed.back().data());
+      const kernels::WinogradKernel& wk = kernels::winograd_kernel(k, pc->winograd);
+      pc->packed.emplace_back(wk.packed_bytes(pc->in_c, pc->out_c));
+      wk.pack(rows.data(), pc->in_c, pc->out_c, pc->packed.back().data());
       return;
     }
     pc->packed.emplace_back(k.gemm.packed_bytes(pc->K, pc->out_c_group));

@@ -16,6 +16,7 @@ const KernelTable& avx512vnni_table() {
       // integer transform needs int16 operands (VPMADDWD + VPADDD: 16 per two instructions, 36
       // direct ones' worth), so the im2col GEMM stays ahead.
       {},
+      {},
       avx512vnni::maxpool,
       avx512vnni::avgpool,
       avx512vnni::resize_nearest,
