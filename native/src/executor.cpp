@@ -44,12 +44,13 @@ void run_conv(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPoo
   if (pc.winograd) {
     const WinogradArgs a{x, in.h, in.w, in.c, out.h, out.w, out.c, c.pad_top, c.pad_left, in_zp, pc.packed[0].data(),
                          requant_of(pc, m.spec, op, 0), y};
-    const WinogradBlocks wb = winograd_blocks(out.h, out.w);
+    const WinogradBlocks wb = winograd_blocks(out.h, out.w, pc.winograd);
+    const kernels::WinogradKernel& wk = kernels::winograd_kernel(k, pc.winograd);
     pool.parallel_for(wb.count(), 1, [&](int64_t b, int64_t e, int thread) {
       uint8_t* scratch = plan.scratch.data() + size_t(thread) * plan.scratch_per_thread;
       for (int64_t i = b; i < e; ++i) {
         const int ty = int(i / wb.per_row), tx = int(i % wb.per_row) * wb.width;
-        k.winograd.run(a, ty, tx, std::min(wb.tiles_w, tx + wb.width), scratch);
+        wk.run(a, ty, tx, std::min(wb.tiles_w, tx + wb.width), scratch);
       }
     });
     return;
@@ -195,7 +196,7 @@ void run_lut(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPool
 }
 
 const char* conv_label(const PreparedConv& pc) {
-  return pc.depthwise ? " dw" : pc.direct ? " 1x1" : pc.winograd ? " winograd" : pc.small ? " small" : " im2col";
+  return pc.depthwise ? " dw" : pc.direct ? " 1x1" : pc.winograd == 4 ? " winograd4x4" : pc.winograd ? " winograd" : pc.small ? " small" : " im2col";
 }
 
 }  // namespace

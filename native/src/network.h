@@ -16,7 +16,8 @@ namespace attendseg {
 struct PreparedConv {
   bool depthwise = false;  // groups == in == out channels: the depthwise kernel
   bool direct = false;     // 1x1, stride 1, no pads, groups 1: GEMM straight on the input
-  bool winograd = false;   // 3x3, stride 1, groups 1, enough channels: the table's Winograd kernel
+  int winograd = 0;        // 3x3, stride 1, groups 1, enough channels: tile size (2 or 4) of the
+                           // table's Winograd kernel; 0 for the other paths
   bool small = false;      // groups 1, few input channels: the table's small-channel kernel
   int groups = 1, in_c = 0, out_c = 0, in_c_group = 0, out_c_group = 0, K = 0;
   std::vector<AlignedBuffer> packed;  // one per group (depthwise, Winograd: one)
@@ -41,16 +42,18 @@ struct PreparedModel {
   PreparedModel(const ModelSpec& s, const kernels::KernelTable& table);
 };
 
-// False when the environment has ATTENDSEG_WINOGRAD=0 (read once): every conv keeps im2col.
-bool winograd_enabled();
+// The largest Winograd tile a conv may get, from the environment's ATTENDSEG_WINOGRAD (read
+// once): "0" 0 (every conv keeps im2col), "2x2" 2 (F(2x2) only), otherwise 4.
+int winograd_max_tile();
 
-// How a Winograd conv's tiles are split into run calls: each tile row into `per_row` blocks of
-// at most `width` tiles, so a call's transformed input stays in L2 and rows give parallelism.
+// How a Winograd conv's tiles (tile x tile outputs) are split into run calls: each tile row into
+// `per_row` blocks of at most `width` tiles, so a call's transformed input stays in L2 and rows
+// give parallelism.
 struct WinogradBlocks {
   int tiles_h = 0, tiles_w = 0, per_row = 0, width = 0;
   int count() const { return tiles_h * per_row; }
 };
-WinogradBlocks winograd_blocks(int out_h, int out_w);
+WinogradBlocks winograd_blocks(int out_h, int out_w, int tile);
 
 struct Shape {
   int h = 0, w = 0, c = 0;

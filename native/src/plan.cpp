@@ -35,12 +35,13 @@ size_t align_up(size_t v) { return (v + kAlign - 1) / kAlign * kAlign; }
 
 }  // namespace
 
-WinogradBlocks winograd_blocks(int out_h, int out_w) {
-  // 32 tiles of 64 channels are 64 KiB of transformed input.
-  constexpr int kMaxWidth = 32;
+WinogradBlocks winograd_blocks(int out_h, int out_w, int tile) {
+  // 64 output columns: 32 F(2x2) tiles of 64 channels are 64 KiB of transformed input, 16 F(4x4)
+  // tiles 72 KiB.
+  const int kMaxWidth = 64 / tile;
   WinogradBlocks b;
-  b.tiles_h = (out_h + 1) / 2;
-  b.tiles_w = (out_w + 1) / 2;
+  b.tiles_h = (out_h + tile - 1) / tile;
+  b.tiles_w = (out_w + tile - 1) / tile;
   b.per_row = (b.tiles_w + kMaxWidth - 1) / kMaxWidth;
   b.width = b.per_row ? (b.tiles_w + b.per_row - 1) / b.per_row : 0;
   return b;
@@ -70,7 +71,9 @@ std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, i
         const PreparedConv& pc = m.ops[i].conv;
         plan->macs += int64_t(out.h) * out.w * pc.out_c * pc.K;
         if (pc.winograd)
-          winograd_scratch = std::max(winograd_scratch, m.k->winograd.scratch_bytes(pc.in_c, winograd_blocks(out.h, out.w).width));
+          winograd_scratch =
+              std::max(winograd_scratch, kernels::winograd_kernel(*m.k, pc.winograd)
+                                             .scratch_bytes(pc.in_c, winograd_blocks(out.h, out.w, pc.winograd).width));
         else if (!pc.depthwise && !pc.direct && !pc.small)
           max_k = std::max(max_k, size_t(pc.K));
         break;

@@ -91,6 +91,22 @@ struct DwKernel {
 //   Y = A^T M A, A^T = [[1,1,1,0],[0,1,-1,-1]]: 4 x the direct sum of w * x of each output
 //   acc = bias[n] + (Y >> 2) (arithmetic shift), then requant as the GEMM.
 // Y is exact when 4 * 255 * sum|w[n]| fits int32 (winograd_fits): wrapped intermediates cancel.
+//
+// Winograd F(4x4, 3x3), the same contract with 4x4 output tiles: 36 multiplies per 4x4 outputs
+// and channel pair instead of 144. Tile (ty, tx) is rows 4ty..4ty+3, columns 4tx..4tx+3; its
+// input d is the 6x6 window at row 4ty - pad_top, column 4tx - pad_left. With pos = 6i + j:
+//   U' = G' g G'^T, G' = [[1,0,0],[-1,-1,-1],[-1,1,-1],[1,2,4],[1,-2,4],[0,0,1]]: the textbook G
+//        with its rows scaled by dg = (4,6,6,24,24,1), so U' is integral (|U'| <= 7*7*128)
+//   V  = B^T d B, B^T = [[4,0,-5,0,1,0],[0,-4,-4,1,1,0],[0,4,-4,-1,1,0],
+//                        [0,-2,-1,2,1,0],[0,2,-1,-2,1,0],[0,4,0,-5,0,1]]    (|V| <= 100 * 255)
+//   M'[pos][n] = sum over in channels c of U'[n][c][pos] * V[c][pos]
+//   R = A'^T M' A', A'^T = A^T diag(24 / dg) = [[6,4,4,1,1,0],[0,4,-4,2,-2,0],[0,4,4,4,4,0],
+//       [0,4,-4,8,-8,24]]: 576 x the direct sum y of w * x of each output (the row scaling of G'
+//       is undone in the output transform, 576 / (dg_i dg_j) = (24 / dg_i) (24 / dg_j))
+//   y = (int32)(R * 0x38E38E39) >> 6 (arithmetic): 0x38E38E39 is the inverse of 9 mod 2^32, so
+//       the product is 64 y mod 2^32, which is 64 y itself while |y| < 2^25
+//   acc = bias[n] + y, then requant as the GEMM.
+// Exact when 255 * sum|w[n]| < 2^25 for every n (winograd4_fits).
 struct WinogradArgs {
   const uint8_t* in;
   int in_h, in_w, in_c;
@@ -101,6 +117,7 @@ struct WinogradArgs {
   Requant rq;
   uint8_t* out;
 };
+// The same entries serve both tile sizes; WinogradArgs' tile coordinates are in the kernel's tiles.
 struct WinogradKernel {
   size_t (*packed_bytes)(int in_c, int out_c);
   void (*pack)(const int8_t* w, int in_c, int out_c, uint8_t* packed);  // w [out_c][3][3][in_c]
@@ -152,8 +169,7 @@ struct PoolArgs {
 //         (y0/y1 = ys.i0/i1[oy], x0/x1 = xs.i0/i1[ox])
 //   v     = (((wx0*wy0)*X11 + (wx1*wy0)*X21) + (wx0*wy1)*X12) + (wx1*wy1)*X22
 //         (wx0/wx1 = xs.w0/w1[ox], wy0/wy1 = ys.w0/w1[oy])
-//   y     = clamp(round(v / out_scale) + out_zp, 0, 255)      (a true division, as MLAS; SIMD
-//         tables may multiply by the reciprocal where that provably rounds the same)
+//   y     = clamp(round(v / out_scale) + out_zp, 0, 255)      (a true division, as MLAS)
 struct ResizeAxis {
   std::vector<int32_t> i0, i1;  // neighbour indices (nearest uses i0 only)
   // build_resize_axis, linear: float weights of i0 and i1, ONNX Runtime's dx2 and dx1:
@@ -182,8 +198,7 @@ struct ResizeArgs {
 // Exactly ONNX Runtime's float path (DequantizeLinear, float op, QuantizeLinear), no FMA:
 //   A = (float)(a - za) * sa,  B = (float)(b - zb) * sb
 //   Add: v = A + B;  Mul: v = A * B
-//   y = clamp(round(v / sy) + zy, qmin, qmax)      (a true division, as MLAS; SIMD tables may
-//       multiply by the reciprocal where that provably rounds the same, see QuantizeDiv8)
+//   y = clamp(round(v / sy) + zy, qmin, qmax)      (a true division, as MLAS)
 enum class Broadcast : uint8_t { Full, Channel, Pixel };
 struct BinaryArgs {
   const uint8_t* a;
@@ -271,8 +286,10 @@ struct KernelTable {
   GemmKernel gemm;
   void (*im2col)(const Im2colArgs& a, int p_begin, int p_end, uint8_t* A, size_t lda);
   DwKernel dwconv;
-  // All null where Winograd would not beat this table's GEMM: such tables keep im2col.
+  // F(2x2) and F(4x4) Winograd; all null where that kernel would not beat this table's other
+  // paths: a table with neither keeps im2col.
   WinogradKernel winograd;
+  WinogradKernel winograd4x4;
   SmallConvKernel small_conv;  // null where im2col + GEMM is as fast
   void (*maxpool)(const PoolArgs& a, int row_begin, int row_end);
   void (*avgpool)(const PoolArgs& a, int row_begin, int row_end);
@@ -303,6 +320,14 @@ void build_image_axis(int in_size, int out_size, ResizeAxis* axis);
 void winograd_weights(const int8_t* w, int in_c, int out_c, int16_t* u);
 // Whether Winograd is exact for these weights: 4 * 255 * sum|w[n]| <= INT32_MAX for every n.
 bool winograd_fits(const int8_t* w, int in_c, int out_c);
+// U' = G' g G'^T of kernels.h's Winograd F(4x4): w [out_c][3][3][in_c] -> u[(n * 36 + pos) * in_c + c].
+void winograd4_weights(const int8_t* w, int in_c, int out_c, int16_t* u);
+// Whether Winograd F(4x4) is exact for these weights: 255 * sum|w[n]| < 2^25 for every n.
+bool winograd4_fits(const int8_t* w, int in_c, int out_c);
+// The table's Winograd kernel with output tiles of tile x tile (2 or 4).
+inline const WinogradKernel& winograd_kernel(const KernelTable& t, int tile) {
+  return tile == 4 ? t.winograd4x4 : t.winograd;
+}
 // Nearest index table for label maps: src = ((2 * dst + 1) * in_size) / (2 * out_size).
 void label_index_table(int in_size, int out_size, std::vector<int32_t>* table);
 

@@ -91,9 +91,10 @@ std::vector<uint8_t> reference(const ModelSpec& s, const std::vector<uint8_t>& i
   return out;
 }
 
-// Runs the model through table t with `threads` threads; returns the output tensor.
+// Runs the model through table t with `threads` threads; returns the output tensor and, in
+// *winograd, the conv's Winograd tile size (0: another path).
 std::vector<uint8_t> run(const ModelSpec& s, const kernels::KernelTable& t, int threads, const std::vector<uint8_t>& input,
-                         int h, int w, bool* winograd) {
+                         int h, int w, int* winograd) {
   check_model(s);
   PreparedModel m(s, t);
   *winograd = m.ops[1].conv.winograd;
@@ -104,6 +105,13 @@ std::vector<uint8_t> run(const ModelSpec& s, const kernels::KernelTable& t, int 
   const Shape os = plan->shapes[s.output];
   const uint8_t* y = plan->tensor(s.output);
   return std::vector<uint8_t>(y, y + os.bytes());
+}
+
+// The tile size prepare_conv gives a conv of these tests on table t: F(4x4) where the table has
+// it, else F(2x2), as far as ATTENDSEG_WINOGRAD allows.
+int expected_tile(const kernels::KernelTable& t) {
+  if (winograd_max_tile() >= 4 && t.winograd4x4.run) return 4;
+  return winograd_max_tile() >= 2 && t.winograd.run ? 2 : 0;
 }
 
 }  // namespace
@@ -118,20 +126,19 @@ TEST(winograd_conv_selected_and_exact_in_the_engine) {
   for (const auto& e : kernels::all_kernel_tables()) {
     if (!e.usable) continue;
     const kernels::KernelTable& t = *e.table;
-    const bool table_has = t.winograd.run != nullptr;
     for (const Shape2& sh : shapes) {
       for (int threads : {1, 2, 3}) {
         const ModelSpec s = conv_model(sh.copies, sh.out_c, rand_conv(3 * sh.copies, sh.out_c, 1, 1, sh.h, sh.w),
                                        static_cast<uint8_t>(testing::rand_int(0, 121)), 255);
         const auto input = testing::rand_vec<uint8_t>(static_cast<size_t>(sh.h) * sh.w * 3, 0, 255);
-        bool winograd = false;
+        int winograd = 0;
         const auto got = run(s, t, threads, input, sh.h, sh.w, &winograd);
         int oh = 0, ow = 0;
         const auto want = reference(s, input, sh.h, sh.w, &oh, &ow);
         std::ostringstream ctx;
         ctx << t.name << " " << sh.h << "x" << sh.w << "x" << 3 * sh.copies << " -> " << oh << "x" << ow << "x"
             << sh.out_c << " threads " << threads;
-        CHECK_EQ(winograd, table_has && winograd_enabled());
+        CHECK_EQ(winograd, expected_tile(t));
         CHECK_EQ(got.size(), want.size());
         if (got.size() == want.size()) CHECK_BYTES_EQ(want.data(), got.data(), want.size(), ctx.str());
       }
@@ -149,7 +156,7 @@ TEST(winograd_conv_not_selected_outside_its_case) {
   // 15 input channels (below the threshold), stride 2, dilation 2: im2col, and still exact.
   for (const Variant& v : {Variant{"15 channels", 5, 1, 1}, Variant{"stride 2", 8, 2, 1}, Variant{"dilation 2", 8, 1, 2}}) {
     const ModelSpec s = conv_model(v.copies, 9, rand_conv(3 * v.copies, 9, v.stride, v.dilation, 11, 13), 0, 255);
-    bool winograd = true;
+    int winograd = -1;
     const auto got = run(s, t, 2, input, 11, 13, &winograd);
     int oh = 0, ow = 0;
     const auto want = reference(s, input, 11, 13, &oh, &ow);
@@ -162,4 +169,34 @@ TEST(winograd_conv_not_selected_outside_its_case) {
   for (auto& w : c.weights) w = w < 0 ? -127 : 127;
   PreparedModel m(conv_model(700, 2, c, 0, 255), t);
   CHECK(!m.ops[1].conv.winograd);
+}
+
+TEST(winograd_conv_4x4_fits_boundary_selects_the_path) {
+  // 120 input channels; output channel 0 has sum|w| = 131586 (255 * sum|w| = 2^25 - 2: F(4x4) is
+  // exact), then 131587 (one past: F(2x2), whose bound is far away); the engine output stays exact.
+  const int copies = 40, in_c = 3 * copies, out_c = 3;
+  const int h = 9, w = 10;
+  const auto input = testing::rand_vec<uint8_t>(static_cast<size_t>(h) * w * 3, 0, 255);
+  for (const int extra : {0, 1}) {
+    ConvSpec c = rand_conv(in_c, out_c, 1, 1, h, w);
+    const size_t k = static_cast<size_t>(9) * in_c;
+    for (size_t i = 0; i < k; ++i) c.weights[i] = 0;
+    for (size_t i = 0; i < 1028; ++i) c.weights[i] = i % 2 ? 127 : -128;  // sum|w| 131070
+    for (size_t i = 1028; i < 1032; ++i) c.weights[i] = 127;               // 131578
+    c.weights[1032] = static_cast<int8_t>(8 + extra);                       // 131586 + extra
+    const ModelSpec s = conv_model(copies, out_c, c, 0, 255);
+    for (const auto& e : kernels::all_kernel_tables()) {
+      if (!e.usable) continue;
+      const kernels::KernelTable& t = *e.table;
+      int winograd = -1;
+      const auto got = run(s, t, 2, input, h, w, &winograd);
+      int oh = 0, ow = 0;
+      const auto want = reference(s, input, h, w, &oh, &ow);
+      const int tile = expected_tile(t);
+      CHECK_EQ(winograd, extra && tile == 4 ? (t.winograd.run && winograd_max_tile() >= 2 ? 2 : 0) : tile);
+      CHECK_EQ(got.size(), want.size());
+      if (got.size() == want.size())
+        CHECK_BYTES_EQ(want.data(), got.data(), want.size(), std::string(t.name) + (extra ? " past" : " at") + " the bound");
+    }
+  }
 }

@@ -131,9 +131,9 @@ ISA_TEST(mul_matches_scalar) { compare_binary(t, true, 600); }
 
 namespace {
 
-// Every (a, b) pair under random scales, where v * (1 / sy) and v / sy round to different
-// integers for some pairs: SIMD tables that avoid the division must still give the quotient's
-// result. The test counts those pairs so it is known to reach them.
+// Every (a, b) pair under random and tie-making scales, where v * (1 / sy) and v / sy round to
+// different integers for some pairs: a SIMD table that multiplied by the reciprocal instead of
+// dividing would fail. The test counts those pairs so it is known to reach them.
 void compare_binary_near_ties(const KernelTable& t, bool is_mul) {
   std::vector<uint8_t> va(65536), vb(65536);
   for (int i = 0; i < 65536; ++i) {

@@ -1,6 +1,7 @@
-// Winograd F(2x2, 3x3) convolution (kernels.h, WinogradKernel): the scalar reference against a
-// direct convolution, then every table that has a Winograd kernel against both, bit for bit, on
-// seeded random shapes, and at the edge of the exactness bound where intermediate sums wrap.
+// Winograd F(2x2, 3x3) and F(4x4, 3x3) convolutions (kernels.h, WinogradKernel): the scalar
+// references against a direct convolution, then every table that has a Winograd kernel of that
+// tile size against both, bit for bit, on seeded random shapes, and at the edge of each exactness
+// bound where intermediate sums wrap.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -18,6 +19,7 @@ using namespace attendseg::kernels;
 namespace {
 
 struct WinoCase {
+  int tile;  // 2: F(2x2), 4: F(4x4)
   int in_h, in_w, in_c, out_c;
   int pt, pl, pb, pr;
   int max_call_tiles;  // run is called on tile ranges of 1..max_call_tiles tiles
@@ -25,7 +27,7 @@ struct WinoCase {
   int out_w() const { return in_w + pl + pr - 2; }
   std::string str() const {
     std::ostringstream os;
-    os << "winograd in " << in_h << "x" << in_w << "x" << in_c << " out_c " << out_c << " pad t" << pt << " l" << pl
+    os << "winograd " << tile << "x" << tile << " in " << in_h << "x" << in_w << "x" << in_c << " out_c " << out_c << " pad t" << pt << " l" << pl
        << " b" << pb << " r" << pr << " calls of <= " << max_call_tiles << " tiles";
     return os.str();
   }
@@ -68,7 +70,7 @@ std::vector<uint8_t> direct_conv(const WinoCase& c, const ConvData& d) {
 // of random length, every call on scratch refilled with garbage. Output bytes past the tensor
 // (a guard band) must survive.
 std::vector<uint8_t> winograd_conv(const KernelTable& t, const WinoCase& c, const ConvData& d) {
-  const WinogradKernel& k = t.winograd;
+  const WinogradKernel& k = winograd_kernel(t, c.tile);
   const size_t bytes = k.packed_bytes(c.in_c, c.out_c);
   attendseg::AlignedBuffer packed(bytes), packed2(bytes);
   std::memset(packed.data(), 0x00, bytes);
@@ -83,7 +85,7 @@ std::vector<uint8_t> winograd_conv(const KernelTable& t, const WinoCase& c, cons
                  d.in_zp,     packed.data(), d.rq, out.data()};
   const size_t scratch_bytes = k.scratch_bytes(c.in_c, c.max_call_tiles);
   attendseg::AlignedBuffer scratch(scratch_bytes);
-  const int tiles_h = (c.out_h() + 1) / 2, tiles_w = (c.out_w() + 1) / 2;
+  const int tiles_h = (c.out_h() + c.tile - 1) / c.tile, tiles_w = (c.out_w() + c.tile - 1) / c.tile;
   for (int ty = tiles_h - 1; ty >= 0; --ty) {
     for (int tx = 0; tx < tiles_w;) {
       const int n = std::min(tiles_w - tx, testing::rand_int(1, c.max_call_tiles));
@@ -140,12 +142,13 @@ ConvData rand_data(const WinoCase& c, bool extreme) {
   return d;
 }
 
-WinoCase rand_case(int in_c, int out_c) {
-  static const int kSides[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 16, 17, 25, 30};
+WinoCase rand_case(int tile, int in_c, int out_c) {
+  static const int kSides[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 25, 30};
   for (;;) {
     WinoCase c;
-    c.in_h = kSides[testing::rand_int(0, 14)];
-    c.in_w = kSides[testing::rand_int(0, 14)];
+    c.tile = tile;
+    c.in_h = kSides[testing::rand_int(0, 16)];
+    c.in_w = kSides[testing::rand_int(0, 16)];
     c.in_c = in_c;
     c.out_c = out_c;
     // Mostly "same" padding, otherwise each side 0..2 on its own.
@@ -164,6 +167,7 @@ const int kOutChannels[] = {1, 3, 7, 8, 9, 15, 16, 17, 24, 25, 32, 33, 64, 70};
 
 void check_case(const KernelTable* t, const WinoCase& c, bool extreme) {
   const ConvData d = rand_data(c, extreme);
+  CHECK(c.tile == 2 ? winograd_fits(d.w.data(), c.in_c, c.out_c) : winograd4_fits(d.w.data(), c.in_c, c.out_c));
   const std::vector<uint8_t> want = direct_conv(c, d);
   const std::vector<uint8_t> ref = winograd_conv(scalar_table(), c, d);
   CHECK_BYTES_EQ(want.data(), ref.data(), want.size(), std::string("scalar ") + c.str() + (extreme ? " extreme" : ""));
@@ -174,13 +178,13 @@ void check_case(const KernelTable* t, const WinoCase& c, bool extreme) {
 }
 
 // Every listed channel count on both sides, then random shapes, a tenth of them extreme.
-void against_reference(const KernelTable* t) {
+void against_reference(const KernelTable* t, int tile) {
   for (int in_c : kInChannels)
-    for (int out_c : kOutChannels) check_case(t, rand_case(in_c, out_c), false);
+    for (int out_c : kOutChannels) check_case(t, rand_case(tile, in_c, out_c), false);
   for (int i = 0; i < 300; ++i)
-    check_case(t, rand_case(testing::rand_int(1, 80), testing::rand_int(1, 80)), testing::rand_int(0, 9) == 0);
-  for (int in_c : {16, 24, 64})
-    for (int out_c : {16, 32, 64}) check_case(t, rand_case(in_c, out_c), true);
+    check_case(t, rand_case(tile, testing::rand_int(1, 80), testing::rand_int(1, 80)), testing::rand_int(0, 9) == 0);
+  for (int in_c : {1, 3, 16, 17, 24, 64, 70})
+    for (int out_c : {1, 3, 16, 17, 32, 64, 70}) check_case(t, rand_case(tile, in_c, out_c), true);
 }
 
 // A window and one weight per channel (tap (2, 0) = -128) that drive the int32 intermediates of
@@ -188,8 +192,8 @@ void against_reference(const KernelTable* t) {
 // winograd_fits accepts for them: each output still fits, so only sums that wrap consistently
 // (mod 2^32, in any order) come out right. A second output channel with +127 on every tap and
 // a third with mixed signs ride along.
-void at_the_bound(const KernelTable* t) {
-  WinoCase c{4, 4, 0, 3, 0, 0, 0, 0, 1};
+void at_the_bound_2x2(const KernelTable* t) {
+  WinoCase c{2, 4, 4, 0, 3, 0, 0, 0, 0, 1};
   c.in_c = static_cast<int>(INT32_MAX / (4 * 255 * 128));
   static const uint8_t kWindow[4][4] = {{1, 1, 1, 0}, {1, 1, 0, 1}, {0, 1, 1, 1}, {0, 1, 1, 0}};
   ConvData d;
@@ -218,6 +222,42 @@ void at_the_bound(const KernelTable* t) {
   }
 }
 
+// As at_the_bound_2x2 for F(4x4): one 6x6 window, tap (2, 2) = -128 on every channel (its U' has
+// the largest entries), in_c the largest count winograd4_fits accepts for it, so that outputs
+// come within 2^16 of 2^25 in magnitude while M' and R wrap many times; channel 1 +127 on the
+// first taps as far as the bound allows, channel 2 mixed signs.
+void at_the_bound_4x4(const KernelTable* t) {
+  WinoCase c{4, 6, 6, 0, 3, 0, 0, 0, 0, 1};
+  c.in_c = static_cast<int>(((int64_t{1} << 25) - 1) / (255 * 128));
+  static const uint8_t kWindow[6][6] = {{1, 0, 1, 1, 0, 1}, {0, 1, 1, 0, 1, 1}, {1, 1, 1, 1, 1, 1},
+                                        {0, 1, 1, 1, 1, 1}, {1, 0, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 0}};
+  ConvData d;
+  d.in.resize(static_cast<size_t>(36) * c.in_c);
+  for (int p = 0; p < 36; ++p)
+    for (int ch = 0; ch < c.in_c; ++ch) d.in[static_cast<size_t>(p) * c.in_c + ch] = kWindow[p / 6][p % 6] ? 255 : 0;
+  d.w.assign(static_cast<size_t>(3) * 9 * c.in_c, 0);
+  const size_t k = static_cast<size_t>(9) * c.in_c;
+  for (int ch = 0; ch < c.in_c; ++ch) d.w[(2 * 3 + 2) * c.in_c + ch] = -128;
+  const int64_t limit = ((int64_t{1} << 25) - 1) / 255;
+  for (size_t i = 0; i < k && 127 * static_cast<int64_t>(i + 1) <= limit; ++i) d.w[k + i] = 127;
+  for (size_t i = 0; i < k; ++i) d.w[2 * k + i] = static_cast<int8_t>(testing::rand_int(-2, 2));
+  CHECK(winograd4_fits(d.w.data(), c.in_c, c.out_c));
+  d.bias = {12345, -6789, 0};
+  d.scale = {4e-6f, 2e-6f, 2e-4f};  // outputs well inside 0..255, so a wrong sum shows
+  d.rq.bias = d.bias.data();
+  d.rq.scale = d.scale.data();
+  d.rq.out_zp = 128;
+  const std::vector<uint8_t> want = direct_conv(c, d);
+  const std::vector<uint8_t> ref = winograd_conv(scalar_table(), c, d);
+  CHECK_BYTES_EQ(want.data(), ref.data(), want.size(), "scalar F(4x4) at the exactness bound");
+  if (t) {
+    const std::vector<uint8_t> got = winograd_conv(*t, c, d);
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(t->name) + " F(4x4) at the exactness bound");
+  }
+}
+
+void at_the_bound(const KernelTable* t, int tile) { tile == 2 ? at_the_bound_2x2(t) : at_the_bound_4x4(t); }
+
 }  // namespace
 
 TEST(conv_winograd_fits_bound) {
@@ -235,6 +275,21 @@ TEST(conv_winograd_fits_bound) {
   CHECK(winograd_fits(w.data() + k, in_c, 1));
 }
 
+TEST(conv_winograd4_fits_bound) {
+  // 255 * sum|w| < 2^25 per output channel, i.e. sum|w| <= 131586.
+  const int in_c = 200;
+  const size_t k = static_cast<size_t>(9) * in_c;
+  std::vector<int8_t> w(2 * k, 0);
+  size_t i = 0;
+  for (int64_t s = 0; s + 128 <= 131586; s += 128) w[i++] = -128;  // 1028 x 128 = 131584
+  w[i] = 2;                                                         // channel 0 exactly at the bound
+  w[k] = 1;
+  CHECK(winograd4_fits(w.data(), in_c, 2));
+  w[i + 1] = -1;  // one past it
+  CHECK(!winograd4_fits(w.data(), in_c, 2));
+  CHECK(winograd4_fits(w.data() + k, in_c, 1));
+}
+
 TEST(conv_winograd_weights_hand_computed) {
   // One channel pair, g = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]: U = G g G^T with the doubled G.
   const int8_t w[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
@@ -244,46 +299,75 @@ TEST(conv_winograd_weights_hand_computed) {
   for (int i = 0; i < 16; ++i) CHECK_EQ(u[i], want[i]);
 }
 
+TEST(conv_winograd4_weights_hand_computed) {
+  // g = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]: U' = G' g G'^T with G' the row-scaled textbook G.
+  const int8_t w[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+  int16_t u[36];
+  winograd4_weights(w, 1, 1, u);
+  const int16_t want_row0[6] = {1, -6, -2, 17, 9, 3};  // g row 0 times G'^T
+  for (int j = 0; j < 6; ++j) CHECK_EQ(u[j], want_row0[j]);
+  CHECK_EQ(u[21], 329);  // (1, 2, 4) g (1, 2, 4)^T
+  CHECK_EQ(u[35], 9);
+  static const int G[6][3] = {{1, 0, 0}, {-1, -1, -1}, {-1, 1, -1}, {1, 2, 4}, {1, -2, 4}, {0, 0, 1}};
+  for (int i = 0; i < 6; ++i)
+    for (int j = 0; j < 6; ++j) {
+      int s = 0;
+      for (int a = 0; a < 3; ++a)
+        for (int b = 0; b < 3; ++b) s += G[i][a] * w[3 * a + b] * G[j][b];
+      CHECK_EQ(u[6 * i + j], s);
+    }
+}
+
 TEST(conv_scalar_winograd_matches_direct_conv) {
-  against_reference(nullptr);
-  at_the_bound(nullptr);
+  against_reference(nullptr, 2);
+  at_the_bound(nullptr, 2);
+}
+
+TEST(conv_scalar_winograd4_matches_direct_conv) {
+  against_reference(nullptr, 4);
+  at_the_bound(nullptr, 4);
 }
 
 namespace {
 
 // A Winograd kernel is all four entries or none.
-bool has_winograd(const KernelTable& t) {
-  const WinogradKernel& k = t.winograd;
+bool has_winograd(const KernelTable& t, int tile) {
+  const WinogradKernel& k = winograd_kernel(t, tile);
   const int set = !!k.packed_bytes + !!k.pack + !!k.scratch_bytes + !!k.run;
   CHECK(set == 0 || set == 4);
   return set == 4;
 }
 
-// One case "conv_winograd/<table>" per table with a Winograd kernel; a table without one keeps
-// im2col and has nothing to test here.
+// One case "conv_winograd/<table>" ("conv_winograd4x4/<table>") per table with a Winograd
+// F(2x2) (F(4x4)) kernel; a table without one has nothing to test here.
 struct WinogradRegistrar {
   WinogradRegistrar() {
-    for (const auto& e : all_kernel_tables()) {
-      if (e.table->isa == Isa::Scalar || !has_winograd(*e.table)) continue;
-      kt::isa_case_names().push_back(std::string("conv_winograd/") + e.table->name);
-      const KernelTable* t = e.table;
-      const bool usable = e.usable;
-      testing::registry().push_back({kt::isa_case_names().back().c_str(), [t, usable]() {
-                                       if (!usable) {
-                                         testing::skip(std::string("this CPU cannot run the ") + t->name +
-                                                       " kernels; they were NOT tested");
-                                         return;
-                                       }
-                                       against_reference(t);
-                                       at_the_bound(t);
-                                     }});
-    }
+    for (int tile : {2, 4})
+      for (const auto& e : all_kernel_tables()) {
+        if (e.table->isa == Isa::Scalar || !has_winograd(*e.table, tile)) continue;
+        kt::isa_case_names().push_back(std::string(tile == 2 ? "conv_winograd/" : "conv_winograd4x4/") + e.table->name);
+        const KernelTable* t = e.table;
+        const bool usable = e.usable;
+        testing::registry().push_back({kt::isa_case_names().back().c_str(), [t, usable, tile]() {
+                                         if (!usable) {
+                                           testing::skip(std::string("this CPU cannot run the ") + t->name +
+                                                         " kernels; they were NOT tested");
+                                           return;
+                                         }
+                                         against_reference(t, tile);
+                                         at_the_bound(t, tile);
+                                       }});
+      }
   }
 } winograd_registrar;
 
 }  // namespace
 
 TEST(conv_winograd_entries_complete) {
-  for (const auto& e : all_kernel_tables()) has_winograd(*e.table);
-  CHECK(has_winograd(scalar_table()));
+  for (const auto& e : all_kernel_tables()) {
+    has_winograd(*e.table, 2);
+    has_winograd(*e.table, 4);
+  }
+  CHECK(has_winograd(scalar_table(), 2));
+  CHECK(has_winograd(scalar_table(), 4));
 }

@@ -14,23 +14,24 @@ namespace {
 
 // Quantization parameters broadcast once per call.
 struct BinaryVec {
-  int32x4_t za, zb;
+  int32x4_t za, zb, zy;
   uint8x16_t qmin, qmax;
-  float32x4_t sa, sb;
-  DivRound4 quant;
+  float32x4_t sa, sb, sy;
   explicit BinaryVec(const BinaryArgs& a)
-      : za(vdupq_n_s32(a.za)), zb(vdupq_n_s32(a.zb)), qmin(vdupq_n_u8(static_cast<uint8_t>(a.qmin))),
-        qmax(vdupq_n_u8(static_cast<uint8_t>(a.qmax))), sa(vdupq_n_f32(a.sa)), sb(vdupq_n_f32(a.sb)),
-        quant(a.sy, a.zy) {}
+      : za(vdupq_n_s32(a.za)), zb(vdupq_n_s32(a.zb)), zy(vdupq_n_s32(a.zy)),
+        qmin(vdupq_n_u8(static_cast<uint8_t>(a.qmin))), qmax(vdupq_n_u8(static_cast<uint8_t>(a.qmax))),
+        sa(vdupq_n_f32(a.sa)), sb(vdupq_n_f32(a.sb)), sy(vdupq_n_f32(a.sy)) {}
 };
 
 // (float)(x - z) * s, as scalar.
 inline float32x4_t dequant4(int32x4_t x, int32x4_t z, float32x4_t s) {
   return vmulq_f32(vcvtq_f32_s32(vsubq_s32(x, z)), s);
 }
-// round(v / sy) + zy, as QuantizeLinear's true division; the clamp to [qmin, qmax] (the
+// round(v / sy) + zy: QuantizeLinear's true division; the clamp to [qmin, qmax] (the
 // activation) follows on the narrowed bytes.
-inline int32x4_t quant4(const BinaryVec& q, float32x4_t v) { return q.quant(v); }
+inline int32x4_t quant4(const BinaryVec& q, float32x4_t v) {
+  return round_add4(vdivq_f32(v, q.sy), q.zy);
+}
 
 struct AddOp {
   static inline int32x4_t apply(const BinaryVec& q, int32x4_t a, int32x4_t b) {

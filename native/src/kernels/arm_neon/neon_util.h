@@ -31,25 +31,6 @@ inline uint8_t clamp1(int32_t v, int32_t lo = 0, int32_t hi = 255) {
 // [qmin, qmax] clamp is the same.
 inline int32x4_t round_add4(float32x4_t x, int32x4_t zp) { return vqaddq_s32(vcvtnq_s32_f32(x), zp); }
 
-// round_add4(v / s, zp) without the division in the common case (as x86_avx2's QuantizeDiv8):
-// t = v * (1 / s) is within 2.5 ulp of the correctly rounded quotient, so both round to the same
-// integer unless t lies that close to a half-integer; below |t| = 4096 that is under 2^-10, and
-// beyond it every result saturates to the same byte. A vector with a lane whose |t - round(t)|
-// exceeds 0.5 - 2^-8 takes the true division.
-struct DivRound4 {
-  float32x4_t s, rs;
-  int32x4_t zp;
-  DivRound4(float scale, int32_t zero_point)
-      : s(vdupq_n_f32(scale)), rs(vdupq_n_f32(1.0f / scale)), zp(vdupq_n_s32(zero_point)) {}
-  inline int32x4_t operator()(float32x4_t v) const {
-    const float32x4_t t = vmulq_f32(v, rs);
-    float32x4_t n = vrndnq_f32(t);
-    const uint32x4_t near_half = vcgtq_f32(vabdq_f32(t, n), vdupq_n_f32(0.5f - 1.0f / 256));
-    if (__builtin_expect(vmaxvq_u32(near_half) != 0, 0)) n = vrndnq_f32(vdivq_f32(v, s));
-    return round_add4(n, zp);
-  }
-};
-
 // Four int32 lanes (a, b, c, d: 16 values) -> 16 bytes, saturating to 0..255. Exact for
 // values already in 0..255; for others, saturating first and clamping to [lo, hi] afterwards
 // equals clamping directly when 0 <= lo <= hi <= 255.

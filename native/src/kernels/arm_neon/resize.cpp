@@ -120,9 +120,8 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
     }
     return;
   }
-  const int32x4_t vzp = vdupq_n_s32(a.in_zp);
-  const float32x4_t vs = vdupq_n_f32(a.in_scale);
-  const DivRound4 quant(a.out_scale, a.out_zp);
+  const int32x4_t vzp = vdupq_n_s32(a.in_zp), out_zp = vdupq_n_s32(a.out_zp);
+  const float32x4_t vs = vdupq_n_f32(a.in_scale), vos = vdupq_n_f32(a.out_scale);
   FloatRows rows;
   for (int oy = row_begin; oy < row_end; ++oy) {
     const float *f0, *f1;
@@ -141,7 +140,7 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
         v = vaddq_f32(v, vmulq_f32(v21, vld1q_f32(p21 + c)));
         v = vaddq_f32(v, vmulq_f32(v12, vld1q_f32(p12 + c)));
         v = vaddq_f32(v, vmulq_f32(v22, vld1q_f32(p22 + c)));
-        return quant(v);
+        return round_add4(vdivq_f32(v, vos), out_zp);
       };
       if (C >= 8) {
         int c = 0;

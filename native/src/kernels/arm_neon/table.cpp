@@ -17,6 +17,7 @@ const KernelTable& neon_table() {
       neon::im2col,
       {neon::dw_packed_bytes, neon::dw_pack, neon::dw_run},
       {neon::winograd_packed_bytes, neon::winograd_pack, neon::winograd_scratch_bytes, neon::winograd_run},
+      {},  // F(4x4): NEON keeps F(2x2)
       {},  // small-channel convolutions go through im2col + GEMM
       neon::maxpool,
       neon::avgpool,

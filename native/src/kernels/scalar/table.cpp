@@ -13,6 +13,7 @@ const KernelTable& scalar_table() {
       scalar::im2col,
       {scalar::dw_packed_bytes, scalar::dw_pack, scalar::dw_run},
       {scalar::winograd_packed_bytes, scalar::winograd_pack, scalar::winograd_scratch_bytes, scalar::winograd_run},
+      {scalar::winograd4_packed_bytes, scalar::winograd4_pack, scalar::winograd4_scratch_bytes, scalar::winograd4_run},
       {},  // the reference is im2col + GEMM
       scalar::maxpool,
       scalar::avgpool,

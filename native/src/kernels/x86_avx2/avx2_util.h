@@ -29,28 +29,19 @@ inline __m256i round_clamped8(__m256 x) {
   return _mm256_cvtps_epi32(x);
 }
 
-// clamp(round(v / s) + zp, lo, hi) as round_clamped8 of the true quotient would give it, for
-// integer bounds lo..hi within 0..255 and zp within 0..255, without the division in the common
-// case. t = v * (1 / s) is within 2.5 ulp of the correctly rounded quotient q, so t and q round to
-// the same integer unless t lies that close to a half-integer. Where |t| < 4096 that is under
-// 2^-10 (and beyond it every result clamps to the same bound), so a vector with a lane whose
-// |t - round(t)| exceeds 0.5 - 2^-8 (about 0.8% of lanes on random values) takes the division.
-// lo_f / hi_f: the bounds minus zp, as floats (clamping before the zero point is equivalent, as
-// rounding is monotone and the bounds are integers).
+// clamp(round(v / s) + zp, lo, hi) for integer bounds lo..hi: the true division (QuantizeLinear's,
+// as the scalar code; multiplying by 1 / s differs near half-integers, which bilinear weights and
+// related scales make common), rounded half to even, clamped as a float to [lo - zp, hi - zp]
+// before the conversion (equivalent, as rounding is monotone and the bounds are integers; it also
+// stands in for round_clamped8's +-65536 clamp).
 struct QuantizeDiv8 {
-  __m256 s, rs, lo_f, hi_f;
+  __m256 s, lo_f, hi_f;
   __m256i zp;
   QuantizeDiv8(float scale, int32_t zero_point, int32_t lo, int32_t hi)
-      : s(_mm256_set1_ps(scale)), rs(_mm256_set1_ps(1.0f / scale)),
-        lo_f(_mm256_set1_ps(static_cast<float>(lo - zero_point))),
+      : s(_mm256_set1_ps(scale)), lo_f(_mm256_set1_ps(static_cast<float>(lo - zero_point))),
         hi_f(_mm256_set1_ps(static_cast<float>(hi - zero_point))), zp(_mm256_set1_epi32(zero_point)) {}
   inline __m256i operator()(__m256 v) const {
-    constexpr int kNearest = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
-    const __m256 t = _mm256_mul_ps(v, rs);
-    __m256 n = _mm256_round_ps(t, kNearest);
-    const __m256 d = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), _mm256_sub_ps(t, n));
-    if (__builtin_expect(_mm256_movemask_ps(_mm256_cmp_ps(d, _mm256_set1_ps(0.5f - 1.0f / 256), _CMP_GT_OQ)), 0))
-      n = _mm256_round_ps(_mm256_div_ps(v, s), kNearest);
+    const __m256 n = _mm256_round_ps(_mm256_div_ps(v, s), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     return _mm256_add_epi32(_mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(n, lo_f), hi_f)), zp);
   }
 };

@@ -13,6 +13,7 @@ const KernelTable& avx2_table() {
       avx2::im2col,
       {avx2::dw_packed_bytes, avx2::dw_pack, avx2::dw_run},
       {avx2::winograd_packed_bytes, avx2::winograd_pack, avx2::winograd_scratch_bytes, avx2::winograd_run},
+      {avx2::winograd4_packed_bytes, avx2::winograd4_pack, avx2::winograd4_scratch_bytes, avx2::winograd4_run},
       {avx2::small_conv_packed_bytes, avx2::small_conv_pack, avx2::small_conv_run},
       avx2::maxpool,
       avx2::avgpool,

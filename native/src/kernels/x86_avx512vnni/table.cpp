@@ -14,7 +14,8 @@ const KernelTable& avx512vnni_table() {
       {avx512vnni::dw_packed_bytes, avx512vnni::dw_pack, avx512vnni::dw_run},
       // No Winograd: VPDPBUSD does 64 exact u8 x s8 multiply-adds per instruction, while the
       // integer transform needs int16 operands (VPMADDWD + VPADDD: 16 per two instructions, 36
-      // direct ones' worth), so the im2col GEMM stays ahead.
+      // direct ones' worth), so the im2col GEMM stays ahead (of F(2x2) and F(4x4) alike).
+      {},
       {},
       // No small-channel convolution: VPDPBUSD takes im2col's bytes as they are, with no
       // widening pass to spare.

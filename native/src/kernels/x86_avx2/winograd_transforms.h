@@ -1,0 +1,142 @@
+// The AVX2 Winograd transforms of kernels.h, F(2x2, 3x3) and F(4x4, 3x3), for winograd.cpp: the
+// input transform in int16 lanes across 16 input channels (every intermediate fits int16, and
+// wrapping would cancel anyway since V does), the output transform in int32 lanes across 8
+// output channels, wrapping as kernels.h's sums do.
+#pragma once
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace attendseg {
+namespace kernels {
+namespace avx2 {
+// Internal linkage, as requant.h.
+namespace {
+
+// How a 16-channel chunk is read from a pixel: all 16 in place; the last `tail` channels of a
+// pixel with more than 16, as the 16 bytes ending at the pixel's end shifted down (never reading
+// outside the pixel); or a pixel of fewer than 16 channels, copied. Lanes past in_c are zero.
+enum class Chunk { Full, Shifted, Copied };
+
+struct InputCtx {
+  int in_c;
+  __m256i zp;     // in_zp in every lane: the value of pixels outside the image
+  __m128i shift;  // Shifted: pshufb mask moving bytes [16 - tail, 16) to [0, tail), zeroing the rest
+};
+
+template <Chunk C>
+inline __m256i load_chunk(const uint8_t* px, int c0, const InputCtx& x) {
+  if (!px) return x.zp;
+  if (C == Chunk::Full) return _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(px + c0)));
+  if (C == Chunk::Shifted) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(px + x.in_c - 16));
+    return _mm256_cvtepu8_epi16(_mm_shuffle_epi8(v, x.shift));
+  }
+  alignas(16) uint8_t buf[16] = {};
+  std::memcpy(buf, px, static_cast<size_t>(x.in_c));
+  return _mm256_cvtepu8_epi16(_mm_load_si128(reinterpret_cast<const __m128i*>(buf)));
+}
+
+// The transforms of tile size T: window N = T + 2, P = N * N positions.
+template <int T>
+struct Wino;
+
+template <>
+struct Wino<2> {
+  static constexpr int N = 4, P = 16;
+  // B^T x for one column x of 4 vectors.
+  static inline void bt(const __m256i (&d)[4], __m256i (&o)[4]) {
+    o[0] = _mm256_sub_epi16(d[0], d[2]);
+    o[1] = _mm256_add_epi16(d[1], d[2]);
+    o[2] = _mm256_sub_epi16(d[2], d[1]);
+    o[3] = _mm256_sub_epi16(d[1], d[3]);
+  }
+  // A^T x for one column x of 4 int32 vectors.
+  static inline void at(const __m256i (&m)[4], __m256i (&o)[2]) {
+    o[0] = _mm256_add_epi32(_mm256_add_epi32(m[0], m[1]), m[2]);
+    o[1] = _mm256_sub_epi32(_mm256_sub_epi32(m[1], m[2]), m[3]);
+  }
+  // y from Y = A^T M A: Y is 4 y.
+  static inline __m256i sum(__m256i r) { return _mm256_srai_epi32(r, 2); }
+};
+
+template <>
+struct Wino<4> {
+  static constexpr int N = 6, P = 36;
+  // B^T x, rows (4,0,-5,0,1,0), (0,-4,-4,1,1,0), (0,4,-4,-1,1,0), (0,-2,-1,2,1,0), (0,2,-1,-2,1,0),
+  // (0,4,0,-5,0,1), through the shared terms d4 - 4 d2 +- (d3 - 4 d1) and d4 - d2 +- 2 (d3 - d1).
+  static inline void bt(const __m256i (&d)[6], __m256i (&o)[6]) {
+    const __m256i a = _mm256_sub_epi16(d[4], _mm256_slli_epi16(d[2], 2));
+    const __m256i b = _mm256_sub_epi16(d[3], _mm256_slli_epi16(d[1], 2));
+    const __m256i c = _mm256_sub_epi16(d[4], d[2]);
+    const __m256i e = _mm256_slli_epi16(_mm256_sub_epi16(d[3], d[1]), 1);
+    o[0] = _mm256_add_epi16(_mm256_slli_epi16(_mm256_sub_epi16(d[0], d[2]), 2), c);
+    o[1] = _mm256_add_epi16(a, b);
+    o[2] = _mm256_sub_epi16(a, b);
+    o[3] = _mm256_add_epi16(c, e);
+    o[4] = _mm256_sub_epi16(c, e);
+    o[5] = _mm256_add_epi16(_mm256_slli_epi16(_mm256_sub_epi16(d[1], d[3]), 2), _mm256_sub_epi16(d[5], d[3]));
+  }
+  // A'^T x, rows (6,4,4,1,1,0), (0,4,-4,2,-2,0), (0,4,4,4,4,0), (0,4,-4,8,-8,24), with
+  // p, q = m1 +- m2 and r, s = m3 +- m4: 2 (3 m0 + 2 p) + r, 2 (2 q + s), 4 (p + r), 4 (q + 2 (s + 3 m5)).
+  static inline void at(const __m256i (&m)[6], __m256i (&o)[4]) {
+    const __m256i p = _mm256_add_epi32(m[1], m[2]), q = _mm256_sub_epi32(m[1], m[2]);
+    const __m256i r = _mm256_add_epi32(m[3], m[4]), s = _mm256_sub_epi32(m[3], m[4]);
+    const __m256i m0x3 = _mm256_add_epi32(m[0], _mm256_slli_epi32(m[0], 1));
+    const __m256i m5x3 = _mm256_add_epi32(m[5], _mm256_slli_epi32(m[5], 1));
+    o[0] = _mm256_add_epi32(_mm256_slli_epi32(_mm256_add_epi32(m0x3, _mm256_slli_epi32(p, 1)), 1), r);
+    o[1] = _mm256_slli_epi32(_mm256_add_epi32(_mm256_slli_epi32(q, 1), s), 1);
+    o[2] = _mm256_slli_epi32(_mm256_add_epi32(p, r), 2);
+    o[3] = _mm256_slli_epi32(_mm256_add_epi32(q, _mm256_slli_epi32(_mm256_add_epi32(s, m5x3), 1)), 2);
+  }
+  // y from R = A'^T M' A' = 576 y: R times the inverse of 9 is 64 y (mod 2^32, and exactly while
+  // |y| < 2^25), then the shift.
+  static inline __m256i sum(__m256i r) {
+    return _mm256_srai_epi32(_mm256_mullo_epi32(r, _mm256_set1_epi32(0x38E38E39)), 6);
+  }
+};
+
+// V = B^T d B for one chunk of one tile; px holds the N x N window pixels (row-major), null
+// outside the image. dst is the tile's chunk in position 0; positions are pos_stride int16 apart.
+template <int T, Chunk C>
+inline void transform_chunk(const uint8_t* const (&px)[Wino<T>::P], int c0, const InputCtx& x, int16_t* dst,
+                            size_t pos_stride) {
+  constexpr int N = Wino<T>::N;
+  __m256i t[N][N];  // B^T d: t[i][q]
+  for (int q = 0; q < N; ++q) {
+    __m256i d[N], o[N];
+    for (int r = 0; r < N; ++r) d[r] = load_chunk<C>(px[N * r + q], c0, x);
+    Wino<T>::bt(d, o);
+    for (int i = 0; i < N; ++i) t[i][q] = o[i];
+  }
+  for (int i = 0; i < N; ++i) {  // (B^T d) B, row i
+    __m256i v[N];
+    Wino<T>::bt(t[i], v);
+    for (int j = 0; j < N; ++j) _mm256_store_si256(reinterpret_cast<__m256i*>(dst + (N * i + j) * pos_stride), v[j]);
+  }
+}
+
+// y of the T x T outputs of one tile from its P vectors of M (8 output channels): y[T * i + j].
+template <int T>
+inline void transform_output(const __m256i (&m)[Wino<T>::P], __m256i (&y)[T * T]) {
+  constexpr int N = Wino<T>::N;
+  __m256i s[T][N];  // A^T M: s[i][q]
+  for (int q = 0; q < N; ++q) {
+    __m256i col[N], o[T];
+    for (int p = 0; p < N; ++p) col[p] = m[N * p + q];
+    Wino<T>::at(col, o);
+    for (int i = 0; i < T; ++i) s[i][q] = o[i];
+  }
+  for (int i = 0; i < T; ++i) {  // (A^T M) A, row i
+    __m256i o[T];
+    Wino<T>::at(s[i], o);
+    for (int j = 0; j < T; ++j) y[T * i + j] = Wino<T>::sum(o[j]);
+  }
+}
+
+}  // namespace
+}  // namespace avx2
+}  // namespace kernels
+}  // namespace attendseg
