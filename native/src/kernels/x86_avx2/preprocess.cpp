@@ -1,5 +1,6 @@
 // Fused image preprocess, AVX2. Bit-identical to scalar/preprocess.cpp.
-// rgb8 / bgr8 / rgba8 / bgra8 are vectorized 8 output pixels at a time; mono8 and the YUV
+// rgb8 / bgr8 / rgba8 / bgra8 are vectorized 8 output pixels at a time, or, when the image is
+// already the network size, looked up pixel by pixel with no interpolation; mono8 and the YUV
 // encodings go through the scalar path (their conversion dominates and is scalar code anyway).
 #include <immintrin.h>
 
@@ -32,6 +33,30 @@ inline void pixel_scalar(const PreprocessArgs& a, int oy, int ox) {
   }
 }
 
+// An axis that maps every output index to the same source index with no blend (the image is
+// already the network size): the bilinear value is then the pixel itself, pix = p exactly.
+bool identity_axis(const ResizeAxis& ax, int n) {
+  for (int i = 0; i < n; ++i)
+    if (ax.i0[i] != i || ax.w[i] != 0) return false;
+  return true;
+}
+
+// Rows of an image at the network size: out[c] = lut[c * 256 + p[c]] per pixel (R, G, B taken
+// from their source bytes), no interpolation and no gathers.
+void preprocess_same_size(const PreprocessArgs& a, int row_begin, int row_end, int bpp, bool swap) {
+  const uint8_t *lut_r = a.lut, *lut_g = a.lut + 256, *lut_b = a.lut + 512;
+  const int src_r = swap ? 2 : 0, src_b = swap ? 0 : 2;
+  for (int oy = row_begin; oy < row_end; ++oy) {
+    const uint8_t* in = a.image.data + static_cast<size_t>(oy) * a.image.step;
+    uint8_t* out = a.out + static_cast<size_t>(oy) * a.net_w * 3;
+    for (int x = 0; x < a.net_w; ++x, in += bpp, out += 3) {
+      out[0] = lut_r[in[src_r]];
+      out[1] = lut_g[in[1]];
+      out[2] = lut_b[in[src_b]];
+    }
+  }
+}
+
 }  // namespace
 
 // Per 8 output pixels: each neighbour pixel is one dword gather from its row (3-byte pixels
@@ -50,6 +75,11 @@ void preprocess(const PreprocessArgs& a, int row_begin, int row_end) {
     return;
   }
   const bool swap = e == Encoding::BGR8 || e == Encoding::BGRA8;
+  if (a.net_w == a.image.width && a.net_h == a.image.height && identity_axis(*a.xs, a.net_w) &&
+      identity_axis(*a.ys, a.net_h)) {
+    preprocess_same_size(a, row_begin, row_end, four ? 4 : 3, swap);
+    return;
+  }
   const int shift[3] = {swap ? 16 : 0, 8, swap ? 0 : 16};  // bit position of R, G, B in the dword
   const __m256i zero = _mm256_setzero_si256();
   const __m256i byte_mask = _mm256_set1_epi32(0xFF);
