@@ -196,6 +196,40 @@ TEST(resize_linear_reference_values) {
 
 namespace {
 
+// Completes a (sizes and channels set) with axes for the coordinate mode, random quantization,
+// random input and, for nearest with `maybe_lut`, sometimes a requantization table; runs the
+// scalar table whole and t over split row ranges, and compares the bytes.
+void check_against_scalar(const KernelTable& t, ResizeArgs a, bool linear, int coord, int nmode, float sh, float sw,
+                          bool maybe_lut) {
+  ResizeAxis ys, xs;
+  build_resize_axis(a.in_h, a.out_h, sh, coord, nmode, linear, &ys);
+  build_resize_axis(a.in_w, a.out_w, sw, coord, nmode, linear, &xs);
+  a.ys = &ys;
+  a.xs = &xs;
+  a.in_zp = rand_int(0, 255);
+  a.out_zp = rand_int(0, 255);
+  a.in_scale = kt::tie_scale();
+  a.out_scale = kt::tie_scale();
+  std::vector<uint8_t> in = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h) * a.in_w * a.channels, 0, 255);
+  a.in = in.data();
+  std::vector<uint8_t> lut;
+  if (maybe_lut && !linear && rand_int(0, 1)) {
+    lut = testing::rand_vec<uint8_t>(256, 0, 255);
+    a.lut = lut.data();
+  }
+  std::ostringstream os;
+  os << (linear ? "linear" : "nearest") << " " << a.in_h << "x" << a.in_w << " -> " << a.out_h << "x" << a.out_w
+     << " C " << a.channels << " coord " << coord << " nearest " << nmode << " zp " << a.in_zp << "/" << a.out_zp
+     << " scales " << a.in_scale << "/" << a.out_scale << " lut " << (a.lut != nullptr);
+  const size_t n = static_cast<size_t>(a.out_h) * a.out_w * a.channels;
+  auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
+  a.out = ref.data();
+  (linear ? scalar_table().resize_linear : scalar_table().resize_nearest)(a, 0, a.out_h);
+  a.out = got.data();
+  kt::split_range(a.out_h, [&](int b, int e) { (linear ? t.resize_linear : t.resize_nearest)(a, b, e); });
+  CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+}
+
 void compare_resize(const KernelTable& t, bool linear, int cases) {
   for (int i = 0; i < cases; ++i) {
     ResizeArgs a{};
@@ -221,33 +255,7 @@ void compare_resize(const KernelTable& t, bool linear, int cases) {
     const bool explicit_scale = rand_int(0, 3) == 0;
     const float sh = explicit_scale ? static_cast<float>(a.out_h) / a.in_h * 1.01f : 0.0f;
     const float sw = explicit_scale ? static_cast<float>(a.out_w) / a.in_w * 0.99f : 0.0f;
-    ResizeAxis ys, xs;
-    build_resize_axis(a.in_h, a.out_h, sh, coord, nmode, linear, &ys);
-    build_resize_axis(a.in_w, a.out_w, sw, coord, nmode, linear, &xs);
-    a.ys = &ys;
-    a.xs = &xs;
-    a.in_zp = rand_int(0, 255);
-    a.out_zp = rand_int(0, 255);
-    a.in_scale = kt::tie_scale();
-    a.out_scale = kt::tie_scale();
-    std::vector<uint8_t> in = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h) * a.in_w * a.channels, 0, 255);
-    a.in = in.data();
-    std::vector<uint8_t> lut;
-    if (!linear && rand_int(0, 1)) {
-      lut = testing::rand_vec<uint8_t>(256, 0, 255);
-      a.lut = lut.data();
-    }
-    std::ostringstream os;
-    os << (linear ? "linear" : "nearest") << " " << a.in_h << "x" << a.in_w << " -> " << a.out_h << "x" << a.out_w
-       << " C " << a.channels << " coord " << coord << " nearest " << nmode << " zp " << a.in_zp << "/" << a.out_zp
-       << " scales " << a.in_scale << "/" << a.out_scale << " lut " << (a.lut != nullptr);
-    const size_t n = static_cast<size_t>(a.out_h) * a.out_w * a.channels;
-    auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
-    a.out = ref.data();
-    (linear ? scalar_table().resize_linear : scalar_table().resize_nearest)(a, 0, a.out_h);
-    a.out = got.data();
-    kt::split_range(a.out_h, [&](int b, int e) { (linear ? t.resize_linear : t.resize_nearest)(a, b, e); });
-    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+    check_against_scalar(t, a, linear, coord, nmode, sh, sw, true);
   }
 }
 
@@ -261,26 +269,7 @@ void compare_long_rows(const KernelTable& t) {
     a.in_h = rand_int(1, 4);
     a.out_w = rand_int(1, 2 * a.in_w);
     a.out_h = rand_int(1, 8);
-    ResizeAxis ys, xs;
-    build_resize_axis(a.in_h, a.out_h, 0.0f, kHalfPixel, 0, true, &ys);
-    build_resize_axis(a.in_w, a.out_w, 0.0f, kHalfPixel, 0, true, &xs);
-    a.ys = &ys;
-    a.xs = &xs;
-    a.in_zp = rand_int(0, 255);
-    a.out_zp = rand_int(0, 255);
-    a.in_scale = kt::tie_scale();
-    a.out_scale = kt::tie_scale();
-    std::vector<uint8_t> in = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h) * a.in_w * a.channels, 0, 255);
-    a.in = in.data();
-    const size_t n = static_cast<size_t>(a.out_h) * a.out_w * a.channels;
-    auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
-    a.out = ref.data();
-    scalar_table().resize_linear(a, 0, a.out_h);
-    a.out = got.data();
-    kt::split_range(a.out_h, [&](int b, int e) { t.resize_linear(a, b, e); });
-    std::ostringstream os;
-    os << "linear long rows " << a.in_h << "x" << a.in_w << " -> " << a.out_h << "x" << a.out_w << " C " << a.channels;
-    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+    check_against_scalar(t, a, true, kHalfPixel, 0, 0.0f, 0.0f, false);
   }
 }
 
@@ -299,27 +288,7 @@ void compare_channel_counts(const KernelTable& t) {
         a.in_w = sz.in_w;
         a.out_h = sz.out_h;
         a.out_w = sz.out_w;
-        ResizeAxis ys, xs;
-        build_resize_axis(a.in_h, a.out_h, 0.0f, coord, 0, true, &ys);
-        build_resize_axis(a.in_w, a.out_w, 0.0f, coord, 0, true, &xs);
-        a.ys = &ys;
-        a.xs = &xs;
-        a.in_zp = rand_int(0, 255);
-        a.out_zp = rand_int(0, 255);
-        a.in_scale = kt::tie_scale();
-        a.out_scale = kt::tie_scale();
-        std::vector<uint8_t> in = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h) * a.in_w * C, 0, 255);
-        a.in = in.data();
-        const size_t n = static_cast<size_t>(a.out_h) * a.out_w * C;
-        auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
-        a.out = ref.data();
-        scalar_table().resize_linear(a, 0, a.out_h);
-        a.out = got.data();
-        kt::split_range(a.out_h, [&](int b, int e) { t.resize_linear(a, b, e); });
-        std::ostringstream os;
-        os << "linear " << a.in_h << "x" << a.in_w << " -> " << a.out_h << "x" << a.out_w << " C " << C << " coord "
-           << coord << " zp " << a.in_zp << "/" << a.out_zp << " scales " << a.in_scale << "/" << a.out_scale;
-        CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+        check_against_scalar(t, a, true, coord, 0, 0.0f, 0.0f, false);
       }
 }
 
