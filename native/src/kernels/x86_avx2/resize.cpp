@@ -64,26 +64,40 @@ void expand(const float* deq, const int32_t* idx, int out_w, int C, float* dst) 
   }
 }
 
+// Of two row slots caching source rows, the one holding `want`, or (*fresh = true) the slot to
+// fill with it: one holding neither of the two rows an output row reads (y0, y1).
+int row_slot(const int (&row)[2], int want, int y0, int y1, bool* fresh) {
+  *fresh = false;
+  if (row[0] == want) return 0;
+  if (row[1] == want) return 1;
+  *fresh = true;
+  return (row[0] != y0 && row[0] != y1) ? 0 : 1;
+}
+
+// Source row y dequantized, X(q) of kernels.h, into f (in_w * channels floats).
+void dequantize_row(const ResizeArgs& a, int y, float* f) {
+  const int n = a.in_w * a.channels;
+  const __m256i vzp = _mm256_set1_epi32(a.in_zp);
+  const __m256 vs = _mm256_set1_ps(a.in_scale);
+  const uint8_t* q = a.in + static_cast<size_t>(y) * n;
+  int i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm256_storeu_ps(f + i, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(load8_u8_epi32(q + i), vzp)), vs));
+  for (; i < n; ++i) f[i] = static_cast<float>(q[i] - a.in_zp) * a.in_scale;
+}
+
 // The slots holding rows y0 and y1, expanding whichever is not there into a slot the other
 // does not use.
 void fetch_rows(const ResizeArgs& a, int y0, int y1, ExpandedRows* r, int* s0, int* s1) {
-  const int C = a.channels, n = a.in_w * C;
-  const __m256i vzp = _mm256_set1_epi32(a.in_zp);
-  const __m256 vs = _mm256_set1_ps(a.in_scale);
   const int want[2] = {y0, y1};
   int* dst[2] = {s0, s1};
   for (int k = 0; k < 2; ++k) {
-    int slot = r->row[0] == want[k] ? 0 : (r->row[1] == want[k] ? 1 : -1);
-    if (slot < 0) {
-      slot = (r->row[0] != want[0] && r->row[0] != want[1]) ? 0 : 1;
-      const uint8_t* q = a.in + static_cast<size_t>(want[k]) * n;
-      float* f = r->deq.data();
-      int i = 0;
-      for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(f + i, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(load8_u8_epi32(q + i), vzp)), vs));
-      for (; i < n; ++i) f[i] = static_cast<float>(q[i] - a.in_zp) * a.in_scale;
-      expand(f, a.xs->i0.data(), a.out_w, C, r->x0[slot].data());
-      expand(f, a.xs->i1.data(), a.out_w, C, r->x1[slot].data());
+    bool fresh;
+    const int slot = row_slot(r->row, want[k], y0, y1, &fresh);
+    if (fresh) {
+      dequantize_row(a, want[k], r->deq.data());
+      expand(r->deq.data(), a.xs->i0.data(), a.out_w, a.channels, r->x0[slot].data());
+      expand(r->deq.data(), a.xs->i1.data(), a.out_w, a.channels, r->x1[slot].data());
       r->row[slot] = want[k];
     }
     *dst[k] = slot;
@@ -144,24 +158,16 @@ struct DequantRows {
   int row[2] = {-1, -1};
 };
 
-// Rows y0 and y1 dequantized (X(q) of kernels.h), converting whichever is not cached into a slot
-// the other does not use.
+// Rows y0 and y1 dequantized, converting whichever is not cached into a slot the other does not
+// use.
 void dequant_rows(const ResizeArgs& a, int y0, int y1, DequantRows* r, const float** f0, const float** f1) {
-  const int n = a.in_w * a.channels;
-  const __m256i vzp = _mm256_set1_epi32(a.in_zp);
-  const __m256 vs = _mm256_set1_ps(a.in_scale);
   const int want[2] = {y0, y1};
   const float** dst[2] = {f0, f1};
   for (int k = 0; k < 2; ++k) {
-    int slot = r->row[0] == want[k] ? 0 : (r->row[1] == want[k] ? 1 : -1);
-    if (slot < 0) {
-      slot = (r->row[0] != want[0] && r->row[0] != want[1]) ? 0 : 1;
-      const uint8_t* q = a.in + static_cast<size_t>(want[k]) * n;
-      float* f = r->f[slot].data();
-      int i = 0;
-      for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(f + i, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(load8_u8_epi32(q + i), vzp)), vs));
-      for (; i < n; ++i) f[i] = static_cast<float>(q[i] - a.in_zp) * a.in_scale;
+    bool fresh;
+    const int slot = row_slot(r->row, want[k], y0, y1, &fresh);
+    if (fresh) {
+      dequantize_row(a, want[k], r->f[slot].data());
       r->row[slot] = want[k];
     }
     *dst[k] = r->f[slot].data();
