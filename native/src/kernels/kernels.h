@@ -242,8 +242,8 @@ struct ArgmaxArgs {
 //   R = clamp8((y + (1 << 19) + 1673527 * v) >> 20)
 //   G = clamp8((y + (1 << 19) - 852492 * v - 409993 * u) >> 20)
 //   B = clamp8((y + (1 << 19) + 2116026 * u) >> 20)
-// Preprocess: for output (oy, ox), the four neighbours (ys, xs tables over the input image,
-// half-pixel centres) are converted to RGB, blended per channel: pix = (v + (1 << 21)) >> 22,
+// Preprocess: for output (oy, ox), the four neighbours (ys, xs tables over the input image from
+// build_image_axis, half-pixel centres; the identity when the image is the network size) are converted to RGB, blended per channel: pix = (v + (1 << 21)) >> 22,
 // then out[(oy*net_w + ox)*3 + c] = lut[c*256 + pix].
 struct PreprocessArgs {
   ImageView image;

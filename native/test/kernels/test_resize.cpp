@@ -111,6 +111,13 @@ TEST(image_axis_reference_values) {
   // 1 -> 3: a single source pixel.
   build_image_axis(1, 3, &ax);
   check_axis(ax, {0, 0, 0}, {0, 0, 0}, {0, 0, 0});
+  // Every legal side at the same size is the identity (the SIMD preprocess relies on it).
+  for (int n = 1; n <= 8192; ++n) {
+    build_image_axis(n, n, &ax);
+    bool identity = true;
+    for (int d = 0; d < n; ++d) identity = identity && ax.i0[d] == d && ax.w[d] == 0;
+    CHECK(identity);
+  }
 }
 
 TEST(label_index_table_reference_values) {

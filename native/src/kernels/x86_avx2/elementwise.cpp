@@ -12,7 +12,8 @@ namespace avx2 {
 
 namespace {
 
-// Quantization parameters broadcast once per call.
+// Quantization parameters broadcast once per call; quant is round(v / sy) + zy clamped to
+// [qmin, qmax]: QuantizeLinear's division, then the activation.
 struct BinaryVec {
   __m256i za, zb;
   __m256 sa, sb;
@@ -26,19 +27,17 @@ struct BinaryVec {
 inline __m256 dequant8(__m256i x, __m256i z, __m256 s) {
   return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(x, z)), s);
 }
-// round(v / sy) + zy, clamped to [qmin, qmax]: QuantizeLinear's division, then the activation.
-inline __m256i quant8(const BinaryVec& q, __m256 v) { return q.quant(v); }
 
 // Add of 8 lanes: A + B of the dequantized operands, no FMA, as the scalar code.
 struct AddOp {
   static inline __m256i apply(const BinaryVec& q, __m256i a, __m256i b) {
-    return quant8(q, _mm256_add_ps(dequant8(a, q.za, q.sa), dequant8(b, q.zb, q.sb)));
+    return q.quant(_mm256_add_ps(dequant8(a, q.za, q.sa), dequant8(b, q.zb, q.sb)));
   }
 };
 // Mul of 8 lanes: A * B of the dequantized operands.
 struct MulOp {
   static inline __m256i apply(const BinaryVec& q, __m256i a, __m256i b) {
-    return quant8(q, _mm256_mul_ps(dequant8(a, q.za, q.sa), dequant8(b, q.zb, q.sb)));
+    return q.quant(_mm256_mul_ps(dequant8(a, q.za, q.sa), dequant8(b, q.zb, q.sb)));
   }
 };
 

@@ -33,14 +33,6 @@ inline void pixel_scalar(const PreprocessArgs& a, int oy, int ox) {
   }
 }
 
-// An axis that maps every output index to the same source index with no blend (the image is
-// already the network size): the bilinear value is then the pixel itself, pix = p exactly.
-bool identity_axis(const ResizeAxis& ax, int n) {
-  for (int i = 0; i < n; ++i)
-    if (ax.i0[i] != i || ax.w[i] != 0) return false;
-  return true;
-}
-
 // Rows of an image at the network size: out[c] = lut[c * 256 + p[c]] per pixel (R, G, B taken
 // from their source bytes), no interpolation and no gathers.
 void preprocess_same_size(const PreprocessArgs& a, int row_begin, int row_end, int bpp, bool swap) {
@@ -75,8 +67,8 @@ void preprocess(const PreprocessArgs& a, int row_begin, int row_end) {
     return;
   }
   const bool swap = e == Encoding::BGR8 || e == Encoding::BGRA8;
-  if (a.net_w == a.image.width && a.net_h == a.image.height && identity_axis(*a.xs, a.net_w) &&
-      identity_axis(*a.ys, a.net_h)) {
+  // build_image_axis at the same size is the identity (kernels.h): the blend is the pixel itself.
+  if (a.net_w == a.image.width && a.net_h == a.image.height) {
     preprocess_same_size(a, row_begin, row_end, four ? 4 : 3, swap);
     return;
   }
