@@ -12,6 +12,15 @@ namespace kernels {
 namespace avx2 {
 namespace {
 
+// This thread's instance of T (scratch that only grows: no allocation per frame). Out of line, so
+// a kernel takes the address once: a thread_local named in a loop is a TLS lookup, in a shared
+// object a call, at every use.
+template <class T>
+__attribute__((noinline)) T& per_thread() {
+  thread_local T t;
+  return t;
+}
+
 // Scalar forms of kernels.h round_clamped / clamp_u8 for tails, with internal linkage: the
 // inline functions of kernels.h, if ever emitted out of line in this AVX2-compiled file, could be
 // picked by the linker for scalar code too.
@@ -29,20 +38,42 @@ inline __m256i round_clamped8(__m256 x) {
   return _mm256_cvtps_epi32(x);
 }
 
-// clamp(round(v / s) + zp, lo, hi) for integer bounds lo..hi: the true division (QuantizeLinear's,
-// as the scalar code; multiplying by 1 / s differs near half-integers, which bilinear weights and
-// related scales make common), rounded half to even, clamped as a float to [lo - zp, hi - zp]
-// before the conversion (equivalent, as rounding is monotone and the bounds are integers; it also
-// stands in for round_clamped8's +-65536 clamp).
+// clamp(round(v / s) + zp, lo, hi) for integer bounds 0 <= lo <= hi <= 255, in two steps so that
+// the zero point and the bounds apply to packed lanes:
+//   round8(v): round(v / s) as int32, the true division (QuantizeLinear's, as the scalar code;
+//     multiplying by 1 / s differs near half-integers, which bilinear weights and related scales
+//     make common) converted with round half to even. Quotients over 65536 are clamped there;
+//     under -2^31 the conversion gives INT_MIN, which saturates like the scalar -65536 clamp.
+//   pack32 / store8: signed packs to int16 (saturating), + zp saturating, unsigned packs to
+//     bytes, then the [lo, hi] clamp on bytes.
+// Equal to the scalar clamp_u8(round_clamped(v / s) + zp, lo, hi): a rounded quotient outside
+// int16 saturates to a value whose sum with zp (0..255) is still outside 0..255 on the same side.
 struct QuantizeDiv8 {
-  __m256 s, lo_f, hi_f;
-  __m256i zp;
+  __m256 s, hi_f;
+  __m256i zp16, lo8, hi8;
   QuantizeDiv8(float scale, int32_t zero_point, int32_t lo, int32_t hi)
-      : s(_mm256_set1_ps(scale)), lo_f(_mm256_set1_ps(static_cast<float>(lo - zero_point))),
-        hi_f(_mm256_set1_ps(static_cast<float>(hi - zero_point))), zp(_mm256_set1_epi32(zero_point)) {}
-  inline __m256i operator()(__m256 v) const {
-    const __m256 n = _mm256_round_ps(_mm256_div_ps(v, s), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    return _mm256_add_epi32(_mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(n, lo_f), hi_f)), zp);
+      : s(_mm256_set1_ps(scale)), hi_f(_mm256_set1_ps(65536.0f)),
+        zp16(_mm256_set1_epi16(static_cast<int16_t>(zero_point))), lo8(_mm256_set1_epi8(static_cast<char>(lo))),
+        hi8(_mm256_set1_epi8(static_cast<char>(hi))) {}
+  inline __m256i round8(__m256 v) const { return _mm256_cvtps_epi32(_mm256_min_ps(_mm256_div_ps(v, s), hi_f)); }
+  // Four round8 results -> 32 bytes, packed in lane (r0 | r1 | r2 | r3 hold elements {0-3,16-19},
+  // {4-7,20-23}, {8-11,24-27}, {12-15,28-31} for the bytes to come out in order).
+  inline __m256i pack32(__m256i r0, __m256i r1, __m256i r2, __m256i r3) const {
+    const __m256i w0 = _mm256_adds_epi16(_mm256_packs_epi32(r0, r1), zp16);
+    const __m256i w1 = _mm256_adds_epi16(_mm256_packs_epi32(r2, r3), zp16);
+    return _mm256_min_epu8(_mm256_max_epu8(_mm256_packus_epi16(w0, w1), lo8), hi8);
+  }
+  // Four round8 results of 8 consecutive elements each -> those 32 bytes in order.
+  inline __m256i pack32_consecutive(__m256i r0, __m256i r1, __m256i r2, __m256i r3) const {
+    return _mm256_permutevar8x32_epi32(pack32(r0, r1, r2, r3), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+  }
+  // One round8 result -> 8 bytes at dst.
+  inline void store8(uint8_t* dst, __m256i r) const {
+    __m128i p = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+    p = _mm_adds_epi16(p, _mm256_castsi256_si128(zp16));
+    p = _mm_packus_epi16(p, p);
+    p = _mm_min_epu8(_mm_max_epu8(p, _mm256_castsi256_si128(lo8)), _mm256_castsi256_si128(hi8));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(dst), p);
   }
 };
 

@@ -12,8 +12,8 @@ namespace avx2 {
 
 namespace {
 
-// Quantization parameters broadcast once per call; quant is round(v / sy) + zy clamped to
-// [qmin, qmax]: QuantizeLinear's division, then the activation.
+// Quantization parameters broadcast once per call; quant rounds v / sy (QuantizeLinear's
+// division) and packs with + zy and the activation's [qmin, qmax] clamp.
 struct BinaryVec {
   __m256i za, zb;
   __m256 sa, sb;
@@ -28,16 +28,17 @@ inline __m256 dequant8(__m256i x, __m256i z, __m256 s) {
   return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(x, z)), s);
 }
 
-// Add of 8 lanes: A + B of the dequantized operands, no FMA, as the scalar code.
+// Add of 8 lanes: A + B of the dequantized operands, no FMA, as the scalar code; the rounded
+// quotient by sy.
 struct AddOp {
   static inline __m256i apply(const BinaryVec& q, __m256i a, __m256i b) {
-    return q.quant(_mm256_add_ps(dequant8(a, q.za, q.sa), dequant8(b, q.zb, q.sb)));
+    return q.quant.round8(_mm256_add_ps(dequant8(a, q.za, q.sa), dequant8(b, q.zb, q.sb)));
   }
 };
 // Mul of 8 lanes: A * B of the dequantized operands.
 struct MulOp {
   static inline __m256i apply(const BinaryVec& q, __m256i a, __m256i b) {
-    return q.quant(_mm256_mul_ps(dequant8(a, q.za, q.sa), dequant8(b, q.zb, q.sb)));
+    return q.quant.round8(_mm256_mul_ps(dequant8(a, q.za, q.sa), dequant8(b, q.zb, q.sb)));
   }
 };
 
@@ -63,7 +64,7 @@ inline __m256i block32(const BinaryVec& q, const uint8_t* a, const uint8_t* b, _
   __m256i r[4];
   for (int k = 0; k < 4; ++k) r[k] = Op::apply(q, wa.v[k], wb.v[k]);
   // In-lane packs put every element back in place: 0-7 | 16-23, then 8-15 | 24-31, then bytes.
-  return _mm256_packus_epi16(_mm256_packs_epi32(r[0], r[1]), _mm256_packs_epi32(r[2], r[3]));
+  return q.quant.pack32(r[0], r[1], r[2], r[3]);
 }
 
 // A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_scalar.

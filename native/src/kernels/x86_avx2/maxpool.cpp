@@ -99,13 +99,20 @@ void horizontal_max(const PoolArgs& a, const uint8_t* row, uint8_t* hrow) {
 // are kernel_h consecutive ones, so they never share a slot), then each output row is the
 // vertical max of its window's ring rows, one flat run of out_w * C bytes, requantized there
 // when a table is given. kh + kw vector maxima per 32 outputs instead of kh * kw.
+struct RingScratch {
+  std::vector<uint8_t> ring;
+  std::vector<int> held;  // input row in each slot, -1 for none
+  std::vector<const uint8_t*> win;  // the ring rows of one output row's window
+};
+
 void maxpool_separable(const PoolArgs& a, int row_begin, int row_end) {
   const int C = a.channels, kh = a.kernel_h;
   const size_t n = static_cast<size_t>(a.out_w) * C;
   const size_t stride = (n + 31) / 32 * 32;  // whole 32-byte blocks stay inside a ring row
-  thread_local std::vector<uint8_t> ring;
-  thread_local std::vector<int> held;  // input row in each slot, -1 for none
-  thread_local std::vector<const uint8_t*> win;  // the ring rows of one output row's window
+  RingScratch& scratch = per_thread<RingScratch>();
+  std::vector<uint8_t>& ring = scratch.ring;
+  std::vector<int>& held = scratch.held;
+  std::vector<const uint8_t*>& win = scratch.win;
   if (ring.size() < stride * kh) ring.resize(stride * kh);
   held.assign(kh, -1);  // the ring may hold another tensor's rows
   win.resize(kh);

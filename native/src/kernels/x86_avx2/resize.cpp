@@ -111,7 +111,7 @@ void fetch_rows(const ResizeArgs& a, int y0, int y1, ExpandedRows* r, int* s0, i
 void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
   const size_t n = static_cast<size_t>(a.out_w) * C;
-  thread_local DenseScratch scratch;
+  DenseScratch& scratch = per_thread<DenseScratch>();
   std::vector<float>& wx0 = scratch.wx0;
   std::vector<float>& wx1 = scratch.wx1;
   grow(&wx0, n);
@@ -129,24 +129,43 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end) {
     grow(&r.x1[k], n + 16);
   }
   const QuantizeDiv8 quant(a.out_scale, a.out_zp, 0, 255);
-  for (int oy = row_begin; oy < row_end; ++oy) {
+  for (int oy = row_begin; oy < row_end;) {
+    // Consecutive output rows reading the same two source rows (k of them when upscaling by k)
+    // run together, 32 values at a time, so each block of the expanded rows is read from L1.
+    const int y0 = a.ys->i0[oy], y1 = a.ys->i1[oy];
+    int rows = 1;
+    while (oy + rows < row_end && a.ys->i0[oy + rows] == y0 && a.ys->i1[oy + rows] == y1) ++rows;
     int s0, s1;
-    fetch_rows(a, a.ys->i0[oy], a.ys->i1[oy], &r, &s0, &s1);
+    fetch_rows(a, y0, y1, &r, &s0, &s1);
     const float *p11 = r.x0[s0].data(), *p21 = r.x1[s0].data();
     const float *p12 = r.x0[s1].data(), *p22 = r.x1[s1].data();
-    const __m256 wy0 = _mm256_set1_ps(a.ys->w0[oy]), wy1 = _mm256_set1_ps(a.ys->w1[oy]);
-    uint8_t* orow = a.out + static_cast<size_t>(oy) * n;
-    auto block8 = [&](size_t j) {
-      const __m256 w0 = _mm256_loadu_ps(wx0.data() + j), w1 = _mm256_loadu_ps(wx1.data() + j);
+    const float *pw0 = wx0.data(), *pw1 = wx1.data();
+    const float *yw0 = a.ys->w0.data(), *yw1 = a.ys->w1.data();
+    uint8_t* const out = a.out;
+    auto blend8 = [=](size_t j, __m256 wy0, __m256 wy1) {
+      const __m256 w0 = _mm256_loadu_ps(pw0 + j), w1 = _mm256_loadu_ps(pw1 + j);
       __m256 v = _mm256_mul_ps(_mm256_mul_ps(w0, wy0), _mm256_loadu_ps(p11 + j));
       v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(w1, wy0), _mm256_loadu_ps(p21 + j)));
       v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(w0, wy1), _mm256_loadu_ps(p12 + j)));
       v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(w1, wy1), _mm256_loadu_ps(p22 + j)));
-      store8_epi32(orow + j, quant(v));
+      return quant.round8(v);
     };
     size_t j = 0;
-    for (; j + 8 <= n; j += 8) block8(j);
-    if (j < n) block8(n - 8);  // overlapping tail, identical values
+    for (; j + 32 <= n; j += 32)
+      for (int k = 0; k < rows; ++k) {
+        const __m256 wy0 = _mm256_set1_ps(yw0[oy + k]), wy1 = _mm256_set1_ps(yw1[oy + k]);
+        const __m256i b = quant.pack32_consecutive(blend8(j, wy0, wy1), blend8(j + 8, wy0, wy1),
+                                                   blend8(j + 16, wy0, wy1), blend8(j + 24, wy0, wy1));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + static_cast<size_t>(oy + k) * n + j), b);
+      }
+    for (; j < n; j += 8) {
+      const size_t jj = j + 8 <= n ? j : n - 8;  // overlapping last block, identical values
+      for (int k = 0; k < rows; ++k) {
+        const __m256 wy0 = _mm256_set1_ps(yw0[oy + k]), wy1 = _mm256_set1_ps(yw1[oy + k]);
+        quant.store8(out + static_cast<size_t>(oy + k) * n + jj, blend8(jj, wy0, wy1));
+      }
+    }
+    oy += rows;
   }
 }
 
@@ -176,7 +195,7 @@ void dequant_rows(const ResizeArgs& a, int y0, int y1, DequantRows* r, const flo
 
 }  // namespace
 
-// 8 channels at a time, the scalar float operations lane by lane (kernels.h "Resize"): the
+// 8 channels at a time (32 per store where there are as many), the scalar float operations lane by lane (kernels.h "Resize"): the
 // four neighbours come from rows dequantized once (DequantRows), are weighted by the four weight
 // products (computed once per output pixel, as scalar), summed in the same order, divided by the
 // output scale and rounded half to even (QuantizeDiv8). A channel count that is not a multiple of
@@ -216,7 +235,7 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
     }
     return;
   }
-  thread_local DequantRows rows;
+  DequantRows& rows = per_thread<DequantRows>();
   rows.row[0] = rows.row[1] = -1;  // another call's rows (another tensor, or the same one rewritten)
   for (int k = 0; k < 2; ++k) grow(&rows.f[k], static_cast<size_t>(a.in_w) * C);
   const QuantizeDiv8 quant(os, a.out_zp, 0, 255);
@@ -230,14 +249,18 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
       const __m256 v11 = _mm256_set1_ps(wx0 * wy0), v21 = _mm256_set1_ps(wx1 * wy0);
       const __m256 v12 = _mm256_set1_ps(wx0 * wy1), v22 = _mm256_set1_ps(wx1 * wy1);
       uint8_t* out = a.out + (static_cast<size_t>(oy) * a.out_w + ox) * C;
-      auto block8 = [&](int c) {
+      auto blend8 = [&](int c) {
         __m256 v = _mm256_mul_ps(v11, _mm256_loadu_ps(f0 + x0 + c));
         v = _mm256_add_ps(v, _mm256_mul_ps(v21, _mm256_loadu_ps(f0 + x1 + c)));
         v = _mm256_add_ps(v, _mm256_mul_ps(v12, _mm256_loadu_ps(f1 + x0 + c)));
         v = _mm256_add_ps(v, _mm256_mul_ps(v22, _mm256_loadu_ps(f1 + x1 + c)));
-        store8_epi32(out + c, quant(v));
+        return quant.round8(v);
       };
+      auto block8 = [&](int c) { quant.store8(out + c, blend8(c)); };
       int c = 0;
+      for (; c + 32 <= C; c += 32)  // 32 channels share one pack and store
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c),
+                            quant.pack32_consecutive(blend8(c), blend8(c + 8), blend8(c + 16), blend8(c + 24)));
       for (; c + 8 <= C; c += 8) block8(c);
       if (c < C) block8(C - 8);  // overlapping tail, identical values
     }
