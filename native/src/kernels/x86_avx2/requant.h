@@ -46,16 +46,27 @@ inline __m128i narrow_clamp_16(__m256i a, __m256i b, const RequantConsts& k) {
   return _mm_max_epu8(_mm_min_epu8(r, k.qmax), k.qmin);
 }
 
-// Stores the first n (1..16) bytes of v.
+// Stores the first n (1..16) bytes of v. Partial widths (a panel over N % 16 channels, 11 for
+// CamVid's classifier) take two overlapping fixed-size stores rather than a memcpy call per pixel.
 inline void store_bytes(uint8_t* dst, __m128i v, int n) {
   if (n == 16) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), v);
-  } else if (n == 8) {  // an 8-wide tail panel (N % 16 == 8)
+    return;
+  }
+  if (n == 8) {  // an 8-wide tail panel (N % 16 == 8)
     _mm_storel_epi64(reinterpret_cast<__m128i*>(dst), v);
+    return;
+  }
+  alignas(16) uint8_t tmp[16];
+  _mm_store_si128(reinterpret_cast<__m128i*>(tmp), v);
+  if (n > 8) {
+    std::memcpy(dst, tmp, 8);
+    std::memcpy(dst + n - 8, tmp + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(dst, tmp, 4);
+    std::memcpy(dst + n - 4, tmp + n - 4, 4);
   } else {
-    alignas(16) uint8_t tmp[16];
-    _mm_store_si128(reinterpret_cast<__m128i*>(tmp), v);
-    std::memcpy(dst, tmp, static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) dst[i] = tmp[i];
   }
 }
 

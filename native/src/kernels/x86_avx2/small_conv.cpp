@@ -16,7 +16,7 @@ namespace avx2 {
 
 namespace {
 
-constexpr int kMR = 6;
+constexpr int kMR = 4;  // 6 rows spill accumulators of the 24-channel stem (measured)
 // int16 per row: K plus room for a 16-value store that starts at any k < K.
 constexpr int kRowStride = kSmallConvMaxK + 16;
 
@@ -40,6 +40,42 @@ struct Geometry {
         in_end(a.in + static_cast<size_t>(a.in_h) * a.in_w * a.in_stride) {}
 };
 
+// Rows of K <= 32 values whose kernel rows are runs of at most 16 bytes (the RGB stem: 3 runs of
+// 9): each kernel row is one 16-byte load, and one pshufb per kernel row and half gathers the
+// whole row into two vectors, widened with two full stores. Stores that do not overlap let the
+// GEMM's 4-byte loads forward from them, where overlapping 16-value stores per kernel row made
+// those loads wait for the stores to reach the cache.
+struct PackedRows {
+  bool usable = false;
+  int kernel_h = 0;
+  __m128i mask[2][8];  // [half][ky]: byte 16 * half + i of the row from load ky, or zero
+  PackedRows(const Im2colArgs& a, const Geometry& g) {
+    usable = g.dense && g.run <= 16 && a.kernel_h <= 8 && a.kernel_h * g.run <= 32;
+    if (!usable) return;
+    kernel_h = a.kernel_h;
+    for (int h = 0; h < 2; ++h)
+      for (int ky = 0; ky < kernel_h; ++ky) {
+        alignas(16) int8_t m[16];
+        for (int i = 0; i < 16; ++i) {
+          const int off = 16 * h + i - ky * g.run;
+          m[i] = static_cast<int8_t>(off >= 0 && off < g.run ? off : -128);
+        }
+        mask[h][ky] = _mm_load_si128(reinterpret_cast<const __m128i*>(m));
+      }
+  }
+  // s: the first byte of kernel row 0; every kernel row's 16 bytes must lie inside the input.
+  inline void fill(const uint8_t* s, size_t row_bytes, int16_t* row) const {
+    __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
+    for (int ky = 0; ky < kernel_h; ++ky, s += row_bytes) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+      lo = _mm_or_si128(lo, _mm_shuffle_epi8(v, mask[0][ky]));
+      hi = _mm_or_si128(hi, _mm_shuffle_epi8(v, mask[1][ky]));
+    }
+    store16(row, _mm256_cvtepu8_epi16(lo));
+    store16(row + 16, _mm256_cvtepu8_epi16(hi));
+  }
+};
+
 // A kernel row that is one run of the input, widened (up to 15 values past it may be written).
 inline void widen_run(const uint8_t* s, int run, const uint8_t* in_end, int16_t* d) {
   if (run >= 16) {
@@ -56,7 +92,7 @@ inline void widen_run(const uint8_t* s, int run, const uint8_t* in_end, int16_t*
 // im2col's row of output pixel (oy, ox), widened: kernel row ky at row[ky * run]. A kernel row
 // may be written with up to 15 values past its end; those belong to the next kernel row (written
 // after it) or lie past K.
-void fill_row(const Im2colArgs& a, const Geometry& g, int oy, int ox, int16_t* row) {
+inline void fill_row(const Im2colArgs& a, const Geometry& g, const PackedRows& pr, int oy, int ox, int16_t* row) {
   const int run = g.run;
   const size_t in_stride = static_cast<size_t>(a.in_stride);
   const int ix0 = ox * a.stride_w - a.pad_left;
@@ -64,6 +100,10 @@ void fill_row(const Im2colArgs& a, const Geometry& g, int oy, int ox, int16_t* r
   const bool cols_inside = ix0 >= 0 && ix0 <= g.ix_max;
   if (g.dense && cols_inside && iy0 >= 0 && iy0 + (a.kernel_h - 1) * a.dilation_h < a.in_h) {
     const uint8_t* s = a.in + (static_cast<size_t>(iy0) * a.in_w + ix0) * in_stride + a.c_offset;
+    if (pr.usable && s + (a.kernel_h - 1) * g.row_bytes + 16 <= g.in_end) {
+      pr.fill(s, g.row_bytes, row);
+      return;
+    }
     for (int ky = 0; ky < a.kernel_h; ++ky, s += g.row_bytes) widen_run(s, run, g.in_end, row + ky * run);
     return;
   }
@@ -102,11 +142,12 @@ void small_conv_run(const Im2colArgs& a, int p_begin, int p_end, const uint8_t* 
   alignas(32) int16_t rows[kMR * kRowStride] = {};
   const RequantConsts rk(rq);
   const Geometry g(a);
+  const PackedRows pr(a, g);
   int oy = p_begin / a.out_w, ox = p_begin % a.out_w;
   for_row_blocks<kMR>(p_end - p_begin, [&](int m, auto block) {
     constexpr int R = decltype(block)::value;
     for (int r = 0; r < R; ++r) {
-      fill_row(a, g, oy, ox, rows + r * kRowStride);
+      fill_row(a, g, pr, oy, ox, rows + r * kRowStride);
       if (++ox == a.out_w) ox = 0, ++oy;
     }
     madd16_panels<R>(rows, kRowStride, K, packed, N, rq, rk, C + static_cast<size_t>(m) * ldc, ldc);
