@@ -84,13 +84,11 @@ class EngineImpl final : public Engine {
     timing.preprocess_ms = ms_since(t0);
 
     t0 = Clock::now();
-    execute(model_, plan, pool_);
+    labels_.resize(size_t(os.h) * os.w);
+    execute(model_, plan, pool_, labels_.data());  // the argmax is part of the network's last op
     timing.network_ms = ms_since(t0);
 
     t0 = Clock::now();
-    labels_.resize(size_t(os.h) * os.w);
-    kernels::ArgmaxArgs aa{plan.tensor(model_.spec.output), os.c, labels_.data()};
-    pool_.parallel_for(int64_t(os.h) * os.w, 256, [&](int64_t b, int64_t e, int) { kernels_.argmax(aa, size_t(b), size_t(e)); });
     if ((o.want_label && out.label) || (o.want_colorized && out.colorized)) {
       kernels::LabelMapArgs la{labels_.data(), os.w, os.h, tables_.label_xs.data(), tables_.label_ys.data(),
                                geo.label_width, geo.label_height, o.want_label ? out.label : nullptr,

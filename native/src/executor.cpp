@@ -129,7 +129,9 @@ void run_pool(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPoo
   pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) { fn(a, int(b), int(e)); });
 }
 
-void run_resize(const PreparedModel& m, const PreparedOp& p, Plan& plan, size_t index, ThreadPool& pool) {
+// labels: the argmax of the output rows, fused (execute's `labels`), or nullptr.
+void run_resize(const PreparedModel& m, const PreparedOp& p, Plan& plan, size_t index, ThreadPool& pool,
+                uint8_t* labels) {
   const OpSpec& op = *p.spec;
   const Shape in = plan.shapes[op.inputs[0]];
   const Shape out = plan.shapes[op.output];
@@ -139,7 +141,21 @@ void run_resize(const PreparedModel& m, const PreparedOp& p, Plan& plan, size_t 
                qi.scale, qi.zero_point, qo.scale, qo.zero_point, p.luts.empty() ? nullptr : p.luts[0].data(),
                plan.tensor(op.output)};
   auto fn = op.resize.mode == ResizeMode::Linear ? m.k->resize_linear : m.k->resize_nearest;
-  pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) { fn(a, int(b), int(e)); });
+  if (!labels) {
+    pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) { fn(a, int(b), int(e)); });
+    return;
+  }
+  // Blocks of about 128 KiB of output, each reduced right after it is written.
+  const size_t row_bytes = size_t(out.w) * out.c;
+  const int block = int(std::max<size_t>(1, (size_t(128) << 10) / std::max<size_t>(1, row_bytes)));
+  pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) {
+    for (int r = int(b); r < int(e); r += block) {
+      const int r1 = std::min(int(e), r + block);
+      fn(a, r, r1);
+      const ArgmaxArgs aa{a.out + size_t(r) * row_bytes, out.c, labels + size_t(r) * out.w};
+      m.k->argmax(aa, 0, size_t(r1 - r) * out.w);
+    }
+  });
 }
 
 void run_binary(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPool& pool) {
@@ -216,7 +232,7 @@ struct OpProfile {
   }
 };
 
-void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool) {
+void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labels) {
   static const bool profiling = std::getenv("ATTENDSEG_PROFILE") != nullptr;
   static OpProfile profile;
   if (profiling && profile.ms.size() != m.ops.size()) {
@@ -229,6 +245,8 @@ void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool) {
     }
   }
   if (profiling) profile.frames++;
+  const bool fuse_argmax = labels && !m.ops.empty() && m.ops.back().spec->kind == OpKind::Resize &&
+                           m.ops.back().spec->output == m.spec.output;
   for (size_t i = 0; i < m.ops.size(); ++i) {
     const PreparedOp& p = m.ops[i];
     const auto t0 = profiling ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
@@ -237,13 +255,18 @@ void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool) {
       case OpKind::MaxPool:
       case OpKind::AveragePool:
       case OpKind::GlobalAveragePool: run_pool(m, p, plan, pool); break;
-      case OpKind::Resize: run_resize(m, p, plan, i, pool); break;
+      case OpKind::Resize: run_resize(m, p, plan, i, pool, fuse_argmax && i + 1 == m.ops.size() ? labels : nullptr); break;
       case OpKind::Add:
       case OpKind::Mul: run_binary(m, p, plan, pool); break;
       case OpKind::Concat: run_concat(m, p, plan, pool); break;
       case OpKind::Lut: run_lut(m, p, plan, pool); break;
     }
     if (profiling) profile.ms[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }
+  if (labels && !fuse_argmax) {
+    const Shape os = plan.shapes[m.spec.output];
+    const ArgmaxArgs aa{plan.tensor(m.spec.output), os.c, labels};
+    pool.parallel_for(int64_t(os.h) * os.w, 256, [&](int64_t b, int64_t e, int) { m.k->argmax(aa, size_t(b), size_t(e)); });
   }
 }
 

@@ -25,7 +25,9 @@ export interface NativeRunOptions {
 
 export interface FrameTiming {
   preprocessMs: number;
+  /** The network and the argmax over classes (fused into the last op when it is a Resize). */
   networkMs: number;
+  /** Label map, colorizing and overlay. */
   postprocessMs: number;
 }
 

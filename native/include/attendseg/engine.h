@@ -46,6 +46,8 @@ struct OutputGeometry {
   int32_t overlay_width = 0, overlay_height = 0;
 };
 
+// network_ms includes the argmax over classes (fused into the network's last op where that is a
+// Resize); postprocess_ms is the label map, colorizing and overlay.
 struct FrameTiming {
   double preprocess_ms = 0, network_ms = 0, postprocess_ms = 0;
 };
