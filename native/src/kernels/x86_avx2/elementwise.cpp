@@ -14,18 +14,24 @@ namespace {
 
 // Quantization parameters broadcast once per call; quant rounds v / sy (QuantizeLinear's
 // division) and packs with + zy and the activation's [qmin, qmax] clamp.
+// Widened lanes hold a byte x as the float 2^23 + x (bits 0x4B0000xx, made by the widening
+// unpacks themselves), so no conversion is needed: (2^23 + x) - (2^23 + z) is (float)(x - z)
+// exactly.
+constexpr float kTwo23 = 8388608.0f;
+constexpr int32_t kTwo23Bits = 0x4B000000;
+
 struct BinaryVec {
-  __m256i za, zb;
+  __m256 za, zb;  // 2^23 + zero point
   __m256 sa, sb;
   QuantizeDiv8 quant;
   explicit BinaryVec(const BinaryArgs& a)
-      : za(_mm256_set1_epi32(a.za)), zb(_mm256_set1_epi32(a.zb)), sa(_mm256_set1_ps(a.sa)),
-        sb(_mm256_set1_ps(a.sb)), quant(a.sy, a.zy, a.qmin, a.qmax) {}
+      : za(_mm256_set1_ps(kTwo23 + static_cast<float>(a.za))), zb(_mm256_set1_ps(kTwo23 + static_cast<float>(a.zb))),
+        sa(_mm256_set1_ps(a.sa)), sb(_mm256_set1_ps(a.sb)), quant(a.sy, a.zy, a.qmin, a.qmax) {}
 };
 
 // Dequantized operands of 8 lanes: (float)(x - z) * s, as scalar.
-inline __m256 dequant8(__m256i x, __m256i z, __m256 s) {
-  return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(x, z)), s);
+inline __m256 dequant8(__m256i x, __m256 z, __m256 s) {
+  return _mm256_mul_ps(_mm256_sub_ps(_mm256_castsi256_ps(x), z), s);
 }
 
 // Add of 8 lanes: A + B of the dequantized operands, no FMA, as the scalar code; the rounded
@@ -42,17 +48,18 @@ struct MulOp {
   }
 };
 
-// 32 bytes -> four vectors of 8 int32, by unpacking with zero inside each 128-bit lane (one uop
-// each, where vpmovzxbd to 256 bits is two): lanes hold elements {0-3,16-19}, {4-7,20-23},
-// {8-11,24-27}, {12-15,28-31}, an order the in-lane packs of block32 undo.
+// 32 bytes -> four vectors of 8 floats 2^23 + x, by unpacking inside each 128-bit lane (one uop
+// each, where vpmovzxbd to 256 bits is two), the second time with the float's high half 0x4B00:
+// lanes hold elements {0-3,16-19}, {4-7,20-23}, {8-11,24-27}, {12-15,28-31}, an order the
+// in-lane packs of block32 undo.
 struct Widened {
   __m256i v[4];
 };
 inline Widened widen32(__m256i x) {
-  const __m256i z = _mm256_setzero_si256();
+  const __m256i z = _mm256_setzero_si256(), f = _mm256_set1_epi16(static_cast<int16_t>(kTwo23Bits >> 16));
   const __m256i lo = _mm256_unpacklo_epi8(x, z), hi = _mm256_unpackhi_epi8(x, z);
-  return {{_mm256_unpacklo_epi16(lo, z), _mm256_unpackhi_epi16(lo, z), _mm256_unpacklo_epi16(hi, z),
-           _mm256_unpackhi_epi16(hi, z)}};
+  return {{_mm256_unpacklo_epi16(lo, f), _mm256_unpackhi_epi16(lo, f), _mm256_unpacklo_epi16(hi, f),
+           _mm256_unpackhi_epi16(hi, f)}};
 }
 
 // 32 outputs from 32 a bytes and either 32 b bytes (b != nullptr) or one broadcast b value.
@@ -70,7 +77,7 @@ inline __m256i block32(const BinaryVec& q, const uint8_t* a, const uint8_t* b, _
 // A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_scalar.
 template <class Op>
 void run(const BinaryVec& q, const uint8_t* a, const uint8_t* b, int b_scalar, uint8_t* out, size_t n) {
-  const __m256i bb = _mm256_set1_epi32(b_scalar);
+  const __m256i bb = _mm256_set1_epi32(kTwo23Bits | b_scalar);
   size_t i = 0;
   for (; i + 32 <= n; i += 32)
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), block32<Op>(q, a + i, b ? b + i : nullptr, bb));
