@@ -1,8 +1,9 @@
 // Nearest label upsampling and colorizing, AVX2 file. Bit-identical to scalar/label_map.cpp.
 // The per-pixel work is a table gather, which SIMD does not speed up on x86 (a vpgatherdd costs
 // about as much as its scalar loads), so the gains here are algorithmic: an output row whose
-// source row equals the previous one is copied from it, and colours come from a 256-entry
-// table built once per call instead of a division per pixel.
+// source row equals the previous one is copied from it, a label row at the network's resolution
+// is one copy, and colours come from a 256-entry table built once per call instead of a division
+// per pixel.
 #include <cstring>
 
 #include "kernels/x86_avx2/avx2_util.h"
@@ -20,6 +21,8 @@ void label_map(const LabelMapArgs& a, int row_begin, int row_end) {
       const uint8_t* p = a.palette + 3 * (l % a.palette_size);
       colour[l] = p[0] | (p[1] << 8) | (static_cast<uint32_t>(p[2]) << 16);
     }
+  bool identity = a.out_w == a.lw;  // columns map one to one: label rows are copied, not gathered
+  for (int x = 0; identity && x < a.out_w; ++x) identity = a.xs[x] == x;
   for (int oy = row_begin; oy < row_end; ++oy) {
     const size_t o = static_cast<size_t>(oy) * W;
     if (oy > row_begin && a.ys[oy] == a.ys[oy - 1]) {
@@ -30,7 +33,10 @@ void label_map(const LabelMapArgs& a, int row_begin, int row_end) {
     const uint8_t* lrow = a.labels + static_cast<size_t>(a.ys[oy]) * a.lw;
     if (a.label_out) {
       uint8_t* lo = a.label_out + o;
-      for (size_t x = 0; x < W; ++x) lo[x] = lrow[a.xs[x]];
+      if (identity)
+        std::memcpy(lo, lrow, W);
+      else
+        for (size_t x = 0; x < W; ++x) lo[x] = lrow[a.xs[x]];
     }
     if (a.colorized_out && W > 0) {
       uint8_t* co = a.colorized_out + o * 3;
