@@ -145,12 +145,18 @@ void run_resize(const PreparedModel& m, const PreparedOp& p, Plan& plan, size_t 
     pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) { fn(a, int(b), int(e)); });
     return;
   }
-  // Blocks of about 128 KiB of output, each reduced right after it is written.
+  // Blocks of about 128 KiB of output, each reduced right after it is written; a linear Resize
+  // computes only what the labels need (kernels.h ResizeArgmaxArgs).
   const size_t row_bytes = size_t(out.w) * out.c;
   const int block = int(std::max<size_t>(1, (size_t(128) << 10) / std::max<size_t>(1, row_bytes)));
+  const ResizeArgmaxArgs ra{a, labels};
   pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) {
     for (int r = int(b); r < int(e); r += block) {
       const int r1 = std::min(int(e), r + block);
+      if (op.resize.mode == ResizeMode::Linear) {
+        m.k->resize_linear_argmax(ra, r, r1);
+        continue;
+      }
       fn(a, r, r1);
       const ArgmaxArgs aa{a.out + size_t(r) * row_bytes, out.c, labels + size_t(r) * out.w};
       m.k->argmax(aa, 0, size_t(r1 - r) * out.w);

@@ -84,8 +84,9 @@ struct Plan {
 std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, int threads);
 // Runs the network on plan's input tensor. With `labels` (output height * width bytes), also the
 // per-pixel argmax of the output: fused into the last op where that op is a Resize (the usual
-// final upsampling), so each block of output rows is reduced while it is still in cache; after
-// the network otherwise.
+// final upsampling), so each block of output rows is reduced while it is still in cache, and a
+// linear one computes only the values the labels need (the output tensor is then partly
+// unwritten); after the network otherwise.
 void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labels = nullptr);
 
 }  // namespace attendseg

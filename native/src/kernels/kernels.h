@@ -192,6 +192,20 @@ struct ResizeArgs {
   uint8_t* out;
 };
 
+// Bilinear Resize whose output only feeds the per-pixel argmax over channels (the network's final
+// upsampling): labels[oy * out_w + ox] for output rows [row_begin, row_end) are exactly argmax of
+// resize_linear's output (first index of the maximum), which is the reference: resize_linear, then
+// argmax over those rows. The rows of a.out are scratch and may be left partly unwritten.
+// A kernel may skip output pixels whose label is certain from their four source pixels: when the
+// input and output quantization are equal and the axis weights are non-negative pairs summing to
+// one, a pixel whose four neighbours all have the same channel c ahead of every other channel by at
+// least 2 (quantized) has v_c / s ahead of every other by at least 2 minus the float error, so
+// its rounded value is strictly the largest (and no value saturates): its label is c.
+struct ResizeArgmaxArgs {
+  ResizeArgs resize;
+  uint8_t* labels;  // out_h * out_w
+};
+
 // ---- Element-wise --------------------------------------------------------------------------
 // Over pixels [p_begin, p_end), each with `channels` values. b is Full (pixels*C values),
 // Channel (C values shared by every pixel) or Pixel (one value per pixel, shared across C).
@@ -295,6 +309,7 @@ struct KernelTable {
   void (*avgpool)(const PoolArgs& a, int row_begin, int row_end);
   void (*resize_nearest)(const ResizeArgs& a, int row_begin, int row_end);
   void (*resize_linear)(const ResizeArgs& a, int row_begin, int row_end);
+  void (*resize_linear_argmax)(const ResizeArgmaxArgs& a, int row_begin, int row_end);
   void (*add)(const BinaryArgs& a, size_t p_begin, size_t p_end);
   void (*mul)(const BinaryArgs& a, size_t p_begin, size_t p_end);
   void (*lut)(const LutArgs& a, size_t p_begin, size_t p_end);

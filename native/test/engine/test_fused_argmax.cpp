@@ -1,7 +1,8 @@
 // execute()'s labels: the per-pixel argmax of the network output, fused into a final Resize (row
-// blocks reduced as they are written) and computed after the network otherwise. Both must equal
-// the scalar argmax of the output tensor, for every usable kernel table, 1 and 2 threads, output
-// rows that do not divide into the fused blocks, and ties between channels.
+// blocks reduced as they are written, pixels with a certain label skipped) and computed after the
+// network otherwise. Both must equal the scalar argmax of the output of a run without labels, for
+// every usable kernel table, 1 and 2 threads, output rows that do not divide into the fused blocks,
+// equal and unequal Resize quantization, and ties between channels.
 #include <sstream>
 #include <string>
 #include <vector>
@@ -16,30 +17,43 @@ using namespace attendseg;
 
 namespace {
 
-// input (3 channels) -> Concat of 4 copies (12 channels, a coarse LUT each so ties are common)
-// -> [Resize by `scale`, linear or nearest] -> output.
-ModelSpec model(bool resize_last, bool linear, float scale) {
+// input (3 channels) -> 4 Luts (random per-channel tables, so the 12 channels differ) -> Concat
+// -> [Resize by `scale`, linear or nearest, output quantization equal to its input's or not]
+// -> output.
+ModelSpec model(bool resize_last, bool linear, float scale, bool same_q) {
   ModelSpec s;
-  s.tensors = {{"input", 3, {0.02f, 17}}, {"cat", 12, {0.02f, 17}}};
+  const QuantParams q{0.02f, 17};
+  s.tensors = {{"input", 3, q}};
   s.input = 0;
   OpSpec cat;
   cat.kind = OpKind::Concat;
   cat.name = "cat";
-  cat.inputs.assign(4, 0);
-  cat.output = 1;
-  s.ops = {cat};
-  s.output = 1;
+  for (int k = 0; k < 4; ++k) {
+    s.tensors.push_back({"lut" + std::to_string(k), 3, q});
+    OpSpec lut;
+    lut.kind = OpKind::Lut;
+    lut.name = "lut" + std::to_string(k);
+    lut.inputs = {0};
+    lut.output = k + 1;
+    lut.lut.table = testing::rand_vec<uint8_t>(3 * 256, 0, 255);
+    s.ops.push_back(lut);
+    cat.inputs.push_back(k + 1);
+  }
+  s.tensors.push_back({"cat", 12, q});
+  cat.output = 5;
+  s.ops.push_back(cat);
+  s.output = 5;
   if (resize_last) {
-    s.tensors.push_back({"up", 12, {0.03f, 9}});
+    s.tensors.push_back({"up", 12, same_q ? q : QuantParams{0.03f, 9}});
     OpSpec up;
     up.kind = OpKind::Resize;
     up.name = "up";
-    up.inputs = {1};
-    up.output = 2;
+    up.inputs = {5};
+    up.output = 6;
     up.resize.mode = linear ? ResizeMode::Linear : ResizeMode::Nearest;
     up.resize.scale_h = up.resize.scale_w = scale;
     s.ops.push_back(up);
-    s.output = 2;
+    s.output = 6;
   }
   return s;
 }
@@ -49,16 +63,28 @@ void check(const ModelSpec& s, const kernels::KernelTable& t, int threads, int h
   PreparedModel m(s, t);
   ThreadPool pool(threads);
   auto plan = build_plan(m, h, w, threads);
-  // Values in steps of 32: many pixels have equal maxima in several channels.
-  const std::vector<uint8_t> input = testing::rand_vec<uint8_t>(size_t(h) * w * 3, 0, 7);
-  uint8_t* in = plan->tensor(s.input);
-  for (size_t i = 0; i < input.size(); ++i) in[i] = static_cast<uint8_t>(input[i] * 32);
+  // Blocks of one colour with some noise: most pixels have a clear winner (their labels may be
+  // skipped), the blocks' edges mix neighbours, and 8 input levels make ties common.
+  const int bs = testing::rand_int(1, 9);
+  std::vector<uint8_t> input(size_t(h) * w * 3);
+  std::vector<uint8_t> colours = testing::rand_vec<uint8_t>(size_t((h / bs + 1) * (w / bs + 1)) * 3, 0, 7);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      for (int c = 0; c < 3; ++c) {
+        int v = colours[((y / bs) * (w / bs + 1) + x / bs) * 3 + c];
+        if (testing::rand_int(0, 9) == 0) v = testing::rand_int(0, 7);
+        input[(size_t(y) * w + x) * 3 + c] = static_cast<uint8_t>(v * 32);
+      }
   const Shape os = plan->shapes[s.output];
-  std::vector<uint8_t> labels(size_t(os.h) * os.w + 64, 0xA5);
-  execute(m, *plan, pool, labels.data());
+  std::copy(input.begin(), input.end(), plan->tensor(s.input));
+  execute(m, *plan, pool);  // no labels: the whole output
   std::vector<uint8_t> expected(size_t(os.h) * os.w);
   const kernels::ArgmaxArgs aa{plan->tensor(s.output), os.c, expected.data()};
   kernels::scalar_table().argmax(aa, 0, expected.size());
+  std::vector<uint8_t> labels(size_t(os.h) * os.w + 64, 0xA5);
+  std::fill(plan->tensor(s.output), plan->tensor(s.output) + os.bytes(), 0);  // stale values must not matter
+  std::copy(input.begin(), input.end(), plan->tensor(s.input));
+  execute(m, *plan, pool, labels.data());
   CHECK_BYTES_EQ(expected.data(), labels.data(), expected.size(), what);
   for (size_t p = expected.size(); p < labels.size(); ++p) CHECK(labels[p] == 0xA5);  // nothing past the map
 }
@@ -71,12 +97,13 @@ TEST(execute_labels_equal_the_argmax_of_the_output) {
     if (!e.usable) continue;
     for (int threads : {1, 2})
       for (const auto& hw : sizes)
-        for (int variant = 0; variant < 4; ++variant) {
+        for (int variant = 0; variant < 6; ++variant) {
           const bool resize_last = variant > 0, linear = variant != 2;
-          const float scale = variant == 3 ? 2.0f : 4.0f;
+          const float scale = variant == 3 || variant == 5 ? 2.0f : 4.0f;
+          const bool same_q = variant >= 4;
           const std::string what = std::string(e.table->name) + " t" + std::to_string(threads) + " " +
                                    std::to_string(hw[1]) + "x" + std::to_string(hw[0]) + " variant " + std::to_string(variant);
-          check(model(resize_last, linear, scale), *e.table, threads, hw[0], hw[1], what);
+          check(model(resize_last, linear, scale, same_q), *e.table, threads, hw[0], hw[1], what);
         }
   }
 }

@@ -299,7 +299,75 @@ void compare_channel_counts(const KernelTable& t) {
       }
 }
 
+// resize_linear_argmax against the reference (scalar resize_linear, then argmax): the labels
+// only; a.out is scratch. Inputs are class maps: blocks of source pixels share a winner, each
+// pixel ahead of the others by its own margin of 0..3 in a narrow band of values, so skippable
+// pixels, near-ties and exact ties all occur; the quantization is mostly equal in and out (where
+// pixels may be skipped).
+void compare_resize_argmax(const KernelTable& t, int cases) {
+  for (int i = 0; i < cases; ++i) {
+    ResizeArgs a{};
+    a.channels = rand_int(0, 3) ? rand_int(2, 15) : rand_int(1, 40);
+    a.in_h = rand_int(1, 24);
+    a.in_w = rand_int(1, 24);
+    const int f = rand_int(1, 4);
+    a.out_h = rand_int(0, 2) ? a.in_h * f : rand_int(1, 60);
+    a.out_w = rand_int(0, 2) ? a.in_w * f : rand_int(1, 60);
+    const int coord = rand_int(0, 3);
+    ResizeAxis ys, xs;
+    build_resize_axis(a.in_h, a.out_h, 0.0f, coord, 0, true, &ys);
+    build_resize_axis(a.in_w, a.out_w, 0.0f, coord, 0, true, &xs);
+    a.ys = &ys;
+    a.xs = &xs;
+    a.in_zp = rand_int(0, 255);
+    a.in_scale = kt::tie_scale();
+    const bool same_q = rand_int(0, 4) != 0;
+    a.out_zp = same_q ? a.in_zp : rand_int(0, 255);
+    a.out_scale = same_q ? a.in_scale : kt::tie_scale();
+    const int C = a.channels, base = rand_int(0, 250), bs = rand_int(1, 4);
+    const std::vector<uint8_t> winners = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h + 4) * (a.in_w + 4), 0, C - 1);
+    std::vector<uint8_t> in(static_cast<size_t>(a.in_h) * a.in_w * C);
+    for (int y = 0; y < a.in_h; ++y)
+      for (int x = 0; x < a.in_w; ++x) {
+        const size_t p = static_cast<size_t>(y) * a.in_w + x;
+        const int winner = winners[static_cast<size_t>(y / bs) * (a.in_w + 4) + x / bs], margin = rand_int(0, 3);
+        for (int c = 0; c < C; ++c) in[p * C + c] = static_cast<uint8_t>(base + rand_int(0, 2));
+        in[p * C + winner] = static_cast<uint8_t>(std::min(255, base + 2 + margin));
+      }
+    a.in = in.data();
+    std::ostringstream os;
+    os << "resize_linear_argmax " << a.in_h << "x" << a.in_w << " -> " << a.out_h << "x" << a.out_w << " C " << C
+       << " coord " << coord << " zp " << a.in_zp << "/" << a.out_zp << " scales " << a.in_scale << "/" << a.out_scale;
+    const size_t pixels = static_cast<size_t>(a.out_h) * a.out_w;
+    std::vector<uint8_t> out(pixels * C);
+    auto ref = kt::out_buffer(pixels), got = kt::out_buffer(pixels);
+    a.out = out.data();
+    scalar_table().resize_linear_argmax(ResizeArgmaxArgs{a, ref.data()}, 0, a.out_h);
+    std::fill(out.begin(), out.end(), 0x5A);  // stale values the kernel must not rely on
+    kt::split_range(a.out_h, [&](int b, int e) { t.resize_linear_argmax(ResizeArgmaxArgs{a, got.data()}, b, e); });
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+  }
+}
+
 }  // namespace
+
+TEST(resize_linear_argmax_reference_is_resize_then_argmax) {
+  const uint8_t in[] = {10, 20, 30, 5, 7, 9, 40, 1, 1, 1, 1, 90};  // 2x2 pixels, 3 channels
+  ResizeAxis ys, xs;
+  build_resize_axis(2, 3, 0.0f, kHalfPixel, 0, true, &ys);
+  build_resize_axis(2, 3, 0.0f, kHalfPixel, 0, true, &xs);
+  uint8_t out[27], want_out[27], labels[9], want[9];
+  ResizeArgs a{in, 2, 2, 3, 3, 3, &ys, &xs, 0.1f, 0, 0.1f, 0, nullptr, want_out};
+  scalar_table().resize_linear(a, 0, 3);
+  scalar_table().argmax(ArgmaxArgs{want_out, 3, want}, 0, 9);
+  a.out = out;
+  scalar_table().resize_linear_argmax(ResizeArgmaxArgs{a, labels}, 0, 3);
+  CHECK_BYTES_EQ(want, labels, 9, "labels");
+  CHECK_EQ(labels[0], 2);  // the first pixel is the first source pixel's: channel 2 (30)
+  CHECK_EQ(labels[8], 2);  // the last is the last source pixel's: channel 2 (90)
+}
+
+ISA_TEST(resize_linear_argmax_matches_scalar) { compare_resize_argmax(t, 600); }
 
 ISA_TEST(resize_nearest_matches_scalar) { compare_resize(t, false, 300); }
 ISA_TEST(resize_linear_matches_scalar) {

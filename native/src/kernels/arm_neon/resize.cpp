@@ -157,6 +157,14 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
   }
 }
 
+// The Resize, then the argmax of its rows (no pixels skipped on this table).
+void resize_linear_argmax(const ResizeArgmaxArgs& a, int row_begin, int row_end) {
+  resize_linear(a.resize, row_begin, row_end);
+  const size_t w = static_cast<size_t>(a.resize.out_w);
+  const ArgmaxArgs aa{a.resize.out, a.resize.channels, a.labels};
+  argmax(aa, static_cast<size_t>(row_begin) * w, static_cast<size_t>(row_end) * w);
+}
+
 }  // namespace neon
 }  // namespace kernels
 }  // namespace attendseg

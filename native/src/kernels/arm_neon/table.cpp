@@ -23,6 +23,7 @@ const KernelTable& neon_table() {
       neon::avgpool,
       neon::resize_nearest,
       neon::resize_linear,
+      neon::resize_linear_argmax,
       neon::add,
       neon::mul,
       neon::lut,

@@ -19,6 +19,7 @@ const KernelTable& scalar_table() {
       scalar::avgpool,
       scalar::resize_nearest,
       scalar::resize_linear,
+      scalar::resize_linear_argmax,
       scalar::add,
       scalar::mul,
       scalar::lut,

@@ -1,6 +1,7 @@
 // Nearest and bilinear resize, NHWC uint8, AVX2. Bit-identical to scalar/resize.cpp.
 #include <immintrin.h>
 
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -40,6 +41,7 @@ namespace {
 struct ExpandedRows {
   std::vector<float> deq;           // one dequantized source row, padded for 8-float copies
   std::vector<float> x0[2], x1[2];  // per slot, padded for the spilling 8-float copies
+  std::vector<uint8_t> dom[2];      // per slot, with labels: dominant_row of the source row
   int row[2] = {-1, -1};
 };
 
@@ -47,7 +49,61 @@ struct ExpandedRows {
 struct DenseScratch {
   std::vector<float> wx0, wx1;
   ExpandedRows rows;
+  std::vector<uint8_t> column;  // with labels: per source column, the label both source rows agree on
+  std::vector<uint8_t> label;   // with labels: per output column, the certain label or kUnsure
+  std::vector<int32_t> unsure;  // prefix counts of kUnsure in label
+  std::vector<int32_t> runs;    // [begin, end) pairs of the runs of kUnsure in label
 };
+
+constexpr uint8_t kUnsure = 255;
+
+// Per source pixel of row q (w pixels of C < 16 channels): the channel ahead of every other by at
+// least 2, or kUnsure (kernels.h ResizeArgmaxArgs). Each channel is the 16-bit key
+// ((255 - x) << 8) | c, as in argmax: the smallest key is the top value (phminposuw), and the
+// smallest once that lane is masked is the runner-up.
+void dominant_row(const uint8_t* q, int w, int C, uint8_t* dom) {
+  if (C == 1) {
+    std::memset(dom, 0, static_cast<size_t>(w));
+    return;
+  }
+  const __m256i lane = _mm256_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m256i past = _mm256_cmpgt_epi16(lane, _mm256_set1_epi16(static_cast<int16_t>(C - 1)));  // lanes >= C
+  const __m256i ff = _mm256_set1_epi16(0xFF);
+  const size_t row_bytes = static_cast<size_t>(w) * C;
+  auto min_key = [](__m256i k) {
+    return _mm_cvtsi128_si32(_mm_minpos_epu16(_mm_min_epu16(_mm256_castsi256_si128(k), _mm256_extracti128_si256(k, 1)))) &
+           0xFFFF;
+  };
+  for (int x = 0; x < w; ++x) {
+    const size_t at = static_cast<size_t>(x) * C;
+    __m128i bytes;
+    if (at + 16 <= row_bytes) {
+      bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + at));
+    } else {  // the row's last pixels: no read past it
+      alignas(16) uint8_t tmp[16] = {};
+      std::memcpy(tmp, q + at, static_cast<size_t>(C));
+      bytes = _mm_load_si128(reinterpret_cast<const __m128i*>(tmp));
+    }
+    __m256i keys = _mm256_or_si256(_mm256_slli_epi16(_mm256_xor_si256(_mm256_cvtepu8_epi16(bytes), ff), 8), lane);
+    keys = _mm256_or_si256(keys, past);  // 0xFFFF never wins
+    const int first = min_key(keys);
+    const int second = min_key(_mm256_or_si256(keys, _mm256_cmpeq_epi16(keys, _mm256_set1_epi16(static_cast<int16_t>(first)))));
+    // top - runner-up = (255 - first >> 8) - (255 - second >> 8)
+    dom[x] = (second >> 8) - (first >> 8) >= 2 ? static_cast<uint8_t>(first & 0xFF) : kUnsure;
+  }
+}
+
+// Whether a pixel's label may be taken from its neighbours' dominant channel: equal input and
+// output quantization, and every axis weight pair non-negative and summing to one.
+bool labels_may_skip(const ResizeArgs& a, int row_begin, int row_end) {
+  if (a.in_scale != a.out_scale || a.in_zp != a.out_zp || a.channels >= 16) return false;
+  auto convex = [](float w0, float w1) { return w0 >= 0.0f && w1 >= 0.0f && std::fabs(w0 + w1 - 1.0f) <= 1e-6f; };
+  for (int ox = 0; ox < a.out_w; ++ox)
+    if (!convex(a.xs->w0[ox], a.xs->w1[ox])) return false;
+  for (int oy = row_begin; oy < row_end; ++oy)
+    if (!convex(a.ys->w0[oy], a.ys->w1[oy])) return false;
+  return true;
+}
 
 inline void grow(std::vector<float>* v, size_t n) {
   if (v->size() < n) v->resize(n);
@@ -88,7 +144,7 @@ void dequantize_row(const ResizeArgs& a, int y, float* f) {
 
 // The slots holding rows y0 and y1, expanding whichever is not there into a slot the other
 // does not use.
-void fetch_rows(const ResizeArgs& a, int y0, int y1, ExpandedRows* r, int* s0, int* s1) {
+void fetch_rows(const ResizeArgs& a, int y0, int y1, bool dominance, ExpandedRows* r, int* s0, int* s1) {
   const int want[2] = {y0, y1};
   int* dst[2] = {s0, s1};
   for (int k = 0; k < 2; ++k) {
@@ -98,17 +154,27 @@ void fetch_rows(const ResizeArgs& a, int y0, int y1, ExpandedRows* r, int* s0, i
       dequantize_row(a, want[k], r->deq.data());
       expand(r->deq.data(), a.xs->i0.data(), a.out_w, a.channels, r->x0[slot].data());
       expand(r->deq.data(), a.xs->i1.data(), a.out_w, a.channels, r->x1[slot].data());
+      if (dominance)
+        dominant_row(a.in + static_cast<size_t>(want[k]) * a.in_w * a.channels, a.in_w, a.channels, r->dom[slot].data());
       r->row[slot] = want[k];
     }
     *dst[k] = slot;
   }
 }
 
+// The channel counts resize_linear_dense takes.
+bool dense_path(const ResizeArgs& a) {
+  return a.channels < 16 && a.channels % 8 != 0 && static_cast<int64_t>(a.out_w) * a.channels >= 8;
+}
+
 // Channel counts under 16 that are not a multiple of 8: an output row is one run of out_w*C
 // values, 8 per vector (the last block overlapping), from the expanded rows and the x weights
 // spread per value. Per lane the scalar operations in the scalar order: w11 = wx0*wy0 ...,
 // v = ((w11*X11 + w21*X21) + w12*X12) + w22*X22, divided by the output scale, rounded.
-void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end) {
+// With labels (resize_linear_argmax): the rows' argmax too, and where labels_may_skip holds, the
+// blocks whose pixels all have a certain label (their four source pixels share a dominant
+// channel) are not computed; their values in a.out are left as they were.
+void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels) {
   const int C = a.channels;
   const size_t n = static_cast<size_t>(a.out_w) * C;
   DenseScratch& scratch = per_thread<DenseScratch>();
@@ -128,6 +194,15 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end) {
     grow(&r.x0[k], n + 16);
     grow(&r.x1[k], n + 16);
   }
+  const bool skip = labels && labels_may_skip(a, row_begin, row_end);
+  if (skip) {
+    for (int k = 0; k < 2; ++k)
+      if (r.dom[k].size() < static_cast<size_t>(a.in_w)) r.dom[k].resize(a.in_w);
+    if (scratch.column.size() < static_cast<size_t>(a.in_w)) scratch.column.resize(a.in_w);
+    if (scratch.label.size() < static_cast<size_t>(a.out_w)) scratch.label.resize(a.out_w);
+    if (scratch.unsure.size() < static_cast<size_t>(a.out_w) + 1) scratch.unsure.resize(a.out_w + 1);
+    if (scratch.runs.size() < static_cast<size_t>(a.out_w) + 1) scratch.runs.resize(a.out_w + 1);
+  }
   const QuantizeDiv8 quant(a.out_scale, a.out_zp, 0, 255);
   for (int oy = row_begin; oy < row_end;) {
     // Consecutive output rows reading the same two source rows (k of them when upscaling by k)
@@ -136,12 +211,43 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end) {
     int rows = 1;
     while (oy + rows < row_end && a.ys->i0[oy + rows] == y0 && a.ys->i1[oy + rows] == y1) ++rows;
     int s0, s1;
-    fetch_rows(a, y0, y1, &r, &s0, &s1);
+    fetch_rows(a, y0, y1, skip, &r, &s0, &s1);
     const float *p11 = r.x0[s0].data(), *p21 = r.x1[s0].data();
     const float *p12 = r.x0[s1].data(), *p22 = r.x1[s1].data();
     const float *pw0 = wx0.data(), *pw1 = wx1.data();
     const float *yw0 = a.ys->w0.data(), *yw1 = a.ys->w1.data();
     uint8_t* const out = a.out;
+    // The group's rows share their source rows, so a column's certain label is the same in each.
+    uint8_t* const label = skip ? scratch.label.data() : nullptr;
+    const int32_t* unsure = skip ? scratch.unsure.data() : nullptr;
+    int nruns = 0;
+    if (skip) {
+      // A source column's label where both source rows agree, then an output pixel's where both
+      // of its columns agree.
+      uint8_t* col = scratch.column.data();
+      const uint8_t *d0 = r.dom[s0].data(), *d1 = r.dom[s1].data();
+      for (int x = 0; x < a.in_w; ++x) col[x] = d0[x] == d1[x] ? d0[x] : kUnsure;
+      const int32_t *i0 = a.xs->i0.data(), *i1 = a.xs->i1.data();
+      int32_t* u = scratch.unsure.data();
+      int32_t* run = scratch.runs.data();
+      u[0] = 0;
+      nruns = 0;
+      for (int ox = 0; ox < a.out_w; ++ox) {
+        const uint8_t l = col[i0[ox]];
+        const bool is_unsure = l != col[i1[ox]] || l == kUnsure;
+        label[ox] = is_unsure ? kUnsure : l;
+        u[ox + 1] = u[ox] + is_unsure;
+        if (is_unsure && (ox == 0 || label[ox - 1] != kUnsure)) run[nruns++] = ox;      // a run begins
+        if (!is_unsure && ox > 0 && label[ox - 1] == kUnsure) run[nruns++] = ox;        // a run ends
+      }
+      if (nruns % 2) run[nruns++] = a.out_w;
+    }
+    // Whether values [j, j + len) include a pixel without a certain label.
+    auto needed = [&](size_t j, size_t len) {
+      if (!skip) return true;
+      const size_t p0 = j / C, p1 = (j + len - 1) / C;
+      return unsure[p1 + 1] != unsure[p0];
+    };
     auto blend8 = [=](size_t j, __m256 wy0, __m256 wy1) {
       const __m256 w0 = _mm256_loadu_ps(pw0 + j), w1 = _mm256_loadu_ps(pw1 + j);
       __m256 v = _mm256_mul_ps(_mm256_mul_ps(w0, wy0), _mm256_loadu_ps(p11 + j));
@@ -151,20 +257,36 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end) {
       return quant.round8(v);
     };
     size_t j = 0;
-    for (; j + 32 <= n; j += 32)
+    for (; j + 32 <= n; j += 32) {
+      if (!needed(j, 32)) continue;
       for (int k = 0; k < rows; ++k) {
         const __m256 wy0 = _mm256_set1_ps(yw0[oy + k]), wy1 = _mm256_set1_ps(yw1[oy + k]);
         const __m256i b = quant.pack32_consecutive(blend8(j, wy0, wy1), blend8(j + 8, wy0, wy1),
                                                    blend8(j + 16, wy0, wy1), blend8(j + 24, wy0, wy1));
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + static_cast<size_t>(oy + k) * n + j), b);
       }
+    }
     for (; j < n; j += 8) {
       const size_t jj = j + 8 <= n ? j : n - 8;  // overlapping last block, identical values
+      if (!needed(jj, 8)) continue;
       for (int k = 0; k < rows; ++k) {
         const __m256 wy0 = _mm256_set1_ps(yw0[oy + k]), wy1 = _mm256_set1_ps(yw1[oy + k]);
         quant.store8(out + static_cast<size_t>(oy + k) * n + jj, blend8(jj, wy0, wy1));
       }
     }
+    if (labels)
+      for (int k = 0; k < rows; ++k) {
+        uint8_t* lrow = labels + static_cast<size_t>(oy + k) * a.out_w;
+        const ArgmaxArgs aa{out + static_cast<size_t>(oy + k) * n, C, lrow};
+        if (!skip) {
+          argmax(aa, 0, static_cast<size_t>(a.out_w));
+          continue;
+        }
+        std::memcpy(lrow, label, static_cast<size_t>(a.out_w));
+        const int32_t* run = scratch.runs.data();
+        for (int k2 = 0; k2 < nruns; k2 += 2)  // the runs of unsure pixels, from their computed values
+          argmax(aa, static_cast<size_t>(run[k2]), static_cast<size_t>(run[k2 + 1]));
+      }
     oy += rows;
   }
 }
@@ -203,9 +325,8 @@ void dequant_rows(const ResizeArgs& a, int y0, int y1, DequantRows* r, const flo
 // resize_linear_dense instead (rows of fewer than 8 values, the scalar formula).
 void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
-  const bool dense = C < 16 && C % 8 != 0 && static_cast<int64_t>(a.out_w) * C >= 8;
-  if (dense) {
-    resize_linear_dense(a, row_begin, row_end);
+  if (dense_path(a)) {
+    resize_linear_dense(a, row_begin, row_end, nullptr);
     return;
   }
   const float s = a.in_scale, os = a.out_scale;
@@ -265,6 +386,19 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
       if (c < C) block8(C - 8);  // overlapping tail, identical values
     }
   }
+}
+
+// Few channels (the class maps of a segmentation network): the dense path, skipping the pixels
+// whose label is certain. Others: the Resize, then the argmax of its rows.
+void resize_linear_argmax(const ResizeArgmaxArgs& a, int row_begin, int row_end) {
+  const ResizeArgs& r = a.resize;
+  if (dense_path(r)) {
+    resize_linear_dense(r, row_begin, row_end, a.labels);
+    return;
+  }
+  resize_linear(r, row_begin, row_end);
+  const size_t w = static_cast<size_t>(r.out_w);
+  argmax(ArgmaxArgs{r.out, r.channels, a.labels}, static_cast<size_t>(row_begin) * w, static_cast<size_t>(row_end) * w);
 }
 
 }  // namespace avx2

@@ -19,6 +19,7 @@ const KernelTable& avx2_table() {
       avx2::avgpool,
       avx2::resize_nearest,
       avx2::resize_linear,
+      avx2::resize_linear_argmax,
       avx2::add,
       avx2::mul,
       avx2::lut,

@@ -13,6 +13,9 @@ void maxpool(const PoolArgs& a, int row_begin, int row_end) { avx2::maxpool(a, r
 void avgpool(const PoolArgs& a, int row_begin, int row_end) { avx2::avgpool(a, row_begin, row_end); }
 void resize_nearest(const ResizeArgs& a, int row_begin, int row_end) { avx2::resize_nearest(a, row_begin, row_end); }
 void resize_linear(const ResizeArgs& a, int row_begin, int row_end) { avx2::resize_linear(a, row_begin, row_end); }
+void resize_linear_argmax(const ResizeArgmaxArgs& a, int row_begin, int row_end) {
+  avx2::resize_linear_argmax(a, row_begin, row_end);
+}
 void add(const BinaryArgs& a, size_t p_begin, size_t p_end) { avx2::add(a, p_begin, p_end); }
 void mul(const BinaryArgs& a, size_t p_begin, size_t p_end) { avx2::mul(a, p_begin, p_end); }
 void lut(const LutArgs& a, size_t p_begin, size_t p_end) { avx2::lut(a, p_begin, p_end); }

@@ -24,6 +24,7 @@ const KernelTable& avx512vnni_table() {
       avx512vnni::avgpool,
       avx512vnni::resize_nearest,
       avx512vnni::resize_linear,
+      avx512vnni::resize_linear_argmax,
       avx512vnni::add,
       avx512vnni::mul,
       avx512vnni::lut,
