@@ -138,6 +138,16 @@ void build_image_axis(int in_size, int out_size, ResizeAxis* axis) {
   }
 }
 
+bool resize_labels_may_skip(const ResizeArgs& a, int row_begin, int row_end) {
+  if (a.in_scale != a.out_scale || a.in_zp != a.out_zp || a.channels >= kResizeLabelUnsure) return false;
+  auto convex = [](float w0, float w1) { return w0 >= 0.0f && w1 >= 0.0f && std::fabs(w0 + w1 - 1.0f) <= 1e-6f; };
+  for (int ox = 0; ox < a.out_w; ++ox)
+    if (!convex(a.xs->w0[ox], a.xs->w1[ox])) return false;
+  for (int oy = row_begin; oy < row_end; ++oy)
+    if (!convex(a.ys->w0[oy], a.ys->w1[oy])) return false;
+  return true;
+}
+
 // Label upsampling, integer only: src = ((2 * dst + 1) * in) / (2 * out)  (truncating division,
 // every term non-negative; always < in).
 void label_index_table(int in_size, int out_size, std::vector<int32_t>* table) {

@@ -343,6 +343,12 @@ bool winograd4_fits(const int8_t* w, int in_c, int out_c);
 inline const WinogradKernel& winograd_kernel(const KernelTable& t, int tile) {
   return tile == 4 ? t.winograd4x4 : t.winograd;
 }
+// ResizeArgmaxArgs: whether output rows [row_begin, row_end) may take a pixel's label from its
+// source pixels' dominant channel: equal input and output quantization, and every axis weight pair
+// non-negative and summing to one (within 1e-6).
+bool resize_labels_may_skip(const ResizeArgs& a, int row_begin, int row_end);
+// A source pixel's dominant channel where it has none.
+constexpr uint8_t kResizeLabelUnsure = 255;
 // Nearest index table for label maps: src = ((2 * dst + 1) * in_size) / (2 * out_size).
 void label_index_table(int in_size, int out_size, std::vector<int32_t>* table);
 

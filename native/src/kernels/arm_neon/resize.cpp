@@ -61,7 +61,9 @@ namespace {
 constexpr int kMaxRow = 4096;
 struct FloatRows {
   float data[2][kMaxRow];
+  uint8_t dom[2][kMaxRow];  // with labels: dominant_row per slot
   int row[2] = {-1, -1};
+  int last[2] = {0, 0};     // the slots of the last fetch's y0 and y1
 };
 
 void dequantize_row(const uint8_t* q, int n, int32x4_t zp, float32x4_t s, float* out) {
@@ -76,11 +78,43 @@ void dequantize_row(const uint8_t* q, int n, int32x4_t zp, float32x4_t s, float*
   for (; i < n; ++i) out[i] = static_cast<float>(q[i] - z) * sc;
 }
 
+// Per source pixel of row q (w pixels of 4..15 channels): the channel ahead of every other by at
+// least 2, or kResizeLabelUnsure (kernels.h ResizeArgmaxArgs): the top value by UMAXV, a tie when
+// it is in two lanes, else the runner-up by UMAXV with the top lane cleared.
+void dominant_row(const uint8_t* q, int w, int C, uint8_t* dom) {
+  static const uint8_t kLane[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+  const uint8x16_t lane = vld1q_u8(kLane);
+  const uint8x16_t inside = vcltq_u8(lane, vdupq_n_u8(static_cast<uint8_t>(C)));
+  const size_t row_bytes = static_cast<size_t>(w) * C;
+  for (int x = 0; x < w; ++x) {
+    const size_t at = static_cast<size_t>(x) * C;
+    uint8x16_t v;
+    if (at + 16 <= row_bytes) {
+      v = vld1q_u8(q + at);
+    } else {  // the row's last pixels: no read past it
+      uint8_t tmp[16] = {};
+      std::memcpy(tmp, q + at, static_cast<size_t>(C));
+      v = vld1q_u8(tmp);
+    }
+    v = vandq_u8(v, inside);
+    const uint8_t top = vmaxvq_u8(v);
+    const uint8x16_t at_top = vandq_u8(vceqq_u8(v, vdupq_n_u8(top)), inside);
+    if (vaddvq_u8(vandq_u8(at_top, vdupq_n_u8(1))) > 1) {
+      dom[x] = kResizeLabelUnsure;
+      continue;
+    }
+    const uint8_t second = vmaxvq_u8(vbicq_u8(v, at_top));
+    dom[x] = top - second >= 2 ? vminvq_u8(vorrq_u8(lane, vmvnq_u8(at_top))) : kResizeLabelUnsure;
+  }
+}
+
 // The dequantized rows y0 and y1, computing whichever is not cached, into a slot the other
-// does not use.
-void fetch_rows(const ResizeArgs& a, int y0, int y1, int32x4_t zp, float32x4_t s, FloatRows* f, const float** r0,
+// does not use; with `dominance`, also the slot's dominant_row.
+void fetch_rows(const ResizeArgs& a, int y0, int y1, bool dominance, FloatRows* f, const float** r0,
                 const float** r1) {
   const int n = a.in_w * a.channels;
+  const int32x4_t zp = vdupq_n_s32(a.in_zp);
+  const float32x4_t s = vdupq_n_f32(a.in_scale);
   const int want[2] = {y0, y1};
   const float** dst[2] = {r0, r1};
   for (int k = 0; k < 2; ++k) {
@@ -89,9 +123,47 @@ void fetch_rows(const ResizeArgs& a, int y0, int y1, int32x4_t zp, float32x4_t s
       // Replace a slot holding neither wanted row (k == 1 must keep y0's).
       slot = (f->row[0] != want[0] && f->row[0] != want[1]) ? 0 : 1;
       dequantize_row(a.in + static_cast<size_t>(want[k]) * n, n, zp, s, f->data[slot]);
+      if (dominance) dominant_row(a.in + static_cast<size_t>(want[k]) * n, a.in_w, a.channels, f->dom[slot]);
       f->row[slot] = want[k];
     }
     *dst[k] = f->data[slot];
+    f->last[k] = slot;
+  }
+}
+
+// Output pixels [ox_begin, ox_end) of row oy (4 or more channels) from the dequantized source
+// rows f0 (y0) and f1 (y1), the scalar float operations lane by lane.
+void linear_pixels(const ResizeArgs& a, int oy, const float* f0, const float* f1, int ox_begin, int ox_end) {
+  const int C = a.channels;
+  const int32x4_t out_zp = vdupq_n_s32(a.out_zp);
+  const float32x4_t vos = vdupq_n_f32(a.out_scale);
+  const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
+  uint8_t* orow = a.out + static_cast<size_t>(oy) * a.out_w * C;
+  for (int ox = ox_begin; ox < ox_end; ++ox) {
+    const size_t x0 = static_cast<size_t>(a.xs->i0[ox]) * C, x1 = static_cast<size_t>(a.xs->i1[ox]) * C;
+    const float wx0 = a.xs->w0[ox], wx1 = a.xs->w1[ox];
+    const float32x4_t v11 = vdupq_n_f32(wx0 * wy0), v21 = vdupq_n_f32(wx1 * wy0);
+    const float32x4_t v12 = vdupq_n_f32(wx0 * wy1), v22 = vdupq_n_f32(wx1 * wy1);
+    const float *p11 = f0 + x0, *p21 = f0 + x1, *p12 = f1 + x0, *p22 = f1 + x1;
+    uint8_t* out = orow + static_cast<size_t>(ox) * C;
+    auto blend4 = [&](int c) {
+      float32x4_t v = vmulq_f32(v11, vld1q_f32(p11 + c));
+      v = vaddq_f32(v, vmulq_f32(v21, vld1q_f32(p21 + c)));
+      v = vaddq_f32(v, vmulq_f32(v12, vld1q_f32(p12 + c)));
+      v = vaddq_f32(v, vmulq_f32(v22, vld1q_f32(p22 + c)));
+      return round_add4(vdivq_f32(v, vos), out_zp);
+    };
+    if (C >= 8) {
+      int c = 0;
+      for (; c + 8 <= C; c += 8) vst1_u8(out + c, narrow8(blend4(c), blend4(c + 4)));
+      if (c < C) vst1_u8(out + C - 8, narrow8(blend4(C - 8), blend4(C - 4)));  // overlapping tail
+    } else {
+      // 4..7 channels: channels 0..3 and C-4..C-1 (overlapping), four bytes each.
+      const uint8x8_t b = narrow8(blend4(0), blend4(C - 4));
+      const uint32_t lo = vget_lane_u32(vreinterpret_u32_u8(b), 0), hi = vget_lane_u32(vreinterpret_u32_u8(b), 1);
+      std::memcpy(out, &lo, 4);
+      std::memcpy(out + C - 4, &hi, 4);
+    }
   }
 }
 
@@ -120,49 +192,49 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
     }
     return;
   }
-  const int32x4_t vzp = vdupq_n_s32(a.in_zp), out_zp = vdupq_n_s32(a.out_zp);
-  const float32x4_t vs = vdupq_n_f32(a.in_scale), vos = vdupq_n_f32(a.out_scale);
   FloatRows rows;
   for (int oy = row_begin; oy < row_end; ++oy) {
     const float *f0, *f1;
-    fetch_rows(a, a.ys->i0[oy], a.ys->i1[oy], vzp, vs, &rows, &f0, &f1);
-    const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
-    uint8_t* orow = a.out + static_cast<size_t>(oy) * a.out_w * C;
-    for (int ox = 0; ox < a.out_w; ++ox) {
-      const size_t x0 = static_cast<size_t>(a.xs->i0[ox]) * C, x1 = static_cast<size_t>(a.xs->i1[ox]) * C;
-      const float wx0 = a.xs->w0[ox], wx1 = a.xs->w1[ox];
-      const float32x4_t v11 = vdupq_n_f32(wx0 * wy0), v21 = vdupq_n_f32(wx1 * wy0);
-      const float32x4_t v12 = vdupq_n_f32(wx0 * wy1), v22 = vdupq_n_f32(wx1 * wy1);
-      const float *p11 = f0 + x0, *p21 = f0 + x1, *p12 = f1 + x0, *p22 = f1 + x1;
-      uint8_t* out = orow + static_cast<size_t>(ox) * C;
-      auto blend4 = [&](int c) {
-        float32x4_t v = vmulq_f32(v11, vld1q_f32(p11 + c));
-        v = vaddq_f32(v, vmulq_f32(v21, vld1q_f32(p21 + c)));
-        v = vaddq_f32(v, vmulq_f32(v12, vld1q_f32(p12 + c)));
-        v = vaddq_f32(v, vmulq_f32(v22, vld1q_f32(p22 + c)));
-        return round_add4(vdivq_f32(v, vos), out_zp);
-      };
-      if (C >= 8) {
-        int c = 0;
-        for (; c + 8 <= C; c += 8) vst1_u8(out + c, narrow8(blend4(c), blend4(c + 4)));
-        if (c < C) vst1_u8(out + C - 8, narrow8(blend4(C - 8), blend4(C - 4)));  // overlapping tail
-      } else {
-        // 4..7 channels: channels 0..3 and C-4..C-1 (overlapping), four bytes each.
-        const uint8x8_t b = narrow8(blend4(0), blend4(C - 4));
-        const uint32_t lo = vget_lane_u32(vreinterpret_u32_u8(b), 0), hi = vget_lane_u32(vreinterpret_u32_u8(b), 1);
-        std::memcpy(out, &lo, 4);
-        std::memcpy(out + C - 4, &hi, 4);
-      }
-    }
+    fetch_rows(a, a.ys->i0[oy], a.ys->i1[oy], false, &rows, &f0, &f1);
+    linear_pixels(a, oy, f0, f1, 0, a.out_w);
   }
 }
 
-// The Resize, then the argmax of its rows (no pixels skipped on this table).
-void resize_linear_argmax(const ResizeArgmaxArgs& a, int row_begin, int row_end) {
-  resize_linear(a.resize, row_begin, row_end);
-  const size_t w = static_cast<size_t>(a.resize.out_w);
-  const ArgmaxArgs aa{a.resize.out, a.resize.channels, a.labels};
-  argmax(aa, static_cast<size_t>(row_begin) * w, static_cast<size_t>(row_end) * w);
+// 4..15 channels with resize_labels_may_skip: per output row, pixels whose four source pixels
+// share a dominant channel take it as their label; only the others are computed, then reduced.
+// Otherwise the Resize, then the argmax of its rows.
+void resize_linear_argmax(const ResizeArgmaxArgs& aa, int row_begin, int row_end) {
+  const ResizeArgs& a = aa.resize;
+  const int C = a.channels;
+  const size_t w = static_cast<size_t>(a.out_w);
+  if (C < 4 || C >= 16 || static_cast<int64_t>(a.in_w) * C > kMaxRow || !resize_labels_may_skip(a, row_begin, row_end)) {
+    resize_linear(a, row_begin, row_end);
+    argmax(ArgmaxArgs{a.out, C, aa.labels}, static_cast<size_t>(row_begin) * w, static_cast<size_t>(row_end) * w);
+    return;
+  }
+  FloatRows rows;
+  uint8_t column[kMaxRow];
+  for (int oy = row_begin; oy < row_end; ++oy) {
+    const float *f0, *f1;
+    fetch_rows(a, a.ys->i0[oy], a.ys->i1[oy], true, &rows, &f0, &f1);
+    const uint8_t *d0 = rows.dom[rows.last[0]], *d1 = rows.dom[rows.last[1]];
+    for (int x = 0; x < a.in_w; ++x) column[x] = d0[x] == d1[x] ? d0[x] : kResizeLabelUnsure;
+    uint8_t* lrow = aa.labels + static_cast<size_t>(oy) * w;
+    const ArgmaxArgs am{a.out + static_cast<size_t>(oy) * w * C, C, lrow};
+    for (int ox = 0; ox < a.out_w;) {
+      const uint8_t l = column[a.xs->i0[ox]];
+      if (l != kResizeLabelUnsure && l == column[a.xs->i1[ox]]) {
+        lrow[ox++] = l;
+        continue;
+      }
+      int end = ox + 1;  // a run of pixels without a certain label
+      while (end < a.out_w && (column[a.xs->i0[end]] == kResizeLabelUnsure || column[a.xs->i0[end]] != column[a.xs->i1[end]]))
+        ++end;
+      linear_pixels(a, oy, f0, f1, ox, end);
+      argmax(am, static_cast<size_t>(ox), static_cast<size_t>(end));
+      ox = end;
+    }
+  }
 }
 
 }  // namespace neon

@@ -1,7 +1,6 @@
 // Nearest and bilinear resize, NHWC uint8, AVX2. Bit-identical to scalar/resize.cpp.
 #include <immintrin.h>
 
-#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -55,7 +54,7 @@ struct DenseScratch {
   std::vector<int32_t> runs;    // [begin, end) pairs of the runs of kUnsure in label
 };
 
-constexpr uint8_t kUnsure = 255;
+constexpr uint8_t kUnsure = kResizeLabelUnsure;
 
 // Per source pixel of row q (w pixels of C < 16 channels): the channel ahead of every other by at
 // least 2, or kUnsure (kernels.h ResizeArgmaxArgs). Each channel is the 16-bit key
@@ -91,18 +90,6 @@ void dominant_row(const uint8_t* q, int w, int C, uint8_t* dom) {
     // top - runner-up = (255 - first >> 8) - (255 - second >> 8)
     dom[x] = (second >> 8) - (first >> 8) >= 2 ? static_cast<uint8_t>(first & 0xFF) : kUnsure;
   }
-}
-
-// Whether a pixel's label may be taken from its neighbours' dominant channel: equal input and
-// output quantization, and every axis weight pair non-negative and summing to one.
-bool labels_may_skip(const ResizeArgs& a, int row_begin, int row_end) {
-  if (a.in_scale != a.out_scale || a.in_zp != a.out_zp || a.channels >= 16) return false;
-  auto convex = [](float w0, float w1) { return w0 >= 0.0f && w1 >= 0.0f && std::fabs(w0 + w1 - 1.0f) <= 1e-6f; };
-  for (int ox = 0; ox < a.out_w; ++ox)
-    if (!convex(a.xs->w0[ox], a.xs->w1[ox])) return false;
-  for (int oy = row_begin; oy < row_end; ++oy)
-    if (!convex(a.ys->w0[oy], a.ys->w1[oy])) return false;
-  return true;
 }
 
 inline void grow(std::vector<float>* v, size_t n) {
@@ -171,7 +158,7 @@ bool dense_path(const ResizeArgs& a) {
 // values, 8 per vector (the last block overlapping), from the expanded rows and the x weights
 // spread per value. Per lane the scalar operations in the scalar order: w11 = wx0*wy0 ...,
 // v = ((w11*X11 + w21*X21) + w12*X12) + w22*X22, divided by the output scale, rounded.
-// With labels (resize_linear_argmax): the rows' argmax too, and where labels_may_skip holds, the
+// With labels (resize_linear_argmax): the rows' argmax too, and where resize_labels_may_skip holds, the
 // blocks whose pixels all have a certain label (their four source pixels share a dominant
 // channel) are not computed; their values in a.out are left as they were.
 void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels) {
@@ -194,7 +181,7 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_
     grow(&r.x0[k], n + 16);
     grow(&r.x1[k], n + 16);
   }
-  const bool skip = labels && labels_may_skip(a, row_begin, row_end);
+  const bool skip = labels && resize_labels_may_skip(a, row_begin, row_end) && C < 16;
   if (skip) {
     for (int k = 0; k < 2; ++k)
       if (r.dom[k].size() < static_cast<size_t>(a.in_w)) r.dom[k].resize(a.in_w);
