@@ -26,12 +26,15 @@ struct QParams {
 };
 
 // Random requantization for n channels; sometimes a ReLU / ReLU6-style clamp, sometimes no bias,
-// sometimes a scale large enough to hit the +-65536 clamp.
+// sometimes a scale large enough to hit the +-65536 clamp, or to take products past +-2^31.
 QParams rand_qparams(int n) {
   QParams q;
   q.bias = testing::rand_vec<int32_t>(n, -40000, 40000);
   q.scale.resize(n);
-  for (auto& s : q.scale) s = testing::rand_int(0, 20) == 0 ? testing::rand_float(1.0f, 8.0f) : rand_scale();
+  for (auto& s : q.scale) {
+    const int r = testing::rand_int(0, 40);
+    s = r == 0 ? testing::rand_float(1e4f, 1e6f) : r < 3 ? testing::rand_float(1.0f, 8.0f) : rand_scale();
+  }
   q.rq.out_zp = testing::rand_int(0, 255);
   switch (testing::rand_int(0, 3)) {
     case 0: q.rq.qmin = 0; q.rq.qmax = 255; break;

@@ -129,7 +129,10 @@ ConvData rand_data(const WinoCase& c, bool extreme) {
     d.bias[n] = static_cast<int32_t>(testing::rand_int(-40000, 40000) - d.in_zp * s);
   }
   d.scale.resize(c.out_c);
-  for (auto& s : d.scale) s = testing::rand_int(0, 20) == 0 ? testing::rand_float(1.0f, 8.0f) : rand_scale();
+  for (auto& s : d.scale) {  // sometimes past the +-65536 clamp, or with products past +-2^31
+    const int r = testing::rand_int(0, 40);
+    s = r == 0 ? testing::rand_float(1e4f, 1e6f) : r < 3 ? testing::rand_float(1.0f, 8.0f) : rand_scale();
+  }
   d.rq.out_zp = testing::rand_int(0, 255);
   switch (testing::rand_int(0, 3)) {
     case 0: d.rq.qmin = 0; d.rq.qmax = 255; break;

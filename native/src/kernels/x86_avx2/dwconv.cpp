@@ -124,7 +124,7 @@ inline void finish(__m256i acc_e, __m256i acc_o, const BlockConsts& bc, const Re
                    int nc) {
   const __m256i ye = requant_i32(acc_e, bc.scale_e, rk);  // channels 0,2,..,14
   const __m256i yo = requant_i32(acc_o, bc.scale_o, rk);  // channels 1,3,..,15
-  const __m256i w = _mm256_packs_epi32(ye, yo);           // e0-3 o0-3 | e4-7 o4-7
+  const __m256i w = add_zp_16(ye, yo, rk);                // e0-3 o0-3 | e4-7 o4-7
   const __m256i u = _mm256_packus_epi16(w, w);
   const __m256i inter = _mm256_shuffle_epi8(
       u, _mm256_setr_epi8(0, 4, 1, 5, 2, 6, 3, 7, 0, 4, 1, 5, 2, 6, 3, 7, 0, 4, 1, 5, 2, 6, 3, 7, 0, 4, 1, 5, 2, 6, 3, 7));

@@ -1,7 +1,8 @@
 // AVX2 requantization shared by the AVX2 convolution kernels: the vector form of kernels.h's
 //   y = clamp(round((float)acc * scale) + out_zp, qmin, qmax)
-// with exactly the scalar float operations (convert, one multiply, clamp to +-65536, round half
-// to even through cvtps_epi32 under the default MXCSR mode); no FMA anywhere.
+// with exactly the scalar float operations (convert, one multiply, round half to even through
+// cvtps_epi32 under the default MXCSR mode); no FMA anywhere. The +-65536 clamp, the zero point
+// and the bounds become saturations and byte clamps after the packs (see below).
 #pragma once
 #include <immintrin.h>
 
@@ -17,29 +18,35 @@ namespace avx2 {
 namespace {
 
 struct RequantConsts {
-  __m256 lo, hi;       // -65536, 65536
-  __m256i zp;          // out_zp in every int32 lane
+  __m256 hi;           // 65536
+  __m256i zp16;        // out_zp in every int16 lane
   __m128i qmin, qmax;  // as bytes
   explicit RequantConsts(const Requant& rq)
-      : lo(_mm256_set1_ps(-65536.0f)),
-        hi(_mm256_set1_ps(65536.0f)),
-        zp(_mm256_set1_epi32(rq.out_zp)),
+      : hi(_mm256_set1_ps(65536.0f)),
+        zp16(_mm256_set1_epi16(static_cast<int16_t>(rq.out_zp))),
         qmin(_mm_set1_epi8(static_cast<char>(rq.qmin))),
         qmax(_mm_set1_epi8(static_cast<char>(rq.qmax))) {}
 };
 
-// round((float)acc * scale) + out_zp for 8 lanes, as int32 (|value| <= 65536 + 255).
+// round((float)acc * scale) for 8 lanes, as int32, without the zero point, which the narrowing
+// adds to int16 lanes (add_zp_16). Only the upper clamp is applied: a value below -2^31 converts
+// to INT_MIN, which saturates in the packs exactly as the scalar -65536 clamp would end.
 inline __m256i requant_i32(__m256i acc, __m256 scale, const RequantConsts& k) {
-  __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), scale);
-  f = _mm256_min_ps(_mm256_max_ps(f, k.lo), k.hi);
-  return _mm256_add_epi32(_mm256_cvtps_epi32(f), k.zp);
+  return _mm256_cvtps_epi32(_mm256_min_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(acc), scale), k.hi));
 }
 
-// Narrows 16 requantized int32 (channels 0..7 in a, 8..15 in b) to bytes in channel order and
-// clamps them to [qmin, qmax]. The saturating packs are harmless: with 0 <= qmin <= qmax <= 255,
-// saturating to [0, 255] first and clamping after equals clamping directly.
+// Two requant_i32 results packed to int16 (saturating) plus the zero point (saturating): equal to
+// the scalar clamp(round + out_zp, qmin, qmax) once narrowed to bytes and clamped, since a value
+// outside int16 stays outside 0..255 on the same side after adding a zero point of 0..255.
+inline __m256i add_zp_16(__m256i a, __m256i b, const RequantConsts& k) {
+  return _mm256_adds_epi16(_mm256_packs_epi32(a, b), k.zp16);
+}
+
+// Narrows 16 requant_i32 values (channels 0..7 in a, 8..15 in b) to bytes in channel order with
+// the zero point and clamps them to [qmin, qmax]. The saturating packs are harmless: with
+// 0 <= qmin <= qmax <= 255, saturating to [0, 255] first and clamping after equals clamping directly.
 inline __m128i narrow_clamp_16(__m256i a, __m256i b, const RequantConsts& k) {
-  const __m256i w = _mm256_packs_epi32(a, b);        // a0-3 b0-3 | a4-7 b4-7 (int16)
+  const __m256i w = add_zp_16(a, b, k);              // a0-3 b0-3 | a4-7 b4-7 (int16)
   const __m256i u = _mm256_packus_epi16(w, w);       // bytes, same order, duplicated
   const __m256i o = _mm256_permutevar8x32_epi32(u, _mm256_setr_epi32(0, 4, 1, 5, 0, 4, 1, 5));
   const __m128i r = _mm256_castsi256_si128(o);       // a0-3 a4-7 b0-3 b4-7
