@@ -5,6 +5,7 @@
 
 #include "kernels/arm_neon/neon_util.h"
 #include "kernels/arm_neon/other_ops.h"
+#include "kernels/scalar/other_ops.h"
 
 namespace attendseg {
 namespace kernels {
@@ -30,28 +31,6 @@ void resize_nearest(const ResizeArgs& a, int row_begin, int row_end) {
     if (a.lut) lut_apply(L, orow, orow, row_bytes);
   }
 }
-
-namespace {
-
-// The scalar formula for channels [c0, c1) of one output pixel (fewer than 4 channels).
-inline void linear_scalar(const ResizeArgs& a, const uint8_t* p11, const uint8_t* p21, const uint8_t* p12,
-                          const uint8_t* p22, float w11, float w21, float w12, float w22, uint8_t* out, int c0, int c1) {
-  const float s = a.in_scale, os = a.out_scale;
-  const int32_t zp = a.in_zp;
-  for (int c = c0; c < c1; ++c) {
-    const float X11 = static_cast<float>(p11[c] - zp) * s;
-    const float X21 = static_cast<float>(p21[c] - zp) * s;
-    const float X12 = static_cast<float>(p12[c] - zp) * s;
-    const float X22 = static_cast<float>(p22[c] - zp) * s;
-    float v = w11 * X11;
-    v = v + w21 * X21;
-    v = v + w12 * X12;
-    v = v + w22 * X22;
-    out[c] = clamp1(round1(v / os) + a.out_zp);
-  }
-}
-
-}  // namespace
 
 namespace {
 
@@ -175,21 +154,11 @@ void linear_pixels(const ResizeArgs& a, int oy, const float* f0, const float* f1
 // scalar), summed in the same order with separate FMUL and FADD, divided by the output scale
 // (FDIV, correctly rounded as the scalar division) and rounded half to even. A channel count
 // that is not a multiple of the block ends with an overlapping block. Fewer than 4 channels,
-// or rows longer than the buffer, run the scalar formula.
+// or rows longer than the buffer, run scalar::resize_linear.
 void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
   if (C < 4 || static_cast<int64_t>(a.in_w) * C > kMaxRow) {
-    for (int oy = row_begin; oy < row_end; ++oy) {
-      const uint8_t* r0 = a.in + static_cast<size_t>(a.ys->i0[oy]) * a.in_w * C;
-      const uint8_t* r1 = a.in + static_cast<size_t>(a.ys->i1[oy]) * a.in_w * C;
-      const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
-      for (int ox = 0; ox < a.out_w; ++ox) {
-        const size_t x0 = static_cast<size_t>(a.xs->i0[ox]) * C, x1 = static_cast<size_t>(a.xs->i1[ox]) * C;
-        const float wx0 = a.xs->w0[ox], wx1 = a.xs->w1[ox];
-        linear_scalar(a, r0 + x0, r0 + x1, r1 + x0, r1 + x1, wx0 * wy0, wx1 * wy0, wx0 * wy1, wx1 * wy1,
-                      a.out + (static_cast<size_t>(oy) * a.out_w + ox) * C, 0, C);
-      }
-    }
+    scalar::resize_linear(a, row_begin, row_end);
     return;
   }
   FloatRows rows;

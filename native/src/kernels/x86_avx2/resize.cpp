@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/scalar/other_ops.h"
 #include "kernels/x86_avx2/avx2_util.h"
 #include "kernels/x86_avx2/other_ops.h"
 
@@ -49,15 +50,13 @@ struct DenseScratch {
   std::vector<float> wx0, wx1;
   ExpandedRows rows;
   std::vector<uint8_t> column;  // with labels: per source column, the label both source rows agree on
-  std::vector<uint8_t> label;   // with labels: per output column, the certain label or kUnsure
-  std::vector<int32_t> unsure;  // prefix counts of kUnsure in label
-  std::vector<int32_t> runs;    // [begin, end) pairs of the runs of kUnsure in label
+  std::vector<uint8_t> label;   // with labels: per output column, the certain label or kResizeLabelUnsure
+  std::vector<int32_t> unsure;  // prefix counts of kResizeLabelUnsure in label
+  std::vector<int32_t> runs;    // [begin, end) pairs of the runs of kResizeLabelUnsure in label
 };
 
-constexpr uint8_t kUnsure = kResizeLabelUnsure;
-
 // Per source pixel of row q (w pixels of C < 16 channels): the channel ahead of every other by at
-// least 2, or kUnsure (kernels.h ResizeArgmaxArgs). Each channel is the 16-bit key
+// least 2, or kResizeLabelUnsure (kernels.h ResizeArgmaxArgs). Each channel is the 16-bit key
 // ((255 - x) << 8) | c, as in argmax: the smallest key is the top value (phminposuw), and the
 // smallest once that lane is masked is the runner-up.
 void dominant_row(const uint8_t* q, int w, int C, uint8_t* dom) {
@@ -88,7 +87,7 @@ void dominant_row(const uint8_t* q, int w, int C, uint8_t* dom) {
     const int first = min_key(keys);
     const int second = min_key(_mm256_or_si256(keys, _mm256_cmpeq_epi16(keys, _mm256_set1_epi16(static_cast<int16_t>(first)))));
     // top - runner-up = (255 - first >> 8) - (255 - second >> 8)
-    dom[x] = (second >> 8) - (first >> 8) >= 2 ? static_cast<uint8_t>(first & 0xFF) : kUnsure;
+    dom[x] = (second >> 8) - (first >> 8) >= 2 ? static_cast<uint8_t>(first & 0xFF) : kResizeLabelUnsure;
   }
 }
 
@@ -181,7 +180,7 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_
     grow(&r.x0[k], n + 16);
     grow(&r.x1[k], n + 16);
   }
-  const bool skip = labels && resize_labels_may_skip(a, row_begin, row_end) && C < 16;
+  const bool skip = labels && resize_labels_may_skip(a, row_begin, row_end);  // C < 16 here
   if (skip) {
     for (int k = 0; k < 2; ++k)
       if (r.dom[k].size() < static_cast<size_t>(a.in_w)) r.dom[k].resize(a.in_w);
@@ -213,7 +212,7 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_
       // of its columns agree.
       uint8_t* col = scratch.column.data();
       const uint8_t *d0 = r.dom[s0].data(), *d1 = r.dom[s1].data();
-      for (int x = 0; x < a.in_w; ++x) col[x] = d0[x] == d1[x] ? d0[x] : kUnsure;
+      for (int x = 0; x < a.in_w; ++x) col[x] = d0[x] == d1[x] ? d0[x] : kResizeLabelUnsure;
       const int32_t *i0 = a.xs->i0.data(), *i1 = a.xs->i1.data();
       int32_t* u = scratch.unsure.data();
       int32_t* run = scratch.runs.data();
@@ -221,11 +220,11 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_
       nruns = 0;
       for (int ox = 0; ox < a.out_w; ++ox) {
         const uint8_t l = col[i0[ox]];
-        const bool is_unsure = l != col[i1[ox]] || l == kUnsure;
-        label[ox] = is_unsure ? kUnsure : l;
+        const bool is_unsure = l != col[i1[ox]] || l == kResizeLabelUnsure;
+        label[ox] = is_unsure ? kResizeLabelUnsure : l;
         u[ox + 1] = u[ox] + is_unsure;
-        if (is_unsure && (ox == 0 || label[ox - 1] != kUnsure)) run[nruns++] = ox;      // a run begins
-        if (!is_unsure && ox > 0 && label[ox - 1] == kUnsure) run[nruns++] = ox;        // a run ends
+        if (is_unsure && (ox == 0 || label[ox - 1] != kResizeLabelUnsure)) run[nruns++] = ox;      // a run begins
+        if (!is_unsure && ox > 0 && label[ox - 1] == kResizeLabelUnsure) run[nruns++] = ox;        // a run ends
       }
       if (nruns % 2) run[nruns++] = a.out_w;
     }
@@ -304,45 +303,24 @@ void dequant_rows(const ResizeArgs& a, int y0, int y1, DequantRows* r, const flo
 
 }  // namespace
 
-// 8 channels at a time (32 per store where there are as many), the scalar float operations lane by lane (kernels.h "Resize"): the
-// four neighbours come from rows dequantized once (DequantRows), are weighted by the four weight
-// products (computed once per output pixel, as scalar), summed in the same order, divided by the
-// output scale and rounded half to even (QuantizeDiv8). A channel count that is not a multiple of
-// 8 ends with an overlapping block. Fewer than 16 channels that are not a multiple of 8 take
-// resize_linear_dense instead (rows of fewer than 8 values, the scalar formula).
+// 8 channels at a time (32 per store where there are as many), the scalar float operations lane
+// by lane (kernels.h "Resize"): the four neighbours come from rows dequantized once
+// (DequantRows), are weighted by the four weight products (computed once per output pixel, as
+// scalar), summed in the same order, divided by the output scale and rounded half to even
+// (QuantizeDiv8). A channel count that is not a multiple of 8 ends with an overlapping block.
+// Fewer than 16 channels that are not a multiple of 8 take resize_linear_dense instead; the rest
+// of fewer than 8 channels run scalar::resize_linear.
 void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
   if (dense_path(a)) {
     resize_linear_dense(a, row_begin, row_end, nullptr);
     return;
   }
-  const float s = a.in_scale, os = a.out_scale;
-  const int32_t zp = a.in_zp;
-  if (C < 8) {
-    for (int oy = row_begin; oy < row_end; ++oy) {
-      const uint8_t* r0 = a.in + static_cast<size_t>(a.ys->i0[oy]) * a.in_w * C;
-      const uint8_t* r1 = a.in + static_cast<size_t>(a.ys->i1[oy]) * a.in_w * C;
-      const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
-      for (int ox = 0; ox < a.out_w; ++ox) {
-        const size_t x0 = static_cast<size_t>(a.xs->i0[ox]) * C, x1 = static_cast<size_t>(a.xs->i1[ox]) * C;
-        const float wx0 = a.xs->w0[ox], wx1 = a.xs->w1[ox];
-        const float w11 = wx0 * wy0, w21 = wx1 * wy0, w12 = wx0 * wy1, w22 = wx1 * wy1;
-        uint8_t* out = a.out + (static_cast<size_t>(oy) * a.out_w + ox) * C;
-        for (int c = 0; c < C; ++c) {
-          const float X11 = static_cast<float>(r0[x0 + c] - zp) * s;
-          const float X21 = static_cast<float>(r0[x1 + c] - zp) * s;
-          const float X12 = static_cast<float>(r1[x0 + c] - zp) * s;
-          const float X22 = static_cast<float>(r1[x1 + c] - zp) * s;
-          float v = w11 * X11;
-          v = v + w21 * X21;
-          v = v + w12 * X12;
-          v = v + w22 * X22;
-          out[c] = clamp1(round1(v / os) + a.out_zp);
-        }
-      }
-    }
+  if (C < 8) {  // rows of fewer than 8 values: the reference itself
+    scalar::resize_linear(a, row_begin, row_end);
     return;
   }
+  const float os = a.out_scale;
   DequantRows& rows = per_thread<DequantRows>();
   rows.row[0] = rows.row[1] = -1;  // another call's rows (another tensor, or the same one rewritten)
   for (int k = 0; k < 2; ++k) grow(&rows.f[k], static_cast<size_t>(a.in_w) * C);
