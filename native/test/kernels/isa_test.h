@@ -3,6 +3,8 @@
 // reported as skipped. The body receives the table under test and compares it with
 // scalar_table() bit for bit.
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <deque>
 #include <string>
 #include <vector>
@@ -46,6 +48,27 @@ inline float tie_scale() {
   static const float k[] = {0.5f, 0.25f, 1.0f, 2.0f, 0.125f, 1.5f};
   const int i = testing::rand_int(0, 7);
   return i < 6 ? k[i] : testing::rand_float(0.01f, 3.0f);
+}
+
+// Random requantization of n output channels into scale and rq (bias left to the caller): scales
+// log-uniform in [10^min_exp, 0.1], sometimes 1..8 to hit the +-65536 clamp and sometimes
+// 1e4..1e6 to take products past +-2^31; a random output zero point; bounds of no activation,
+// ReLU, a ReLU6-style clamp or anything.
+inline void rand_requant(int n, float min_exp, std::vector<float>* scale, attendseg::kernels::Requant* rq) {
+  scale->resize(static_cast<size_t>(n));
+  for (auto& s : *scale) {
+    const int r = testing::rand_int(0, 40);
+    s = r == 0 ? testing::rand_float(1e4f, 1e6f)
+               : r < 3 ? testing::rand_float(1.0f, 8.0f) : std::pow(10.0f, testing::rand_float(min_exp, -1.0f));
+  }
+  rq->out_zp = testing::rand_int(0, 255);
+  switch (testing::rand_int(0, 3)) {
+    case 0: rq->qmin = 0; rq->qmax = 255; break;
+    case 1: rq->qmin = rq->out_zp; rq->qmax = 255; break;  // relu
+    case 2: rq->qmin = rq->out_zp; rq->qmax = std::min(255, rq->out_zp + testing::rand_int(0, 60)); break;
+    default: rq->qmin = testing::rand_int(0, 100); rq->qmax = testing::rand_int(rq->qmin, 255); break;
+  }
+  rq->scale = scale->data();
 }
 
 // Splits [0, n) into two calls at a random point so row range handling is exercised. The later

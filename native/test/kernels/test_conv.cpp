@@ -15,35 +15,18 @@ using namespace attendseg::kernels;
 
 namespace {
 
-float rand_scale() {  // log-uniform in [1e-4, 1e-1]
-  return std::pow(10.0f, testing::rand_float(-4.0f, -1.0f));
-}
-
 struct QParams {
   std::vector<int32_t> bias;
   std::vector<float> scale;
   Requant rq;
 };
 
-// Random requantization for n channels; sometimes a ReLU / ReLU6-style clamp, sometimes no bias,
-// sometimes a scale large enough to hit the +-65536 clamp, or to take products past +-2^31.
+// Random requantization for n channels (kt::rand_requant), sometimes without a bias.
 QParams rand_qparams(int n) {
   QParams q;
   q.bias = testing::rand_vec<int32_t>(n, -40000, 40000);
-  q.scale.resize(n);
-  for (auto& s : q.scale) {
-    const int r = testing::rand_int(0, 40);
-    s = r == 0 ? testing::rand_float(1e4f, 1e6f) : r < 3 ? testing::rand_float(1.0f, 8.0f) : rand_scale();
-  }
-  q.rq.out_zp = testing::rand_int(0, 255);
-  switch (testing::rand_int(0, 3)) {
-    case 0: q.rq.qmin = 0; q.rq.qmax = 255; break;
-    case 1: q.rq.qmin = q.rq.out_zp; q.rq.qmax = 255; break;                                  // relu
-    case 2: q.rq.qmin = q.rq.out_zp; q.rq.qmax = std::min(255, q.rq.out_zp + testing::rand_int(0, 60)); break;
-    default: q.rq.qmin = testing::rand_int(0, 100); q.rq.qmax = testing::rand_int(q.rq.qmin, 255); break;
-  }
+  kt::rand_requant(n, -4.0f, &q.scale, &q.rq);
   q.rq.bias = testing::rand_int(0, 15) == 0 ? nullptr : q.bias.data();
-  q.rq.scale = q.scale.data();
   return q;
 }
 

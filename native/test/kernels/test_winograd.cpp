@@ -99,10 +99,6 @@ std::vector<uint8_t> winograd_conv(const KernelTable& t, const WinoCase& c, cons
   return out;
 }
 
-float rand_scale() {  // log-uniform in [1e-5, 1e-1]
-  return std::pow(10.0f, testing::rand_float(-5.0f, -1.0f));
-}
-
 // Random data for c; extreme: weights in {-128, 127}, inputs 0/255 in a checkerboard or at
 // random, zero point 0 or 255.
 ConvData rand_data(const WinoCase& c, bool extreme) {
@@ -128,20 +124,8 @@ ConvData rand_data(const WinoCase& c, bool extreme) {
     for (int i = 0; i < 9 * c.in_c; ++i) s += d.w[static_cast<size_t>(n) * 9 * c.in_c + i];
     d.bias[n] = static_cast<int32_t>(testing::rand_int(-40000, 40000) - d.in_zp * s);
   }
-  d.scale.resize(c.out_c);
-  for (auto& s : d.scale) {  // sometimes past the +-65536 clamp, or with products past +-2^31
-    const int r = testing::rand_int(0, 40);
-    s = r == 0 ? testing::rand_float(1e4f, 1e6f) : r < 3 ? testing::rand_float(1.0f, 8.0f) : rand_scale();
-  }
-  d.rq.out_zp = testing::rand_int(0, 255);
-  switch (testing::rand_int(0, 3)) {
-    case 0: d.rq.qmin = 0; d.rq.qmax = 255; break;
-    case 1: d.rq.qmin = d.rq.out_zp; d.rq.qmax = 255; break;  // relu
-    case 2: d.rq.qmin = d.rq.out_zp; d.rq.qmax = std::min(255, d.rq.out_zp + testing::rand_int(0, 60)); break;
-    default: d.rq.qmin = testing::rand_int(0, 100); d.rq.qmax = testing::rand_int(d.rq.qmin, 255); break;
-  }
+  kt::rand_requant(c.out_c, -5.0f, &d.scale, &d.rq);
   d.rq.bias = testing::rand_int(0, 15) == 0 ? nullptr : d.bias.data();
-  d.rq.scale = d.scale.data();
   return d;
 }
 
