@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { openBag } from '../src/bag';
 import { decompressHandlers } from '../src/bag/chunk-compression';
 import { lz4FrameCompress } from '../src/bag/lz4-frame';
+import { MemorySink } from './helpers/memory-sink';
 import { tmpDir } from './helpers/tmp';
 
 const TOPICS = ['/a', '/b', '/c'];
@@ -22,21 +23,6 @@ interface Msg {
   logTime: bigint;
   publishTime: bigint;
   data: Uint8Array;
-}
-
-class MemorySink {
-  private readonly parts: Uint8Array[] = [];
-  private offset = 0n;
-  async write(b: Uint8Array): Promise<void> {
-    this.parts.push(Uint8Array.from(b));
-    this.offset += BigInt(b.length);
-  }
-  position(): bigint {
-    return this.offset;
-  }
-  bytes(): Buffer {
-    return Buffer.concat(this.parts);
-  }
 }
 
 type Compression = 'none' | 'zstd' | 'lz4';

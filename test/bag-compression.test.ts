@@ -26,6 +26,7 @@ import { attendseg } from './helpers/cli';
 import { labels, writeDataset } from './helpers/dataset';
 import { groundTruthFrom, mono8, naiveConfusion, PERIOD, START } from './helpers/eval-bags';
 import { randomBytes, smoothFrame } from './helpers/frames';
+import { MemorySink } from './helpers/memory-sink';
 import { tmpDir } from './helpers/tmp';
 
 const FIXTURE = 'test/fixtures/attendseg_nearest_qdq.onnx';
@@ -87,22 +88,6 @@ async function writeSmoothBag(dir: string, compression: ChunkCompression, frames
   }
   await bag.close();
   return written;
-}
-
-/** Collects what McapWriter writes; the writer reuses its buffers, so each piece is copied. */
-class MemorySink {
-  private readonly parts: Uint8Array[] = [];
-  private offset = 0n;
-  async write(b: Uint8Array): Promise<void> {
-    this.parts.push(Uint8Array.from(b));
-    this.offset += BigInt(b.length);
-  }
-  position(): bigint {
-    return this.offset;
-  }
-  bytes(): Buffer {
-    return Buffer.concat(this.parts);
-  }
 }
 
 /**
