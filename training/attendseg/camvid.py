@@ -92,7 +92,7 @@ def _jitter(x: torch.Tensor, rng: random.Random, strength: float) -> torch.Tenso
 
 
 def augment_batch(imgs: torch.Tensor, labs: torch.Tensor, crop_hw: tuple[int, int], rng: random.Random,
-                  scale=(0.5, 2.0), jitter: float = 0.3) -> tuple[torch.Tensor, torch.Tensor]:
+                  scale=(0.5, 2.0), jitter: float = 0.3, void: int = VOID) -> tuple[torch.Tensor, torch.Tensor]:
     """Random scale (log-uniform), pad, random crop, horizontal flip, colour jitter.
 
     imgs uint8 [B,3,H,W], labs uint8 [B,H,W] -> normalised float [B,3,ch,cw], int64 [B,ch,cw].
@@ -115,7 +115,7 @@ def augment_batch(imgs: torch.Tensor, labs: torch.Tensor, crop_hw: tuple[int, in
         ph, pw = max(0, ch - nh), max(0, cw - nw)
         if ph or pw:
             x = F.pad(x, (0, pw, 0, ph), value=0.0)
-            y = F.pad(y, (0, pw, 0, ph), value=VOID)
+            y = F.pad(y, (0, pw, 0, ph), value=void)
         top = rng.randint(0, x.shape[1] - ch)
         left = rng.randint(0, x.shape[2] - cw)
         x = x[:, top:top + ch, left:left + cw]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import random
+import sys
 import time
 
 import torch
@@ -33,16 +34,62 @@ def lr_at(progress: float, base_lr: float, warmup: float) -> float:
     return base_lr * (1.0 - min(1.0, p)) ** 0.9
 
 
+def parse_crops(spec: str) -> list[tuple[float, tuple[int, int]]]:
+    """'384x288' (one size) or a schedule by training progress, 'WxH[@from],...' e.g.
+    '256x192,384x288@0.4,480x360@0.8': small crops while the network learns coarse layout (several
+    times cheaper per sample), full frames at the end so it sees test-time context. Sizes (h, w)."""
+    out = []
+    for i, part in enumerate(p.strip() for p in spec.split(",")):
+        size, _, start = part.partition("@")
+        try:
+            w, h = (int(v) for v in size.lower().split("x"))
+            frac = float(start) if start else 0.0
+        except ValueError:
+            raise ValueError(f"crop '{part}' is not WxH or WxH@fraction") from None
+        if w <= 0 or h <= 0 or not 0.0 <= frac < 1.0:
+            raise ValueError(f"crop '{part}': size must be positive and the start fraction in [0, 1)")
+        if (i == 0) != (frac == 0.0) or (out and frac <= out[-1][0]):
+            raise ValueError(f"crop schedule '{spec}': the first size starts at 0, later ones at increasing fractions")
+        out.append((frac, (h, w)))
+    return out
+
+
+def crop_at(schedule: list[tuple[float, tuple[int, int]]], progress: float) -> tuple[int, int]:
+    return [hw for frac, hw in schedule if frac <= progress][-1]
+
+
+def autocast(device: torch.device, enabled: bool):
+    """bf16 autocast: on CPUs with AVX-512 BF16 (and on CUDA) the convolutions run in bf16 with
+    fp32 master weights; the loss is computed in fp32 by the caller."""
+    return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=enabled)
+
+
+def cpu_has_bf16() -> bool:
+    try:
+        with open("/proc/cpuinfo") as f:
+            return any("avx512_bf16" in line for line in f if line.startswith("flags"))
+    except OSError:
+        return False
+
+
+def pick_amp(name: str, device: torch.device) -> bool:
+    if name == "auto":
+        return device.type == "cuda" or cpu_has_bf16()
+    if name not in ("bf16", "off"):
+        raise ValueError(f"--amp must be auto, bf16 or off, got '{name}'")
+    return name == "bf16"
+
+
 def _bar(total: int, desc: str):
-    if tqdm is None:
+    if tqdm is None or not sys.stderr.isatty():  # a background run's log gets one line per epoch
         return None
     return tqdm(total=total, desc=desc, unit="img", dynamic_ncols=True, leave=False)
 
 
 def train_epoch(model, opt, imgs, labs, weights, cfg: dict, epoch: int, rng: random.Random,
                 device: torch.device, time_progress=None) -> float:
-    """One pass over the training set in random order. cfg: batch, crop (h, w), lr, warmup,
-    epochs, max_steps (0: all). time_progress(): the fraction of a wall-clock budget spent, or None;
+    """One pass over the training set in random order. cfg: batch, crops (parse_crops), lr, warmup,
+    epochs, max_steps (0: all), amp (bf16 autocast). time_progress(): the fraction of a wall-clock budget spent, or None;
     the schedule follows whichever of steps and time is further along, so a budgeted run always
     ends with its learning rate decayed to zero however fast the machine turns out to be.
     Returns the mean loss."""
@@ -54,7 +101,13 @@ def train_epoch(model, opt, imgs, labs, weights, cfg: dict, epoch: int, rng: ran
     steps = n // b
     if cfg.get("max_steps"):
         steps = min(steps, cfg["max_steps"])
-    bar = _bar(steps * b, f"epoch {epoch + 1}/{cfg['epochs']}")
+    start = epoch / max(1, cfg["epochs"])
+    if time_progress is not None:
+        start = max(start, time_progress())
+    crop = crop_at(cfg["crops"], start)  # one size per epoch: batches keep one shape
+    amp = cfg.get("amp", False)
+    void = cfg.get("void", camvid.VOID)
+    bar = _bar(steps * b, f"epoch {epoch + 1}/{cfg['epochs']} {crop[1]}x{crop[0]}")
     total, count = 0.0, 0
     for s in range(steps):
         progress = (epoch * steps + s) / max(1, cfg["epochs"] * steps)
@@ -64,10 +117,12 @@ def train_epoch(model, opt, imgs, labs, weights, cfg: dict, epoch: int, rng: ran
         for g in opt.param_groups:
             g["lr"] = lr
         idx = order[s * b:(s + 1) * b]
-        x, y = camvid.augment_batch(imgs[idx], labs[idx], cfg["crop"], rng)
+        x, y = camvid.augment_batch(imgs[idx], labs[idx], crop, rng, void=void)
         x = x.to(device).contiguous(memory_format=torch.channels_last)
         y = y.to(device)
-        loss = F.cross_entropy(model(x), y, weight=weights.to(device), ignore_index=camvid.VOID)
+        with autocast(device, amp):
+            out = model(x)
+        loss = F.cross_entropy(out.float(), y, weight=weights.to(device), ignore_index=void)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -82,14 +137,16 @@ def train_epoch(model, opt, imgs, labs, weights, cfg: dict, epoch: int, rng: ran
 
 
 @torch.no_grad()
-def evaluate(model, imgs, labs, device: torch.device, batch: int = 4) -> dict:
+def evaluate(model, imgs, labs, device: torch.device, batch: int = 4, num_classes: int = camvid.NUM_CLASSES,
+             void: int = camvid.VOID, amp: bool = False) -> dict:
     """Scores on full-size frames, void ignored."""
     model.eval()
-    cm = torch.zeros(camvid.NUM_CLASSES, camvid.NUM_CLASSES, dtype=torch.long)
+    cm = torch.zeros(num_classes, num_classes, dtype=torch.long)
     for i in range(0, len(imgs), batch):
         x = camvid.normalize(imgs[i:i + batch]).to(device).contiguous(memory_format=torch.channels_last)
-        pred = model(x).argmax(1).cpu()
-        cm += confusion(pred, labs[i:i + batch], camvid.NUM_CLASSES, camvid.VOID)
+        with autocast(device, amp):
+            pred = model(x).argmax(1).cpu()
+        cm += confusion(pred, labs[i:i + batch], num_classes, void)
     out = scores(cm)
     out["confusion"] = cm.tolist()
     return out
@@ -157,7 +214,9 @@ def plot_csv(csv_path: str, png_path: str, title: str) -> bool:
     ax1.set_xlabel("epoch")
     ax1.set_ylabel("train loss", color="tab:blue")
     ax2 = ax1.twinx()
-    ax2.plot(ep, [float(r["val_miou"]) for r in rows], color="tab:red", label="val mIoU")
+    scored = [r for r in rows if r["val_miou"]]  # --eval-every leaves the other epochs blank
+    ax2.plot([int(r["epoch"]) for r in scored], [float(r["val_miou"]) for r in scored], color="tab:red",
+             marker="." if len(scored) < 40 else None, label="val mIoU")
     ax2.set_ylabel("val mIoU (%)", color="tab:red")
     ax1.set_title(title)
     fig.tight_layout()

@@ -261,6 +261,24 @@ class RefineBlock(nn.Module):
         return self.crp(self.rcu(x))
 
 
+class DetailBlock(nn.Module):
+    """High-resolution refinement (v2): the 1/4 decoder output, narrowed to the detail width and
+    resized to the stem's 1/2 grid, added to the adapted stem features, then a depthwise-separable
+    residual unit. Cheap (few channels) where pixels are many."""
+
+    def __init__(self, c_skip: int, c_lower: int, c: int):
+        super().__init__()
+        self.adapt = ConvBNAct(c_skip, c, 1, act="relu")
+        self.reduce = ConvBNAct(c_lower, c, 1, act="relu")
+        self.up = ResizeTo("bilinear")
+        self.add = Add()
+        self.rcu = RCU(c)
+
+    def forward(self, skip, lower):
+        x = self.adapt(skip)
+        return self.rcu(self.add(x, self.up(self.reduce(lower), x)))
+
+
 class InputQuant(nn.Module):
     """QuantizeLinear of the float network input."""
 
@@ -284,7 +302,31 @@ class AttendSegConfig:
     ac_up_mode: str = "bilinear"     # expansion in the attention condensers
     stage2_kernel: int = 5
     stage2_stride: int = 4           # aggressive downsampling (1/4 -> 1/16)
+    # v2: a 1/8 stage between stage1 and stage2 (replacing the 5x5 stride-4 jump) with its own
+    # decoder level, and a 1/2 detail level fed by the stem, so thin classes (Pole, SignSymbol,
+    # Fence) survive to the classifier; 0 turns each off (v1, the shipped model's topology).
+    c15: int = 0
+    detail: int = 0
     class_names: list = field(default_factory=list)
+
+
+ARCHS = {
+    "v1": {},
+    "v2": {"c15": 96, "detail": 32},
+}
+
+
+def config_for(arch: str, **kw) -> AttendSegConfig:
+    """A named topology (ARCHS) with the given overrides (num_classes, width, class_names...)."""
+    if arch not in ARCHS:
+        raise ValueError(f"unknown architecture '{arch}' (known: {', '.join(ARCHS)})")
+    return AttendSegConfig(**{**ARCHS[arch], **kw})
+
+
+def config_dict(cfg: AttendSegConfig) -> dict:
+    """What a checkpoint stores to rebuild the network (AttendSegConfig(**d))."""
+    from dataclasses import asdict
+    return asdict(cfg)
 
 
 def _w(c: int, width: float, mult: int = 4) -> int:
@@ -314,8 +356,19 @@ class AttendSeg(nn.Module):
             AttentionCondenser(c1, up_mode=up),
             ConvRes(c1),
         )
+        if cfg.c15:
+            c15 = w(cfg.c15)
+            self.stage15 = nn.Sequential(
+                ConvBNAct(c1, c15, 3, 2),                 # 1/8
+                AttentionCondenser(c15, up_mode=up),
+                DWPW(c15, c15, residual=True),
+            )
+            down2 = DWPW(c15, c2[0], stride=2)            # 1/16
+        else:
+            self.stage15 = None
+            down2 = ConvBNAct(c1, c2[0], cfg.stage2_kernel, cfg.stage2_stride)   # 1/16
         self.stage2 = nn.Sequential(
-            ConvBNAct(c1, c2[0], cfg.stage2_kernel, cfg.stage2_stride),   # 1/16
+            down2,
             AttentionCondenser(c2[0], up_mode=up),
             DWPW(c2[0], c2[1]),
             AttentionCondenser(c2[1], up_mode=up),
@@ -330,21 +383,33 @@ class AttendSeg(nn.Module):
         )
         self.ref3 = RefineBlock(c3[2], d, has_lower=False)
         self.ref2 = RefineBlock(c2[2], d, has_lower=True)
+        self.ref15 = RefineBlock(w(cfg.c15), d, has_lower=True) if cfg.c15 else None
         self.ref1 = RefineBlock(c1, d, has_lower=True)
-        self.classifier = ConvBNAct(d, cfg.num_classes, 1, act=None, bn=False)
+        head = d
+        if cfg.detail:
+            head = w(cfg.detail)
+            self.detail = DetailBlock(s1, d, head)
+        else:
+            self.detail = None
+        self.classifier = ConvBNAct(head, cfg.num_classes, 1, act=None, bn=False)
         self.out_up = ResizeTo("bilinear")
 
     def forward(self, x):
         xin = x
         x = self.inq(x)
-        x = self.stem(x)
-        e1 = self.stage1(x)
-        e2 = self.stage2(e1)
+        e0 = self.stem(x)
+        e1 = self.stage1(e0)
+        e15 = self.stage15(e1) if self.stage15 is not None else None
+        e2 = self.stage2(e15 if e15 is not None else e1)
         e3 = self.stage3(e2)
-        p3 = self.ref3(e3)
-        p2 = self.ref2(e2, p3)
-        p1 = self.ref1(e1, p2)
-        return self.out_up(self.classifier(p1), xin)
+        p = self.ref3(e3)
+        p = self.ref2(e2, p)
+        if e15 is not None:
+            p = self.ref15(e15, p)
+        p = self.ref1(e1, p)
+        if self.detail is not None:
+            p = self.detail(e0, p)
+        return self.out_up(self.classifier(p), xin)
 
 
 def count_params(model: nn.Module) -> int:

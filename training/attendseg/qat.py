@@ -17,11 +17,10 @@ import torch
 
 from . import camvid
 from .export import export_onnx, make_metadata
-from .loop import (Timer, append_csv, evaluate, fmt_time, pick_device, plot_csv, rng_state,
+from .loop import (Timer, append_csv, evaluate, fmt_time, parse_crops, pick_device, plot_csv, rng_state,
                    save_atomic, seed_all, set_rng_state, train_epoch, truncate_csv)
-from .model import AttendSeg, AttendSegConfig
+from .model import AttendSeg, AttendSegConfig, config_dict
 from .quantize import WEIGHT_QMAX_FULL, calibrate, prepare_qat, set_fake_quant, set_observers
-from .train import parse_wh
 
 
 def parse_args(argv=None):
@@ -53,8 +52,15 @@ def parse_args(argv=None):
     return ap.parse_args(argv)
 
 
-def build(width: float) -> torch.nn.Module:
-    return AttendSeg(AttendSegConfig(num_classes=camvid.NUM_CLASSES, width=width, class_names=camvid.CLASS_NAMES))
+def build(src: dict) -> tuple[torch.nn.Module, dict]:
+    """The network a float checkpoint was trained as: its stored config, or (checkpoints from before
+    configs were stored) the v1 topology at the stored width."""
+    if "config" in src:
+        cfg = AttendSegConfig(**src["config"])
+    else:
+        width = src.get("width", src.get("args", {}).get("width", 1.0))
+        cfg = AttendSegConfig(num_classes=camvid.NUM_CLASSES, width=width, class_names=camvid.CLASS_NAMES)
+    return AttendSeg(cfg), config_dict(cfg)
 
 
 def main(argv=None) -> dict:
@@ -68,8 +74,7 @@ def main(argv=None) -> dict:
     va_x, va_y = camvid.load_split(a.data, "val", limit)
     weights = camvid.class_weights(tr_y)
     src = torch.load(a.checkpoint, map_location="cpu")
-    width = src.get("width", src.get("args", {}).get("width", 1.0))
-    model = build(width)
+    model, config = build(src)
     model.load_state_dict(src["model"])
     model = model.to(device).to(memory_format=torch.channels_last)
     float_val = evaluate(model, va_x, va_y, device)
@@ -102,8 +107,8 @@ def main(argv=None) -> dict:
                           for i in range(0, n, 4)))
         q0 = evaluate(model, va_x, va_y, device)
         print(f"after calibration (fake-quant): val mIoU {q0['miou']:.2f}, pixel acc {q0['pixel_accuracy']:.2f}")
-    cfg = {"batch": a.batch, "crop": parse_wh(a.crop), "lr": a.lr, "warmup": 0.0,
-           "epochs": a.epochs, "max_steps": a.max_steps}
+    cfg = {"batch": a.batch, "crops": parse_crops(a.crop), "lr": a.lr, "warmup": 0.0,
+           "epochs": a.epochs, "max_steps": a.max_steps, "void": camvid.VOID}
     timer = Timer(spent)
     result = evaluate(model, va_x, va_y, device) if start >= a.epochs else {}
     for epoch in range(start, a.epochs):
@@ -113,7 +118,7 @@ def main(argv=None) -> dict:
         set_observers(model, False)
         result = evaluate(model, va_x, va_y, device)
         save_atomic({"model": model.state_dict(), "optimizer": opt.state_dict(), "rng": rng_state(rng),
-                     "epoch": epoch + 1, "seconds": timer.elapsed(), "width": width, "args": vars(a)}, last)
+                     "epoch": epoch + 1, "seconds": timer.elapsed(), "config": config, "args": vars(a)}, last)
         append_csv(csv_path, {"epoch": epoch + 1, "lr_end": f"{opt.param_groups[0]['lr']:.3e}",
                               "train_loss": f"{loss:.4f}", "val_miou": f"{result['miou']:.2f}",
                               "val_pixel_accuracy": f"{result['pixel_accuracy']:.2f}",

@@ -43,6 +43,30 @@ class TrainSmokeTest(unittest.TestCase):
         with open(os.path.join(self.out, "log.csv")) as f:
             self.assertEqual([r["epoch"] for r in csv.DictReader(f)], ["1", "2"])
 
+    def test_resume_point_continues_a_run_whose_folder_is_gone(self):
+        rp = os.path.join(self.tmp.name, "campaign", "v2.resume.pt")
+        args = self.common + ["--arch", "v2", "--width", "0.25", "--splits", "train,val", "--crop",
+                              "64x48,96x64@0.5", "--eval-every", "3", "--resume-point", rp]
+        train.main(args + ["--out", self.out, "--epochs", "1"])
+        ck = torch.load(os.path.join(self.out, "last.pt"), map_location="cpu")
+        self.assertEqual(ck["config"]["c15"], 96)
+        self.assertEqual(ck["args"]["splits"], "train,val")
+        self.assertEqual(os.path.getsize(rp) < os.path.getsize(os.path.join(self.out, "last.pt")), True)
+        # another machine: only the resume point is left
+        other = os.path.join(self.tmp.name, "other")
+        train.main(args + ["--out", other, "--epochs", "3"])
+        ck2 = torch.load(os.path.join(other, "last.pt"), map_location="cpu")
+        self.assertEqual(ck2["epoch"], 3)
+        with open(os.path.join(other, "log.csv")) as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual([r["epoch"] for r in rows], ["1", "2", "3"])
+        self.assertEqual(rows[1]["val_miou"], "")       # epoch 2 not scored with --eval-every 3
+        self.assertNotEqual(rows[2]["val_miou"], "")    # epoch 3 is
+        # a different recipe must not silently continue the campaign
+        with self.assertRaises(SystemExit):
+            train.main(self.common + ["--arch", "v1", "--width", "0.25", "--resume-point", rp,
+                                      "--out", os.path.join(self.tmp.name, "third"), "--epochs", "3"])
+
     def test_qat_fine_tune_exports_qdq_with_camvid_metadata(self):
         train.main(self.common + ["--out", self.out, "--epochs", "1", "--width", "0.25"])
         q_out = os.path.join(self.tmp.name, "qat")

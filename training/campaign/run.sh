@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The model campaign (models/README.md, "Model v2"): each stage resumes by itself, from
+# runs/<stage>/last.pt on the machine that ran it, else from the committed resume point here.
+# Rerun this script to continue; it runs at the lowest CPU priority and logs to runs/<stage>.log.
+#   bash training/campaign/run.sh            # in the background: nohup bash training/campaign/run.sh &
+# Pause for benchmarks with: pkill -STOP -f attendseg.train ; resume with: pkill -CONT -f attendseg.train
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3
+mkdir -p runs
+
+# Stage 1: the recipe, trained on train only and scored on val (the recipe's evidence).
+nice -n 19 "$PY" -m attendseg.train --out runs/v2-train --arch v2 --splits train --epochs 600 \
+  --crop 256x192,384x288@0.5,480x360@0.85 --eval-every 10 \
+  --resume-point campaign/v2-train.resume.pt >> runs/v2-train.log 2>&1
