@@ -9,9 +9,10 @@
 // (4q .. 4q+3) the 16 channels' four int8 weights, channel after channel (64 bytes). Channels past
 // N and k past K are zero.
 //
-// Micro-kernel: MR = 6 rows x up to 4 panels (64 channels) of int32 accumulators (24 zmm); per
+// Micro-kernel: MR = 4 rows x up to 4 panels (64 channels) of int32 accumulators (16 zmm); per
 // k-quad one broadcast of each row's four activation bytes (read straight from A) and one load
-// per panel feed 24 dpbusd. The last quad of a row is assembled bytewise when K % 4 != 0 so no
+// per panel feed 16 dpbusd. 16 chains cover vpdpbusd's latency; 6 rows (24 accumulators) left
+// GCC too few registers and spilled. The last quad of a row is assembled bytewise when K % 4 != 0 so no
 // read goes past the row's K bytes.
 // GCC 12 reports -Wuninitialized inside its own AVX-512 intrinsic headers (an _mm512_undefined_*
 // pass-through operand, GCC bug 105593); no value read here is uninitialized.
@@ -23,6 +24,7 @@
 #include <cstring>
 
 #include "kernels/x86_avx512vnni/conv_ops.h"
+#include "kernels/x86_avx512vnni/dpbusd.h"
 #include "kernels/x86_avx512vnni/requant.h"
 #include "kernels/row_blocks.h"
 
@@ -32,7 +34,7 @@ namespace avx512vnni {
 
 namespace {
 
-constexpr int kMR = 6;  // rows per micro-tile
+constexpr int kMR = 4;  // rows per micro-tile
 constexpr int kNP = 4;  // 16-channel panels per micro-tile
 
 inline int quads(int K) { return (K + 3) / 4; }
@@ -53,11 +55,15 @@ inline int32_t load_partial_i32(const uint8_t* p, int n) {
 template <int MR, int NP>
 void tile(const uint8_t* A, size_t lda, int K, const uint8_t* w, size_t pstride, const Requant& rq, int n0, int nw,
           const RequantConsts& rk, uint8_t* C, size_t ldc) {
+  // Every loop over acc is fully unrolled: one indexed by a run-time counter makes GCC keep the
+  // whole array in memory, storing all 24 accumulators to the stack on every k-quad.
   __mmask16 mask[NP];
   __m512i acc[MR][NP];
+#pragma GCC unroll 4
   for (int j = 0; j < NP; ++j) {
     mask[j] = first_lanes16(std::min(16, nw - 16 * j));
     const __m512i b = rq.bias ? _mm512_maskz_loadu_epi32(mask[j], rq.bias + n0 + 16 * j) : _mm512_setzero_si512();
+#pragma GCC unroll 6
     for (int r = 0; r < MR; ++r) acc[r][j] = b;
   }
   const int kfull = K / 4;
@@ -70,20 +76,24 @@ void tile(const uint8_t* A, size_t lda, int K, const uint8_t* w, size_t pstride,
     for (int r = 0; r < MR; ++r) {
       const __m512i av = _mm512_set1_epi32(load_i32(A + static_cast<size_t>(r) * lda + 4 * q));
 #pragma GCC unroll 4
-      for (int j = 0; j < NP; ++j) acc[r][j] = _mm512_dpbusd_epi32(acc[r][j], av, wv[j]);
+      for (int j = 0; j < NP; ++j) dpbusd(acc[r][j], av, wv[j]);
     }
   }
   if (K % 4) {
+#pragma GCC unroll 4
     for (int j = 0; j < NP; ++j) {
       const __m512i wv = _mm512_loadu_si512(reinterpret_cast<const void*>(w + j * pstride + static_cast<size_t>(kfull) * 64));
+#pragma GCC unroll 6
       for (int r = 0; r < MR; ++r) {
         const __m512i av = _mm512_set1_epi32(load_partial_i32(A + static_cast<size_t>(r) * lda + 4 * kfull, K % 4));
-        acc[r][j] = _mm512_dpbusd_epi32(acc[r][j], av, wv);
+        dpbusd(acc[r][j], av, wv);
       }
     }
   }
+#pragma GCC unroll 4
   for (int j = 0; j < NP; ++j) {
     const __m512 s = _mm512_maskz_loadu_ps(mask[j], rq.scale + n0 + 16 * j);
+#pragma GCC unroll 6
     for (int r = 0; r < MR; ++r)
       _mm512_mask_cvtepi32_storeu_epi8(C + static_cast<size_t>(r) * ldc + n0 + 16 * j, mask[j],
                                        requant_i32(acc[r][j], s, rk));

@@ -1,35 +1,34 @@
 #include <immintrin.h>
 
+#include "kernels/x86_avx512vnni/dpbusd.h"
 #include "kernels/x86_avx512vnni/peak.h"
 
 namespace attendseg {
 namespace kernels {
 namespace avx512vnni {
 
-// vpdpbusd (u8 x s8, four products summed into each int32 lane): 64 MACs per instruction,
-// ten independent accumulators.
+// vpdpbusd (u8 x s8, four products summed into each int32 lane): 64 MACs per instruction.
+// Sixteen chains (enough to cover its latency) with distinct weights; the activation is made
+// opaque every round. The in-place asm form keeps the chains apart: with the intrinsic and one
+// shared weight, GCC proved ten chains equal, ran one and the loop reported ten times its work.
 int64_t peak_loop(int64_t iterations) {
-  __m512i a = _mm512_set1_epi8(3), w = _mm512_set1_epi8(5);
-  __m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0;
+  __m512i a = _mm512_set1_epi8(3);
+  __m512i w[4], c[16];
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; ++j) w[j] = _mm512_set1_epi8(static_cast<char>(5 + 2 * j));
+#pragma GCC unroll 16
+  for (int j = 0; j < 16; ++j) c[j] = _mm512_setzero_si512();
   for (int64_t it = 0; it < iterations; ++it) {
-    c0 = _mm512_dpbusd_epi32(c0, a, w);
-    c1 = _mm512_dpbusd_epi32(c1, a, w);
-    c2 = _mm512_dpbusd_epi32(c2, a, w);
-    c3 = _mm512_dpbusd_epi32(c3, a, w);
-    c4 = _mm512_dpbusd_epi32(c4, a, w);
-    c5 = _mm512_dpbusd_epi32(c5, a, w);
-    c6 = _mm512_dpbusd_epi32(c6, a, w);
-    c7 = _mm512_dpbusd_epi32(c7, a, w);
-    c8 = _mm512_dpbusd_epi32(c8, a, w);
-    c9 = _mm512_dpbusd_epi32(c9, a, w);
-    asm volatile("" : "+v"(a), "+v"(w));
+    asm volatile("" : "+v"(a));
+#pragma GCC unroll 16
+    for (int j = 0; j < 16; ++j) dpbusd(c[j], j < 4 ? a : _mm512_alignr_epi32(a, a, j / 4), w[j % 4]);
   }
-  __m512i s = _mm512_add_epi32(_mm512_add_epi32(_mm512_add_epi32(c0, c1), _mm512_add_epi32(c2, c3)),
-                               _mm512_add_epi32(_mm512_add_epi32(c4, c5), _mm512_add_epi32(c6, c7)));
-  s = _mm512_add_epi32(s, _mm512_add_epi32(c8, c9));
+  __m512i s = c[0];
+#pragma GCC unroll 16
+  for (int j = 1; j < 16; ++j) s = _mm512_add_epi32(s, c[j]);
   volatile int32_t sink = _mm512_reduce_add_epi32(s);
   (void)sink;
-  return iterations * 10 * 64;
+  return iterations * 16 * 64;
 }
 
 }  // namespace avx512vnni
