@@ -134,6 +134,7 @@ class EngineImpl final : public Engine {
       }
     }
     plans_.push_front(build_plan(model_, h, w, pool_.size()));
+    choose_conv_paths(model_, *plans_.front(), pool_);
     if (plans_.size() > kMaxCachedPlans) plans_.pop_back();
     return *plans_.front();
   }

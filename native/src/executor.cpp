@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "network.h"
@@ -23,10 +24,12 @@ Requant requant_of(const PreparedConv& pc, const ModelSpec& spec, const OpSpec& 
   return rq;
 }
 
-void run_conv(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPool& pool) {
+void run_conv(const PreparedModel& m, size_t index, Plan& plan, ThreadPool& pool) {
+  const PreparedOp& p = m.ops[index];
   const OpSpec& op = *p.spec;
   const ConvSpec& c = op.conv;
   const PreparedConv& pc = p.conv;
+  const ConvCandidate& cc = pc.paths[plan.conv_path[index]];
   const KernelTable& k = *m.k;
   const Shape in = plan.shapes[op.inputs[0]];
   const Shape out = plan.shapes[op.output];
@@ -34,18 +37,18 @@ void run_conv(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPoo
   uint8_t* y = plan.tensor(op.output);
   const uint8_t in_zp = static_cast<uint8_t>(m.spec.tensors[op.inputs[0]].q.zero_point);
 
-  if (pc.depthwise) {
+  if (cc.path == ConvPath::Depthwise) {
     DwConvArgs a{x, in.h, in.w, in.c, out.h, out.w, c.kernel_h, c.kernel_w, c.stride_h, c.stride_w,
-                 c.pad_top, c.pad_left, c.dilation_h, c.dilation_w, in_zp, pc.packed[0].data(),
+                 c.pad_top, c.pad_left, c.dilation_h, c.dilation_w, in_zp, cc.packed[0].data(),
                  requant_of(pc, m.spec, op, 0), y};
     pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) { k.dwconv.run(a, int(b), int(e)); });
     return;
   }
-  if (pc.winograd) {
-    const WinogradArgs a{x, in.h, in.w, in.c, out.h, out.w, out.c, c.pad_top, c.pad_left, in_zp, pc.packed[0].data(),
+  if (const int tile = winograd_tile_of(cc.path)) {
+    const WinogradArgs a{x, in.h, in.w, in.c, out.h, out.w, out.c, c.pad_top, c.pad_left, in_zp, cc.packed[0].data(),
                          requant_of(pc, m.spec, op, 0), y};
-    const WinogradBlocks wb = winograd_blocks(out.h, out.w, pc.winograd);
-    const kernels::WinogradKernel& wk = kernels::winograd_kernel(k, pc.winograd);
+    const WinogradBlocks wb = winograd_blocks(out.h, out.w, tile);
+    const kernels::WinogradKernel& wk = kernels::winograd_kernel(k, tile);
     pool.parallel_for(wb.count(), 1, [&](int64_t b, int64_t e, int thread) {
       uint8_t* scratch = plan.scratch.data() + size_t(thread) * plan.scratch_per_thread;
       for (int64_t i = b; i < e; ++i) {
@@ -56,20 +59,20 @@ void run_conv(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPoo
     return;
   }
   const int pixels = out.h * out.w;
-  if (pc.direct) {
+  if (cc.path == ConvPath::Direct) {
     const Requant rq = requant_of(pc, m.spec, op, 0);
     pool.parallel_for(pixels, 16, [&](int64_t b, int64_t e, int) {
-      k.gemm.run(x + size_t(b) * in.c, in.c, int(e - b), pc.K, pc.packed[0].data(), pc.out_c, rq, y + size_t(b) * out.c,
+      k.gemm.run(x + size_t(b) * in.c, in.c, int(e - b), pc.K, cc.packed[0].data(), pc.out_c, rq, y + size_t(b) * out.c,
                  out.c);
     });
     return;
   }
-  if (pc.small) {
+  if (cc.path == ConvPath::Small) {
     const Im2colArgs ia{x, in.h, in.w, in.c, 0, in.c, out.w, c.kernel_h, c.kernel_w,
                         c.stride_h, c.stride_w, c.pad_top, c.pad_left, c.dilation_h, c.dilation_w, in_zp};
     const Requant rq = requant_of(pc, m.spec, op, 0);
     pool.parallel_for(pixels, 64, [&](int64_t b, int64_t e, int) {
-      k.small_conv.run(ia, int(b), int(e), pc.packed[0].data(), pc.K, pc.out_c, rq, y + size_t(b) * out.c, out.c);
+      k.small_conv.run(ia, int(b), int(e), cc.packed[0].data(), pc.K, pc.out_c, rq, y + size_t(b) * out.c, out.c);
     });
     return;
   }
@@ -86,7 +89,7 @@ void run_conv(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPoo
                       c.stride_h, c.stride_w, c.pad_top, c.pad_left, c.dilation_h, c.dilation_w, in_zp};
         k.im2col(ia, p0, p1, A, plan.tile_stride);
         const Requant rq = requant_of(pc, m.spec, op, g);
-        k.gemm.run(A, plan.tile_stride, p1 - p0, pc.K, pc.packed[g].data(), pc.out_c_group, rq,
+        k.gemm.run(A, plan.tile_stride, p1 - p0, pc.K, cc.packed[g].data(), pc.out_c_group, rq,
                    y + size_t(p0) * out.c + g * pc.out_c_group, out.c);
       }
     }
@@ -217,9 +220,6 @@ void run_lut(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPool
   pool.parallel_for(pixels, std::max<int64_t>(16, 4096 / out.c), [&](int64_t b, int64_t e, int) { m.k->lut(a, size_t(b), size_t(e)); });
 }
 
-const char* conv_label(const PreparedConv& pc) {
-  return pc.depthwise ? " dw" : pc.direct ? " 1x1" : pc.winograd == 4 ? " winograd4x4" : pc.winograd ? " winograd" : pc.small ? " small" : " im2col";
-}
 
 }  // namespace
 
@@ -247,7 +247,7 @@ void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labe
     for (const PreparedOp& p : m.ops) {
       const Shape o = plan.shapes[p.spec->output];
       profile.names.push_back(p.spec->name + " " + std::to_string(o.h) + "x" + std::to_string(o.w) + "x" +
-                              std::to_string(o.c) + (p.spec->kind == OpKind::Conv ? conv_label(p.conv) : ""));
+                              std::to_string(o.c) + (p.spec->kind == OpKind::Conv ? std::string(" ") + conv_path_name(p.conv.paths[plan.conv_path[&p - m.ops.data()]].path) : ""));
     }
   }
   if (profiling) profile.frames++;
@@ -257,7 +257,7 @@ void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labe
     const PreparedOp& p = m.ops[i];
     const auto t0 = profiling ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     switch (p.spec->kind) {
-      case OpKind::Conv: run_conv(m, p, plan, pool); break;
+      case OpKind::Conv: run_conv(m, i, plan, pool); break;
       case OpKind::MaxPool:
       case OpKind::AveragePool:
       case OpKind::GlobalAveragePool: run_pool(m, p, plan, pool); break;
@@ -273,6 +273,38 @@ void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labe
     const Shape os = plan.shapes[m.spec.output];
     const ArgmaxArgs aa{plan.tensor(m.spec.output), os.c, labels};
     pool.parallel_for(int64_t(os.h) * os.w, 256, [&](int64_t b, int64_t e, int) { m.k->argmax(aa, size_t(b), size_t(e)); });
+  }
+}
+
+void choose_conv_paths(const PreparedModel& m, Plan& plan, ThreadPool& pool) {
+  static const bool timed = [] {
+    const char* e = std::getenv("ATTENDSEG_CONV_PATHS");
+    return !(e && std::strcmp(e, "static") == 0);
+  }();
+  if (!timed) return;
+  // Best of kRuns after a warm-up run: the minimum is what a candidate costs when nothing else
+  // interferes, which is what the choice should follow on a busy machine.
+  constexpr int kRuns = 3;
+  for (size_t i = 0; i < m.ops.size(); ++i) {
+    if (m.ops[i].spec->kind != OpKind::Conv || m.ops[i].conv.paths.size() < 2) continue;
+    double best_ms = 0;
+    uint8_t best = 0;
+    for (size_t c = 0; c < m.ops[i].conv.paths.size(); ++c) {
+      plan.conv_path[i] = static_cast<uint8_t>(c);
+      run_conv(m, i, plan, pool);
+      double ms = 0;
+      for (int r = 0; r < kRuns; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        run_conv(m, i, plan, pool);
+        const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        ms = r == 0 ? t : std::min(ms, t);
+      }
+      if (c == 0 || ms < best_ms) {
+        best_ms = ms;
+        best = static_cast<uint8_t>(c);
+      }
+    }
+    plan.conv_path[i] = best;
   }
 }
 

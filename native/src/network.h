@@ -13,14 +13,30 @@
 
 namespace attendseg {
 
+// How a convolution is computed. Depthwise and Direct follow from the shape; the others are
+// candidates for the same conv, all bit-identical, and the plan picks among them by timing them
+// at its input size (choose_conv_paths), so the choice follows the CPU, the table and the layer.
+enum class ConvPath : uint8_t {
+  Depthwise,  // groups == in == out channels: the depthwise kernel
+  Direct,     // 1x1, stride 1, no pads, groups 1: GEMM straight on the input
+  Im2col,     // im2col tiles + GEMM (any conv)
+  Small,      // groups 1, K <= kSmallConvMaxK: the small-channel kernel
+  Winograd2,  // 3x3, stride 1, dilation 1, groups 1, exact for the weights: F(2x2)
+  Winograd4,  // the same with F(4x4)
+};
+const char* conv_path_name(ConvPath p);
+inline int winograd_tile_of(ConvPath p) { return p == ConvPath::Winograd4 ? 4 : p == ConvPath::Winograd2 ? 2 : 0; }
+
+struct ConvCandidate {
+  ConvPath path = ConvPath::Im2col;
+  std::vector<AlignedBuffer> packed;  // Im2col: one per group; the others: one
+};
+
 struct PreparedConv {
-  bool depthwise = false;  // groups == in == out channels: the depthwise kernel
-  bool direct = false;     // 1x1, stride 1, no pads, groups 1: GEMM straight on the input
-  int winograd = 0;        // 3x3, stride 1, groups 1, enough channels: tile size (2 or 4) of the
-                           // table's Winograd kernel; 0 for the other paths
-  bool small = false;      // groups 1, few input channels: the table's small-channel kernel
+  // The paths this conv can take on its table, the one expected fastest first (taken when the
+  // plan does not measure: ATTENDSEG_CONV_PATHS=static, and in plans no engine has timed).
+  std::vector<ConvCandidate> paths;
   int groups = 1, in_c = 0, out_c = 0, in_c_group = 0, out_c_group = 0, K = 0;
-  std::vector<AlignedBuffer> packed;  // one per group (depthwise, Winograd: one)
   std::vector<int32_t> bias;          // per out channel, -in_zp * sum(w) folded in
   std::vector<float> scale;           // per out channel: in_scale * w_scale / out_scale
 };
@@ -43,7 +59,7 @@ struct PreparedModel {
 };
 
 // The largest Winograd tile a conv may get, from the environment's ATTENDSEG_WINOGRAD (read
-// once): "0" 0 (every conv keeps im2col), "2x2" 2 (F(2x2) only), otherwise 4.
+// once): "0" 0 (no conv is offered Winograd), "2x2" 2 (F(2x2) only), otherwise 4.
 int winograd_max_tile();
 
 // How a Winograd conv's tiles (tile x tile outputs) are split into run calls: each tile row into
@@ -76,6 +92,7 @@ struct Plan {
   size_t scratch_per_thread = 0;
   AlignedBuffer scratch;
   int64_t macs = 0;
+  std::vector<uint8_t> conv_path;  // per op: index into its conv's paths (0: the first)
 
   uint8_t* tensor(int t) { return arena.data() + offsets[t]; }
 };
@@ -88,5 +105,9 @@ std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, i
 // linear one computes only the values the labels need (the output tensor is then partly
 // unwritten); after the network otherwise.
 void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labels = nullptr);
+// Times every candidate path of each conv that has several, on this plan's shapes with this pool
+// (best of a few runs, on whatever the arena holds), and keeps the fastest in plan.conv_path.
+// Nothing is timed when ATTENDSEG_CONV_PATHS=static.
+void choose_conv_paths(const PreparedModel& m, Plan& plan, ThreadPool& pool);
 
 }  // namespace attendseg

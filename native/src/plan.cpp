@@ -56,6 +56,7 @@ std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, i
   plan->shapes.assign(nt, Shape{});
   plan->offsets.assign(nt, 0);
   plan->ops.resize(spec.ops.size());
+  plan->conv_path.assign(spec.ops.size(), 0);
   plan->shapes[spec.input] = {net_h, net_w, 3};
   size_t max_k = 0, winograd_scratch = 0;
 
@@ -70,12 +71,14 @@ std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, i
         out.w = conv_out(in.w, c.pad_left, c.pad_right, c.kernel_w, c.stride_w, c.dilation_w);
         const PreparedConv& pc = m.ops[i].conv;
         plan->macs += int64_t(out.h) * out.w * pc.out_c * pc.K;
-        if (pc.winograd)
-          winograd_scratch =
-              std::max(winograd_scratch, kernels::winograd_kernel(*m.k, pc.winograd)
-                                             .scratch_bytes(pc.in_c, winograd_blocks(out.h, out.w, pc.winograd).width));
-        else if (!pc.depthwise && !pc.direct && !pc.small)
-          max_k = std::max(max_k, size_t(pc.K));
+        // Scratch for every candidate: the choice among them is made on this plan.
+        for (const ConvCandidate& cc : pc.paths) {
+          if (const int tile = winograd_tile_of(cc.path))
+            winograd_scratch = std::max(winograd_scratch, kernels::winograd_kernel(*m.k, tile).scratch_bytes(
+                                                              pc.in_c, winograd_blocks(out.h, out.w, tile).width));
+          else if (cc.path == ConvPath::Im2col)
+            max_k = std::max(max_k, size_t(pc.K));
+        }
         break;
       }
       case OpKind::MaxPool:

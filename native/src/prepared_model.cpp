@@ -19,32 +19,46 @@ int winograd_max_tile() {
   return tile;
 }
 
+const char* conv_path_name(ConvPath p) {
+  switch (p) {
+    case ConvPath::Depthwise: return "dw";
+    case ConvPath::Direct: return "1x1";
+    case ConvPath::Im2col: return "im2col";
+    case ConvPath::Small: return "small";
+    case ConvPath::Winograd2: return "winograd";
+    case ConvPath::Winograd4: return "winograd4x4";
+  }
+  return "?";
+}
+
 namespace {
 
-// Winograd's transforms cost per channel what its multiplies save per channel pair, so few input
-// channels favour im2col + GEMM. On AVX2 (Zen 3, 3x3 convs at 90x120 and 180x240, 16-64 output
-// channels) Winograd takes 1.0-1.5x the time of im2col + GEMM at 8-12 input channels; from 16 up
-// 0.5-0.6x against the vpmaddwd GEMM and 0.6-0.8x against the vpmaddubsw one.
-constexpr int kWinogradMinInChannels = 16;
+// The order candidates are offered in, which is the path taken where nothing is timed. Winograd's
+// transforms cost per channel what its multiplies save per channel pair, so it leads from 16
+// input channels (on AVX2, Zen 3: 0.5-0.8x the im2col time from 16 channels, 1.0-1.5x at 8-12),
+// F(4x4) before F(2x2) (0.6-0.75x its time on every 3x3 conv of the shipped model); below that
+// the small-channel kernel (a 3x3 stem over RGB: about 1.4x faster than im2col on AVX2), then
+// im2col, then Winograd.
+constexpr int kWinogradLeadsFromInChannels = 16;
 
-// Up to this many input channels im2col's byte rows and the GEMM's widening of them cost about
-// as much as the multiplies; the small-channel kernel builds the widened rows directly (the 3x3
-// stride-2 stem over RGB, K = 27: about 1.4x faster on AVX2).
+// The small-channel kernels are written (and tested) for up to 4 input channels (an RGB stem).
 constexpr int kSmallConvMaxInChannels = 4;
 
-// The Winograd tile size for a conv (rows: weights [out_c][3][3][in_c]), 0 for none: F(4x4)
-// where the table has it, the environment allows it and it is exact for these weights, else
-// F(2x2) under the same conditions. F(4x4) does less of every part per output (GEMM, both
-// transforms), and on AVX2 (Zen 3) it takes 0.6-0.75x the time of F(2x2) on each of the three
-// 3x3 convs of the shipped model (24->32 at 180x240, 64->64 at 90x120), at 1 and 2 threads, so
-// it is taken wherever it is exact.
-int winograd_tile(const ConvSpec& c, int in_c, int out_c, const int8_t* rows, const kernels::KernelTable& k) {
-  const bool shape = c.kernel_h == 3 && c.kernel_w == 3 && c.stride_h == 1 && c.stride_w == 1 && c.dilation_h == 1 &&
-                     c.dilation_w == 1 && c.groups == 1 && in_c >= kWinogradMinInChannels;
-  if (!shape) return 0;
-  if (winograd_max_tile() >= 4 && k.winograd4x4.run && kernels::winograd4_fits(rows, in_c, out_c)) return 4;
-  if (winograd_max_tile() >= 2 && k.winograd.run && kernels::winograd_fits(rows, in_c, out_c)) return 2;
-  return 0;
+void pack_candidate(ConvCandidate* cc, const kernels::KernelTable& k, const int8_t* rows, const PreparedConv& pc) {
+  switch (cc->path) {
+    case ConvPath::Small:
+      cc->packed.emplace_back(k.small_conv.packed_bytes(pc.K, pc.out_c));
+      k.small_conv.pack(rows, pc.K, pc.out_c, cc->packed.back().data());
+      break;
+    case ConvPath::Winograd2:
+    case ConvPath::Winograd4: {
+      const kernels::WinogradKernel& wk = kernels::winograd_kernel(k, winograd_tile_of(cc->path));
+      cc->packed.emplace_back(wk.packed_bytes(pc.in_c, pc.out_c));
+      wk.pack(rows, pc.in_c, pc.out_c, cc->packed.back().data());
+      break;
+    }
+    default: break;
+  }
 }
 
 // Moves a tensor between quantizations as ONNX Runtime's DequantizeLinear -> QuantizeLinear:
@@ -73,9 +87,9 @@ void prepare_conv(const ModelSpec& spec, const OpSpec& op, const kernels::Kernel
   pc->out_c_group = pc->out_c / c.groups;
   const int taps = c.kernel_h * c.kernel_w;
   pc->K = taps * pc->in_c_group;
-  pc->depthwise = c.groups == pc->in_c && c.groups == pc->out_c && c.groups > 1;
-  pc->direct = taps == 1 && c.stride_h == 1 && c.stride_w == 1 && c.pad_top == 0 && c.pad_left == 0 &&
-               c.pad_bottom == 0 && c.pad_right == 0 && c.groups == 1;
+  const bool depthwise = c.groups == pc->in_c && c.groups == pc->out_c && c.groups > 1;
+  const bool direct = taps == 1 && c.stride_h == 1 && c.stride_w == 1 && c.pad_top == 0 && c.pad_left == 0 &&
+                      c.pad_bottom == 0 && c.pad_right == 0 && c.groups == 1;
 
   pc->bias.resize(pc->out_c);
   pc->scale.resize(pc->out_c);
@@ -91,36 +105,55 @@ void prepare_conv(const ModelSpec& spec, const OpSpec& op, const kernels::Kernel
     pc->bias[o] = static_cast<int32_t>(b);
   }
 
-  if (pc->depthwise) {
-    pc->packed.emplace_back(k.dwconv.packed_bytes(c.kernel_h, c.kernel_w, pc->in_c));
-    k.dwconv.pack(c.weights.data(), c.kernel_h, c.kernel_w, pc->in_c, pc->packed.back().data());
+  if (depthwise) {
+    ConvCandidate& cc = pc->paths.emplace_back();
+    cc.path = ConvPath::Depthwise;
+    cc.packed.emplace_back(k.dwconv.packed_bytes(c.kernel_h, c.kernel_w, pc->in_c));
+    k.dwconv.pack(c.weights.data(), c.kernel_h, c.kernel_w, pc->in_c, cc.packed.back().data());
     return;
   }
   // GEMM rows follow im2col's order (ky, kx, c); ONNX stores [o][c][ky][kx].
-  std::vector<int8_t> rows(size_t(pc->out_c_group) * pc->K);
+  std::vector<int8_t> rows(size_t(pc->out_c) * pc->K);
+  for (int o = 0; o < pc->out_c; ++o) {
+    const int8_t* src = c.weights.data() + size_t(o) * pc->K;
+    int8_t* dst = rows.data() + size_t(o) * pc->K;
+    for (int ci = 0; ci < pc->in_c_group; ++ci)
+      for (int t = 0; t < taps; ++t) dst[t * pc->in_c_group + ci] = src[ci * taps + t];
+  }
+  // The GEMM: one packing per group, shared by Direct and Im2col.
+  ConvCandidate gemm;
+  gemm.path = direct ? ConvPath::Direct : ConvPath::Im2col;
   for (int g = 0; g < c.groups; ++g) {
-    for (int o = 0; o < pc->out_c_group; ++o) {
-      const int8_t* src = c.weights.data() + size_t(g * pc->out_c_group + o) * pc->K;
-      int8_t* dst = rows.data() + size_t(o) * pc->K;
-      for (int ci = 0; ci < pc->in_c_group; ++ci)
-        for (int t = 0; t < taps; ++t) dst[t * pc->in_c_group + ci] = src[ci * taps + t];
+    gemm.packed.emplace_back(k.gemm.packed_bytes(pc->K, pc->out_c_group));
+    k.gemm.pack(rows.data() + size_t(g) * pc->out_c_group * pc->K, pc->K, pc->out_c_group, gemm.packed.back().data());
+  }
+  if (direct) {
+    pc->paths.push_back(std::move(gemm));
+    return;
+  }
+  std::vector<ConvPath> winograd;
+  const bool win_shape = c.kernel_h == 3 && c.kernel_w == 3 && c.stride_h == 1 && c.stride_w == 1 &&
+                         c.dilation_h == 1 && c.dilation_w == 1 && c.groups == 1;
+  if (win_shape && winograd_max_tile() >= 4 && k.winograd4x4.run && kernels::winograd4_fits(rows.data(), pc->in_c, pc->out_c))
+    winograd.push_back(ConvPath::Winograd4);
+  if (win_shape && winograd_max_tile() >= 2 && k.winograd.run && kernels::winograd_fits(rows.data(), pc->in_c, pc->out_c))
+    winograd.push_back(ConvPath::Winograd2);
+  const bool small = c.groups == 1 && pc->in_c <= kSmallConvMaxInChannels && pc->K <= kernels::kSmallConvMaxK &&
+                     k.small_conv.run;
+  const bool winograd_first = pc->in_c >= kWinogradLeadsFromInChannels;
+  std::vector<ConvPath> order;
+  if (winograd_first) order = winograd;
+  if (small) order.push_back(ConvPath::Small);
+  order.push_back(ConvPath::Im2col);
+  if (!winograd_first) order.insert(order.end(), winograd.begin(), winograd.end());
+  for (ConvPath path : order) {
+    if (path == ConvPath::Im2col) {
+      pc->paths.push_back(std::move(gemm));
+      continue;
     }
-    pc->winograd = winograd_tile(c, pc->in_c, pc->out_c, rows.data(), k);
-    if (pc->winograd) {
-      const kernels::WinogradKernel& wk = kernels::winograd_kernel(k, pc->winograd);
-      pc->packed.emplace_back(wk.packed_bytes(pc->in_c, pc->out_c));
-      wk.pack(rows.data(), pc->in_c, pc->out_c, pc->packed.back().data());
-      return;
-    }
-    pc->small = c.groups == 1 && !pc->direct && pc->in_c <= kSmallConvMaxInChannels &&
-                pc->K <= kernels::kSmallConvMaxK && k.small_conv.run;
-    if (pc->small) {
-      pc->packed.emplace_back(k.small_conv.packed_bytes(pc->K, pc->out_c));
-      k.small_conv.pack(rows.data(), pc->K, pc->out_c, pc->packed.back().data());
-      return;
-    }
-    pc->packed.emplace_back(k.gemm.packed_bytes(pc->K, pc->out_c_group));
-    k.gemm.pack(rows.data(), pc->K, pc->out_c_group, pc->packed.back().data());
+    ConvCandidate& cc = pc->paths.emplace_back();
+    cc.path = path;
+    pack_candidate(&cc, k, rows.data(), *pc);
   }
 }
 

@@ -159,5 +159,32 @@ void label_index_table(int in_size, int out_size, std::vector<int32_t>* table) {
   }
 }
 
+KernelTable inherit(KernelTable t, const KernelTable& b) {
+  auto fill = [](auto& mine, const auto& theirs) {
+    if (!mine) mine = theirs;
+  };
+  if (!t.gemm.run) t.gemm = b.gemm;
+  fill(t.im2col, b.im2col);
+  if (!t.dwconv.run) t.dwconv = b.dwconv;
+  if (!t.winograd.run) t.winograd = b.winograd;
+  if (!t.winograd4x4.run) t.winograd4x4 = b.winograd4x4;
+  if (!t.small_conv.run) t.small_conv = b.small_conv;
+  fill(t.maxpool, b.maxpool);
+  fill(t.avgpool, b.avgpool);
+  fill(t.resize_nearest, b.resize_nearest);
+  fill(t.resize_linear, b.resize_linear);
+  fill(t.resize_linear_argmax, b.resize_linear_argmax);
+  fill(t.add, b.add);
+  fill(t.mul, b.mul);
+  fill(t.lut, b.lut);
+  fill(t.copy_channels, b.copy_channels);
+  fill(t.argmax, b.argmax);
+  fill(t.preprocess, b.preprocess);
+  fill(t.label_map, b.label_map);
+  fill(t.overlay, b.overlay);
+  fill(t.peak_loop, b.peak_loop);
+  return t;
+}
+
 }  // namespace kernels
 }  // namespace attendseg

@@ -41,6 +41,8 @@ struct Requant {
 // ---- Convolution ---------------------------------------------------------------------------
 // GEMM for pointwise and im2col convolutions: for m in [0,M), n in [0,N):
 //   C[m*ldc + n] = requant(bias[n] + sum_{k<K} A[m*lda + k] * w[n][k])
+// A holds M rows of lda bytes (the last one too); a kernel may read a row's bytes past K, up to
+// lda, whatever they hold, as long as they do not change C (packed weights there are zero).
 struct GemmKernel {
   size_t (*packed_bytes)(int K, int N);
   void (*pack)(const int8_t* w, int K, int N, uint8_t* packed);  // w row-major [N][K]
@@ -294,34 +296,41 @@ struct OverlayArgs {
   uint8_t* out;  // rgb8, image.width x image.height, tightly packed
 };
 
+// Each ISA's table.cpp names the kernels it has and takes every other entry from the table of
+// the next plainer ISA its CPUs always have (inherit): avx512vnni from avx2, neon_dotprod from
+// neon, so no ISA carries forwarding functions and a new kernel is registered once.
 struct KernelTable {
-  Isa isa;
-  const char* name;
-  GemmKernel gemm;
-  void (*im2col)(const Im2colArgs& a, int p_begin, int p_end, uint8_t* A, size_t lda);
-  DwKernel dwconv;
-  // F(2x2) and F(4x4) Winograd; all null where that kernel would not beat this table's other
-  // paths: a table with neither keeps im2col.
-  WinogradKernel winograd;
-  WinogradKernel winograd4x4;
-  SmallConvKernel small_conv;  // null where im2col + GEMM is as fast
-  void (*maxpool)(const PoolArgs& a, int row_begin, int row_end);
-  void (*avgpool)(const PoolArgs& a, int row_begin, int row_end);
-  void (*resize_nearest)(const ResizeArgs& a, int row_begin, int row_end);
-  void (*resize_linear)(const ResizeArgs& a, int row_begin, int row_end);
-  void (*resize_linear_argmax)(const ResizeArgmaxArgs& a, int row_begin, int row_end);
-  void (*add)(const BinaryArgs& a, size_t p_begin, size_t p_end);
-  void (*mul)(const BinaryArgs& a, size_t p_begin, size_t p_end);
-  void (*lut)(const LutArgs& a, size_t p_begin, size_t p_end);
-  void (*copy_channels)(const CopyChannelsArgs& a, size_t p_begin, size_t p_end);
-  void (*argmax)(const ArgmaxArgs& a, size_t p_begin, size_t p_end);
-  void (*preprocess)(const PreprocessArgs& a, int row_begin, int row_end);
-  void (*label_map)(const LabelMapArgs& a, int row_begin, int row_end);
-  void (*overlay)(const OverlayArgs& a, int row_begin, int row_end);
+  Isa isa = Isa::Scalar;
+  const char* name = nullptr;
+  GemmKernel gemm{};
+  void (*im2col)(const Im2colArgs& a, int p_begin, int p_end, uint8_t* A, size_t lda) = nullptr;
+  DwKernel dwconv{};
+  // F(2x2) and F(4x4) Winograd and the small-channel convolution: null where neither the table
+  // nor the one it inherits from has one. Which of a conv's possible paths runs is chosen per
+  // layer and input size by timing them (choose_conv_paths), not by table.
+  WinogradKernel winograd{};
+  WinogradKernel winograd4x4{};
+  SmallConvKernel small_conv{};
+  void (*maxpool)(const PoolArgs& a, int row_begin, int row_end) = nullptr;
+  void (*avgpool)(const PoolArgs& a, int row_begin, int row_end) = nullptr;
+  void (*resize_nearest)(const ResizeArgs& a, int row_begin, int row_end) = nullptr;
+  void (*resize_linear)(const ResizeArgs& a, int row_begin, int row_end) = nullptr;
+  void (*resize_linear_argmax)(const ResizeArgmaxArgs& a, int row_begin, int row_end) = nullptr;
+  void (*add)(const BinaryArgs& a, size_t p_begin, size_t p_end) = nullptr;
+  void (*mul)(const BinaryArgs& a, size_t p_begin, size_t p_end) = nullptr;
+  void (*lut)(const LutArgs& a, size_t p_begin, size_t p_end) = nullptr;
+  void (*copy_channels)(const CopyChannelsArgs& a, size_t p_begin, size_t p_end) = nullptr;
+  void (*argmax)(const ArgmaxArgs& a, size_t p_begin, size_t p_end) = nullptr;
+  void (*preprocess)(const PreprocessArgs& a, int row_begin, int row_end) = nullptr;
+  void (*label_map)(const LabelMapArgs& a, int row_begin, int row_end) = nullptr;
+  void (*overlay)(const OverlayArgs& a, int row_begin, int row_end) = nullptr;
   // The benchmark's ceiling: the same multiply-accumulate instructions the GEMM uses, in
   // independent chains with no loads. Runs `iterations` rounds on this thread; returns MACs done.
-  int64_t (*peak_loop)(int64_t iterations);
+  int64_t (*peak_loop)(int64_t iterations) = nullptr;
 };
+
+// `own` with every entry it leaves empty taken from `base`.
+KernelTable inherit(KernelTable own, const KernelTable& base);
 
 // Shared, ISA-independent helpers (native/src/kernels/common.cpp).
 // Resize axis per ONNX coordinate_transformation_mode / nearest_mode (mode: 0 nearest, 1 linear).

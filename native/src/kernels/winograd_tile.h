@@ -10,6 +10,9 @@
 
 namespace attendseg {
 namespace kernels {
+// Internal linkage: translation units of different ISAs include this, and the linker must never
+// hand one of them another's copy.
+namespace {
 
 // rows[r], r < T + 2.
 template <int T = 2>
@@ -34,5 +37,6 @@ inline void winograd_tile_pixels(const WinogradArgs& a, const uint8_t* const row
     }
 }
 
+}  // namespace
 }  // namespace kernels
 }  // namespace attendseg

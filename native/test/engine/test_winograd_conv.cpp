@@ -92,14 +92,16 @@ std::vector<uint8_t> reference(const ModelSpec& s, const std::vector<uint8_t>& i
 }
 
 // Runs the model through table t with `threads` threads; returns the output tensor and, in
-// *winograd, the conv's Winograd tile size (0: another path).
+// *winograd, the Winograd tile size of the conv's first path (0: another path). With `timed`, the
+// plan takes the path choose_conv_paths measures fastest instead, and *winograd is that one's.
 std::vector<uint8_t> run(const ModelSpec& s, const kernels::KernelTable& t, int threads, const std::vector<uint8_t>& input,
-                         int h, int w, int* winograd) {
+                         int h, int w, int* winograd, bool timed = false) {
   check_model(s);
   PreparedModel m(s, t);
-  *winograd = m.ops[1].conv.winograd;
   ThreadPool pool(threads);
   auto plan = build_plan(m, h, w, threads);
+  if (timed) choose_conv_paths(m, *plan, pool);
+  *winograd = winograd_tile_of(m.ops[1].conv.paths[plan->conv_path[1]].path);
   std::copy(input.begin(), input.end(), plan->tensor(s.input));
   execute(m, *plan, pool);
   const Shape os = plan->shapes[s.output];
@@ -146,6 +148,35 @@ TEST(winograd_conv_selected_and_exact_in_the_engine) {
   }
 }
 
+// Whichever candidate the timing picks (on a busy machine any of them may win), the output is the
+// convolution's, and every candidate was offered: Winograd F(4x4) and F(2x2) where the table has
+// them, and im2col.
+TEST(conv_paths_timed_choice_is_exact) {
+  for (const auto& e : kernels::all_kernel_tables()) {
+    if (!e.usable) continue;
+    const kernels::KernelTable& t = *e.table;
+    const int h = 21, w = 37;
+    const ModelSpec s = conv_model(8, 24, rand_conv(24, 24, 1, 1, h, w), 0, 255);
+    PreparedModel m(s, t);
+    std::vector<ConvPath> offered;
+    for (const ConvCandidate& cc : m.ops[1].conv.paths) offered.push_back(cc.path);
+    CHECK(std::count(offered.begin(), offered.end(), ConvPath::Im2col) == 1);
+    CHECK_EQ(std::count(offered.begin(), offered.end(), ConvPath::Winograd4),
+             winograd_max_tile() >= 4 && t.winograd4x4.run ? 1 : 0);
+    CHECK_EQ(std::count(offered.begin(), offered.end(), ConvPath::Winograd2),
+             winograd_max_tile() >= 2 && t.winograd.run ? 1 : 0);
+    const auto input = testing::rand_vec<uint8_t>(static_cast<size_t>(h) * w * 3, 0, 255);
+    for (int threads : {1, 2}) {
+      int winograd = -1;
+      const auto got = run(s, t, threads, input, h, w, &winograd, true);
+      int oh = 0, ow = 0;
+      const auto want = reference(s, input, h, w, &oh, &ow);
+      CHECK_EQ(got.size(), want.size());
+      if (got.size() == want.size()) CHECK_BYTES_EQ(want.data(), got.data(), want.size(), std::string(t.name) + " timed");
+    }
+  }
+}
+
 TEST(winograd_conv_not_selected_outside_its_case) {
   const kernels::KernelTable& t = kernels::scalar_table();
   const auto input = testing::rand_vec<uint8_t>(static_cast<size_t>(11) * 13 * 3, 0, 255);
@@ -168,7 +199,7 @@ TEST(winograd_conv_not_selected_outside_its_case) {
   ConvSpec c = rand_conv(2100, 2, 1, 1, 4, 4);
   for (auto& w : c.weights) w = w < 0 ? -127 : 127;
   PreparedModel m(conv_model(700, 2, c, 0, 255), t);
-  CHECK(!m.ops[1].conv.winograd);
+  for (const ConvCandidate& cc : m.ops[1].conv.paths) CHECK(!winograd_tile_of(cc.path));
 }
 
 TEST(winograd_conv_4x4_fits_boundary_selects_the_path) {

@@ -1,6 +1,8 @@
 // The int16 pair product loop shared by the im2col GEMM's vpmaddwd path (gemm_madd16.cpp) and
 // the Winograd position GEMMs (winograd.cpp): int16 rows times panels of interleaved int16 weight
-// pairs, summed exactly into int32 by _mm256_madd_epi16.
+// pairs, summed exactly into int32 by _mm256_madd_epi16 and an add; compiled with AVX-512 VNNI
+// (the avx512vnni table's copy of the Winograd kernels), by one vpdpwssd, the same exact sum
+// (no saturation: it is VPDPWSSD, not VPDPWSSDS) at 1.5x the rate on Zen 5.
 #pragma once
 #include <immintrin.h>
 
@@ -22,6 +24,15 @@ inline int32_t load_i32(const int16_t* p) {
   return v;
 }
 
+// acc += a pair x w pair per int32 lane, exactly.
+inline __attribute__((always_inline)) void madd_acc(__m256i& acc, __m256i a, __m256i w) {
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
+  asm("vpdpwssd %2, %1, %0" : "+v"(acc) : "v"(a), "v"(w));
+#else
+  acc = _mm256_add_epi32(acc, _mm256_madd_epi16(a, w));
+#endif
+}
+
 // acc[r][j] += sum over kpairs of a[r] pair x w pair, for NR ymm (8 channels each) per row.
 template <int MR, int NR>
 inline __attribute__((always_inline)) void accumulate(const int16_t* a, int stride, int kpairs,
@@ -34,7 +45,7 @@ inline __attribute__((always_inline)) void accumulate(const int16_t* a, int stri
     for (int r = 0; r < MR; ++r) {
       const __m256i av = _mm256_set1_epi32(load_i32(a + static_cast<size_t>(r) * stride + 2 * kp));
 #pragma GCC unroll 2
-      for (int j = 0; j < NR; ++j) acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(av, wv[j]));
+      for (int j = 0; j < NR; ++j) madd_acc(acc[r][j], av, wv[j]);
     }
   }
 }

@@ -12,8 +12,9 @@
 // Micro-kernel: MR = 4 rows x up to 4 panels (64 channels) of int32 accumulators (16 zmm); per
 // k-quad one broadcast of each row's four activation bytes (read straight from A) and one load
 // per panel feed 16 dpbusd. 16 chains cover vpdpbusd's latency; 6 rows (24 accumulators) left
-// GCC too few registers and spilled. The last quad of a row is assembled bytewise when K % 4 != 0 so no
-// read goes past the row's K bytes.
+// GCC too few registers and spilled. When a row's padding (lda >= K rounded up to 4, as im2col's
+// tiles have) holds the last quad, it is read whole against zero weights; otherwise (a 1x1
+// convolution's own tensor, K % 4 != 0) assembled bytewise, so no read goes past the row.
 // GCC 12 reports -Wuninitialized inside its own AVX-512 intrinsic headers (an _mm512_undefined_*
 // pass-through operand, GCC bug 105593); no value read here is uninitialized.
 #pragma GCC diagnostic ignored "-Wuninitialized"
@@ -52,8 +53,9 @@ inline int32_t load_partial_i32(const uint8_t* p, int n) {
 }
 
 // One MR x (16 * NP) output tile, channels [n0, n0 + nw) with nw > 16 * (NP - 1).
+// kq quads are read whole; then `tail` (0..3) bytes of one more, bytewise.
 template <int MR, int NP>
-void tile(const uint8_t* A, size_t lda, int K, const uint8_t* w, size_t pstride, const Requant& rq, int n0, int nw,
+void tile(const uint8_t* A, size_t lda, int kq, int tail, const uint8_t* w, size_t pstride, const Requant& rq, int n0, int nw,
           const RequantConsts& rk, uint8_t* C, size_t ldc) {
   // Every loop over acc is fully unrolled: one indexed by a run-time counter makes GCC keep the
   // whole array in memory, storing all 24 accumulators to the stack on every k-quad.
@@ -66,8 +68,7 @@ void tile(const uint8_t* A, size_t lda, int K, const uint8_t* w, size_t pstride,
 #pragma GCC unroll 6
     for (int r = 0; r < MR; ++r) acc[r][j] = b;
   }
-  const int kfull = K / 4;
-  for (int q = 0; q < kfull; ++q) {
+  for (int q = 0; q < kq; ++q) {
     __m512i wv[NP];
 #pragma GCC unroll 4
     for (int j = 0; j < NP; ++j)
@@ -79,13 +80,13 @@ void tile(const uint8_t* A, size_t lda, int K, const uint8_t* w, size_t pstride,
       for (int j = 0; j < NP; ++j) dpbusd(acc[r][j], av, wv[j]);
     }
   }
-  if (K % 4) {
+  if (tail) {
 #pragma GCC unroll 4
     for (int j = 0; j < NP; ++j) {
-      const __m512i wv = _mm512_loadu_si512(reinterpret_cast<const void*>(w + j * pstride + static_cast<size_t>(kfull) * 64));
+      const __m512i wv = _mm512_loadu_si512(reinterpret_cast<const void*>(w + j * pstride + static_cast<size_t>(kq) * 64));
 #pragma GCC unroll 6
       for (int r = 0; r < MR; ++r) {
-        const __m512i av = _mm512_set1_epi32(load_partial_i32(A + static_cast<size_t>(r) * lda + 4 * kfull, K % 4));
+        const __m512i av = _mm512_set1_epi32(load_partial_i32(A + static_cast<size_t>(r) * lda + 4 * kq, tail));
         dpbusd(acc[r][j], av, wv);
       }
     }
@@ -105,16 +106,18 @@ void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N
                const RequantConsts& rk, uint8_t* C, size_t ldc) {
   const size_t pstride = panel_bytes(K);
   const int panels = (N + 15) / 16;
+  const bool whole = lda >= static_cast<size_t>(4 * quads(K));
+  const int kq = whole ? quads(K) : K / 4, tail = whole ? 0 : K % 4;
   for (int p = 0; p < panels; p += kNP) {
     const int np = std::min(kNP, panels - p);
     const int n0 = 16 * p;
     const int nw = std::min(16 * kNP, N - n0);
     const uint8_t* w = packed + static_cast<size_t>(p) * pstride;
     switch (np) {
-      case 1: tile<MR, 1>(A, lda, K, w, pstride, rq, n0, nw, rk, C, ldc); break;
-      case 2: tile<MR, 2>(A, lda, K, w, pstride, rq, n0, nw, rk, C, ldc); break;
-      case 3: tile<MR, 3>(A, lda, K, w, pstride, rq, n0, nw, rk, C, ldc); break;
-      default: tile<MR, 4>(A, lda, K, w, pstride, rq, n0, nw, rk, C, ldc); break;
+      case 1: tile<MR, 1>(A, lda, kq, tail, w, pstride, rq, n0, nw, rk, C, ldc); break;
+      case 2: tile<MR, 2>(A, lda, kq, tail, w, pstride, rq, n0, nw, rk, C, ldc); break;
+      case 3: tile<MR, 3>(A, lda, kq, tail, w, pstride, rq, n0, nw, rk, C, ldc); break;
+      default: tile<MR, 4>(A, lda, kq, tail, w, pstride, rq, n0, nw, rk, C, ldc); break;
     }
   }
 }

@@ -1,40 +1,26 @@
+// AVX-512 VNNI: the kernels where VNNI pays (the vpdpbusd GEMM, depthwise, the peak loop, and the
+// Winograd kernels with vpdpwssd); everything else is the AVX2 table's, which every AVX-512 VNNI
+// CPU runs.
 #include "kernels/x86_avx512vnni/conv_ops.h"
-#include "kernels/x86_avx512vnni/other_ops.h"
 #include "kernels/x86_avx512vnni/peak.h"
 
 namespace attendseg {
 namespace kernels {
 
 const KernelTable& avx512vnni_table() {
-  static const KernelTable table = {
-      Isa::Avx512Vnni,
-      "avx512vnni",
-      {avx512vnni::gemm_packed_bytes, avx512vnni::gemm_pack, avx512vnni::gemm_run},
-      avx512vnni::im2col,
-      {avx512vnni::dw_packed_bytes, avx512vnni::dw_pack, avx512vnni::dw_run},
-      // No Winograd: VPDPBUSD does 64 exact u8 x s8 multiply-adds per instruction, while the
-      // integer transform needs int16 operands (VPMADDWD + VPADDD: 16 per two instructions, 36
-      // direct ones' worth), so the im2col GEMM stays ahead (of F(2x2) and F(4x4) alike).
-      {},
-      {},
-      // No small-channel convolution: VPDPBUSD takes im2col's bytes as they are, with no
-      // widening pass to spare.
-      {},
-      avx512vnni::maxpool,
-      avx512vnni::avgpool,
-      avx512vnni::resize_nearest,
-      avx512vnni::resize_linear,
-      avx512vnni::resize_linear_argmax,
-      avx512vnni::add,
-      avx512vnni::mul,
-      avx512vnni::lut,
-      avx512vnni::copy_channels,
-      avx512vnni::argmax,
-      avx512vnni::preprocess,
-      avx512vnni::label_map,
-      avx512vnni::overlay,
-      avx512vnni::peak_loop,
-  };
+  static const KernelTable table = [] {
+    KernelTable t;
+    t.isa = Isa::Avx512Vnni;
+    t.name = "avx512vnni";
+    t.gemm = {avx512vnni::gemm_packed_bytes, avx512vnni::gemm_pack, avx512vnni::gemm_run};
+    t.dwconv = {avx512vnni::dw_packed_bytes, avx512vnni::dw_pack, avx512vnni::dw_run};
+    t.winograd = {avx512vnni::winograd_packed_bytes, avx512vnni::winograd_pack, avx512vnni::winograd_scratch_bytes,
+                  avx512vnni::winograd_run};
+    t.winograd4x4 = {avx512vnni::winograd4_packed_bytes, avx512vnni::winograd4_pack,
+                     avx512vnni::winograd4_scratch_bytes, avx512vnni::winograd4_run};
+    t.peak_loop = avx512vnni::peak_loop;
+    return inherit(t, avx2_table());
+  }();
   return table;
 }
 

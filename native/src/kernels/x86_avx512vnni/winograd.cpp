@@ -1,0 +1,26 @@
+// Winograd F(2x2) and F(4x4) for the avx512vnni table: the AVX2 kernels (x86_avx2/winograd.cpp,
+// same packing and transforms) compiled with AVX-512 VNNI, where each pair product and its add
+// become one vpdpwssd (madd16_accumulate.h). Bit-exact with the scalar reference as the AVX2
+// kernels are.
+#include <algorithm>
+#include <vector>
+
+#include "kernels/x86_avx2/gemm_tile.h"
+#include "kernels/x86_avx2/madd16_accumulate.h"
+#include "kernels/x86_avx2/requant.h"
+#include "kernels/x86_avx2/winograd_transforms.h"
+#include "kernels/x86_avx512vnni/conv_ops.h"
+#include "kernels/row_blocks.h"
+#include "kernels/winograd_tile.h"
+
+namespace attendseg {
+namespace kernels {
+namespace avx512vnni {
+
+using namespace avx2;
+
+#include "kernels/x86_avx2/winograd_body.inc"
+
+}  // namespace avx512vnni
+}  // namespace kernels
+}  // namespace attendseg
