@@ -9,6 +9,7 @@ import { stripQdq } from '../src/engine/onnx';
 import { runCase, CaseResult } from './engine-vs-ort';
 import { runNodeOverhead } from './node-overhead';
 import { formatEvalCase, runEvalCase } from './eval-vs-engine';
+import { formatMachine, machineInfo } from './machine';
 
 const root = path.resolve(__dirname, '..');
 
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
   const twin = o.model.replace(/\.onnx$/, '_fp32.onnx');
   const fp32 = twin !== o.model && fs.existsSync(twin) ? fs.readFileSync(twin) : stripQdq(qdq);
   const name = path.basename(o.model, '.onnx');
+  const machine = machineInfo();
+  console.log(o.json ? JSON.stringify({ machine }) : formatMachine(machine));
   const results: CaseResult[] = [];
   for (const threads of o.threads.split(',').map(Number)) {
     for (const [width, height] of parseSizes(o.sizes)) {
