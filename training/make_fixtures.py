@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from attendseg.export import CAMVID_CLASSES, export_onnx, make_metadata  # noqa: E402
 from attendseg.flops import count_macs  # noqa: E402
 from attendseg.model import (  # noqa: E402
-    Add, AttendSeg, AttendSegConfig, AttentionCondenser, AvgPool, ChannelAttention, Concat,
+    Add, AttendSeg, AttendSegConfig, AttentionCondenser, AvgPool, ChannelAttention, Concat, config_for,
     InputQuant, MaxPool, Mul, ResizeScale, ResizeTo, Sigmoid, count_params)
 from attendseg.quantize import ConvBNAct, QAct, calibrate, prepare_qat  # noqa: E402
 
@@ -227,6 +227,13 @@ FIXTURE_SPECS = {
         covers="AttendSeg topology at width 0.25 with nearest Resize in the attention "
                "condensers, aggressive conv 7x7 s4, MaxPool 2x2 s2 ceil_mode (1x1 inputs at 1/32), "
                "11 CamVid classes"),
+    "attendseg_v2": dict(
+        make=lambda: AttendSeg(config_for("v2", num_classes=11, width=0.25)),
+        classes=11, seed=15,
+        covers="the v2 topology at width 0.25: a 1/8 stage (conv 3x3 s2, attention condenser, "
+               "residual depthwise-separable block) and its RefineNet level, depthwise 3x3 s2 into "
+               "1/16, and the 1/2 detail level (1x1 adapters, bilinear Resize of the 1/4 decoder "
+               "output to the stem's size, Add, residual unit) before the classifier"),
     "ops_conv": dict(
         make=lambda: OpsConvNet(4), classes=4, seed=13,
         covers="conv kernels 1/3/5/7, strides 1/2/4/8, dense, grouped (g=2, g=4), depthwise "
