@@ -1,17 +1,15 @@
-"""CamVid (SegNet 11-class version): class table, loading into memory, and training augmentation.
-
-The whole split is decoded once into uint8 tensors (367 x 360 x 480 x 3 is ~190 MB), because PNG
-decoding per step would cost as much as the forward pass on a 2-core CPU."""
+"""CamVid (SegNet 11-class version): its class table and dataset description, the input
+normalisation every model uses, and the training augmentation (dataset.py loads any dataset)."""
 from __future__ import annotations
 
 import math
 import os
 import random
 
-import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
+
+from .dataset import DatasetSpec
 
 CLASS_NAMES = ["Sky", "Building", "Pole", "Road", "Pavement", "Tree", "SignSymbol", "Fence",
                "Car", "Pedestrian", "Bicyclist"]
@@ -29,42 +27,10 @@ def default_root() -> str:
     return os.path.normpath(os.path.join(here, "..", "..", "..", "shared", "data", "camvid"))
 
 
-def split_files(root: str, split: str) -> list[tuple[str, str]]:
-    img_dir, ann_dir = os.path.join(root, split), os.path.join(root, split + "annot")
-    if not os.path.isdir(img_dir) or not os.path.isdir(ann_dir):
-        raise FileNotFoundError(f"CamVid split '{split}' not found: expected {img_dir} and {ann_dir}")
-    names = sorted(n for n in os.listdir(img_dir) if n.lower().endswith(".png"))
-    missing = [n for n in names if not os.path.isfile(os.path.join(ann_dir, n))]
-    if missing:
-        raise FileNotFoundError(f"{len(missing)} images in {img_dir} have no label in {ann_dir}, e.g. {missing[0]}")
-    return [(os.path.join(img_dir, n), os.path.join(ann_dir, n)) for n in names]
-
-
-def load_split(root: str, split: str, limit: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """Images as uint8 [N, 3, H, W] (RGB), labels as uint8 [N, H, W]."""
-    files = split_files(root, split)[:limit]
-    imgs, labs = [], []
-    for ip, lp in files:
-        img = np.asarray(Image.open(ip).convert("RGB"), dtype=np.uint8)
-        lab = np.asarray(Image.open(lp), dtype=np.uint8)
-        if lab.ndim != 2 or lab.shape != img.shape[:2]:
-            raise ValueError(f"label {lp} is {lab.shape}, image {ip} is {img.shape[:2]}")
-        if lab.max() > VOID:
-            raise ValueError(f"label {lp} has value {lab.max()} > {VOID}")
-        imgs.append(torch.from_numpy(img.copy()).permute(2, 0, 1))
-        labs.append(torch.from_numpy(lab.copy()))
-    return torch.stack(imgs), torch.stack(labs)
-
-
-def class_weights(labels: torch.Tensor, c: float = 1.10) -> torch.Tensor:
-    """w_k = 1 / ln(c + p_k) (ENet's rule with a milder c): rare classes such as Pole, SignSymbol,
-    Pedestrian and Bicyclist get about 3x the weight of Road, so they are not ignored, without the
-    pixel-accuracy loss of median-frequency weights. Normalised to a pixel-weighted mean of 1."""
-    counts = torch.bincount(labels.flatten().long(), minlength=VOID + 1)[:NUM_CLASSES].double()
-    p = counts / counts.sum()
-    w = 1.0 / torch.log(c + p)
-    w = w / (w * p).sum()
-    return w.float()
+def spec(root: str | None = None) -> DatasetSpec:
+    """CamVid as a dataset: `train/` + `trainannot/`, `val/` + `valannot/` under root."""
+    return DatasetSpec(root=root or default_root(), class_names=list(CLASS_NAMES), palette=[list(c) for c in PALETTE],
+                       void=VOID, images="{split}", labels="{split}annot", source="camvid")
 
 
 def normalize(img_u8: torch.Tensor) -> torch.Tensor:

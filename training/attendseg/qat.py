@@ -15,7 +15,7 @@ import os
 
 import torch
 
-from . import camvid
+from . import camvid, dataset
 from .export import export_onnx, make_metadata
 from .loop import (Timer, append_csv, evaluate, fmt_time, parse_crops, pick_device, plot_csv, rng_state,
                    save_atomic, seed_all, set_rng_state, train_epoch, truncate_csv)
@@ -26,6 +26,7 @@ from .quantize import WEIGHT_QMAX_FULL, calibrate, prepare_qat, set_fake_quant, 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description="QAT fine-tuning on CamVid and ONNX export")
     ap.add_argument("--checkpoint", required=True, help="float checkpoint from attendseg.train (last.pt or best.pt)")
+    ap.add_argument("--dataset", default="", help="dataset YAML file, as for attendseg.train; default: CamVid at --data")
     ap.add_argument("--data", default=camvid.default_root())
     ap.add_argument("--out", required=True, help="run folder")
     ap.add_argument("--export", required=True, help="QDQ int8 ONNX file to write")
@@ -52,14 +53,17 @@ def parse_args(argv=None):
     return ap.parse_args(argv)
 
 
-def build(src: dict) -> tuple[torch.nn.Module, dict]:
+def build(src: dict, ds: dataset.DatasetSpec) -> tuple[torch.nn.Module, dict]:
     """The network a float checkpoint was trained as: its stored config, or (checkpoints from before
     configs were stored) the v1 topology at the stored width."""
     if "config" in src:
         cfg = AttendSegConfig(**src["config"])
     else:
         width = src.get("width", src.get("args", {}).get("width", 1.0))
-        cfg = AttendSegConfig(num_classes=camvid.NUM_CLASSES, width=width, class_names=camvid.CLASS_NAMES)
+        cfg = AttendSegConfig(num_classes=ds.num_classes, width=width, class_names=ds.class_names)
+    if cfg.num_classes != ds.num_classes:
+        raise SystemExit(f"the checkpoint has {cfg.num_classes} classes, the dataset {ds.num_classes}: "
+                         "give the --dataset it was trained on")
     return AttendSeg(cfg), config_dict(cfg)
 
 
@@ -70,14 +74,16 @@ def main(argv=None) -> dict:
     os.makedirs(a.out, exist_ok=True)
     rng = seed_all(a.seed)
     limit = a.limit or None
-    tr_x, tr_y = camvid.load_split(a.data, "train", limit)
-    va_x, va_y = camvid.load_split(a.data, "val", limit)
-    weights = camvid.class_weights(tr_y)
+    ds = dataset.load_spec(a.dataset) if a.dataset else camvid.spec(a.data)
+    tr_x, tr_y = dataset.load_split(ds, "train", limit)
+    va_x, va_y = dataset.load_split(ds, "val", limit)
+    weights = dataset.class_weights(tr_y, ds.num_classes, ds.void)
     src = torch.load(a.checkpoint, map_location="cpu")
-    model, config = build(src)
+    model, config = build(src, ds)
+    score = lambda: evaluate(model, va_x, va_y, device, num_classes=ds.num_classes, void=ds.void)
     model.load_state_dict(src["model"])
     model = model.to(device).to(memory_format=torch.channels_last)
-    float_val = evaluate(model, va_x, va_y, device)
+    float_val = score()
     print(f"float checkpoint {a.checkpoint}: val mIoU {float_val['miou']:.2f}, pixel acc {float_val['pixel_accuracy']:.2f}")
 
     prepare_qat(model, a.weight_qmax, [n for n in a.full_range_convs.split(",") if n])
@@ -105,18 +111,18 @@ def main(argv=None) -> dict:
         n = min(a.calibration_images, len(tr_x))
         calibrate(model, (camvid.normalize(tr_x[i:i + 4]).to(device).contiguous(memory_format=torch.channels_last)
                           for i in range(0, n, 4)))
-        q0 = evaluate(model, va_x, va_y, device)
+        q0 = score()
         print(f"after calibration (fake-quant): val mIoU {q0['miou']:.2f}, pixel acc {q0['pixel_accuracy']:.2f}")
     cfg = {"batch": a.batch, "crops": parse_crops(a.crop), "lr": a.lr, "warmup": 0.0,
-           "epochs": a.epochs, "max_steps": a.max_steps, "void": camvid.VOID}
+           "epochs": a.epochs, "max_steps": a.max_steps, "void": ds.void}
     timer = Timer(spent)
-    result = evaluate(model, va_x, va_y, device) if start >= a.epochs else {}
+    result = score() if start >= a.epochs else {}
     for epoch in range(start, a.epochs):
         t0 = timer.elapsed()
         set_observers(model, epoch < a.observer_epochs)
         loss = train_epoch(model, opt, tr_x, tr_y, weights, cfg, epoch, rng, device)
         set_observers(model, False)
-        result = evaluate(model, va_x, va_y, device)
+        result = score()
         save_atomic({"model": model.state_dict(), "optimizer": opt.state_dict(), "rng": rng_state(rng),
                      "epoch": epoch + 1, "seconds": timer.elapsed(), "config": config, "args": vars(a)}, last)
         append_csv(csv_path, {"epoch": epoch + 1, "lr_end": f"{opt.param_groups[0]['lr']:.3e}",
@@ -131,7 +137,7 @@ def main(argv=None) -> dict:
     set_observers(model, False)
     model = model.to("cpu").to(memory_format=torch.contiguous_format)
     w, h = (int(v) for v in a.input_size.lower().split("x"))
-    meta = make_metadata(camvid.CLASS_NAMES, w, h, palette=camvid.PALETTE, void_index=camvid.VOID,
+    meta = make_metadata(ds.class_names, w, h, palette=ds.palette, void_index=ds.void,
                          mean=camvid.MEAN, std=camvid.STD)
     export_onnx(model, a.export, meta, quantized=True)
     print("wrote", a.export)

@@ -14,17 +14,20 @@ import os
 
 import torch
 
-from . import camvid, resume_point
+from . import camvid, dataset, resume_point
 from .loop import (Timer, append_csv, evaluate, fmt_time, parse_crops, pick_amp, pick_device, plot_csv,
                    rng_state, save_atomic, seed_all, set_rng_state, train_epoch, truncate_csv)
+from .dataset import dataset_dict
 from .model import ARCHS, AttendSeg, config_dict, config_for, count_params
 
 # Options a resumed run must share with the run it continues (--epochs may grow).
-RECIPE_KEYS = ("arch", "width", "splits", "crop", "batch", "lr", "weight_decay", "warmup", "seed")
+RECIPE_KEYS = ("arch", "width", "dataset", "splits", "crop", "batch", "lr", "weight_decay", "warmup", "seed")
 
 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description="train the float network on CamVid")
+    ap.add_argument("--dataset", default="",
+                    help="dataset YAML file (classes, void, folders; training/README.md); default: CamVid at --data")
     ap.add_argument("--data", default=camvid.default_root(), help="CamVid root with train/, trainannot/, val/, valannot/")
     ap.add_argument("--out", required=True, help="run folder (checkpoints, CSV, plot)")
     ap.add_argument("--arch", default="v2", choices=sorted(ARCHS), help="topology (model.ARCHS); v1: the shipped model's")
@@ -61,8 +64,13 @@ def parse_args(argv=None):
     return a
 
 
-def load_splits(root: str, splits: list[str], limit: int | None) -> tuple[torch.Tensor, torch.Tensor]:
-    parts = [camvid.load_split(root, s, limit) for s in splits]
+def dataset_of(a) -> dataset.DatasetSpec:
+    """The --dataset file's dataset, else CamVid at --data."""
+    return dataset.load_spec(a.dataset) if a.dataset else camvid.spec(a.data)
+
+
+def load_splits(ds: dataset.DatasetSpec, splits: list[str], limit: int | None) -> tuple[torch.Tensor, torch.Tensor]:
+    parts = [dataset.load_split(ds, s, limit) for s in splits]
     return torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts])
 
 
@@ -90,16 +98,17 @@ def main(argv=None) -> dict:
     os.makedirs(a.out, exist_ok=True)
     rng = seed_all(a.seed)
     limit = a.limit or None
-    tr_x, tr_y = load_splits(a.data, a.split_list, limit)
-    va_x, va_y = camvid.load_split(a.data, a.val_split, limit)
+    ds = dataset_of(a)
+    tr_x, tr_y = load_splits(ds, a.split_list, limit)
+    va_x, va_y = dataset.load_split(ds, a.val_split, limit)
     val_trained = a.val_split in a.split_list
-    weights = camvid.class_weights(tr_y)
-    cfg_model = config_for(a.arch, num_classes=camvid.NUM_CLASSES, width=a.width, class_names=camvid.CLASS_NAMES)
+    weights = dataset.class_weights(tr_y, ds.num_classes, ds.void)
+    cfg_model = config_for(a.arch, num_classes=ds.num_classes, width=a.width, class_names=ds.class_names)
     model = AttendSeg(cfg_model)
     model = model.to(device).to(memory_format=torch.channels_last)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.weight_decay)
     cfg = {"batch": a.batch, "crops": a.crops, "lr": a.lr, "warmup": a.warmup, "epochs": a.epochs,
-           "max_steps": a.max_steps, "amp": amp, "void": camvid.VOID}
+           "max_steps": a.max_steps, "amp": amp, "void": ds.void}
     last, best_path = os.path.join(a.out, "last.pt"), os.path.join(a.out, "best.pt")
     csv_path, png_path = os.path.join(a.out, "log.csv"), os.path.join(a.out, "curve.png")
     start, best, spent = 0, -1.0, 0.0
@@ -127,7 +136,7 @@ def main(argv=None) -> dict:
     timer = Timer(spent)
     result = {}
     epochs_run = start
-    title = f"float training on CamVid {a.splits}, scored on {a.val_split}" + (" (in training set)" if val_trained else "")
+    title = f"float training on {os.path.basename(ds.source) or 'CamVid'} {a.splits}, scored on {a.val_split}" + (" (in training set)" if val_trained else "")
     for epoch in range(start, a.epochs):
         t0 = timer.elapsed()
         budget = a.time_budget * 60.0
@@ -136,14 +145,15 @@ def main(argv=None) -> dict:
         stopping = (epoch + 1 == a.epochs) or (budget > 0 and timer.elapsed() >= budget)
         scored = stopping or (epoch + 1) % a.eval_every == 0
         if scored:
-            result = evaluate(model, va_x, va_y, device, amp=amp)
+            result = evaluate(model, va_x, va_y, device, num_classes=ds.num_classes, void=ds.void, amp=amp)
             if result["miou"] > best and not val_trained:
                 best = result["miou"]
                 save_atomic({"model": model.state_dict(), "epoch": epoch + 1, "val": result,
-                             "config": config_dict(cfg_model), "width": a.width}, best_path)
+                             "config": config_dict(cfg_model), "width": a.width, "dataset": dataset_dict(ds)},
+                            best_path)
         ck = {"model": model.state_dict(), "optimizer": opt.state_dict(), "rng": rng_state(rng),
               "epoch": epoch + 1, "best_miou": best, "seconds": timer.elapsed(),
-              "config": config_dict(cfg_model), "width": a.width,
+              "config": config_dict(cfg_model), "width": a.width, "dataset": dataset_dict(ds),
               "args": {k: v for k, v in vars(a).items() if k not in ("crops", "split_list")}}
         save_atomic(ck, last)
         append_csv(csv_path, {"epoch": epoch + 1, "lr_end": f"{opt.param_groups[0]['lr']:.3e}",
