@@ -77,13 +77,15 @@ struct EngineHolder {
 
 class RunWorker : public Napi::AsyncWorker {
  public:
-  RunWorker(Napi::Env env, std::shared_ptr<EngineHolder> holder, const Napi::Object& image_obj,
-            const attendseg::ImageView& img, const attendseg::FrameOptions& opts, std::vector<uint8_t> palette,
-            const std::optional<cdr::Header>& header)
+  // The frame's bytes are copied here, on the JavaScript thread, once: JavaScript runs while the
+  // worker does, and may shrink (resizable ArrayBuffer), transfer or refill the caller's buffer;
+  // no reference to it could stop that.
+  RunWorker(Napi::Env env, std::shared_ptr<EngineHolder> holder, const attendseg::ImageView& img,
+            const attendseg::FrameOptions& opts, std::vector<uint8_t> palette, const std::optional<cdr::Header>& header)
       : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), holder_(std::move(holder)),
-        img_(img), opts_(opts), palette_(std::move(palette)) {
+        pixels_(img.data, img.data + img.size), img_(img), opts_(opts), palette_(std::move(palette)) {
+    img_.data = pixels_.data();
     opts_.palette = palette_.empty() ? nullptr : palette_.data();
-    image_ref_ = Napi::Persistent(image_obj.Get("data").As<Napi::Object>());
     bufs_ = allocate_outputs(env, *holder_->engine, img_, opts_, &out_, header ? &*header : nullptr);
     refs_[0] = bufs_.label.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.label.As<Napi::Object>());
     refs_[1] = bufs_.colorized.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.colorized.As<Napi::Object>());
@@ -114,10 +116,10 @@ class RunWorker : public Napi::AsyncWorker {
  private:
   Napi::Promise::Deferred deferred_;
   std::shared_ptr<EngineHolder> holder_;
+  std::vector<uint8_t> pixels_;
   attendseg::ImageView img_;
   attendseg::FrameOptions opts_;
   std::vector<uint8_t> palette_;
-  Napi::ObjectReference image_ref_;
   Outputs bufs_;
   Napi::ObjectReference refs_[3];
   attendseg::FrameOutputs out_;
@@ -153,12 +155,13 @@ class NativeEngine : public Napi::ObjectWrap<NativeEngine> {
     auto deferred = Napi::Promise::Deferred::New(env);
     try {
       if (!info[0].IsObject()) throw attendseg::Error("run(image, options): image must be an object");
-      const Napi::Object image_obj = info[0].As<Napi::Object>();
-      const attendseg::ImageView img = image_from_js(image_obj);
+      // Options and header first: their getters are JavaScript, which must not run between taking
+      // the frame's bytes and copying them.
       std::vector<uint8_t> palette;
       const attendseg::FrameOptions opts = frame_options_from_js(info[1], &palette);
       const std::optional<cdr::Header> header = optional_header(info[2]);
-      auto* worker = new RunWorker(env, holder_, image_obj, img, opts, std::move(palette), header);
+      const attendseg::ImageView img = image_from_js(info[0].As<Napi::Object>());
+      auto* worker = new RunWorker(env, holder_, img, opts, std::move(palette), header);
       Napi::Promise p = worker->promise();
       worker->Queue();
       return p;
@@ -172,10 +175,11 @@ class NativeEngine : public Napi::ObjectWrap<NativeEngine> {
     Napi::Env env = info.Env();
     try {
       if (!info[0].IsObject()) throw attendseg::Error("runSync(image, options): image must be an object");
-      const attendseg::ImageView img = image_from_js(info[0].As<Napi::Object>());
+      // The frame last: no JavaScript (a getter) may run between taking its bytes and the run.
       std::vector<uint8_t> palette;
       const attendseg::FrameOptions opts = frame_options_from_js(info[1], &palette);
       const std::optional<cdr::Header> header = optional_header(info[2]);
+      const attendseg::ImageView img = image_from_js(info[0].As<Napi::Object>());
       std::unique_lock<std::mutex> lock(holder_->busy, std::try_to_lock);
       if (!lock.owns_lock()) throw attendseg::Error("engine is busy with an asynchronous frame");
       attendseg::FrameOutputs out;
