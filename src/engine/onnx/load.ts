@@ -2,9 +2,13 @@
 import { onnx } from 'onnx-proto';
 import { toNum } from './attrs';
 import { ModelImportError, nodeError } from './errors';
+import { prescanModel } from './prescan';
 
 export const LIMITS = {
   maxFileBytes: 1 << 30,
+  // protobuf entries and packed values the file may hold, checked before decoding (prescan.ts)
+  maxProtobufEntries: 2_000_000,
+  maxProtobufNumbers: 96 * 1024 * 1024,
   maxNodes: 100_000,
   maxInitializers: 100_000,
   maxWeightElements: 64 * 1024 * 1024,
@@ -26,6 +30,7 @@ export function decodeModel(bytes: Uint8Array): onnx.ModelProto {
   if (!(bytes instanceof Uint8Array)) throw new ModelImportError('model: expected a Uint8Array');
   if (bytes.length === 0) throw new ModelImportError('model: empty file');
   if (bytes.length > LIMITS.maxFileBytes) throw new ModelImportError(`model: file of ${bytes.length} bytes is too large`);
+  prescanModel(bytes, LIMITS.maxProtobufEntries, LIMITS.maxProtobufNumbers);
   let model: onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
