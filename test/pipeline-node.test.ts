@@ -2,7 +2,7 @@
 // slot, lazy outputs, run-time parameters, label info, diagnostics and shutdown.
 import { strict as assert } from 'assert';
 
-import { Engine, SegmentOptions } from '../src/engine/engine';
+import { Engine, EngineOptions, SegmentOptions } from '../src/engine/engine';
 import type { ImageMessage } from '../src/pipeline/messages';
 import { writeImage } from './cdr-oracle';
 import { imageMessage, MODEL, rawImage, readImage, startNode } from './pipeline-harness';
@@ -56,8 +56,8 @@ describe('segmentation node (in-memory transport)', () => {
 
   it('computes only the outputs that are switched on and have subscribers', async () => {
     const asked: SegmentOptions[] = [];
-    const loadEngine = (f: string, threads: number) => {
-      const e = Engine.fromFile(f, { threads });
+    const loadEngine = (f: string, o: EngineOptions) => {
+      const e = Engine.fromFile(f, o);
       const runCdr = e.runCdr.bind(e);
       e.runCdr = (frame, header, o = {}) => (asked.push(o), runCdr(frame, header, o));
       return e;

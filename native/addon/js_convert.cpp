@@ -227,6 +227,10 @@ attendseg::EngineOptions engine_options_from_js(const Napi::Value& v) {
   Napi::Object obj = v.As<Napi::Object>();
   o.threads = optional_integer(obj, "threads", "options", 0, 256, 0);
   if (!obj.Get("isa").IsUndefined()) o.isa = string(obj, "isa", "options");
+  // MiB, 0: no limit; up to 1 TiB.
+  o.max_activation_bytes = size_t(optional_integer(obj, "maxActivationMb", "options", 0, 1 << 20,
+                                                   int32_t(attendseg::kDefaultMaxActivationBytes >> 20)))
+                           << 20;
   return o;
 }
 

@@ -53,7 +53,8 @@ class EngineImpl final : public Engine {
   EngineImpl(const ModelSpec& spec, const EngineOptions& options)
       : kernels_(kernels::select_kernels(options.isa.c_str())),
         model_(spec, kernels_),
-        pool_(options.threads) {}
+        pool_(options.threads),
+        max_activation_bytes_(options.max_activation_bytes) {}
 
   OutputGeometry output_geometry(const ImageView& image, const FrameOptions& o) const override {
     check_frame(image, o);  // callers size output buffers from this: never for a frame run() would refuse
@@ -133,7 +134,7 @@ class EngineImpl final : public Engine {
         return *plans_.front();
       }
     }
-    plans_.push_front(build_plan(model_, h, w, pool_.size()));
+    plans_.push_front(build_plan(model_, h, w, pool_.size(), max_activation_bytes_));
     choose_conv_paths(model_, *plans_.front(), pool_);
     if (plans_.size() > kMaxCachedPlans) plans_.pop_back();
     return *plans_.front();
@@ -163,6 +164,7 @@ class EngineImpl final : public Engine {
   const kernels::KernelTable& kernels_;
   PreparedModel model_;
   ThreadPool pool_;
+  size_t max_activation_bytes_;  // per plan (EngineOptions)
   std::list<std::unique_ptr<Plan>> plans_;
   FrameTables tables_;
   std::vector<uint8_t> labels_;

@@ -97,8 +97,10 @@ struct Plan {
   uint8_t* tensor(int t) { return arena.data() + offsets[t]; }
 };
 
-// Throws attendseg::Error naming the op when the input is too small for the network.
-std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, int threads);
+// Throws attendseg::Error naming the op when the input is too small for the network, and naming
+// the largest tensor when the plan's activations (arena and scratch) would exceed max_bytes
+// (0: no limit) at this input size; nothing is allocated then.
+std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, int threads, size_t max_bytes = 0);
 // Runs the network on plan's input tensor. With `labels` (output height * width bytes), also the
 // per-pixel argmax of the output: fused into the last op where that op is a Resize (the usual
 // final upsampling), so each block of output rows is reduced while it is still in cache, and a

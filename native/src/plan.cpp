@@ -47,7 +47,7 @@ WinogradBlocks winograd_blocks(int out_h, int out_w, int tile) {
   return b;
 }
 
-std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, int threads) {
+std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, int threads, size_t max_bytes) {
   const ModelSpec& spec = m.spec;
   auto plan = std::make_unique<Plan>();
   plan->net_h = net_h;
@@ -169,15 +169,32 @@ std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, i
     plan->offsets[t] = off;
     arena = std::max(arena, off + size);
   };
+  // The budget, before anything is placed or allocated: one tensor alone can be past it (and its
+  // size past what first-fit arithmetic should see).
+  const auto mib = [](size_t b) { return std::to_string((b + (1 << 20) - 1) >> 20) + " MiB"; };
+  int largest = spec.input;
+  for (int t = 0; t < nt; ++t)
+    if (plan->shapes[t].bytes() > plan->shapes[largest].bytes()) largest = t;
+  const auto over_budget = [&](size_t need, const char* how) {
+    const Shape& s = plan->shapes[largest];
+    throw Error("network input " + std::to_string(net_w) + "x" + std::to_string(net_h) + " needs " + how + mib(need) +
+                " of activations, over the limit of " + mib(max_bytes) + " (max_activation_mb); the largest tensor is '" +
+                spec.tensors[largest].name + "', " + std::to_string(s.h) + "x" + std::to_string(s.w) + "x" +
+                std::to_string(s.c) + " = " + std::to_string(s.bytes()) + " bytes");
+  };
+  if (max_bytes && plan->shapes[largest].bytes() > max_bytes) over_budget(plan->shapes[largest].bytes(), "at least ");
+
   place(spec.input, -1);
   for (size_t i = 0; i < spec.ops.size(); ++i) place(spec.ops[i].output, static_cast<int>(i));
-  plan->arena.resize(arena);
 
   // im2col tiles: enough rows per tile to amortise the GEMM's weight panel loads.
   plan->tile_pixels = 64;
   plan->tile_stride = (max_k + 15) / 16 * 16;
   plan->scratch_per_thread = align_up(std::max(plan->tile_stride * plan->tile_pixels, winograd_scratch));
-  if (plan->scratch_per_thread) plan->scratch.resize(plan->scratch_per_thread * std::max(threads, 1));
+  const size_t scratch = plan->scratch_per_thread * std::max(threads, 1);
+  if (max_bytes && arena + scratch > max_bytes) over_budget(arena + scratch, "");
+  plan->arena.resize(arena);
+  if (scratch) plan->scratch.resize(scratch);
   return plan;
 }
 

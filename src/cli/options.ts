@@ -2,7 +2,10 @@
 import * as path from 'path';
 
 import { defaultModelPath } from '../engine/default_model';
-import { Engine } from '../engine/engine';
+import { Option } from 'commander';
+
+import { Engine, EngineOptions } from '../engine/engine';
+import { paramDefault } from '../pipeline/params';
 
 export function int(option: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
@@ -53,7 +56,24 @@ export function modelPath(given: string | undefined): string {
   return given ? path.resolve(given) : defaultModelPath();
 }
 
-export function loadEngine(given: string | undefined, threads: number): { engine: Engine; path: string } {
+/** The engine's flags, with the node's parameter defaults (pipeline/params.ts). */
+export interface EngineFlags {
+  threads: number;
+  maxActivationMb: number;
+}
+
+export const threadsOption = (): Option =>
+  new Option('--threads <n>', 'engine threads (0: all cores)')
+    .argParser(int('--threads', 0, 256))
+    .default(paramDefault<number>('threads'));
+
+export const maxActivationOption = (): Option =>
+  new Option('--max-activation-mb <n>', 'activation memory one network size may plan, in MiB (0: no limit)')
+    .argParser(int('--max-activation-mb', 0, 1 << 20))
+    .default(paramDefault<number>('max_activation_mb'));
+
+export function loadEngine(given: string | undefined, flags: EngineFlags): { engine: Engine; path: string } {
   const p = modelPath(given);
-  return { engine: Engine.fromFile(p, { threads }), path: p };
+  const options: EngineOptions = { threads: flags.threads, maxActivationMb: flags.maxActivationMb };
+  return { engine: Engine.fromFile(p, options), path: p };
 }

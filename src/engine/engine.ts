@@ -10,6 +10,12 @@ export interface EngineOptions {
   threads?: number;
   /** Kernel set: 'auto' (default), 'scalar', 'avx2', 'avx512vnni', 'neon', 'neon_dotprod'. */
   isa?: string;
+  /**
+   * Activation memory (MiB) one network input size may plan, arena and scratch together; a model
+   * or size past it is an error naming the largest tensor when the plan is built. 0: no limit.
+   * Default 1024.
+   */
+  maxActivationMb?: number;
 }
 
 export type Frame = NativeFrame;
@@ -51,7 +57,11 @@ export class Engine {
   static fromBytes(bytes: Uint8Array, options: EngineOptions = {}): Engine {
     const { spec, metadata } = importOnnx(bytes);
     const addon = loadAddon();
-    const native = new addon.NativeEngine(spec, { threads: options.threads ?? 0, isa: options.isa ?? 'auto' });
+    const native = new addon.NativeEngine(spec, {
+      threads: options.threads ?? 0,
+      isa: options.isa ?? 'auto',
+      ...(options.maxActivationMb === undefined ? {} : { maxActivationMb: options.maxActivationMb }),
+    });
     return new Engine(native, metadata);
   }
 

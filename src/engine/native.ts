@@ -94,7 +94,7 @@ export interface NativeEngine {
 }
 
 export interface Addon {
-  NativeEngine: new (spec: ModelSpec, options?: { threads?: number; isa?: string }) => NativeEngine;
+  NativeEngine: new (spec: ModelSpec, options?: { threads?: number; isa?: string; maxActivationMb?: number }) => NativeEngine;
   kernelTables(): { name: string; usable: boolean }[];
   /** The ISA's multiply-accumulate ceiling in GMAC/s with `threads` threads busy at once. */
   int8PeakGmacs(isa: string, threads: number, milliseconds: number): number;

@@ -46,6 +46,14 @@ export const PARAMS: readonly ParamSpec[] = [
     range: { from: 0, to: 256 },
   },
   {
+    name: 'max_activation_mb',
+    type: 'integer',
+    default: 1024,
+    description: "activation memory one network input size may plan (MiB); a model or size past it fails at start, naming the tensor; 0: no limit",
+    dynamic: false,
+    range: { from: 0, to: 1048576 },
+  },
+  {
     name: 'network_width',
     type: 'integer',
     default: 0,
@@ -122,6 +130,13 @@ export const PARAMS: readonly ParamSpec[] = [
 
 const BY_NAME = new Map(PARAMS.map((p) => [p.name, p]));
 
+/** A parameter's default: the one table the node, the CLI and the launch files take them from. */
+export function paramDefault<T extends ParamValue>(name: string): T {
+  const p = BY_NAME.get(name);
+  if (!p) throw new Error(`no parameter '${name}'`);
+  return p.default as T;
+}
+
 export function paramSpec(name: string): ParamSpec | undefined {
   return BY_NAME.get(name);
 }
@@ -180,6 +195,7 @@ export type InputTransport = 'raw' | 'compressed';
 export interface Settings {
   modelPath: string;
   threads: number;
+  maxActivationMb: number;
   networkWidth: number;
   networkHeight: number;
   labelResolution: LabelResolution;
@@ -200,6 +216,7 @@ export function settingsFrom(values: Record<string, ParamValue>): Settings {
   return {
     modelPath: get<string>('model_path'),
     threads: get<number>('threads'),
+    maxActivationMb: get<number>('max_activation_mb'),
     networkWidth: get<number>('network_width'),
     networkHeight: get<number>('network_height'),
     labelResolution: get<LabelResolution>('label_resolution'),

@@ -3,7 +3,7 @@
 import * as path from 'path';
 
 import { defaultModelPath } from '../engine/default_model';
-import { Engine } from '../engine/engine';
+import { Engine, EngineOptions } from '../engine/engine';
 import { diagnosticStatus, EngineInfo } from './diagnostics';
 import { FramePipeline, FrameSettings } from './frame_pipeline';
 import type { LabelInfoMessage } from './messages';
@@ -13,7 +13,7 @@ import { ImagePublisher, OUTPUT_NAMES, OutputName, QosSettings, Transport } from
 
 export interface SegmentationNodeOptions {
   /** Loads the model; default Engine.fromFile. */
-  loadEngine?: (modelPath: string, threads: number) => Engine;
+  loadEngine?: (modelPath: string, options: EngineOptions) => Engine;
   /** /diagnostics period; default 1000 ms (1 Hz). */
   diagnosticsPeriodMs?: number;
 }
@@ -24,9 +24,9 @@ const DYNAMIC_OUTPUT: Record<string, OutputName> = {
   publish_colorized: 'colorized',
 };
 
-function loadModel(file: string, threads: number, load: (f: string, t: number) => Engine): Engine {
+function loadModel(file: string, options: EngineOptions, load: (f: string, o: EngineOptions) => Engine): Engine {
   try {
-    return load(file, threads);
+    return load(file, options);
   } catch (e) {
     const why = (e as Error).message;
     throw new Error(why.includes(file) ? why : `model ${file}: ${why}`);
@@ -53,7 +53,11 @@ export class SegmentationNode {
     const settings = settingsFrom(values);
 
     const modelPath = settings.modelPath ? path.resolve(settings.modelPath) : defaultModelPath();
-    const engine = loadModel(modelPath, settings.threads, options.loadEngine ?? ((f, t) => Engine.fromFile(f, { threads: t })));
+    const engine = loadModel(
+      modelPath,
+      { threads: settings.threads, maxActivationMb: settings.maxActivationMb },
+      options.loadEngine ?? ((f, o) => Engine.fromFile(f, o)),
+    );
     const meta = engine.metadata;
     const networkWidth = settings.networkWidth || meta.inputWidth;
     const networkHeight = settings.networkHeight || meta.inputHeight;

@@ -16,9 +16,15 @@ struct Error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The default activation-memory budget of one network input size (arena and scratch): a
+// 480x360 plan of the shipped model needs about 12 MiB, so this leaves room for large inputs
+// and larger models while a model or size that would need gigabytes fails at plan time.
+constexpr size_t kDefaultMaxActivationBytes = size_t(1) << 30;
+
 struct EngineOptions {
   int threads = 0;  // 0: all online cores
   std::string isa;  // "" or "auto": best supported; else "scalar", "avx2", "avx512vnni", "neon", "neon_dotprod"
+  size_t max_activation_bytes = kDefaultMaxActivationBytes;  // per plan; 0: no limit
 };
 
 enum class LabelResolution : uint8_t { Network, Input };

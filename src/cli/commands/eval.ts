@@ -14,7 +14,7 @@ import { writePictures } from '../../eval/pictures';
 import type { EvalReport } from '../../eval/report';
 import { reportJson } from '../../eval/report-json';
 import { reportMarkdown } from '../../eval/report-markdown';
-import { ignoreIndex, int, loadEngine, MODEL_HELP, modelPath, positiveNumber, size } from '../options';
+import { ignoreIndex, int, loadEngine, maxActivationOption, MODEL_HELP, modelPath, positiveNumber, size, threadsOption } from '../options';
 import { progressBar } from '../progress';
 
 interface Options {
@@ -26,6 +26,7 @@ interface Options {
   labels?: string;
   model?: string;
   threads: number;
+  maxActivationMb: number;
   size?: [number, number];
   ignore?: number | null;
   classes?: number;
@@ -93,7 +94,8 @@ export function registerEval(program: Command): void {
     .option('--images <dir>', 'image folder (scored with --labels)')
     .option('--labels <dir>', 'label PNGs with the images\' file names')
     .option('--model <file>', MODEL_HELP)
-    .option('--threads <n>', 'engine threads (0: all cores)', int('--threads', 0, 256), 0)
+    .addOption(threadsOption())
+    .addOption(maxActivationOption())
     .option('--size <WxH>', 'network input size (default: the model metadata)', size('--size'))
     .option('--ignore <n|none>', 'ground-truth value left out of the scores (default: the model\'s void index)', ignoreIndex)
     .option('--classes <n>', 'number of classes, for recorded topics without a model', int('--classes', 1, 255))
@@ -116,7 +118,7 @@ export function registerEval(program: Command): void {
           const settings: ClassSettings = { classNames: c.names, palette: c.palette, ignoreIndex: o.ignore !== undefined ? o.ignore : c.voidIndex, samples: o.samples, onProgress };
           report = await evaluateRecordedTopics(o.bag, { ...settings, predictionTopic: o.predTopic, gtTopic: o.gtTopic, maxDelaySeconds: o.maxDelay });
         } else {
-          const { engine, path: model } = loadEngine(o.model, o.threads);
+          const { engine, path: model } = loadEngine(o.model, o);
           const m = engine.metadata;
           const settings = {
             engine,

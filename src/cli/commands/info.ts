@@ -4,17 +4,18 @@ import * as path from 'path';
 import type { Command } from 'commander';
 
 import { Engine, kernelTables } from '../../engine/engine';
-import { size } from '../options';
+import { maxActivationOption, size, threadsOption } from '../options';
 
 export function registerInfo(program: Command): void {
   program
     .command('info')
     .description('check a model file and print what the engine makes of it')
     .argument('<model>', 'ONNX QDQ model file')
-    .option('--threads <n>', 'worker threads (0: all cores)', '0')
+    .addOption(threadsOption())
+    .addOption(maxActivationOption())
     .option('--size <WxH>', 'network input size for the MAC count (default: the model metadata)', size('--size'))
-    .action((model: string, o: { threads: string; size?: [number, number] }) => {
-      const engine = Engine.fromFile(path.resolve(model), { threads: Number(o.threads) });
+    .action((model: string, o: { threads: number; maxActivationMb: number; size?: [number, number] }) => {
+      const engine = Engine.fromFile(path.resolve(model), { threads: o.threads, maxActivationMb: o.maxActivationMb });
       const m = engine.metadata;
       const [w, h] = o.size ?? [m.inputWidth, m.inputHeight];
       console.log(`model:       ${model}`);

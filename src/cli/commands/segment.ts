@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { CHUNK_COMPRESSIONS } from '../../bag/chunk-compression';
 import type { ChunkCompression } from '../../bag/chunk-compression';
 import { segment, OutputName } from '../../eval/segment';
-import { choice, int, list, loadEngine, MODEL_HELP, size } from '../options';
+import { choice, list, loadEngine, maxActivationOption, MODEL_HELP, size, threadsOption } from '../options';
 import { progressBar } from '../progress';
 
 interface Options {
@@ -17,6 +17,7 @@ interface Options {
   copy?: string;
   model?: string;
   threads: number;
+  maxActivationMb: number;
   size?: [number, number];
   alpha: number;
   labelResolution: 'input' | 'network';
@@ -41,13 +42,14 @@ export function registerSegment(program: Command): void {
     .option('--overlay-topic <topic>', 'output topic for the overlay (default /attendseg/overlay)')
     .option('--colorized-topic <topic>', 'output topic for the colorized labels (default /attendseg/colorized)')
     .option('--model <file>', MODEL_HELP)
-    .option('--threads <n>', 'engine threads (0: all cores)', int('--threads', 0, 256), 0)
+    .addOption(threadsOption())
+    .addOption(maxActivationOption())
     .option('--size <WxH>', 'network input size (default: the model metadata)', size('--size'))
     .option('--alpha <a>', 'overlay class-colour weight 0..1', (v: string) => Number(v), 0.5)
     .option('--label-resolution <res>', 'input or network', choice('--label-resolution', ['input', 'network'] as const), 'input')
     .action(async (input: string, o: Options) => {
       if (!(o.alpha >= 0 && o.alpha <= 1)) throw new Error(`--alpha ${o.alpha} is outside 0..1`);
-      const { engine } = loadEngine(o.model, o.threads);
+      const { engine } = loadEngine(o.model, o);
       const progress = progressBar('segment');
       try {
         const r = await segment({
