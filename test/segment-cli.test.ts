@@ -36,6 +36,33 @@ describe('segment: command line', () => {
     assert.equal(recorded.mode, 'recorded-topics');
   });
 
+  it('--copy of the image topic itself copies it and segments it', async () => {
+    const engine = Engine.fromFile(FIXTURE, { threads: 1 });
+    const input = path.join(tmp.path, 'copy-in');
+    await writeEvalBag(input, 'mcap', engine, { frames: 3, width: 40, height: 24 });
+    const out = path.join(tmp.path, 'copy-out');
+    const r = attendseg(['segment', input, '--out', out, '--model', FIXTURE, '--copy', '/camera/image_raw', '--threads', '1']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /segmented 3 frames/);
+  });
+
+  it('a run that segments no frame fails', async () => {
+    const engine = Engine.fromFile(FIXTURE, { threads: 1 });
+    const input = path.join(tmp.path, 'empty-in');
+    await writeEvalBag(input, 'mcap', engine, { frames: 0, width: 40, height: 24 });
+    const r = attendseg(['segment', input, '--out', path.join(tmp.path, 'empty-out'), '--model', FIXTURE, '--threads', '1']);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /no frames segmented from/);
+  });
+
+  it('an output path that cannot be created fails at once, naming it', () => {
+    for (const format of ['png', 'bag']) {
+      const r = attendseg(['segment', 'samples/camvid_val_8', '--out', '/proc/attendseg-x', '--format', format, '--threads', '1']);
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /cannot create output (folder|bag) \/proc\/attendseg-x/);
+    }
+  });
+
   it('option errors name the option and the value', () => {
     const r = attendseg(['segment', tmp.path, '--out', path.join(tmp.path, 'x'), '--outputs', 'label,depth']);
     assert.equal(r.status, 1);

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { CHUNK_COMPRESSIONS } from './chunk-compression';
+import { ensureDir } from './ensure-dir';
 import type { ChunkCompression } from './chunk-compression';
 import { writeMetadataFile } from './metadata';
 import { McapStorageWriter } from './mcap-writer';
@@ -33,7 +34,7 @@ export async function createBag(dir: string, options: CreateBagOptions = {}): Pr
     throw new Error(`output bag ${dir} already exists`);
   }
   const existed = fs.existsSync(dir);
-  fs.mkdirSync(dir, { recursive: true });
+  ensureDir(dir, 'output bag');
   const name = `${path.basename(path.resolve(dir))}_0.${format === 'mcap' ? 'mcap' : 'db3'}`;
   const file = path.join(dir, name);
   const distro = options.rosDistro ?? process.env.ROS_DISTRO ?? '';

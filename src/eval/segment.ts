@@ -5,6 +5,7 @@ import * as path from 'path';
 
 import type { ChunkCompression } from '../bag/chunk-compression';
 import { createBag } from '../bag/create-bag';
+import { ensureDir } from '../bag/ensure-dir';
 import { openBag } from '../bag/open-bag';
 import type { BagWriter, StorageId } from '../bag/types';
 import type { Engine, SegmentOptions } from '../engine/engine';
@@ -96,7 +97,7 @@ export async function segment(o: SegmentRunOptions): Promise<SegmentRunResult> {
   }
   if (format === 'png') {
     if (fs.existsSync(o.output) && !fs.statSync(o.output).isDirectory()) throw new Error(`output ${o.output} is not a folder`);
-    fs.mkdirSync(o.output, { recursive: true });
+    ensureDir(o.output, 'output folder');
   }
   return kind === 'bag' ? segmentBag(o, format) : segmentFiles(o, kind);
 }
@@ -139,7 +140,7 @@ async function segmentBag(o: SegmentRunOptions, format: 'bag' | 'png'): Promise<
       for await (const m of bag.messages({ topics: [image.name, ...copyNames] })) {
         if (copyNames.has(m.topic)) {
           if (w) await w.write(m.topic, m.logTime, m.data, m.publishTime);
-          continue;
+          if (m.topic !== image.name) continue;  // the image topic itself may be copied too
         }
         const at = `message on ${image.name} received at ${formatStamp(m.logTime)}`;
         let input: InputImage;

@@ -8,6 +8,9 @@ export function attendseg(args: string[]): { status: number; stdout: string; std
   const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
+    // a command that never returns is a failure, not a hung test run
+    timeout: 120_000,
   });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  const stderr = r.error ? `${r.stderr}\n(${r.error.message})` : r.stderr;
+  return { status: r.status ?? -1, stdout: r.stdout, stderr };
 }

@@ -74,6 +74,8 @@ export function registerSegment(program: Command): void {
         progress.stop();
         for (const s of r.skipped) console.warn(`warning: skipped: ${s}`);
         const lat = r.latency ? `, latency p50 ${r.latency.p50.toFixed(1)} ms, p95 ${r.latency.p95.toFixed(1)} ms` : '';
+        // A run that segmented nothing did not do what was asked, whatever else it wrote.
+        if (r.frames === 0) throw new Error(`no frames segmented from ${input}${o.topic ? ` (topic ${o.topic})` : ''}`);
         console.log(`segmented ${r.frames} frames in ${r.wallSeconds.toFixed(2)} s: ${r.fps.toFixed(2)} fps${lat} (${engine.isa}, ${engine.threads} thread${engine.threads === 1 ? "" : "s"}) -> ${r.output}`);
       } finally {
         progress.stop();

@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { ensureDir } from '../../bag/ensure-dir';
 import type { EvalReport } from '../report';
 import { confusionPicture } from './confusion-picture';
 import { iouPicture } from './iou-picture';
@@ -11,7 +12,7 @@ export const PICTURE_FILES = { confusion: 'confusion_matrix.png', iou: 'per_clas
 
 /** Writes the pictures; returns the files written (no samples picture without sample frames). */
 export async function writePictures(dir: string, r: EvalReport): Promise<{ confusion: string; iou: string; samples?: string }> {
-  fs.mkdirSync(dir, { recursive: true });
+  ensureDir(dir, 'pictures folder');
   const k = r.classNames.length;
   await fs.promises.writeFile(path.join(dir, PICTURE_FILES.confusion), await confusionPicture(r.confusion, r.classNames, r.palette));
   await fs.promises.writeFile(path.join(dir, PICTURE_FILES.iou), await iouPicture(r.scores.perClass, r.scores.miou, r.palette));
