@@ -46,6 +46,12 @@ describe('segment: command line', () => {
     assert.match(r.stdout, /segmented 3 frames/);
   });
 
+  it('names its input topic option as eval does, the one its errors suggest', () => {
+    const r = attendseg(['segment', '--help']);
+    assert.match(r.stdout, /--image-topic <topic>/);
+    assert.doesNotMatch(r.stdout, /--topic /);
+  });
+
   it('a run that segments no frame fails', async () => {
     const engine = Engine.fromFile(FIXTURE, { threads: 1 });
     const input = path.join(tmp.path, 'empty-in');

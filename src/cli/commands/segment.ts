@@ -12,7 +12,7 @@ interface Options {
   format?: 'bag' | 'png';
   storage: 'mcap' | 'sqlite3';
   compression: ChunkCompression;
-  topic?: string;
+  imageTopic?: string;
   outputs: OutputName[];
   copy?: string;
   model?: string;
@@ -35,7 +35,7 @@ export function registerSegment(program: Command): void {
     .option('--format <fmt>', 'bag or png (default: bag for a bag input, png otherwise)', choice('--format', ['bag', 'png'] as const))
     .option('--storage <storage>', 'output bag storage: mcap or sqlite3', choice('--storage', ['mcap', 'sqlite3'] as const), 'mcap')
     .option('--compression <c>', 'output bag MCAP chunk compression: none, zstd (what ros2 bag record -s mcap writes by default) or lz4; sqlite3 takes none only', choice('--compression', CHUNK_COMPRESSIONS), 'none')
-    .option('--topic <topic>', 'input image topic (Image or CompressedImage; default /camera/image_raw, then its /compressed)')
+    .option('--image-topic <topic>', 'input image topic (Image or CompressedImage; default /camera/image_raw, then its /compressed)')
     .option('--outputs <list>', 'any of label, overlay, colorized', list('--outputs', ['label', 'overlay', 'colorized'] as const), ['label', 'overlay'])
     .option('--copy <topics>', 'comma-separated input topics copied unchanged into the output bag (e.g. /camera/label_gt)')
     .option('--label-topic <topic>', 'output topic for the label map (default /attendseg/label)')
@@ -59,7 +59,7 @@ export function registerSegment(program: Command): void {
           outputFormat: o.format,
           bagFormat: o.storage,
           bagCompression: o.compression,
-          imageTopic: o.topic,
+          imageTopic: o.imageTopic,
           outputs: o.outputs,
           topics: { label: o.labelTopic, overlay: o.overlayTopic, colorized: o.colorizedTopic },
           copyTopics: o.copy ? o.copy.split(',').map((t) => t.trim()) : [],
@@ -75,7 +75,7 @@ export function registerSegment(program: Command): void {
         for (const s of r.skipped) console.warn(`warning: skipped: ${s}`);
         const lat = r.latency ? `, latency p50 ${r.latency.p50.toFixed(1)} ms, p95 ${r.latency.p95.toFixed(1)} ms` : '';
         // A run that segmented nothing did not do what was asked, whatever else it wrote.
-        if (r.frames === 0) throw new Error(`no frames segmented from ${input}${o.topic ? ` (topic ${o.topic})` : ''}`);
+        if (r.frames === 0) throw new Error(`no frames segmented from ${input}${o.imageTopic ? ` (topic ${o.imageTopic})` : ''}`);
         console.log(`segmented ${r.frames} frames in ${r.wallSeconds.toFixed(2)} s: ${r.fps.toFixed(2)} fps${lat} (${engine.isa}, ${engine.threads} thread${engine.threads === 1 ? "" : "s"}) -> ${r.output}`);
       } finally {
         progress.stop();
