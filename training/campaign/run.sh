@@ -13,3 +13,9 @@ mkdir -p runs
 nice -n 19 "$PY" -m attendseg.train --out runs/v2-train --arch v2 --splits train --epochs 600 \
   --crop 256x192,384x288@0.5,480x360@0.85 --eval-every 10 \
   --resume-point campaign/v2-train.resume.pt >> runs/v2-train.log 2>&1
+
+# Stage 2: the final model, the same recipe on train+val, a fixed epoch count and no selection on val
+# (val is training data here; its scores are logged only as a training-set check).
+nice -n 19 "$PY" -m attendseg.train --out runs/v2-final --arch v2 --splits train,val --epochs 600 \
+  --crop 256x192,384x288@0.5,480x360@0.85 --eval-every 50 \
+  --resume-point campaign/v2-final.resume.pt >> runs/v2-final.log 2>&1
