@@ -12,6 +12,7 @@
 # the C library's memcpy and memset, is one row).
 # Needs: g++-aarch64-linux-gnu, qemu-user, cmake, a host C compiler, npm ci (for tsx).
 #   bash scripts/count-insns-aarch64.sh [model.onnx] [width height]
+# ATTENDSEG_TABLES="neon neon_dotprod" counts only those tables (the first one is the ratio's base).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +21,7 @@ W="${2:-480}"
 H="${3:-360}"
 BUILD="${ATTENDSEG_AARCH64_BUILD:-$PWD/build-aarch64}"
 SYSROOT=/usr/aarch64-linux-gnu
-TABLES="scalar neon neon_dotprod"
+TABLES="${ATTENDSEG_TABLES:-scalar neon neon_dotprod}"
 
 cmake -S . -B "$BUILD" -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchain-aarch64-linux-gnu.cmake" \
   -DCMAKE_BUILD_TYPE=Release -DATTENDSEG_BUILD_TOOLS=ON >/dev/null
