@@ -94,6 +94,15 @@ function resizeSize(side: number): Uint8Array {
   return oneOp('Resize', {}, (b) => ['', '', b.int64(b.fresh('sz'), [4], [1, 3, side, side])]);
 }
 
+/** An output quantization scale and a normalization std of the caller's choice. */
+function withScales(outScale: number, std = 1): Uint8Array {
+  const b = new OnnxBuilder();
+  const { dq } = start(b);
+  finish(b, b.op('Relu', [dq], {}, 'op'), outScale, 0);
+  b.meta.std = JSON.stringify([std, 1, 1]);
+  return b.build();
+}
+
 function withInputSize(side: number): Uint8Array {
   const b = new OnnxBuilder();
   const { dq } = start(b);
@@ -125,6 +134,10 @@ describe('model contract', () => {
       ['resize upscale', () => resizeScales(limits.maxResizeScale), () => resizeScales(limits.maxResizeScale + 1), [/'op'/, /scales/]],
       ['resize downscale', () => resizeScales(1 / limits.maxResizeScale), () => resizeScales(1 / (2 * limits.maxResizeScale)), [/'op'/, /scales/]],
       ['resize size', () => resizeSize(limits.maxResizeSide), () => resizeSize(limits.maxResizeSide + 1), [/'op'/, /size/]],
+      // Scales are float32 on the native side: 1e30 is past the limit, 1e-50 is 0 there.
+      ['quantization scale', () => withScales(limits.maxScale / 2), () => withScales(limits.maxScale), [/out_q/, /invalid scale/]],
+      ['quantization scale underflow', () => withScales(1e-37), () => withScales(1e-50), [/out_q/, /invalid scale/]],
+      ['normalization std', () => withScales(0.1, limits.maxScale / 2), () => withScales(0.1, 1e39), [/std/]],
       ['network input size', () => withInputSize(limits.maxImageSide), () => withInputSize(limits.maxImageSide + 1), [/input_width/]],
     ];
     for (const [what, atLimit, pastLimit, patterns] of cases) {
@@ -171,6 +184,17 @@ describe('model contract', () => {
     s = rz();
     s.ops[0].resize!.size = [limits.maxResizeSide + 1, 1];
     nativeRejects(s, /'op'/, /size/);
+    for (const bad of [limits.maxScale, 1e-50]) {
+      s = conv1();
+      s.tensors[s.output].q.scale = bad;
+      nativeRejects(s, /scale must be > 0 and < 1e\+30/);
+      s = conv1();
+      s.ops[0].conv!.weightScales = Float32Array.of(bad);
+      nativeRejects(s, /'op'/, /weight scales/);
+    }
+    s = conv1();
+    s.norm.std = [1e39, 1, 1];
+    nativeRejects(s, /std/);
   });
 
   describe('spec file round trip (dump_spec.ts -> spec_file.cpp -> check_model)', () => {
@@ -200,5 +224,21 @@ describe('model contract', () => {
     kind[kindAt] = OP_KINDS.length;
     assert.throws(() => addon.decodeSpecFile(kind, 'x.spec'), /unknown op kind 9/);
     assert.throws(() => addon.decodeSpecFile(new Uint8Array(0)), /spec file: truncated/);
+  });
+
+  it('decodeSpecFile refuses counts and lengths the file cannot hold before allocating for them', () => {
+    const head = Buffer.from('ASPC\x01\0\0\0', 'latin1');
+    const u32 = (v: number) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32LE(v);
+      return b;
+    };
+    for (const count of [0xffffffff, 50_000_000]) {
+      assert.throws(() => addon.decodeSpecFile(Buffer.concat([head, u32(count)]), 'x.spec'), new RegExp(`x\\.spec: ${count} tensors do not fit`));
+      // one tensor named by a string longer than the file
+      assert.throws(() => addon.decodeSpecFile(Buffer.concat([head, u32(1), u32(count), Buffer.alloc(12)]), 'x.spec'), /x\.spec: string past the end/);
+      // no tensors, then the op count
+      assert.throws(() => addon.decodeSpecFile(Buffer.concat([head, u32(0), u32(count)]), 'x.spec'), new RegExp(`x\\.spec: ${count} ops do not fit`));
+    }
   });
 });

@@ -1,6 +1,7 @@
 #include "model_check.h"
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,12 @@ const char* kind_name(OpKind k) {
 }
 
 bool in_range(int v, int lo, int hi) { return v >= lo && v <= hi; }
-bool good_scale(float s) { return std::isfinite(s) && s > 0.0f && s < 1e30f; }
+bool good_scale(float s) { return std::isfinite(s) && s > 0.0f && s < kMaxScale; }
+std::string scale_rule() {
+  char max[32];
+  std::snprintf(max, sizeof(max), "%g", double(kMaxScale));
+  return std::string("must be > 0 and < ") + max;
+}
 
 void check_pads(const OpSpec& op, size_t i, int t, int l, int b, int r) {
   if (!in_range(t, 0, kMaxPad) || !in_range(l, 0, kMaxPad) || !in_range(b, 0, kMaxPad) || !in_range(r, 0, kMaxPad))
@@ -39,7 +45,7 @@ void check_model(const ModelSpec& spec) {
     if (!in_range(ts.channels, 1, kMaxChannels))
       throw Error("tensor '" + ts.name + "': channels " + std::to_string(ts.channels) + " outside 1.." +
                   std::to_string(kMaxChannels));
-    if (!good_scale(ts.q.scale)) throw Error("tensor '" + ts.name + "': scale must be finite and > 0");
+    if (!good_scale(ts.q.scale)) throw Error("tensor '" + ts.name + "': scale " + scale_rule());
     if (!in_range(ts.q.zero_point, 0, 255)) throw Error("tensor '" + ts.name + "': zero point outside 0..255");
   }
   if (!in_range(spec.input, 0, nt - 1)) throw Error("model input tensor index out of range");
@@ -52,7 +58,7 @@ void check_model(const ModelSpec& spec) {
                 " classes; label maps are mono8, at most " + std::to_string(kMaxClasses));
   for (int c = 0; c < 3; ++c)
     if (!std::isfinite(spec.norm.mean[c]) || !good_scale(spec.norm.std[c]))
-      throw Error("normalization mean must be finite and std > 0");
+      throw Error("normalization mean must be finite and std " + scale_rule());
 
   // Each tensor is produced once, before it is read (the input is produced by the frame).
   std::vector<char> produced(nt, 0);
@@ -94,7 +100,7 @@ void check_model(const ModelSpec& spec) {
         if (c.weight_scales.size() != 1 && c.weight_scales.size() != size_t(out_c))
           fail_op(op, i, "weight scales must have 1 or out-channel entries");
         for (float s : c.weight_scales)
-          if (!good_scale(s)) fail_op(op, i, "weight scales must be finite and > 0");
+          if (!good_scale(s)) fail_op(op, i, "weight scales " + scale_rule());
         break;
       }
       case OpKind::MaxPool:

@@ -18,8 +18,17 @@ class Reader {
   Reader(const uint8_t* data, size_t size, const std::string& path) : data_(data), size_(size), path_(path) {}
   void raw(void* dst, size_t n) {
     if (n > size_ - pos_) throw Error(path_ + ": truncated spec file at byte " + std::to_string(pos_));
+    if (n == 0) return;  // dst may be null (an empty vector)
     std::memcpy(dst, data_ + pos_, n);
     pos_ += n;
+  }
+  // A count of records of at least `min_bytes` each, refused before anything is allocated for
+  // them when the rest of the file cannot hold that many.
+  size_t count(const char* what, size_t min_bytes) {
+    const uint32_t n = get<uint32_t>();
+    if (n > (size_ - pos_) / min_bytes)
+      throw Error(path_ + ": " + std::to_string(n) + " " + what + " do not fit in the rest of the spec file");
+    return n;
   }
   template <class T>
   T get() {
@@ -28,8 +37,10 @@ class Reader {
     return v;
   }
   std::string str() {
-    std::string s(get<uint32_t>(), '\0');
-    raw(&s[0], s.size());
+    const uint32_t n = get<uint32_t>();
+    if (n > size_ - pos_) throw Error(path_ + ": string past the end of the spec file at byte " + std::to_string(pos_));
+    std::string s(n, '\0');
+    raw(&s[0], n);
     return s;
   }
   template <class T>
@@ -57,14 +68,17 @@ ModelSpec parse_spec_file(const uint8_t* data, size_t size, const std::string& p
   r.raw(magic, 4);
   if (std::memcmp(magic, "ASPC", 4) != 0 || r.get<uint32_t>() != 1) throw Error(path + ": not a version 1 spec file");
   ModelSpec spec;
-  spec.tensors.resize(r.get<uint32_t>());
+  // The fewest bytes a tensor (empty name) and an op (empty name, inputs and arrays) take.
+  constexpr size_t kTensorBytes = 4 + 4 + 4 + 4;
+  constexpr size_t kOpBytes = 1 + 4 + 4 + 4 + 2 + 11 * 4 + 3 * 4 + 8 * 4 + 2 + 3 + 2 * 4 + 3 * 4 + 4;
+  spec.tensors.resize(r.count("tensors", kTensorBytes));
   for (TensorSpec& t : spec.tensors) {
     t.name = r.str();
     t.channels = r.get<int32_t>();
     t.q.scale = r.get<float>();
     t.q.zero_point = r.get<int32_t>();
   }
-  spec.ops.resize(r.get<uint32_t>());
+  spec.ops.resize(r.count("ops", kOpBytes));
   for (OpSpec& op : spec.ops) {
     const uint8_t kind = r.get<uint8_t>();
     if (kind >= kOpKindCount) throw Error(path + ": unknown op kind " + std::to_string(kind));

@@ -92,6 +92,8 @@ export interface ModelLimits {
   maxPoolKernel: number;
   maxPoolStride: number;
   maxPad: number;
+  /** Quantization scales and normalization std, as float32: 0 < s < maxScale. */
+  maxScale: number;
   /** Resize scales lie within 1 / maxResizeScale .. maxResizeScale. */
   maxResizeScale: number;
   maxResizeSide: number;
@@ -112,6 +114,17 @@ export interface ModelContract {
 /** The native side's limits, which the importer checks early to name the ONNX node at fault. */
 export function modelLimits(): Readonly<ModelLimits> {
   return loadAddon().modelContract.limits;
+}
+
+/** Whether the native side takes `s` as a quantization scale or std (it stores float32). */
+export function isValidScale(s: number): boolean {
+  const f = Math.fround(s);
+  return f > 0 && f < modelLimits().maxScale;
+}
+
+/** The rule isValidScale applies, for error messages. */
+export function scaleRule(): string {
+  return `> 0 and < ${modelLimits().maxScale}`;
 }
 
 /** What the model file says about itself (ONNX metadata_props), with defaults where absent. */

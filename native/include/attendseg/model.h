@@ -69,6 +69,7 @@ constexpr int32_t kMaxConvDilation = 8;
 constexpr int32_t kMaxPoolKernel = 64;
 constexpr int32_t kMaxPoolStride = 64;
 constexpr int32_t kMaxPad = 64;                   // each side, conv and pool
+constexpr float kMaxScale = 1e30f;               // quantization scales and norm std: 0 < s < this
 constexpr int32_t kMaxResizeScale = 64;           // scales within 1/kMaxResizeScale..kMaxResizeScale
 constexpr int32_t kMaxResizeSide = kMaxImageSide; // a fixed Resize output size, each side
 constexpr size_t kMaxOps = 100000;

@@ -1,6 +1,6 @@
 // metadata_props: class names, palette, input size, void index and normalization, with defaults.
 import type { onnx } from 'onnx-proto';
-import { modelLimits } from '../spec';
+import { isValidScale, modelLimits, scaleRule } from '../spec';
 import type { ModelMetadata, Normalization } from '../spec';
 import { ModelImportError } from './errors';
 
@@ -46,10 +46,11 @@ function json(key: string, value: string): unknown {
 
 function triple(key: string, value: string, positive: boolean): [number, number, number] {
   const v = json(key, value);
-  if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    throw bad(key, 'expected a JSON array of 3 numbers');
+  // Finite as float32: the engine stores them so.
+  if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(Math.fround(x)))) {
+    throw bad(key, 'expected a JSON array of 3 finite numbers');
   }
-  if (positive && !v.every((x) => x > 0)) throw bad(key, 'values must be > 0');
+  if (positive && !v.every(isValidScale)) throw bad(key, `values must be ${scaleRule()}`);
   return [v[0], v[1], v[2]];
 }
 
