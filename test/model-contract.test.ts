@@ -197,6 +197,19 @@ describe('model contract', () => {
     nativeRejects(s, /std/);
   });
 
+  it('a conv whose bias and weights can overflow the int32 accumulator is refused at load, naming the op', () => {
+    const spec = (bias: number) => {
+      const s = importOnnx(conv(3)).spec; // 4 x 3 x 3 x 3 weights, input zero point 128
+      s.ops[0].conv!.weights.fill(-1);
+      s.ops[0].conv!.bias = new Int32Array(4).fill(bias);
+      return s;
+    };
+    const K = 27;
+    // bias - 128 * sum(w) + 255 * sum(w < 0) is the smallest accumulator: INT32_MIN exactly, then one below.
+    new addon.NativeEngine(spec(-(2 ** 31) + 127 * K), { threads: 1 });
+    nativeRejects(spec(-(2 ** 31) + 127 * K - 1), /'op'/, /overflow the int32 accumulator/);
+  });
+
   describe('spec file round trip (dump_spec.ts -> spec_file.cpp -> check_model)', () => {
     const models = [
       ...fs.readdirSync(path.join(ROOT, 'test', 'fixtures')).filter((f) => f.endsWith('.onnx')).map((f) => path.join('test', 'fixtures', f)),
