@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { environment } from '../env';
 import type { ModelContract, ModelSpec } from './spec';
 
 export interface NativeFrame {
@@ -116,7 +117,7 @@ export function loadAddon(): Addon {
   if (cached) return cached;
   const root = path.resolve(__dirname, '..', '..');
   const candidates = [
-    process.env.ATTENDSEG_ADDON,
+    environment().addonPath,
     path.join(root, 'build', 'Release', 'attendseg.node'),
     path.join(root, 'build', 'attendseg.node'),
   ].filter((p): p is string => !!p);
