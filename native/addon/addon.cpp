@@ -13,6 +13,7 @@
 #include "cdr_binding.h"
 #include "js_convert.h"
 #include "kernels/kernels.h"
+#include "model_binding.h"
 
 namespace attendseg_addon {
 
@@ -202,7 +203,7 @@ class NativeEngine : public Napi::ObjectWrap<NativeEngine> {
       auto in = info[0].As<Napi::Uint8Array>();
       const int32_t h = info[1].As<Napi::Number>().Int32Value(), w = info[2].As<Napi::Number>().Int32Value();
       if (h < 1 || w < 1 || h > attendseg::kMaxImageSide || w > attendseg::kMaxImageSide)
-        throw attendseg::Error("runNetwork: size must be 1..8192 a side");
+        throw attendseg::Error("runNetwork: size must be 1.." + std::to_string(attendseg::kMaxImageSide) + " a side");
       if (in.ElementLength() != size_t(h) * w * 3)
         throw attendseg::Error("runNetwork: input must hold height * width * 3 bytes");
       std::unique_lock<std::mutex> lock(holder_->busy, std::try_to_lock);
@@ -228,7 +229,7 @@ class NativeEngine : public Napi::ObjectWrap<NativeEngine> {
       if (!info[0].IsNumber() || !info[1].IsNumber()) throw attendseg::Error("macs(height, width): numbers expected");
       const int32_t h = info[0].As<Napi::Number>().Int32Value(), w = info[1].As<Napi::Number>().Int32Value();
       if (h < 1 || w < 1 || h > attendseg::kMaxImageSide || w > attendseg::kMaxImageSide)
-        throw attendseg::Error("macs: size must be 1..8192 a side");
+        throw attendseg::Error("macs: size must be 1.." + std::to_string(attendseg::kMaxImageSide) + " a side");
       std::unique_lock<std::mutex> lock(holder_->busy, std::try_to_lock);
       if (!lock.owns_lock()) throw attendseg::Error("engine is busy with an asynchronous frame");
       return Napi::Number::New(env, double(holder_->engine->macs(h, w)));
@@ -304,6 +305,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeEngine", NativeEngine::Define(env));
   exports.Set("kernelTables", Napi::Function::New(env, KernelTables));
   register_cdr_exports(env, exports);
+  register_model_exports(env, exports);
   return exports;
 }
 

@@ -1,6 +1,7 @@
 #include "model_check.h"
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -11,18 +12,8 @@ namespace attendseg {
 namespace {
 
 const char* kind_name(OpKind k) {
-  switch (k) {
-    case OpKind::Conv: return "Conv";
-    case OpKind::MaxPool: return "MaxPool";
-    case OpKind::AveragePool: return "AveragePool";
-    case OpKind::GlobalAveragePool: return "GlobalAveragePool";
-    case OpKind::Resize: return "Resize";
-    case OpKind::Add: return "Add";
-    case OpKind::Mul: return "Mul";
-    case OpKind::Concat: return "Concat";
-    case OpKind::Lut: return "Lut";
-  }
-  return "?";
+  const size_t i = static_cast<size_t>(k);
+  return i < kOpKindCount ? kOpKindNames[i] : "?";
 }
 
 [[noreturn]] void fail_op(const OpSpec& op, size_t index, const std::string& why) {
@@ -30,7 +21,12 @@ const char* kind_name(OpKind k) {
 }
 
 bool in_range(int v, int lo, int hi) { return v >= lo && v <= hi; }
-bool good_scale(float s) { return std::isfinite(s) && s > 0.0f && s < 1e30f; }
+bool good_scale(float s) { return std::isfinite(s) && s > 0.0f && s < kMaxScale; }
+std::string scale_rule() {
+  char max[32];
+  std::snprintf(max, sizeof(max), "%g", double(kMaxScale));
+  return std::string("must be > 0 and < ") + max;
+}
 
 void check_pads(const OpSpec& op, size_t i, int t, int l, int b, int r) {
   if (!in_range(t, 0, kMaxPad) || !in_range(l, 0, kMaxPad) || !in_range(b, 0, kMaxPad) || !in_range(r, 0, kMaxPad))
@@ -49,7 +45,7 @@ void check_model(const ModelSpec& spec) {
     if (!in_range(ts.channels, 1, kMaxChannels))
       throw Error("tensor '" + ts.name + "': channels " + std::to_string(ts.channels) + " outside 1.." +
                   std::to_string(kMaxChannels));
-    if (!good_scale(ts.q.scale)) throw Error("tensor '" + ts.name + "': scale must be finite and > 0");
+    if (!good_scale(ts.q.scale)) throw Error("tensor '" + ts.name + "': scale " + scale_rule());
     if (!in_range(ts.q.zero_point, 0, 255)) throw Error("tensor '" + ts.name + "': zero point outside 0..255");
   }
   if (!in_range(spec.input, 0, nt - 1)) throw Error("model input tensor index out of range");
@@ -57,12 +53,12 @@ void check_model(const ModelSpec& spec) {
   if (spec.tensors[spec.input].channels != 3)
     throw Error("model input '" + spec.tensors[spec.input].name + "' must have 3 channels (RGB), has " +
                 std::to_string(spec.tensors[spec.input].channels));
-  if (spec.tensors[spec.output].channels > 256)
+  if (spec.tensors[spec.output].channels > kMaxClasses)
     throw Error("model output has " + std::to_string(spec.tensors[spec.output].channels) +
-                " classes; label maps are mono8, at most 256");
+                " classes; label maps are mono8, at most " + std::to_string(kMaxClasses));
   for (int c = 0; c < 3; ++c)
     if (!std::isfinite(spec.norm.mean[c]) || !good_scale(spec.norm.std[c]))
-      throw Error("normalization mean must be finite and std > 0");
+      throw Error("normalization mean must be finite and std " + scale_rule());
 
   // Each tensor is produced once, before it is read (the input is produced by the frame).
   std::vector<char> produced(nt, 0);
@@ -90,7 +86,8 @@ void check_model(const ModelSpec& spec) {
           fail_op(op, i, "kernel must be 1.." + std::to_string(kMaxConvKernel));
         if (!in_range(c.stride_h, 1, kMaxConvStride) || !in_range(c.stride_w, 1, kMaxConvStride))
           fail_op(op, i, "stride must be 1.." + std::to_string(kMaxConvStride));
-        if (!in_range(c.dilation_h, 1, 8) || !in_range(c.dilation_w, 1, 8)) fail_op(op, i, "dilation must be 1..8");
+        if (!in_range(c.dilation_h, 1, kMaxConvDilation) || !in_range(c.dilation_w, 1, kMaxConvDilation))
+          fail_op(op, i, "dilation must be 1.." + std::to_string(kMaxConvDilation));
         check_pads(op, i, c.pad_top, c.pad_left, c.pad_bottom, c.pad_right);
         if (c.groups < 1 || in_c(0) % c.groups || out_c % c.groups)
           fail_op(op, i, "groups " + std::to_string(c.groups) + " must divide input (" + std::to_string(in_c(0)) +
@@ -103,7 +100,7 @@ void check_model(const ModelSpec& spec) {
         if (c.weight_scales.size() != 1 && c.weight_scales.size() != size_t(out_c))
           fail_op(op, i, "weight scales must have 1 or out-channel entries");
         for (float s : c.weight_scales)
-          if (!good_scale(s)) fail_op(op, i, "weight scales must be finite and > 0");
+          if (!good_scale(s)) fail_op(op, i, "weight scales " + scale_rule());
         break;
       }
       case OpKind::MaxPool:
@@ -130,11 +127,11 @@ void check_model(const ModelSpec& spec) {
         const int targets = (r.scale_h > 0 || r.scale_w > 0) + (r.out_h > 0 || r.out_w > 0) + (r.size_of >= 0);
         if (targets != 1) fail_op(op, i, "needs exactly one target: scales, a size, or another tensor's size");
         if ((r.scale_h > 0 || r.scale_w > 0) &&
-            (!std::isfinite(r.scale_h) || !std::isfinite(r.scale_w) || r.scale_h < 1.0f / 64 || r.scale_w < 1.0f / 64 ||
-             r.scale_h > 64 || r.scale_w > 64))
-          fail_op(op, i, "scales must be within 1/64..64");
-        if ((r.out_h > 0 || r.out_w > 0) && (!in_range(r.out_h, 1, kMaxImageSide) || !in_range(r.out_w, 1, kMaxImageSide)))
-          fail_op(op, i, "output size must be 1.." + std::to_string(kMaxImageSide));
+            (!std::isfinite(r.scale_h) || !std::isfinite(r.scale_w) || r.scale_h < 1.0f / kMaxResizeScale ||
+             r.scale_w < 1.0f / kMaxResizeScale || r.scale_h > kMaxResizeScale || r.scale_w > kMaxResizeScale))
+          fail_op(op, i, "scales must be within 1/" + std::to_string(kMaxResizeScale) + ".." + std::to_string(kMaxResizeScale));
+        if ((r.out_h > 0 || r.out_w > 0) && (!in_range(r.out_h, 1, kMaxResizeSide) || !in_range(r.out_w, 1, kMaxResizeSide)))
+          fail_op(op, i, "output size must be 1.." + std::to_string(kMaxResizeSide));
         if (r.size_of >= 0 && (r.size_of >= nt || !produced[r.size_of]))
           fail_op(op, i, "size reference tensor is unknown or not yet produced");
         if (in_c(0) != out_c) fail_op(op, i, "input and output channels differ");

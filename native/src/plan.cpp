@@ -101,7 +101,7 @@ std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, i
           out.h = static_cast<int>(std::floor(double(in.h) * r.scale_h));
           out.w = static_cast<int>(std::floor(double(in.w) * r.scale_w));
         }
-        if (out.h > kMaxImageSide || out.w > kMaxImageSide) too_small(op, net_h, net_w, "output would exceed 8192 pixels a side");
+        if (out.h > kMaxImageSide || out.w > kMaxImageSide) too_small(op, net_h, net_w, "output would exceed " + std::to_string(kMaxImageSide) + " pixels a side");
         const bool linear = r.mode == ResizeMode::Linear;
         kernels::build_resize_axis(in.h, out.h, r.size_of < 0 && r.out_h == 0 ? r.scale_h : 0.0f, int(r.coord),
                                    int(r.nearest), linear, &plan->ops[i].ys);

@@ -97,11 +97,19 @@ void prepare_conv(const ModelSpec& spec, const OpSpec& op, const kernels::Kernel
     const float ws = c.weight_scales.size() == 1 ? c.weight_scales[0] : c.weight_scales[o];
     // Same operation order as ONNX Runtime's requantization multiplier.
     pc->scale[o] = qi.scale * ws / qo.scale;
-    int64_t sum = 0;
+    int64_t sum = 0, positive = 0, negative = 0;
     const int8_t* w = c.weights.data() + size_t(o) * pc->K;
-    for (int i = 0; i < pc->K; ++i) sum += w[i];
+    for (int i = 0; i < pc->K; ++i) {
+      sum += w[i];
+      (w[i] > 0 ? positive : negative) += w[i];
+    }
     const int64_t b = (c.bias.empty() ? 0 : c.bias[o]) - int64_t(qi.zero_point) * sum;
     if (b < INT32_MIN || b > INT32_MAX) throw Error("op '" + op.name + "': bias out of int32 range");
+    // Every kernel accumulates bias + sum(a * w) over uint8 a in int32: refuse a channel whose
+    // extremes do not fit (the reference's signed overflow would be undefined; SIMD would wrap).
+    if (b + 255 * negative < INT32_MIN || b + 255 * positive > INT32_MAX)
+      throw Error("op '" + op.name + "': bias " + std::to_string(c.bias.empty() ? 0 : c.bias[o]) + " of channel " +
+                  std::to_string(o) + " with its weights can overflow the int32 accumulator");
     pc->bias[o] = static_cast<int32_t>(b);
   }
 

@@ -12,16 +12,14 @@
 //     resize: u8 mode, u8 coord, u8 nearest, f32 scale_h scale_w, i32 out_h out_w size_of
 //     lut:    u32 n + u8[n]
 //   i32 input, i32 output, f32 mean[3], f32 std[3]
-// (str = u32 length + bytes; enums in the order of native/include/attendseg/model.h)
+// (str = u32 length + bytes; enums as indices into spec.ts's name lists, which are the C++ enum
+// order: test/model-contract.test.ts checks both, and round-trips specs through the native reader)
 import * as fs from 'fs';
 
+import { loadAddon } from '../../src/engine/native';
 import { importOnnx } from '../../src/engine/onnx';
+import { COORD_MODES, NEAREST_MODES, OP_KINDS, RESIZE_MODES } from '../../src/engine/spec';
 import type { ModelSpec, OpSpec } from '../../src/engine/spec';
-
-const KINDS = ['Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Resize', 'Add', 'Mul', 'Concat', 'Lut'];
-const MODES = ['nearest', 'linear'];
-const COORDS = ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'];
-const NEAREST = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'];
 
 class Writer {
   private chunks: Buffer[] = [];
@@ -58,14 +56,14 @@ class Writer {
   }
 }
 
-function index(list: string[], v: string, what: string): number {
+function index(list: readonly string[], v: string, what: string): number {
   const i = list.indexOf(v);
   if (i < 0) throw new Error(`unknown ${what} '${v}'`);
   return i;
 }
 
 function writeOp(w: Writer, op: OpSpec): void {
-  w.u8(index(KINDS, op.kind, 'op kind'));
+  w.u8(index(OP_KINDS, op.kind, 'op kind'));
   w.str(op.name);
   w.u32(op.inputs.length);
   for (const i of op.inputs) w.i32(i);
@@ -83,9 +81,9 @@ function writeOp(w: Writer, op: OpSpec): void {
   w.u8(p?.ceilMode ? 1 : 0);
   w.u8(p?.countIncludePad ? 1 : 0);
   const r = op.resize;
-  w.u8(r ? index(MODES, r.mode, 'resize mode') : 0);
-  w.u8(r ? index(COORDS, r.coord, 'coordinate mode') : 0);
-  w.u8(r ? index(NEAREST, r.nearest, 'nearest mode') : 0);
+  w.u8(r ? index(RESIZE_MODES, r.mode, 'resize mode') : 0);
+  w.u8(r ? index(COORD_MODES, r.coord, 'coordinate mode') : 0);
+  w.u8(r ? index(NEAREST_MODES, r.nearest, 'nearest mode') : 0);
   w.f32(r?.scales?.[0] ?? 0);
   w.f32(r?.scales?.[1] ?? 0);
   w.i32(r?.size?.[0] ?? 0);
@@ -94,7 +92,7 @@ function writeOp(w: Writer, op: OpSpec): void {
   w.array(op.lut ?? new Uint8Array(0));
 }
 
-function encode(spec: ModelSpec): Buffer {
+export function encodeSpecFile(spec: ModelSpec): Buffer {
   const w = new Writer();
   w.u8(0x41), w.u8(0x53), w.u8(0x50), w.u8(0x43); // "ASPC"
   w.u32(1);
@@ -121,8 +119,11 @@ function main(): void {
     process.exit(2);
   }
   const { spec } = importOnnx(fs.readFileSync(input));
-  fs.writeFileSync(output, encode(spec));
+  const bytes = encodeSpecFile(spec);
+  // Read back as the native tools will, validated: a file they would reject is not written.
+  loadAddon().decodeSpecFile(bytes, output);
+  fs.writeFileSync(output, bytes);
   console.log(`${output}: ${spec.tensors.length} tensors, ${spec.ops.length} ops`);
 }
 
-main();
+if (require.main === module) main();

@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    const attendseg::ModelSpec spec = attendseg::tools::read_spec_file(argv[1]);
+    const attendseg::ModelSpec spec = attendseg::read_spec_file(argv[1]);
     attendseg::EngineOptions eo;
     eo.threads = 1;
     eo.isa = argv[2];

@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { environment } from '../env';
 import { CHUNK_COMPRESSIONS } from './chunk-compression';
 import { ensureDir } from './ensure-dir';
 import type { ChunkCompression } from './chunk-compression';
@@ -33,11 +34,11 @@ export async function createBag(dir: string, options: CreateBagOptions = {}): Pr
   if (fs.existsSync(dir) && (!fs.statSync(dir).isDirectory() || fs.readdirSync(dir).length > 0)) {
     throw new Error(`output bag ${dir} already exists`);
   }
+  const distro = options.rosDistro ?? environment().rosDistro ?? '';
   const existed = fs.existsSync(dir);
   ensureDir(dir, 'output bag');
   const name = `${path.basename(path.resolve(dir))}_0.${format === 'mcap' ? 'mcap' : 'db3'}`;
   const file = path.join(dir, name);
-  const distro = options.rosDistro ?? process.env.ROS_DISTRO ?? '';
   const storage =
     format === 'mcap' ? await McapStorageWriter.create(file, distro, compression) : await SqliteStorageWriter.create(file, distro);
   let closed = false;

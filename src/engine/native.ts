@@ -2,7 +2,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import type { ModelSpec } from './spec';
+import { environment } from '../env';
+import type { ModelContract, ModelSpec } from './spec';
 
 export interface NativeFrame {
   encoding: string;
@@ -103,6 +104,10 @@ export interface Addon {
   parseCompressedImageCdr(buffer: Uint8Array): CompressedImageCdrView;
   /** A little-endian CDR sensor_msgs/Image, byte for byte what rmw serializes. */
   encodeImageCdr(message: ImageMessage | Omit<ImageMessage, 'is_bigendian'>): Buffer;
+  /** Op kinds, enum names and limits of native/include/attendseg/model.h (frozen). */
+  readonly modelContract: ModelContract;
+  /** A spec file (native/tools/dump_spec.ts), read and validated as the native tools read it. */
+  decodeSpecFile(bytes: Uint8Array, source?: string): ModelSpec;
 }
 
 let cached: Addon | undefined;
@@ -112,7 +117,7 @@ export function loadAddon(): Addon {
   if (cached) return cached;
   const root = path.resolve(__dirname, '..', '..');
   const candidates = [
-    process.env.ATTENDSEG_ADDON,
+    environment().addonPath,
     path.join(root, 'build', 'Release', 'attendseg.node'),
     path.join(root, 'build', 'attendseg.node'),
   ].filter((p): p is string => !!p);

@@ -1,5 +1,8 @@
-// The model description handed to the native engine; mirrors native/include/attendseg/model.h.
-// The ONNX importer produces it; the addon validates it again before packing weights.
+// The model description handed to the native engine, field for field native/include/attendseg/model.h.
+// The ONNX importer produces it; the native validator (check_model) is the only one that decides
+// whether a model is acceptable. Names and limits come from the addon (modelContract): the name
+// lists below exist for the types, and test/model-contract.test.ts checks them against it.
+import { loadAddon } from './native';
 
 export interface QuantParams {
   scale: number;
@@ -12,16 +15,13 @@ export interface TensorSpec {
   q: QuantParams;
 }
 
-export type OpKind =
-  | 'Conv'
-  | 'MaxPool'
-  | 'AveragePool'
-  | 'GlobalAveragePool'
-  | 'Resize'
-  | 'Add'
-  | 'Mul'
-  | 'Concat'
-  | 'Lut';
+/** In the order of the C++ enums: dump_spec.ts writes them as indices into these lists. */
+export const OP_KINDS = ['Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Resize', 'Add', 'Mul', 'Concat', 'Lut'] as const;
+export const RESIZE_MODES = ['nearest', 'linear'] as const;
+export const COORD_MODES = ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'] as const;
+export const NEAREST_MODES = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'] as const;
+
+export type OpKind = (typeof OP_KINDS)[number];
 
 export interface ConvSpec {
   kernel: [number, number]; // [h, w]
@@ -42,9 +42,9 @@ export interface PoolSpec {
   countIncludePad: boolean;
 }
 
-export type ResizeMode = 'nearest' | 'linear';
-export type CoordMode = 'half_pixel' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric';
-export type NearestMode = 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil';
+export type ResizeMode = (typeof RESIZE_MODES)[number];
+export type CoordMode = (typeof COORD_MODES)[number];
+export type NearestMode = (typeof NEAREST_MODES)[number];
 
 export interface ResizeSpec {
   mode: ResizeMode;
@@ -80,6 +80,51 @@ export interface ModelSpec {
   input: number;
   output: number;
   norm: Normalization;
+}
+
+/** The limits of attendseg/model.h, as the native validator enforces them. */
+export interface ModelLimits {
+  maxChannels: number;
+  maxClasses: number;
+  maxConvKernel: number;
+  maxConvStride: number;
+  maxConvDilation: number;
+  maxPoolKernel: number;
+  maxPoolStride: number;
+  maxPad: number;
+  /** Quantization scales and normalization std, as float32: 0 < s < maxScale. */
+  maxScale: number;
+  /** Resize scales lie within 1 / maxResizeScale .. maxResizeScale. */
+  maxResizeScale: number;
+  maxResizeSide: number;
+  /** Frames and network input sizes, each side. */
+  maxImageSide: number;
+  maxOps: number;
+  maxWeightElements: number;
+}
+
+export interface ModelContract {
+  opKinds: readonly string[];
+  resizeModes: readonly string[];
+  coordModes: readonly string[];
+  nearestModes: readonly string[];
+  limits: Readonly<ModelLimits>;
+}
+
+/** The native side's limits, which the importer checks early to name the ONNX node at fault. */
+export function modelLimits(): Readonly<ModelLimits> {
+  return loadAddon().modelContract.limits;
+}
+
+/** Whether the native side takes `s` as a quantization scale or std (it stores float32). */
+export function isValidScale(s: number): boolean {
+  const f = Math.fround(s);
+  return f > 0 && f < modelLimits().maxScale;
+}
+
+/** The rule isValidScale applies, for error messages. */
+export function scaleRule(): string {
+  return `> 0 and < ${modelLimits().maxScale}`;
 }
 
 /** What the model file says about itself (ONNX metadata_props), with defaults where absent. */

@@ -1,12 +1,14 @@
 // rclnodejs is loaded only here and only on demand: everything else in the package works without
 // a ROS installation. Without ROS sourced, requiring it would try to compile it from source, so
 // the environment is checked first.
+import { environment } from '../env';
 import type { Rclnodejs } from './rclnodejs_api';
 
 export type { Rclnodejs };
 
 export function loadRclnodejs(): Rclnodejs {
-  if (!process.env.ROS_DISTRO || !process.env.AMENT_PREFIX_PATH)
+  const env = environment();
+  if (!env.rosDistro || !env.amentPrefixPath)
     throw new Error('ROS 2 is not sourced (ROS_DISTRO or AMENT_PREFIX_PATH is unset): run "source /opt/ros/<distro>/setup.bash" first');
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires

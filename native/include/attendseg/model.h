@@ -2,9 +2,12 @@
 // Produced by the TypeScript ONNX importer (src/engine/onnx) or built directly in C++ tests.
 // Tensors are NHWC uint8 with one (scale, zero_point) each; spatial sizes are derived per input size.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "attendseg/image.h"
 
 namespace attendseg {
 
@@ -36,6 +39,41 @@ enum class ResizeMode : uint8_t { Nearest, Linear };
 enum class CoordMode : uint8_t { HalfPixel, PytorchHalfPixel, AlignCorners, Asymmetric };
 // ONNX nearest_mode values.
 enum class NearestMode : uint8_t { RoundPreferFloor, RoundPreferCeil, Floor, Ceil };
+
+// ---- The model contract -----------------------------------------------------------------------
+// The one definition of the names and limits of a model: check_model (the only validator)
+// enforces the limits, the addon exports names and limits (modelContract()), the TypeScript
+// importer reads them from there, and the spec file stores enums as indices into these tables.
+// Names are in enum order.
+inline constexpr const char* kOpKindNames[] = {"Conv",   "MaxPool", "AveragePool", "GlobalAveragePool", "Resize",
+                                               "Add",    "Mul",     "Concat",      "Lut"};
+inline constexpr const char* kResizeModeNames[] = {"nearest", "linear"};
+inline constexpr const char* kCoordModeNames[] = {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"};
+inline constexpr const char* kNearestModeNames[] = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};
+constexpr size_t kOpKindCount = sizeof(kOpKindNames) / sizeof(kOpKindNames[0]);
+constexpr size_t kResizeModeCount = sizeof(kResizeModeNames) / sizeof(kResizeModeNames[0]);
+constexpr size_t kCoordModeCount = sizeof(kCoordModeNames) / sizeof(kCoordModeNames[0]);
+constexpr size_t kNearestModeCount = sizeof(kNearestModeNames) / sizeof(kNearestModeNames[0]);
+static_assert(kOpKindCount == size_t(OpKind::Lut) + 1, "one name per op kind");
+static_assert(kResizeModeCount == size_t(ResizeMode::Linear) + 1, "one name per resize mode");
+static_assert(kCoordModeCount == size_t(CoordMode::Asymmetric) + 1, "one name per coordinate mode");
+static_assert(kNearestModeCount == size_t(NearestMode::Ceil) + 1, "one name per nearest mode");
+
+// Generous for the networks we run, small enough that a hostile spec cannot make us allocate
+// without bound.
+constexpr int32_t kMaxChannels = 4096;            // any tensor
+constexpr int32_t kMaxClasses = 256;              // the output tensor: label maps are mono8
+constexpr int32_t kMaxConvKernel = 7;
+constexpr int32_t kMaxConvStride = 8;
+constexpr int32_t kMaxConvDilation = 8;
+constexpr int32_t kMaxPoolKernel = 64;
+constexpr int32_t kMaxPoolStride = 64;
+constexpr int32_t kMaxPad = 64;                   // each side, conv and pool
+constexpr float kMaxScale = 1e30f;               // quantization scales and norm std: 0 < s < this
+constexpr int32_t kMaxResizeScale = 64;           // scales within 1/kMaxResizeScale..kMaxResizeScale
+constexpr int32_t kMaxResizeSide = kMaxImageSide; // a fixed Resize output size, each side
+constexpr size_t kMaxOps = 100000;
+constexpr size_t kMaxWeightElements = size_t(64) << 20;  // all conv weights together
 
 struct ConvSpec {
   int32_t kernel_h = 1, kernel_w = 1;

@@ -3,7 +3,7 @@
 import type { OpSpec, QuantParams, TensorSpec } from '../spec';
 import { nodeError, tensorError } from './errors';
 import type { Graph, Node } from './graph';
-import { LIMITS } from './load';
+import { modelLimits } from '../spec';
 import { activationParams } from './quant';
 import type { ConstTensor } from './tensors';
 
@@ -43,9 +43,10 @@ export class FuseContext {
   constructor(readonly g: Graph) {}
 
   addTensor(name: string, channels: number, q: QuantParams, spatial: Spatial, by?: Node): number {
-    if (!Number.isInteger(channels) || channels < 1 || channels > LIMITS.maxChannels) {
-      if (by) throw nodeError(by, `${channels} channels is outside 1..${LIMITS.maxChannels}`);
-      throw tensorError(name, `${channels} channels is outside 1..${LIMITS.maxChannels}`);
+    const { maxChannels } = modelLimits();
+    if (!Number.isInteger(channels) || channels < 1 || channels > maxChannels) {
+      if (by) throw nodeError(by, `${channels} channels is outside 1..${maxChannels}`);
+      throw tensorError(name, `${channels} channels is outside 1..${maxChannels}`);
     }
     const idx = this.tensors.length;
     this.tensors.push({ name, channels, q });
@@ -130,7 +131,7 @@ export class FuseContext {
     const p = this.g.getConst(this.passThrough(pad.input?.[1] ?? ''));
     if (!p || p.data.length !== 8) throw nodeError(pad, 'pads must be a constant of 8 values (NCHW)');
     const v = Array.from(p.data as ArrayLike<number>, Number);
-    if (v[0] !== 0 || v[1] !== 0 || v[4] !== 0 || v[5] !== 0 || v.some((x) => x < 0 || x > LIMITS.maxPad)) {
+    if (v[0] !== 0 || v[1] !== 0 || v[4] !== 0 || v[5] !== 0 || v.some((x) => x < 0 || x > modelLimits().maxPad)) {
       throw nodeError(pad, `pads [${v.join(', ')}] must be non-negative and spatial only`);
     }
     if (pad.input?.[2]) {

@@ -3,7 +3,7 @@ import { attrInt, attrInts, attrString } from './attrs';
 import type { Emitted, FuseContext } from './context';
 import { nodeError } from './errors';
 import type { Node } from './graph';
-import { LIMITS } from './load';
+import { modelLimits } from '../spec';
 import { roundHalfEven, weightParams } from './quant';
 
 const f32 = Math.fround;
@@ -15,8 +15,26 @@ export interface Geometry {
   dilation: [number, number];
 }
 
+/** The contract's window limits of Conv and of the pools (which have no dilation). */
+export interface WindowLimits {
+  kernel: number;
+  stride: number;
+  dilation: number;
+  pad: number;
+}
+
+export function convWindowLimits(): WindowLimits {
+  const l = modelLimits();
+  return { kernel: l.maxConvKernel, stride: l.maxConvStride, dilation: l.maxConvDilation, pad: l.maxPad };
+}
+
+export function poolWindowLimits(): WindowLimits {
+  const l = modelLimits();
+  return { kernel: l.maxPoolKernel, stride: l.maxPoolStride, dilation: 1, pad: l.maxPad };
+}
+
 /** Common 2-D window attributes for Conv and pools; SAME_* padding is rejected. */
-export function windowGeometry(node: Node, kernel: [number, number] | undefined): Geometry {
+export function windowGeometry(node: Node, kernel: [number, number] | undefined, limits: WindowLimits): Geometry {
   const k = attrInts(node, 'kernel_shape');
   if (k && k.length !== 2) throw nodeError(node, `kernel_shape [${k.join(', ')}] is not 2-D`);
   if (kernel && k && (k[0] !== kernel[0] || k[1] !== kernel[1])) {
@@ -35,10 +53,10 @@ export function windowGeometry(node: Node, kernel: [number, number] | undefined)
   if (strides.length !== 2 || dil.length !== 2 || pads.length !== 4) {
     throw nodeError(node, 'strides, dilations and pads must describe a 2-D window');
   }
-  for (const v of ks) if (v < 1 || v > LIMITS.maxKernel) throw nodeError(node, `kernel ${ks.join('x')} is outside 1..${LIMITS.maxKernel}`);
-  for (const v of strides) if (v < 1 || v > LIMITS.maxStride) throw nodeError(node, `stride ${strides.join('x')} is outside 1..${LIMITS.maxStride}`);
-  for (const v of dil) if (v < 1 || v > LIMITS.maxDilation) throw nodeError(node, `dilation ${dil.join('x')} is outside 1..${LIMITS.maxDilation}`);
-  for (const v of pads) if (v < 0 || v > LIMITS.maxPad) throw nodeError(node, `pads [${pads.join(', ')}] are outside 0..${LIMITS.maxPad}`);
+  for (const v of ks) if (v < 1 || v > limits.kernel) throw nodeError(node, `kernel ${ks.join('x')} is outside 1..${limits.kernel}`);
+  for (const v of strides) if (v < 1 || v > limits.stride) throw nodeError(node, `stride ${strides.join('x')} is outside 1..${limits.stride}`);
+  for (const v of dil) if (v < 1 || v > limits.dilation) throw nodeError(node, `dilation ${dil.join('x')} is outside 1..${limits.dilation}`);
+  for (const v of pads) if (v < 0 || v > limits.pad) throw nodeError(node, `pads [${pads.join(', ')}] are outside 0..${limits.pad}`);
   return {
     kernel: [ks[0], ks[1]],
     stride: [strides[0], strides[1]],
@@ -149,11 +167,12 @@ export function fuseConv(ctx: FuseContext, node: Node): Emitted {
   if (groups < 1 || outC % groups !== 0 || inPerGroup * groups !== inC) {
     throw nodeError(node, `weights [${w.dims.join(', ')}] with group ${groups} do not fit an input of ${inC} channels`);
   }
-  if (outC < 1 || outC > LIMITS.maxChannels) throw nodeError(node, `${outC} output channels is outside 1..${LIMITS.maxChannels}`);
-  const geo = windowGeometry(node, [kh, kw]);
+  const { maxChannels, maxPad } = modelLimits();
+  if (outC < 1 || outC > maxChannels) throw nodeError(node, `${outC} output channels is outside 1..${maxChannels}`);
+  const geo = windowGeometry(node, [kh, kw], convWindowLimits());
   // A zero Pad in front folds into the conv padding (the engine pads with the input zero point).
   geo.pads = geo.pads.map((p, i) => p + padded.pads[i]) as typeof geo.pads;
-  if (geo.pads.some((p) => p > LIMITS.maxPad)) throw nodeError(node, `pads [${geo.pads.join(', ')}] exceed ${LIMITS.maxPad}`);
+  if (geo.pads.some((p) => p > maxPad)) throw nodeError(node, `pads [${geo.pads.join(', ')}] exceed ${maxPad}`);
   const bias = inputs[2] ? convBias(ctx, inputs[2], node, ctx.tensors[x].q.scale, w) : new Int32Array(0);
   const keepsGlobal = ctx.spatial[x] === 'global' && kh === 1 && kw === 1 && geo.pads.every((p) => p === 0);
   return {

@@ -27,8 +27,8 @@ export class Graph {
       if (!name) throw new ModelImportError('tensor \'\': an initializer has no name');
       if (this.initializers.has(name)) throw tensorError(name, 'duplicate initializer name');
       weightElements += numElements(decodeDims(t, name));
-      if (weightElements > LIMITS.maxWeightElements) {
-        throw tensorError(name, `total initializer size exceeds ${LIMITS.maxWeightElements} elements`);
+      if (weightElements > LIMITS.maxInitializerElements) {
+        throw tensorError(name, `total initializer size exceeds ${LIMITS.maxInitializerElements} elements`);
       }
       this.initializers.set(name, t);
     }

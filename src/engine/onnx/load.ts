@@ -4,6 +4,7 @@ import { toNum } from './attrs';
 import { ModelImportError, nodeError } from './errors';
 import { prescanModel } from './prescan';
 
+// The ONNX file's envelope; what the fused model may contain is the native contract's (modelLimits).
 export const LIMITS = {
   maxFileBytes: 1 << 30,
   // protobuf entries and packed values the file may hold, checked before decoding (prescan.ts)
@@ -11,14 +12,9 @@ export const LIMITS = {
   maxProtobufNumbers: 96 * 1024 * 1024,
   maxNodes: 100_000,
   maxInitializers: 100_000,
-  maxWeightElements: 64 * 1024 * 1024,
+  maxInitializerElements: 64 * 1024 * 1024,
   maxTensorElements: 64 * 1024 * 1024,
   maxRank: 8,
-  maxKernel: 7,
-  maxStride: 8,
-  maxDilation: 16,
-  maxPad: 64,
-  maxChannels: 4096,
   minOpset: 13,
 };
 

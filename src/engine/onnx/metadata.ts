@@ -1,5 +1,6 @@
 // metadata_props: class names, palette, input size, void index and normalization, with defaults.
 import type { onnx } from 'onnx-proto';
+import { isValidScale, modelLimits, scaleRule } from '../spec';
 import type { ModelMetadata, Normalization } from '../spec';
 import { ModelImportError } from './errors';
 
@@ -45,18 +46,21 @@ function json(key: string, value: string): unknown {
 
 function triple(key: string, value: string, positive: boolean): [number, number, number] {
   const v = json(key, value);
-  if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    throw bad(key, 'expected a JSON array of 3 numbers');
+  // Finite as float32: the engine stores them so.
+  if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(Math.fround(x)))) {
+    throw bad(key, 'expected a JSON array of 3 finite numbers');
   }
-  if (positive && !v.every((x) => x > 0)) throw bad(key, 'values must be > 0');
+  if (positive && !v.every(isValidScale)) throw bad(key, `values must be ${scaleRule()}`);
   return [v[0], v[1], v[2]];
 }
 
-function positiveInt(key: string, value: string): number {
+/** A network input side: 1..the engine's largest image side. */
+function imageSide(key: string, value: string): number {
   const s = value.trim();
   if (!/^\d+$/.test(s)) throw bad(key, `expected a positive integer, got '${value.slice(0, 40)}'`);
   const n = Number(s);
-  if (n < 1 || n > 16384) throw bad(key, `${n} is outside 1..16384`);
+  const max = modelLimits().maxImageSide;
+  if (n < 1 || n > max) throw bad(key, `${n} is outside 1..${max}`);
   return n;
 }
 
@@ -105,8 +109,8 @@ export function parseMetadata(raw: Record<string, string>, numClasses: number): 
   return {
     classNames,
     palette,
-    inputWidth: raw.input_width !== undefined ? positiveInt('input_width', raw.input_width) : 480,
-    inputHeight: raw.input_height !== undefined ? positiveInt('input_height', raw.input_height) : 360,
+    inputWidth: raw.input_width !== undefined ? imageSide('input_width', raw.input_width) : 480,
+    inputHeight: raw.input_height !== undefined ? imageSide('input_height', raw.input_height) : 360,
     voidIndex,
     norm: parseNorm(raw),
     raw,

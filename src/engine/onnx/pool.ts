@@ -1,7 +1,8 @@
 // MaxPool, AveragePool, GlobalAveragePool: DQ -> pool -> Q.
 import { attrInt, attrInts } from './attrs';
 import type { Emitted, FuseContext } from './context';
-import { windowGeometry } from './conv';
+import { modelLimits } from '../spec';
+import { poolWindowLimits, windowGeometry } from './conv';
 import { nodeError } from './errors';
 import type { Node } from './graph';
 
@@ -19,7 +20,7 @@ export function fusePool(ctx: FuseContext, node: Node): Emitted {
     const idx = node.output?.[1];
     if (idx && ctx.g.consumersOf(idx).length > 0) throw nodeError(node, 'the Indices output is not supported');
   }
-  const geo = windowGeometry(node, undefined);
+  const geo = windowGeometry(node, undefined, poolWindowLimits());
   const ceilMode = attrInt(node, 'ceil_mode', 0) !== 0;
   let countIncludePad = node.opType === 'AveragePool' && attrInt(node, 'count_include_pad', 0) !== 0;
   if (padded && padded.pads.some((p) => p > 0)) {
@@ -29,7 +30,8 @@ export function fusePool(ctx: FuseContext, node: Node): Emitted {
     }
     countIncludePad = true;
     geo.pads = geo.pads.map((p, i) => p + padded.pads[i]) as typeof geo.pads;
-    if (geo.pads.some((p) => p >= geo.kernel[0] * 4 + 64)) throw nodeError(node, 'padding too large');
+    const { maxPad } = modelLimits();
+    if (geo.pads.some((p) => p > maxPad)) throw nodeError(node, `pads [${geo.pads.join(', ')}] exceed ${maxPad}`);
   }
   return {
     op: {

@@ -1,4 +1,5 @@
 // Quantization arithmetic (float32 like ONNX Runtime's reference) and Q/DQ parameter reading.
+import { isValidScale, scaleRule } from '../spec';
 import type { QuantParams } from '../spec';
 import { nodeError } from './errors';
 import type { Graph, Node } from './graph';
@@ -41,7 +42,7 @@ export function activationParams(g: Graph, node: Node): QuantParams {
   if (scaleT.dtype !== 'float') throw nodeError(node, `the scale has type ${scaleT.dtype}, expected float`);
   const scale = scalarValue(scaleT);
   if (scale === undefined) throw nodeError(node, `activation quantization must be per-tensor (scale has ${scaleT.data.length} values)`);
-  if (!(scale > 0) || !Number.isFinite(scale)) throw nodeError(node, `invalid scale ${scale}`);
+  if (!isValidScale(scale)) throw nodeError(node, `invalid scale ${scale} (must be ${scaleRule()})`);
   let zeroPoint = 0;
   const zpName = node.input?.[2];
   if (zpName) {
@@ -83,7 +84,7 @@ export function weightParams(g: Graph, node: Node, dims: number[], what: string,
     if (rank === 0 || n !== dims[0]) throw nodeError(node, `${what} has ${n} scales for ${dims[0] ?? 0} output channels`);
   }
   const scales = Float32Array.from(scaleT.data as Float32Array);
-  for (const s of scales) if (!(s > 0) || !Number.isFinite(s)) throw nodeError(node, `${what} has an invalid scale ${s}`);
+  for (const s of scales) if (!isValidScale(s)) throw nodeError(node, `${what} has an invalid scale ${s} (must be ${scaleRule()})`);
   const zpName = node.input?.[2];
   if (zpName) {
     const zpT = g.getConst(zpName);

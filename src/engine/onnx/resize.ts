@@ -1,28 +1,26 @@
 // Resize (opset 11+/13 form: X, roi, scales, sizes): by constant scales, a constant size, or the
 // spatial size of another tensor computed through a Shape subgraph.
-import type { CoordMode, NearestMode, ResizeSpec } from '../spec';
+import { COORD_MODES, modelLimits, NEAREST_MODES, RESIZE_MODES } from '../spec';
+import type { CoordMode, NearestMode, ResizeMode, ResizeSpec } from '../spec';
 import { attrInt, attrString } from './attrs';
 import type { Emitted, FuseContext } from './context';
 import { nodeError } from './errors';
 import type { Node } from './graph';
 import { evalSymbolic, shapeSource } from './symbolic-shape';
 
-const COORD: CoordMode[] = ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'];
-const NEAREST: NearestMode[] = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'];
-
 export function fuseResize(ctx: FuseContext, node: Node): Emitted {
   const ins = node.input ?? [];
   const x = ctx.act(ins[0] ?? '', node);
   const channels = ctx.tensors[x].channels;
   const mode = attrString(node, 'mode', 'nearest');
-  if (mode !== 'nearest' && mode !== 'linear') throw nodeError(node, `mode '${mode}' is not supported (nearest or linear)`);
+  if (!(RESIZE_MODES as readonly string[]).includes(mode)) throw nodeError(node, `mode '${mode}' is not supported (${RESIZE_MODES.join(' or ')})`);
   const coord = attrString(node, 'coordinate_transformation_mode', 'half_pixel');
-  if (!COORD.includes(coord as CoordMode)) throw nodeError(node, `coordinate_transformation_mode '${coord}' is not supported`);
+  if (!(COORD_MODES as readonly string[]).includes(coord)) throw nodeError(node, `coordinate_transformation_mode '${coord}' is not supported`);
   const nearest = attrString(node, 'nearest_mode', 'round_prefer_floor');
-  if (!NEAREST.includes(nearest as NearestMode)) throw nodeError(node, `nearest_mode '${nearest}' is not supported`);
+  if (!(NEAREST_MODES as readonly string[]).includes(nearest)) throw nodeError(node, `nearest_mode '${nearest}' is not supported`);
   if (attrInt(node, 'exclude_outside', 0) !== 0) throw nodeError(node, 'exclude_outside != 0 is not supported');
   if (ins[1]) ctx.markConst(ins[1]);
-  const spec: ResizeSpec = { mode, coord: coord as CoordMode, nearest: nearest as NearestMode };
+  const spec: ResizeSpec = { mode: mode as ResizeMode, coord: coord as CoordMode, nearest: nearest as NearestMode };
 
   let scales: number[] | undefined;
   if (ins[2]) {
@@ -38,7 +36,9 @@ export function fuseResize(ctx: FuseContext, node: Node): Emitted {
   if (scales && sizesName) throw nodeError(node, 'both scales and sizes are given');
   if (scales) {
     if (scales.length !== 4 || scales[0] !== 1 || scales[1] !== 1) throw nodeError(node, `scales [${scales.join(', ')}] must be [1, 1, sh, sw]`);
-    if (!(scales[2] > 0 && scales[2] <= 64 && scales[3] > 0 && scales[3] <= 64)) throw nodeError(node, `scales [${scales.join(', ')}] are out of range`);
+    const max = modelLimits().maxResizeScale;
+    const inRange = (s: number): boolean => Math.fround(s) >= Math.fround(1 / max) && Math.fround(s) <= max;
+    if (!(inRange(scales[2]) && inRange(scales[3]))) throw nodeError(node, `scales [${scales.join(', ')}] are outside 1/${max}..${max}`);
     spec.scales = [scales[2], scales[3]];
   } else if (sizesName) {
     const v = evalSymbolic(ctx, sizesName);
@@ -50,7 +50,8 @@ export function fuseResize(ctx: FuseContext, node: Node): Emitted {
     if (!(('c' in dn && dn.c === 1) || isDimLike(dn, 0))) throw nodeError(node, 'sizes[0] (batch) must be 1 or a batch dimension');
     if (!(('c' in dc && dc.c === channels) || isDimLike(dc, 1))) throw nodeError(node, `sizes[1] must keep the ${channels} channels`);
     if ('c' in dh && 'c' in dw) {
-      if (!(dh.c >= 1 && dh.c <= 16384 && dw.c >= 1 && dw.c <= 16384)) throw nodeError(node, `size ${dh.c}x${dw.c} is out of range`);
+      const max = modelLimits().maxResizeSide;
+      if (!(dh.c >= 1 && dh.c <= max && dw.c >= 1 && dw.c <= max)) throw nodeError(node, `size ${dh.c}x${dw.c} is outside 1..${max} a side`);
       spec.size = [dh.c, dw.c];
     } else if ('tensor' in dh && 'tensor' in dw && dh.axis === 2 && dw.axis === 3) {
       const th = shapeSource(ctx, dh.tensor, node);

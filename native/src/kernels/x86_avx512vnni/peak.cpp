@@ -20,8 +20,10 @@ int64_t peak_loop(int64_t iterations) {
   for (int j = 0; j < 16; ++j) c[j] = _mm512_setzero_si512();
   for (int64_t it = 0; it < iterations; ++it) {
     asm volatile("" : "+v"(a));
+    // The rotations spelled out: clang wants valignd's immediate constant before unrolling.
+    const __m512i r[4] = {a, _mm512_alignr_epi32(a, a, 1), _mm512_alignr_epi32(a, a, 2), _mm512_alignr_epi32(a, a, 3)};
 #pragma GCC unroll 16
-    for (int j = 0; j < 16; ++j) dpbusd(c[j], j < 4 ? a : _mm512_alignr_epi32(a, a, j / 4), w[j % 4]);
+    for (int j = 0; j < 16; ++j) dpbusd(c[j], r[j / 4], w[j % 4]);
   }
   __m512i s = c[0];
 #pragma GCC unroll 16

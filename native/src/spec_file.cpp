@@ -8,7 +8,6 @@
 #include "attendseg/engine.h"
 
 namespace attendseg {
-namespace tools {
 
 namespace {
 
@@ -16,11 +15,20 @@ namespace {
 // little-endian).
 class Reader {
  public:
-  Reader(std::vector<char> data, std::string path) : data_(std::move(data)), path_(std::move(path)) {}
+  Reader(const uint8_t* data, size_t size, const std::string& path) : data_(data), size_(size), path_(path) {}
   void raw(void* dst, size_t n) {
-    if (n > data_.size() - pos_) throw Error(path_ + ": truncated spec file at byte " + std::to_string(pos_));
-    std::memcpy(dst, data_.data() + pos_, n);
+    if (n > size_ - pos_) throw Error(path_ + ": truncated spec file at byte " + std::to_string(pos_));
+    if (n == 0) return;  // dst may be null (an empty vector)
+    std::memcpy(dst, data_ + pos_, n);
     pos_ += n;
+  }
+  // A count of records of at least `min_bytes` each, refused before anything is allocated for
+  // them when the rest of the file cannot hold that many.
+  size_t count(const char* what, size_t min_bytes) {
+    const uint32_t n = get<uint32_t>();
+    if (n > (size_ - pos_) / min_bytes)
+      throw Error(path_ + ": " + std::to_string(n) + " " + what + " do not fit in the rest of the spec file");
+    return n;
   }
   template <class T>
   T get() {
@@ -29,47 +37,51 @@ class Reader {
     return v;
   }
   std::string str() {
-    std::string s(get<uint32_t>(), '\0');
-    raw(&s[0], s.size());
+    const uint32_t n = get<uint32_t>();
+    if (n > size_ - pos_) throw Error(path_ + ": string past the end of the spec file at byte " + std::to_string(pos_));
+    std::string s(n, '\0');
+    raw(&s[0], n);
     return s;
   }
   template <class T>
   std::vector<T> array() {
     const uint32_t n = get<uint32_t>();
-    if (n > (data_.size() - pos_) / sizeof(T)) throw Error(path_ + ": array past the end of the spec file");
+    if (n > (size_ - pos_) / sizeof(T)) throw Error(path_ + ": array past the end of the spec file");
     std::vector<T> v(n);
     raw(v.data(), n * sizeof(T));
     return v;
   }
-  bool at_end() const { return pos_ == data_.size(); }
+  bool at_end() const { return pos_ == size_; }
 
  private:
-  std::vector<char> data_;
-  std::string path_;
+  const uint8_t* data_;
+  size_t size_;
+  const std::string& path_;
   size_t pos_ = 0;
 };
 
 }  // namespace
 
-ModelSpec read_spec_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(path + ": cannot open");
-  Reader r(std::vector<char>(std::istreambuf_iterator<char>(f), {}), path);
+ModelSpec parse_spec_file(const uint8_t* data, size_t size, const std::string& path) {
+  Reader r(data, size, path);
   char magic[4];
   r.raw(magic, 4);
   if (std::memcmp(magic, "ASPC", 4) != 0 || r.get<uint32_t>() != 1) throw Error(path + ": not a version 1 spec file");
   ModelSpec spec;
-  spec.tensors.resize(r.get<uint32_t>());
+  // The fewest bytes a tensor (empty name) and an op (empty name, inputs and arrays) take.
+  constexpr size_t kTensorBytes = 4 + 4 + 4 + 4;
+  constexpr size_t kOpBytes = 1 + 4 + 4 + 4 + 2 + 11 * 4 + 3 * 4 + 8 * 4 + 2 + 3 + 2 * 4 + 3 * 4 + 4;
+  spec.tensors.resize(r.count("tensors", kTensorBytes));
   for (TensorSpec& t : spec.tensors) {
     t.name = r.str();
     t.channels = r.get<int32_t>();
     t.q.scale = r.get<float>();
     t.q.zero_point = r.get<int32_t>();
   }
-  spec.ops.resize(r.get<uint32_t>());
+  spec.ops.resize(r.count("ops", kOpBytes));
   for (OpSpec& op : spec.ops) {
     const uint8_t kind = r.get<uint8_t>();
-    if (kind > static_cast<uint8_t>(OpKind::Lut)) throw Error(path + ": unknown op kind " + std::to_string(kind));
+    if (kind >= kOpKindCount) throw Error(path + ": unknown op kind " + std::to_string(kind));
     op.kind = static_cast<OpKind>(kind);
     op.name = r.str();
     op.inputs = r.array<int32_t>();
@@ -91,7 +103,7 @@ ModelSpec read_spec_file(const std::string& path) {
     p.count_include_pad = r.get<uint8_t>() != 0;
     ResizeSpec& rs = op.resize;
     const uint8_t mode = r.get<uint8_t>(), coord = r.get<uint8_t>(), nearest = r.get<uint8_t>();
-    if (mode > 1 || coord > 3 || nearest > 3) throw Error(path + ": bad resize modes in op '" + op.name + "'");
+    if (mode >= kResizeModeCount || coord >= kCoordModeCount || nearest >= kNearestModeCount) throw Error(path + ": bad resize modes in op '" + op.name + "'");
     rs.mode = static_cast<ResizeMode>(mode);
     rs.coord = static_cast<CoordMode>(coord);
     rs.nearest = static_cast<NearestMode>(nearest);
@@ -110,5 +122,11 @@ ModelSpec read_spec_file(const std::string& path) {
   return spec;  // Engine::create validates the structure (check_model)
 }
 
-}  // namespace tools
+ModelSpec read_spec_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw Error(path + ": cannot open");
+  const std::vector<char> bytes((std::istreambuf_iterator<char>(f)), {});
+  return parse_spec_file(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), path);
+}
+
 }  // namespace attendseg
