@@ -66,19 +66,6 @@ export interface ImageMessage {
   data: Uint8Array;
 }
 
-/** A parsed CDR sensor_msgs/Image: `data` is bytes [dataOffset, dataOffset + dataLength) of the buffer. */
-export interface ImageCdrView extends Omit<ImageMessage, 'data'> {
-  dataOffset: number;
-  dataLength: number;
-}
-
-export interface CompressedImageCdrView {
-  header: RosHeader;
-  format: string;
-  dataOffset: number;
-  dataLength: number;
-}
-
 export interface NativeEngine {
   /**
    * With `cdrHeader`, each output Buffer is a complete CDR sensor_msgs/Image (mono8 label, rgb8
@@ -98,9 +85,10 @@ export interface Addon {
   kernelTables(): { name: string; usable: boolean }[];
   /** The ISA's multiply-accumulate ceiling in GMAC/s with `threads` threads busy at once. */
   int8PeakGmacs(isa: string, threads: number, milliseconds: number): number;
-  /** Reads a CDR sensor_msgs/Image without copying its data; throws naming the malformed field. */
-  parseImageCdr(buffer: Uint8Array): ImageCdrView;
-  parseCompressedImageCdr(buffer: Uint8Array): CompressedImageCdrView;
+  /** The frame checks of run (size, encoding, step, data length) without a run; throws naming the problem. */
+  checkImage(frame: NativeFrame): void;
+  /** The largest image side any frame or decoded image may have. */
+  readonly maxImageSide: number;
   /** A little-endian CDR sensor_msgs/Image, byte for byte what rmw serializes. */
   encodeImageCdr(message: ImageMessage | Omit<ImageMessage, 'is_bigendian'>): Buffer;
 }
