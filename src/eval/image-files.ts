@@ -68,5 +68,11 @@ export async function writePng(file: string, data: Uint8Array, width: number, he
   let img = sharp(Buffer.from(data.buffer, data.byteOffset, width * height * channels), { raw: { width, height, channels } });
   // Without this sharp stores one channel as RGB; label PNGs must stay one-channel (mode L).
   if (channels === 1) img = img.toColourspace('b-w');
-  await img.png().toFile(file);
+  try {
+    await img.png().toFile(file);
+  } catch (e) {
+    // libvips says only "system error: Is a directory", without the file
+    const why = fs.existsSync(file) && fs.statSync(file).isDirectory() ? 'it is a folder' : (e as Error).message;
+    throw new Error(`cannot write ${file}: ${why}`);
+  }
 }

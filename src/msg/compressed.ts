@@ -67,19 +67,20 @@ export async function openImage(data: Uint8Array, expected?: Compression): Promi
     throw new Error(`the data (${data.length} bytes) is ${actual ? `${actual}` : `not a ${expected} image`}`);
   if (!actual) throw new Error(`the data (${data.length} bytes) is not a PNG or JPEG image`);
   const side = loadAddon().maxImageSide;
-  // sharp's default failOn ('warning') refuses truncated and corrupt files instead of guessing;
-  // limitInputPixels stops libvips itself should a header lie about the size.
-  const image = sharp(data, { limitInputPixels: side * side });
   let meta: Metadata;
   try {
-    meta = await image.metadata();
+    // The header alone (libvips loads pixels lazily), without sharp's own pixel limit, so that
+    // a size past ours is reported as a size.
+    meta = await sharp(data, { limitInputPixels: false }).metadata();
   } catch (e) {
     throw new Error(`corrupt ${actual} data: ${firstLine(e)}`);
   }
   const w = meta.width ?? 0;
   const h = meta.height ?? 0;
   if (w < 1 || h < 1 || w > side || h > side) throw new Error(`${actual} image size ${w}x${h} is outside 1..${side} a side`);
-  return { compression: actual, image, meta };
+  // sharp's default failOn ('warning') refuses truncated and corrupt files instead of guessing;
+  // limitInputPixels stops libvips itself should the data disagree with the header.
+  return { compression: actual, image: sharp(data, { limitInputPixels: side * side }), meta };
 }
 
 function firstLine(e: unknown): string {
