@@ -141,6 +141,41 @@ describe('command line: hostile and broken input', () => {
       assert.match(errorLine(strict), /--strict: 3 of 5 frames could not be decoded/);
     });
 
+    it('a bag cut short, an empty file and a non-bag: non-zero exit and one line saying what is wrong', () => {
+      const mcap = path.join(bagDir, fs.readdirSync(bagDir).find((f) => f.endsWith('.mcap'))!);
+      const bytes = fs.readFileSync(mcap);
+      const dir = fresh('broken');
+      fs.mkdirSync(dir);
+      const cut = path.join(dir, 'cut.mcap');
+      fs.writeFileSync(cut, bytes.subarray(0, 200));
+      const empty = path.join(dir, 'empty.mcap');
+      fs.writeFileSync(empty, '');
+      const text = path.join(dir, 'notes.db3');
+      fs.writeFileSync(text, 'not a database');
+      const cases: [string[], RegExp][] = [
+        [['segment', cut, '--out', fresh('o'), '--model', MODEL, '--threads', '1'], /it has no topics \(.*cut\.mcap: .*the file ends inside a record/],
+        [['eval', '--bag', cut, '--model', MODEL, '--threads', '1'], /cut\.mcap: .*the file ends inside a record/],
+        [['segment', empty, '--out', fresh('o'), '--model', MODEL, '--threads', '1'], /empty\.mcap is neither an MCAP nor an SQLite file/],
+        [['eval', '--bag', text, '--model', MODEL, '--threads', '1'], /notes\.db3/],
+      ];
+      for (const [args, reason] of cases) assert.match(errorLine(attendseg(args)), reason);
+    });
+
+    it('an oversize raw frame is skipped like any undecodable one', async () => {
+      const input = fresh('bag');
+      const bag = await createBag(input, { format: 'mcap' });
+      await bag.addTopic({ name: '/camera/image_raw', type: IMAGE_TYPE });
+      const f = smoothFrame({ encoding: 'rgb8', width: 40, height: 24, seed: 6 });
+      const header = (i: number) => ({ stamp: { sec: 20 + i, nanosec: 0 }, frame_id: 'c' });
+      await bag.write('/camera/image_raw', 1n, encodeImage({ header: header(0), height: 1, width: 9000, encoding: 'mono8', is_bigendian: 0, step: 9000, data: new Uint8Array(9000) }));
+      await bag.write('/camera/image_raw', 2n, encodeImage({ header: header(1), height: 24, width: 40, encoding: 'rgb8', is_bigendian: 0, step: f.step, data: f.data }));
+      await bag.close();
+      const r = attendseg(['segment', input, '--out', fresh('out'), '--model', MODEL, '--threads', '1']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /segmented 1 frames .*; 1 undecodable frame skipped/);
+      assert.match(r.stderr, /frame stamped 20\.000000000 on \/camera\/image_raw: image size 9000x1 is outside 1\.\.8192 a side/);
+    });
+
     it('refuses out-of-range and empty numbers before reading any frame', () => {
       const cases: [string[], RegExp][] = [
         [['eval', '--bag', bagDir, '--model', MODEL, '--max-delay', '1e308'], /--max-delay 1e308 is outside/],
