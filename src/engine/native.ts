@@ -2,6 +2,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import type { ImageMessage } from '../msg/image';
+import type { Header } from '../msg/time';
 import type { ModelSpec } from './spec';
 
 export interface NativeFrame {
@@ -49,22 +51,8 @@ export interface NetworkOutput {
   channels: number;
 }
 
-/** std_msgs/Header as rclnodejs and @foxglove/rosmsg2-serialization spell it. */
-export interface RosHeader {
-  stamp: { sec: number; nanosec: number };
-  frame_id: string;
-}
-
-/** A sensor_msgs/Image (fields as in the message definition). */
-export interface ImageMessage {
-  header: RosHeader;
-  height: number;
-  width: number;
-  encoding: string;
-  is_bigendian: number;
-  step: number;
-  data: Uint8Array;
-}
+/** std_msgs/Header (src/msg's). */
+export type RosHeader = Header;
 
 export interface NativeEngine {
   /**
