@@ -46,9 +46,10 @@ export async function evaluateRecordedTopics(bagPath: string, o: TopicsEvalOptio
       o.onProgress?.(scorer.scored, total);
     }
     matcher.finish();
-    // Receive times equal for every pair: the labels were written with their inputs' times (by
-    // segment, not recorded from a running node), so there is no delay or rate to report.
-    const recordedLive = delaysMs.some((d) => d !== 0);
+    // A node publishes a label after it received the image, so recorded live every prediction
+    // arrives after its ground truth. Otherwise the labels were written with their inputs' receive
+    // times (by segment) and the differences are no delay, nor their spacing a rate: none is reported.
+    const recordedLive = delaysMs.length > 0 && delaysMs.every((d) => d > 0);
     if (recordedLive) for (const d of delaysMs) scorer.latency.add(d);
     const span = first !== undefined && last !== undefined ? Number(last - first) / 1e9 : 0;
     return buildReport({
