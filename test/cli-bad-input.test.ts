@@ -184,6 +184,8 @@ describe('command line: hostile and broken input', () => {
         [['segment', bagDir, '--out', fresh('o'), '--model', MODEL, '--alpha', '0x1'], /--alpha '0x1' is not a number/],
         [['segment', bagDir, '--out', fresh('o'), '--model', MODEL, '--size', '1x99999'], /--size 1x99999 is outside 1\.\.8192 a side/],
         [['eval', '--bag', bagDir, '--model', MODEL, '--size', '0x10'], /--size 0x10 is outside 1\.\.8192 a side/],
+        [['segment', bagDir, '--out', fresh('o'), '--size', '3x3'], /^attendseg: --size 3x3: network input 3x3 does not fit op/],
+        [['eval', '--bag', bagDir, '--size', '3x3', '--ignore', '11'], /^attendseg: --size 3x3: network input 3x3 does not fit op/],
         [['bag-from-folder', 'samples/camvid_val_8', fresh('b'), '--rate', '1e-300'], /--rate 1e-300 is outside/],
         [['bag-from-folder', 'samples/camvid_val_8', fresh('b'), '--start-time', '1e300'], /--start-time 1e300 is outside/],
       ];

@@ -87,8 +87,18 @@ export const maxActivationOption = (): Option =>
     .argParser(int('--max-activation-mb', 0, 1 << 20))
     .default(paramDefault<number>('max_activation_mb'));
 
-export function loadEngine(given: string | undefined, flags: EngineFlags): { engine: Engine; path: string } {
+/** The engine, and --size (when given) checked against the model once, before any frame. */
+export function loadEngine(given: string | undefined, flags: EngineFlags & { size?: [number, number] }): { engine: Engine; path: string } {
   const p = modelPath(given);
   const options: EngineOptions = { threads: flags.threads, maxActivationMb: flags.maxActivationMb };
-  return { engine: Engine.fromFile(p, options), path: p };
+  const engine = Engine.fromFile(p, options);
+  if (flags.size) {
+    const [w, h] = flags.size;
+    try {
+      engine.macs(h, w); // shape inference over the whole network at this size
+    } catch (e) {
+      throw new Error(`--size ${w}x${h}: ${(e as Error).message}`);
+    }
+  }
+  return { engine, path: p };
 }
