@@ -13,7 +13,7 @@ import { DEFAULT_MODEL_FILE } from '../src/engine/default_model';
 import { Engine, Frame, SegmentOptions } from '../src/engine/engine';
 import { bagFromFolder } from '../src/eval/bag-from-folder';
 import { evaluateEngineOnBag } from '../src/eval/evaluate-engine';
-import { decodeImage } from '../src/msg';
+import { decodeInput, inputFrame } from '../src/msg';
 import { median, round } from './stats';
 
 const root = path.resolve(__dirname, '..');
@@ -54,8 +54,8 @@ export async function runEvalCase(threads: number, rounds = 5): Promise<EvalCase
     const frames: Frame[] = [];
     const reader = await openBag(bag);
     for await (const m of reader.messages({ topics: ['/camera/image_raw'] })) {
-      const img = decodeImage(m.data);
-      frames.push({ encoding: img.encoding, width: img.width, height: img.height, step: img.step, data: img.data });
+      // The decode path eval and the node take.
+      frames.push(await inputFrame(decodeInput('sensor_msgs/msg/Image', m.data)));
     }
     await reader.close();
 

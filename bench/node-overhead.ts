@@ -3,7 +3,7 @@
 // it over) and comes out as serialized label and overlay Images, against the engine alone on the
 // same frame, timed in rotation in one process. Target: overhead <= 10% of the engine's time.
 import { Engine } from '../src/engine/engine';
-import { loadAddon } from '../src/engine/native';
+import { encodeImage } from '../src/msg';
 import { InMemoryTransport } from '../src/pipeline/memory_transport';
 import { SegmentationNode } from '../src/pipeline/segmentation_node';
 import { median, round } from './stats';
@@ -60,7 +60,7 @@ export async function runNodeOverhead(c: NodeOverheadInput): Promise<NodeOverhea
   const engine: Engine = node.engine;
   const frame = { encoding: 'rgb8', width: c.width, height: c.height, step: c.width * 3, data: cameraFrame(c.width, c.height) };
   const header = { stamp: { sec: 1700000000, nanosec: 123456789 }, frame_id: 'camera_color_optical_frame' };
-  const cdr = loadAddon().encodeImageCdr({ header, ...frame, is_bigendian: 0 });
+  const cdr = Buffer.from(encodeImage({ header, ...frame, is_bigendian: 0 }));
   const segment = { label: true, overlay: true, colorized: false };
 
   const engineMs: number[] = [];

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bounded libFuzzer runs of the native code that reads bytes from outside (native/fuzz): spec
-# files, camera frames, CDR image messages. Built with clang, ASan and UBSan; any crash,
+# files and camera frames (inbound CDR messages are decoded in TypeScript and fuzzed by test/msg-fuzz). Built with clang, ASan and UBSan; any crash,
 # sanitizer report, leak, timeout or allocation past the limits fails the run, and the input that
 # caused it is left in $BUILD/artifacts/. Each target starts from its committed seed corpus.
 #   scripts/fuzz-native.sh [seconds per target, default 30]
@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-30}
 BUILD=${FUZZ_BUILD:-build-fuzz}
-TARGETS=(fuzz_spec_file fuzz_frame fuzz_cdr_image)
+TARGETS=(fuzz_spec_file fuzz_frame)
 
 command -v clang++ >/dev/null || { echo "fuzz-native: clang++ not found (Debian package clang)" >&2; exit 1; }
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATTENDSEG_BUILD_FUZZERS=ON \

@@ -60,7 +60,7 @@ describe('eval: bad input', () => {
     await bag.write('/rgb_gt', 5_000_000_000n, encodeImage({ ...img, encoding: 'rgb8', step: 12, data: new Uint8Array(48) }));
     await bag.write('/jpeg', 5_000_000_000n, encodeCompressedImage({ header, format: 'jpeg', data: new Uint8Array(4) }));
     await bag.close();
-    await assert.rejects(evaluateEngineOnBag(dir, { ...settings, gtTopic: '/camera/label_gt' }), /frame stamped 5.000000000: .*bayer_rggb8/);
+    await assert.rejects(evaluateEngineOnBag(dir, { ...settings, gtTopic: '/camera/label_gt' }), /frame stamped 5.000000000 on \/camera\/image_raw: .*bayer_rggb8/);
     await assert.rejects(
       evaluateEngineOnBag(dir, { ...settings, gtTopic: '/rgb_gt', imageTopic: '/camera/image_raw' }),
       /frame stamped 5.000000000 on \/rgb_gt: encoding 'rgb8' is not a label map \(expected mono8\)/,
@@ -68,7 +68,7 @@ describe('eval: bad input', () => {
     await assert.rejects(evaluateEngineOnBag(dir, { ...settings, gtTopic: '/jpeg' }), /ground-truth topic \/jpeg is sensor_msgs\/msg\/CompressedImage, not sensor_msgs\/msg\/Image/);
     await assert.rejects(
       evaluateEngineOnBag(dir, { ...settings, gtTopic: '/camera/label_gt', imageTopic: '/jpeg' }),
-      /frame stamped 5.000000000 on \/jpeg: cannot decode the image/,
+      /frame stamped 5.000000000 on \/jpeg: CompressedImage format 'jpeg' says jpeg but the data \(4 bytes\) is not a jpeg image/,
     );
   });
 

@@ -30,12 +30,13 @@ describe('bad input (in-memory transport)', () => {
   const image = (patch: Record<string, unknown>) => writeImage({ ...imageMessage(1), ...patch });
   const rawCases: [string, () => Buffer, RegExp][] = [
     ['unknown encoding', () => image({ encoding: '32FC1' }), /unsupported encoding '32FC1'/],
+    ['encoding with a NUL and trailing bytes', () => image({ encoding: 'rgb8\0x' }), /unsupported encoding 'rgb8\\x00x'/],
     ['step too small', () => image({ step: 64 * 3 - 1 }), /step 191 is too small for 64 rgb8 pixels \(needs >= 192\)/],
     ['truncated data', () => image({ data: imageMessage(1).data.subarray(0, 64 * 3 * 47) }), /image data is truncated/],
     ['zero width', () => image({ width: 0, step: 0, data: new Uint8Array(0) }), /image size 0x48 is outside 1\.\.8192/],
     ['zero height', () => image({ height: 0, data: new Uint8Array(0) }), /image size 64x0 is outside 1\.\.8192/],
     ['oversized', () => image({ width: 9000, height: 1, step: 27000, data: new Uint8Array(27000) }), /image size 9000x1 is outside 1\.\.8192/],
-    ['truncated message', () => rawImage(1).subarray(0, 100), /sensor_msgs\/Image: truncated at 'data'/],
+    ['truncated message', () => rawImage(1).subarray(0, 100), /sensor_msgs\/msg\/Image: cannot decode 100 bytes, the message is truncated/],
     ['empty message', () => Buffer.alloc(0), /shorter than the CDR encapsulation header/],
     ['foreign encapsulation', () => Buffer.from([0, 3, 0, 0, ...rawImage(1).subarray(4)]), /unsupported CDR encapsulation 0x0003/],
   ];
@@ -52,7 +53,7 @@ describe('bad input (in-memory transport)', () => {
 
   it('rejects the same problems arriving as message objects', async () => {
     const { t, node } = startNode({ serialized_io: false });
-    for (const [name, make, reason] of rawCases.slice(0, 6)) {
+    for (const [name, make, reason] of rawCases.slice(0, 7)) {
       const m = readImage(make());
       await expectRejected(t, node, () => t.deliverImage(m), reason);
       assert.ok(name);
@@ -97,7 +98,7 @@ describe('bad input (in-memory transport)', () => {
         t.deliverCompressedImage(writeCompressedImage({ header, format: 'png', data: png })),
       );
     }
-    await expectRejected(t, node, () => t.deliverCompressedImage(Buffer.from([0, 1, 0, 0, 9])), /CompressedImage: truncated/);
+    await expectRejected(t, node, () => t.deliverCompressedImage(Buffer.from([0, 1, 0, 0, 9])), /CompressedImage: cannot decode 5 bytes, the message is truncated/);
     await node.close();
   });
 });

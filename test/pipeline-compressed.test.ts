@@ -4,7 +4,7 @@ import { strict as assert } from 'assert';
 
 import sharp from 'sharp';
 
-import { parseCompressedFormat } from '../src/pipeline/compressed';
+import { parseCompressedFormat } from '../src/msg';
 import type { CompressedImageMessage } from '../src/pipeline/messages';
 import { compressedImageCodec, writeCompressedImage, writeImage } from './cdr-oracle';
 import { imageMessage, readImage, startNode } from './pipeline-harness';

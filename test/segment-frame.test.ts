@@ -5,7 +5,7 @@ import { strict as assert } from 'assert';
 import { Engine } from '../src/engine/engine';
 import {
   compressFrame,
-  compressionOf,
+  parseCompressedFormat,
   decodeInput,
   encodeCompressedImage,
   encodeImage,
@@ -64,11 +64,11 @@ describe('segment: frame core', () => {
   });
 
   it('names unsupported formats, encodings, undecodable payloads and non-image types', async () => {
-    assert.equal(compressionOf('bgr8; jpeg compressed bgr8'), 'jpeg');
-    assert.equal(compressionOf('PNG'), 'png');
-    assert.throws(() => compressionOf('16UC1; compressedDepth png'), /compressedDepth.*depth images.*not supported/);
-    assert.throws(() => compressionOf('tiff'), /compressed format 'tiff' is not supported/);
-    await assert.rejects(compressedToFrame({ header, format: 'jpeg', data: Uint8Array.of(1, 2, 3) }, 'frame 3'), /frame 3: cannot decode the image/);
+    assert.equal(parseCompressedFormat('bgr8; jpeg compressed bgr8').compression, 'jpeg');
+    assert.equal(parseCompressedFormat('PNG').compression, 'png');
+    assert.throws(() => parseCompressedFormat('16UC1; compressedDepth png'), /compressedDepth.*depth images.*not segmented/);
+    assert.throws(() => parseCompressedFormat('tiff'), /unsupported CompressedImage format 'tiff'/);
+    await assert.rejects(compressedToFrame({ header, format: 'jpeg', data: Uint8Array.of(1, 2, 3) }, 'frame 3'), /frame 3: .*says jpeg but the data \(3 bytes\) is not a jpeg image/);
     const bayer = { ...rgbMessage(8, 8, 0, 3), encoding: 'bayer_rggb8' };
     await assert.rejects(segmentInput(engine, { kind: 'image', message: bayer }), /bayer_rggb8/);
     assert.throws(() => decodeInput('std_msgs/msg/String', new Uint8Array(8)), /std_msgs\/msg\/String is not an image/);

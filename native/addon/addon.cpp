@@ -300,7 +300,23 @@ Napi::Value Int8PeakGmacs(const Napi::CallbackInfo& info) {
   }
 }
 
+// checkImage(frame): the frame checks of run without a run, so a decoder can refuse a frame
+// before anything reads its pixels (one table of encodings and sizes: the engine's).
+Napi::Value CheckImage(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    if (!info[0].IsObject()) throw attendseg::Error("checkImage(image): image must be an object");
+    attendseg::check_image(image_from_js(info[0].As<Napi::Object>()));
+    return env.Undefined();
+  } catch (const std::exception& e) {
+    Napi::Error::New(env, e.what()).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("checkImage", Napi::Function::New(env, CheckImage));
+  exports.Set("maxImageSide", Napi::Number::New(env, attendseg::kMaxImageSide));
   exports.Set("int8PeakGmacs", Napi::Function::New(env, Int8PeakGmacs));
   exports.Set("NativeEngine", NativeEngine::Define(env));
   exports.Set("kernelTables", Napi::Function::New(env, KernelTables));

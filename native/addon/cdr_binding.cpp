@@ -34,56 +34,6 @@ Napi::Uint8Array bytes_arg(const Napi::Value& v, const char* what) {
   return v.As<Napi::Uint8Array>();
 }
 
-Napi::Object header_to_js(Napi::Env env, const cdr::Header& h) {
-  Napi::Object stamp = Napi::Object::New(env);
-  stamp.Set("sec", h.stamp_sec);
-  stamp.Set("nanosec", double(h.stamp_nanosec));
-  Napi::Object header = Napi::Object::New(env);
-  header.Set("stamp", stamp);
-  header.Set("frame_id", h.frame_id);
-  return header;
-}
-
-// parseImageCdr(buffer) -> {header, height, width, encoding, is_bigendian, step, dataOffset, dataLength}
-Napi::Value ParseImageCdr(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    const Napi::Uint8Array buf = bytes_arg(info[0], "parseImageCdr(buffer): buffer");
-    const cdr::ImageView v = cdr::parse_image(buf.Data(), buf.ElementLength());
-    Napi::Object r = Napi::Object::New(env);
-    r.Set("header", header_to_js(env, v.header));
-    r.Set("height", double(v.height));
-    r.Set("width", double(v.width));
-    r.Set("encoding", v.encoding);
-    r.Set("is_bigendian", v.is_bigendian);
-    r.Set("step", double(v.step));
-    r.Set("dataOffset", double(v.data_offset));
-    r.Set("dataLength", double(v.data_size));
-    return r;
-  } catch (const std::exception& e) {
-    Napi::Error::New(env, e.what()).ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-}
-
-// parseCompressedImageCdr(buffer) -> {header, format, dataOffset, dataLength}
-Napi::Value ParseCompressedImageCdr(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    const Napi::Uint8Array buf = bytes_arg(info[0], "parseCompressedImageCdr(buffer): buffer");
-    const cdr::CompressedImageView v = cdr::parse_compressed_image(buf.Data(), buf.ElementLength());
-    Napi::Object r = Napi::Object::New(env);
-    r.Set("header", header_to_js(env, v.header));
-    r.Set("format", v.format);
-    r.Set("dataOffset", double(v.data_offset));
-    r.Set("dataLength", double(v.data_size));
-    return r;
-  } catch (const std::exception& e) {
-    Napi::Error::New(env, e.what()).ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-}
-
 // encodeImageCdr({header, height, width, encoding, is_bigendian?, step, data}) -> Buffer
 Napi::Value EncodeImageCdr(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -135,8 +85,6 @@ Napi::Buffer<uint8_t> new_image_message(Napi::Env env, const cdr::Header& header
 }
 
 void register_cdr_exports(Napi::Env env, Napi::Object exports) {
-  exports.Set("parseImageCdr", Napi::Function::New(env, ParseImageCdr));
-  exports.Set("parseCompressedImageCdr", Napi::Function::New(env, ParseCompressedImageCdr));
   exports.Set("encodeImageCdr", Napi::Function::New(env, EncodeImageCdr));
 }
 

@@ -1,5 +1,5 @@
 // JavaScript side of the CDR code: headers to and from JS, Image messages allocated as Buffers,
-// and the exported parse/encode functions.
+// and the exported encoder.
 #pragma once
 #include <napi.h>
 
@@ -15,7 +15,7 @@ cdr::Header cdr_header_from_js(const Napi::Value& v);
 Napi::Buffer<uint8_t> new_image_message(Napi::Env env, const cdr::Header& header, int32_t width, int32_t height,
                                         const char* encoding, int channels, uint8_t** data);
 
-// parseImageCdr, parseCompressedImageCdr, encodeImageCdr.
+// encodeImageCdr (the output writer, for tests against other CDR encoders).
 void register_cdr_exports(Napi::Env env, Napi::Object exports);
 
 }  // namespace attendseg_addon

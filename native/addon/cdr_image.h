@@ -1,6 +1,6 @@
-// ROS 2 CDR (XCDR1, as rmw publishes it) for sensor_msgs/Image and sensor_msgs/CompressedImage:
-// parsing into views that point into the serialized buffer, and writing Image messages whose data
-// region the engine then fills in place. No Node types here, so the byte layout is testable alone.
+// ROS 2 CDR (XCDR1, as rmw publishes it) for the node's outputs: sensor_msgs/Image messages whose
+// data region the engine then fills in place. Inbound messages are decoded in TypeScript (src/msg).
+// No Node types here, so the byte layout is testable alone.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -14,28 +14,6 @@ struct Header {
   uint32_t stamp_nanosec = 0;
   std::string frame_id;
 };
-
-// sensor_msgs/Image with `data` left in place: bytes [data_offset, data_offset + data_size) of the
-// buffer that was parsed.
-struct ImageView {
-  Header header;
-  uint32_t height = 0, width = 0;
-  std::string encoding;
-  uint8_t is_bigendian = 0;
-  uint32_t step = 0;
-  size_t data_offset = 0, data_size = 0;
-};
-
-struct CompressedImageView {
-  Header header;
-  std::string format;
-  size_t data_offset = 0, data_size = 0;
-};
-
-// Both accept big- and little-endian plain CDR and ignore trailing bytes (rmw may pad the payload
-// to 4 bytes). Malformed input throws attendseg::Error naming the field and the offset.
-ImageView parse_image(const uint8_t* buf, size_t size);
-CompressedImageView parse_compressed_image(const uint8_t* buf, size_t size);
 
 // A little-endian sensor_msgs/Image message: its total size and where `data` starts.
 struct ImageLayout {

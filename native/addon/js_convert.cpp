@@ -1,6 +1,7 @@
 #include "js_convert.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <initializer_list>
 #include <string>
@@ -349,11 +350,29 @@ attendseg::EngineOptions engine_options_from_js(const Napi::Value& v) {
   return o;
 }
 
+namespace {
+// Control characters as escapes, so an error line stays one readable line.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
+      out += c;
+    } else {
+      char esc[8];
+      snprintf(esc, sizeof esc, "\\x%02x", static_cast<unsigned char>(c));
+      out += esc;
+    }
+  }
+  return out;
+}
+}  // namespace
+
 attendseg::ImageView image_from_js(const Napi::Object& obj) {
   attendseg::ImageView img;
   const std::string enc = string(obj, "encoding", "image");
-  if (!attendseg::parse_encoding(enc.c_str(), &img.encoding))
-    throw Error("unsupported encoding '" + enc +
+  // A NUL inside the string would end it early for parse_encoding: "rgb8\0x" is not rgb8.
+  if (enc.find('\0') != std::string::npos || !attendseg::parse_encoding(enc.c_str(), &img.encoding))
+    throw Error("unsupported encoding '" + printable(enc) +
                 "' (supported: rgb8, bgr8, rgba8, bgra8, mono8, uyvy/yuv422, yuyv/yuv422_yuy2, nv21, nv24)");
   img.width = integer(obj, "width", "image", 0, INT32_MAX);
   img.height = integer(obj, "height", "image", 0, INT32_MAX);

@@ -5,7 +5,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { importOnnx } from '../../src/engine/onnx';
-import { CdrBytes } from '../../test/helpers/cdr-bytes';
 import { OnnxBuilder } from '../../test/helpers/onnx-builder';
 import { convReluModel, finish, start, unetModel } from '../../test/helpers/onnx-models';
 import { encodeSpecFile } from '../tools/dump_spec';
@@ -73,16 +72,5 @@ function frameSeeds(): void {
   }
 }
 
-function cdrSeeds(): void {
-  const header = (c: CdrBytes): CdrBytes => c.i32(1_700_000_000).u32(5).string('camera');
-  for (const le of [true, false]) {
-    const image = header(new CdrBytes(le)).u32(2).u32(3).string('rgb8').u8(0).u32(9).u8Array(Uint8Array.from({ length: 18 }, (_, i) => i)).build();
-    write('fuzz_cdr_image', `image_${le ? 'le' : 'be'}`, Buffer.concat([Buffer.from([0]), image]));
-    const compressed = header(new CdrBytes(le)).string('png').u8Array(Buffer.from('\x89PNG\r\n\x1a\n')).build();
-    write('fuzz_cdr_image', `compressed_${le ? 'le' : 'be'}`, Buffer.concat([Buffer.from([1]), compressed]));
-  }
-}
-
 specSeeds();
 frameSeeds();
-cdrSeeds();

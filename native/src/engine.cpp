@@ -12,14 +12,7 @@
 
 namespace attendseg {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
-
-constexpr size_t kMaxCachedPlans = 4;  // sizes alternate rarely; a bound keeps memory flat
-
-void check_frame(const ImageView& img, const FrameOptions& o) {
+void check_image(const ImageView& img) {
   const std::string enc = encoding_name(img.encoding);
   if (img.width < 1 || img.height < 1 || img.width > kMaxImageSide || img.height > kMaxImageSide)
     throw Error("image size " + std::to_string(img.width) + "x" + std::to_string(img.height) + " is outside 1..8192 a side");
@@ -32,6 +25,17 @@ void check_frame(const ImageView& img, const FrameOptions& o) {
   if (img.size < need)
     throw Error("image data is truncated: " + std::to_string(img.size) + " bytes, " + enc + " " + std::to_string(img.width) +
                 "x" + std::to_string(img.height) + " with step " + std::to_string(img.step) + " needs " + std::to_string(need));
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+constexpr size_t kMaxCachedPlans = 4;  // sizes alternate rarely; a bound keeps memory flat
+
+void check_frame(const ImageView& img, const FrameOptions& o) {
+  check_image(img);
   if (o.net_width < 1 || o.net_height < 1 || o.net_width > kMaxImageSide || o.net_height > kMaxImageSide)
     throw Error("network size " + std::to_string(o.net_width) + "x" + std::to_string(o.net_height) + " is outside 1..8192");
   if (!std::isfinite(o.overlay_alpha) || o.overlay_alpha < 0.0f || o.overlay_alpha > 1.0f)

@@ -99,6 +99,11 @@ export class SqliteStorageReader implements BagReader {
         if (next.done) return;
         n++;
         const { time, topic, data } = next.value;
+        // SQLite's columns take any type: a timestamp written as text or a real is not a time.
+        if (typeof time !== 'bigint') {
+          this.problems.push(`${this.file}: message ${n} on ${topic} skipped: its timestamp ${JSON.stringify(String(time))} is ${typeof time === 'number' ? 'not an integer' : 'not an integer of nanoseconds'}`);
+          continue;
+        }
         yield { topic, logTime: time, publishTime: time, data };
       }
     } finally {

@@ -5,6 +5,7 @@ import { defaultModelPath } from '../engine/default_model';
 import { Option } from 'commander';
 
 import { Engine, EngineOptions } from '../engine/engine';
+import { loadAddon } from '../engine/native';
 import { paramDefault } from '../pipeline/params';
 
 export function int(option: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -16,19 +17,33 @@ export function int(option: string, min: number, max = Number.MAX_SAFE_INTEGER) 
   };
 }
 
-export function positiveNumber(option: string) {
+/** A decimal number written out in full ('' and '0x10' are not numbers), within [min, max]. */
+export function numberIn(option: string, min: number, max: number, what = 'a number') {
   return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${option} '${v}' is not a positive number`);
+    const n = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(v) ? Number(v) : NaN;
+    if (!Number.isFinite(n)) throw new Error(`${option} '${v}' is not ${what}`);
+    if (n < min || n > max) throw new Error(`${option} ${v.trim()} is outside ${min}..${max}`);
     return n;
   };
 }
 
+/** A positive number up to `max` (at least `min`, which is above 0). */
+export function positiveNumber(option: string, min: number, max: number) {
+  return numberIn(option, min, max, 'a positive number');
+}
+
+/** The overlay's class-colour weight. */
+export const alpha = (option: string) => numberIn(option, 0, 1);
+
+/** WIDTHxHEIGHT, each side within the engine's image limit. */
 export function size(option: string) {
   return (v: string): [number, number] => {
     const m = /^(\d+)x(\d+)$/.exec(v.trim());
     if (!m) throw new Error(`${option} '${v}' is not WIDTHxHEIGHT`);
-    return [Number(m[1]), Number(m[2])];
+    const side = loadAddon().maxImageSide;
+    const [w, h] = [Number(m[1]), Number(m[2])];
+    if (w < 1 || h < 1 || w > side || h > side) throw new Error(`${option} ${w}x${h} is outside 1..${side} a side`);
+    return [w, h];
   };
 }
 
@@ -72,8 +87,18 @@ export const maxActivationOption = (): Option =>
     .argParser(int('--max-activation-mb', 0, 1 << 20))
     .default(paramDefault<number>('max_activation_mb'));
 
-export function loadEngine(given: string | undefined, flags: EngineFlags): { engine: Engine; path: string } {
+/** The engine, and --size (when given) checked against the model once, before any frame. */
+export function loadEngine(given: string | undefined, flags: EngineFlags & { size?: [number, number] }): { engine: Engine; path: string } {
   const p = modelPath(given);
   const options: EngineOptions = { threads: flags.threads, maxActivationMb: flags.maxActivationMb };
-  return { engine: Engine.fromFile(p, options), path: p };
+  const engine = Engine.fromFile(p, options);
+  if (flags.size) {
+    const [w, h] = flags.size;
+    try {
+      engine.macs(h, w); // shape inference over the whole network at this size
+    } catch (e) {
+      throw new Error(`--size ${w}x${h}: ${(e as Error).message}`);
+    }
+  }
+  return { engine, path: p };
 }

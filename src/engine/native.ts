@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { environment } from '../env';
+import type { ImageMessage } from '../msg/image';
+import type { Header } from '../msg/time';
 import type { ModelContract, ModelSpec } from './spec';
 
 export interface NativeFrame {
@@ -50,35 +52,8 @@ export interface NetworkOutput {
   channels: number;
 }
 
-/** std_msgs/Header as rclnodejs and @foxglove/rosmsg2-serialization spell it. */
-export interface RosHeader {
-  stamp: { sec: number; nanosec: number };
-  frame_id: string;
-}
-
-/** A sensor_msgs/Image (fields as in the message definition). */
-export interface ImageMessage {
-  header: RosHeader;
-  height: number;
-  width: number;
-  encoding: string;
-  is_bigendian: number;
-  step: number;
-  data: Uint8Array;
-}
-
-/** A parsed CDR sensor_msgs/Image: `data` is bytes [dataOffset, dataOffset + dataLength) of the buffer. */
-export interface ImageCdrView extends Omit<ImageMessage, 'data'> {
-  dataOffset: number;
-  dataLength: number;
-}
-
-export interface CompressedImageCdrView {
-  header: RosHeader;
-  format: string;
-  dataOffset: number;
-  dataLength: number;
-}
+/** std_msgs/Header (src/msg's). */
+export type RosHeader = Header;
 
 export interface NativeEngine {
   /**
@@ -99,9 +74,10 @@ export interface Addon {
   kernelTables(): { name: string; usable: boolean }[];
   /** The ISA's multiply-accumulate ceiling in GMAC/s with `threads` threads busy at once. */
   int8PeakGmacs(isa: string, threads: number, milliseconds: number): number;
-  /** Reads a CDR sensor_msgs/Image without copying its data; throws naming the malformed field. */
-  parseImageCdr(buffer: Uint8Array): ImageCdrView;
-  parseCompressedImageCdr(buffer: Uint8Array): CompressedImageCdrView;
+  /** The frame checks of run (size, encoding, step, data length) without a run; throws naming the problem. */
+  checkImage(frame: NativeFrame): void;
+  /** The largest image side any frame or decoded image may have. */
+  readonly maxImageSide: number;
   /** A little-endian CDR sensor_msgs/Image, byte for byte what rmw serializes. */
   encodeImageCdr(message: ImageMessage | Omit<ImageMessage, 'is_bigendian'>): Buffer;
   /** Op kinds, enum names and limits of native/include/attendseg/model.h (frozen). */

@@ -12,7 +12,8 @@ const IMAGE_TYPES = [IMAGE_TYPE, COMPRESSED_IMAGE_TYPE];
 
 function describe(bag: BagReader): string {
   const topics = bag.topics();
-  if (topics.length === 0) return 'it has no topics';
+  // A damaged file (a recording cut short) says why it has none.
+  if (topics.length === 0) return `it has no topics${bag.problems.length ? ` (${bag.problems.join('; ')})` : ''}`;
   return `its topics: ${topics.map((t) => `${t.name} (${t.type}, ${t.messageCount})`).join(', ')}`;
 }
 

@@ -119,8 +119,9 @@ export async function evaluateEngineOnBag(bagPath: string, o: BagEvalOptions): P
         }
         if (!pair) continue;
         const name = `frame stamped ${formatStamp(pair.stamp)}`;
-        const frame = await inputFrame(pair.left, `${name} on ${image.name}`);
+        // The ground truth first: its checks are cheap, an image's decode may not be.
         const groundTruth = labelMapOf(pair.right, `${name} on ${gt.name}`);
+        const frame = await inputFrame(pair.left, `${name} on ${image.name}`);
         checkSameSize(name, frame, groundTruth, `image on ${image.name}`);
         yield { frame, options: scorer.wantsSample(index++) ? SAMPLE : undefined, context: { name, groundTruth } };
       }

@@ -29,6 +29,7 @@ export async function evaluateRecordedTopics(bagPath: string, o: TopicsEvalOptio
     const matcher = new StampMatcher<Received, Received>(BigInt(Math.round((o.maxDelaySeconds ?? 5) * 1e9)));
     let first: bigint | undefined;
     let last: bigint | undefined;
+    const delaysMs: number[] = [];
     const t0 = process.hrtime.bigint();
     for await (const m of bag.messages({ topics: [pred.name, gt.name] })) {
       const label = decodeLabel(m.data, `message on ${m.topic} received at ${formatStamp(m.logTime)}`);
@@ -39,12 +40,17 @@ export async function evaluateRecordedTopics(bagPath: string, o: TopicsEvalOptio
       const name = `frame stamped ${formatStamp(pair.stamp)}`;
       scorer.score(name, labelMapOf(pair.left.message, `${name} on ${pred.name}`), labelMapOf(pair.right.message, `${name} on ${gt.name}`));
       // Both were recorded by the same recorder: the difference is the node's delay for this frame.
-      scorer.latency.add(Number(pair.left.at - pair.right.at) / 1e6);
+      delaysMs.push(Number(pair.left.at - pair.right.at) / 1e6);
       if (first === undefined || pair.left.at < first) first = pair.left.at;
       if (last === undefined || pair.left.at > last) last = pair.left.at;
       o.onProgress?.(scorer.scored, total);
     }
     matcher.finish();
+    // A node publishes a label after it received the image, so recorded live every prediction
+    // arrives after its ground truth. Otherwise the labels were written with their inputs' receive
+    // times (by segment) and the differences are no delay, nor their spacing a rate: none is reported.
+    const recordedLive = delaysMs.length > 0 && delaysMs.every((d) => d > 0);
+    if (recordedLive) for (const d of delaysMs) scorer.latency.add(d);
     const span = first !== undefined && last !== undefined ? Number(last - first) / 1e9 : 0;
     return buildReport({
       mode: 'recorded-topics',
@@ -58,7 +64,7 @@ export async function evaluateRecordedTopics(bagPath: string, o: TopicsEvalOptio
       missingGroundTruth: matcher.leftOnly,
       duplicates: matcher.duplicates,
       latencyMeaning: 'receive time of the prediction minus receive time of its ground truth, both as recorded in the bag',
-      throughputFps: scorer.scored > 1 && span > 0 ? (scorer.scored - 1) / span : null,
+      throughputFps: recordedLive && scorer.scored > 1 && span > 0 ? (scorer.scored - 1) / span : null,
       wallSeconds: Number(process.hrtime.bigint() - t0) / 1e9,
       skipped: bag.problems,
     });

@@ -5,7 +5,7 @@ import * as path from 'path';
 import sharp from 'sharp';
 
 import type { Frame } from '../engine/engine';
-import { decodeToFrame } from '../msg/compressed';
+import { decodeImageFile, openImage } from '../msg/compressed';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
 
@@ -32,7 +32,7 @@ export function stem(file: string): string {
   return path.basename(file, path.extname(file));
 }
 
-/** An image file as an rgb8 frame (gray files too: sharp widens them). */
+/** A PNG or JPEG file as an rgb8 frame (gray files as mono8), through the one checked decoder. */
 export async function readImageFile(file: string): Promise<Frame> {
   let bytes: Buffer;
   try {
@@ -40,7 +40,7 @@ export async function readImageFile(file: string): Promise<Frame> {
   } catch (e) {
     throw new Error(`cannot read image ${file}: ${(e as Error).message}`);
   }
-  return decodeToFrame(bytes, file);
+  return decodeImageFile(bytes, file);
 }
 
 /** A label PNG: one 8-bit channel (PNG mode L) of class indices. */
@@ -48,13 +48,13 @@ export async function readLabelFile(file: string): Promise<LabelMap> {
   let out: { data: Buffer; info: { width: number; height: number; channels: number } };
   try {
     const bytes = await fs.promises.readFile(file);
-    const meta = await sharp(bytes).metadata();
+    const { image, meta } = await openImage(bytes, 'png');
     if (meta.channels !== 1 || meta.isPalette || meta.depth !== 'uchar') {
       const kind = meta.isPalette ? 'a palette PNG' : meta.depth !== 'uchar' ? `${meta.depth} samples` : `${meta.channels} channels`;
       throw new Error(`it has ${kind}: a label PNG holds one 8-bit class index per pixel (grayscale, PNG mode L)`);
     }
     // sharp widens gray to sRGB on output; the first channel is the stored value, unchanged.
-    out = await sharp(bytes, { failOn: 'error' }).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    out = await image.extractChannel(0).raw().toBuffer({ resolveWithObject: true });
   } catch (e) {
     throw new Error(`cannot read label ${file}: ${(e as Error).message}`);
   }
@@ -68,5 +68,11 @@ export async function writePng(file: string, data: Uint8Array, width: number, he
   let img = sharp(Buffer.from(data.buffer, data.byteOffset, width * height * channels), { raw: { width, height, channels } });
   // Without this sharp stores one channel as RGB; label PNGs must stay one-channel (mode L).
   if (channels === 1) img = img.toColourspace('b-w');
-  await img.png().toFile(file);
+  try {
+    await img.png().toFile(file);
+  } catch (e) {
+    // libvips says only "system error: Is a directory", without the file
+    const why = fs.existsSync(file) && fs.statSync(file).isDirectory() ? 'it is a folder' : (e as Error).message;
+    throw new Error(`cannot write ${file}: ${why}`);
+  }
 }

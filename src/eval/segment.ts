@@ -45,6 +45,8 @@ export interface SegmentRunResult {
   latency: LatencySummary | null;
   output: string;
   skipped: string[];
+  /** Frames that could not be decoded (or read), each with its reason; the run went on without them. */
+  rejected: string[];
 }
 
 type InputKind = 'bag' | 'folder' | 'image';
@@ -105,8 +107,18 @@ export async function segment(o: SegmentRunOptions): Promise<SegmentRunResult> {
 async function segmentFiles(o: SegmentRunOptions, kind: InputKind): Promise<SegmentRunResult> {
   const files = kind === 'image' ? [o.input] : listImages(o.input);
   const latency = new LatencyRecorder();
+  const rejected: string[] = [];
   async function* frames(): AsyncGenerator<LoopFrame<string>> {
-    for (const f of files) yield { frame: await readImageFile(f), context: f };
+    for (const f of files) {
+      let frame;
+      try {
+        frame = await readImageFile(f);
+      } catch (e) {
+        rejected.push((e as Error).message);
+        continue;
+      }
+      yield { frame, context: f };
+    }
   }
   const header = { stamp: { sec: 0, nanosec: 0 }, frame_id: '' };
   let done = 0;
@@ -115,7 +127,7 @@ async function segmentFiles(o: SegmentRunOptions, kind: InputKind): Promise<Segm
     await writePngs(o.output, stem(context), outputImages(result, header));
     o.onProgress?.(++done, files.length);
   });
-  return summary(loop.frames, loop.wallMs, latency, o.output, []);
+  return summary(loop.frames, loop.wallMs, latency, o.output, [], rejected);
 }
 
 async function segmentBag(o: SegmentRunOptions, format: 'bag' | 'png'): Promise<SegmentRunResult> {
@@ -134,6 +146,7 @@ async function segmentBag(o: SegmentRunOptions, format: 'bag' | 'png'): Promise<
       }
     }
     const w = writer;
+    const rejected: string[] = [];
     const copyNames = new Set(copies.map((c) => c.name));
     async function* frames(): AsyncGenerator<LoopFrame<BagFrame>> {
       let index = 0;
@@ -142,16 +155,25 @@ async function segmentBag(o: SegmentRunOptions, format: 'bag' | 'png'): Promise<
           if (w) await w.write(m.topic, m.logTime, m.data, m.publishTime);
           if (m.topic !== image.name) continue;  // the image topic itself may be copied too
         }
+        // An undecodable frame is left out and reported at the end; the rest are still segmented.
         const at = `message on ${image.name} received at ${formatStamp(m.logTime)}`;
         let input: InputImage;
         try {
           input = decodeInput(image.type, m.data);
         } catch (e) {
-          throw new Error(`${at}: ${(e as Error).message}`);
+          rejected.push(`${at}: ${(e as Error).message}`);
+          continue;
         }
         const name = `frame stamped ${formatStamp(timeToNs(input.message.header.stamp))} on ${image.name}`;
+        let frame;
+        try {
+          frame = await inputFrame(input, name);
+        } catch (e) {
+          rejected.push((e as Error).message);
+          continue;
+        }
         const base = `${String(index++).padStart(6, '0')}_${timeToNs(input.message.header.stamp)}`;
-        yield { frame: await inputFrame(input, name), context: { name, base, input, logTime: m.logTime } };
+        yield { frame, context: { name, base, input, logTime: m.logTime } };
       }
     }
     const latency = new LatencyRecorder();
@@ -167,7 +189,7 @@ async function segmentBag(o: SegmentRunOptions, format: 'bag' | 'png'): Promise<
       o.onProgress?.(++done, image.messageCount);
     });
     await writer?.close();
-    return summary(loop.frames, loop.wallMs, latency, o.output, bag.problems);
+    return summary(loop.frames, loop.wallMs, latency, o.output, bag.problems, rejected);
   } catch (e) {
     await writer?.discard();
     throw e;
@@ -176,6 +198,6 @@ async function segmentBag(o: SegmentRunOptions, format: 'bag' | 'png'): Promise<
   }
 }
 
-function summary(frames: number, wallMs: number, latency: LatencyRecorder, output: string, skipped: string[]): SegmentRunResult {
-  return { frames, wallSeconds: wallMs / 1000, fps: frames > 0 ? frames / (wallMs / 1000) : 0, latency: latency.summary(), output, skipped };
+function summary(frames: number, wallMs: number, latency: LatencyRecorder, output: string, skipped: string[], rejected: string[]): SegmentRunResult {
+  return { frames, wallSeconds: wallMs / 1000, fps: frames > 0 ? frames / (wallMs / 1000) : 0, latency: latency.summary(), output, skipped, rejected };
 }

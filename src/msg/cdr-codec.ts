@@ -21,7 +21,7 @@ export class CdrCodec<T> {
 
   /** Decodes without copying: byte arrays in the result are views into `bytes`. */
   decode(bytes: Uint8Array): T {
-    if (bytes.length < 4) throw new Error(`${this.type}: ${bytes.length} bytes is shorter than the CDR header`);
+    if (bytes.length < 4) throw new Error(`${this.type}: ${bytes.length} bytes is shorter than the CDR encapsulation header`);
     // Representation id: 0x0000 CDR big-endian, 0x0001 CDR little-endian (what ROS 2 writes).
     if (bytes[0] !== 0 || bytes[1] > 1) {
       throw new Error(

@@ -1,41 +1,137 @@
-// sensor_msgs/CompressedImage payloads to and from engine frames, with sharp. The format string
-// follows image_transport: "jpeg", "png", or "<encoding>; <jpeg|png> compressed <encoding>".
-// Whatever the camera's encoding was, the file stores RGB (or gray, which sharp widens to RGB), so
-// frames come out rgb8.
+// Compressed images (sensor_msgs/CompressedImage payloads and PNG/JPEG files) to and from engine
+// frames, with sharp. Every decode goes through openImage: the magic bytes must be PNG or JPEG
+// (and match what the format string or file says), and the header's size must be within the
+// engine's limit before a pixel is decoded, so a small file cannot expand to gigabytes.
+// `format` follows image_transport: "jpeg", "png", or "<source encoding>; <jpeg|png> compressed
+// <encoding>", e.g. "bgr8; jpeg compressed bgr8". Compressed files store colours in their own
+// (RGB) order whatever the source encoding, so colour images decode to rgb8 and mono ones to mono8.
 import sharp from 'sharp';
+import type { Metadata, OutputInfo, Sharp } from 'sharp';
 
 import type { Frame } from '../engine/engine';
+import { loadAddon } from '../engine/native';
 import type { CompressedImageMessage } from './image';
 
 export type Compression = 'jpeg' | 'png';
 
-/** The compression a format string names; throws naming the format otherwise. */
-export function compressionOf(format: string): Compression {
-  const f = format.toLowerCase();
-  if (f.includes('compresseddepth')) throw new Error(`compressed format '${format}' (depth images) is not supported`);
-  const words = f.split(/[;\s]+/);
-  if (words.includes('jpeg') || words.includes('jpg')) return 'jpeg';
-  if (words.includes('png')) return 'png';
-  throw new Error(`compressed format '${format}' is not supported (jpeg or png)`);
+export interface CompressedFormat {
+  compression: Compression;
+  /** The encoding the camera image had before compression, when the format names it. */
+  sourceEncoding: string | null;
 }
 
-/** Decoded pixels as an engine frame: rgb8 (alpha dropped; mono8 only if a decoder yields one channel). */
-export async function decodeToFrame(data: Uint8Array, what: string): Promise<Frame> {
-  let out: { data: Buffer; info: { width: number; height: number; channels: number } };
+const MONO = new Set(['mono8', 'mono16', '8UC1', '16UC1']);
+
+function compressionName(s: string): Compression | null {
+  const t = s.toLowerCase();
+  if (t === 'jpeg' || t === 'jpg') return 'jpeg';
+  if (t === 'png') return 'png';
+  return null;
+}
+
+export function parseCompressedFormat(format: string): CompressedFormat {
+  const f = format.trim();
+  const simple = compressionName(f);
+  if (simple) return { compression: simple, sourceEncoding: null };
+  const m = /^([^;]+);\s*(\S+)\s+compressed(?:\s+(\S+))?$/i.exec(f);
+  const c = m ? compressionName(m[2]) : null;
+  if (m && c) return { compression: c, sourceEncoding: m[1].trim() };
+  if (/compressedDepth/i.test(f)) throw new Error(`CompressedImage format '${format}': depth images are not segmented`);
+  throw new Error(
+    `unsupported CompressedImage format '${format}' (expected 'jpeg', 'png' or e.g. 'bgr8; jpeg compressed bgr8')`,
+  );
+}
+
+/** The compression the data's magic bytes say, or null for anything else (SVG, GIF, text...). */
+export function sniffCompression(data: Uint8Array): Compression | null {
+  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpeg';
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (data.length >= 8 && png.every((b, i) => data[i] === b)) return 'png';
+  return null;
+}
+
+/** A PNG or JPEG opened for decoding, its header read and its size checked; nothing decoded yet. */
+export interface OpenedImage {
+  compression: Compression;
+  image: Sharp;
+  meta: Metadata;
+}
+
+/**
+ * Checks the magic bytes (against `expected` when given), reads the header and refuses sizes
+ * past the engine's limit a side; throws naming the problem.
+ */
+export async function openImage(data: Uint8Array, expected?: Compression): Promise<OpenedImage> {
+  const actual = sniffCompression(data);
+  if (expected && actual !== expected)
+    throw new Error(`the data (${data.length} bytes) is ${actual ? `${actual}` : `not a ${expected} image`}`);
+  if (!actual) throw new Error(`the data (${data.length} bytes) is not a PNG or JPEG image`);
+  const side = loadAddon().maxImageSide;
+  let meta: Metadata;
   try {
-    out = await sharp(data, { failOn: 'error' }).removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    // The header alone (libvips loads pixels lazily), without sharp's own pixel limit, so that
+    // a size past ours is reported as a size.
+    meta = await sharp(data, { limitInputPixels: false }).metadata();
   } catch (e) {
-    throw new Error(`${what}: cannot decode the image (${(e as Error).message})`);
+    throw new Error(`corrupt ${actual} data: ${firstLine(e)}`);
+  }
+  const w = meta.width ?? 0;
+  const h = meta.height ?? 0;
+  if (w < 1 || h < 1 || w > side || h > side) throw new Error(`${actual} image size ${w}x${h} is outside 1..${side} a side`);
+  // sharp's default failOn ('warning') refuses truncated and corrupt files instead of guessing;
+  // limitInputPixels stops libvips itself should the data disagree with the header.
+  return { compression: actual, image: sharp(data, { limitInputPixels: side * side }), meta };
+}
+
+function firstLine(e: unknown): string {
+  return (e as Error).message.split('\n')[0];
+}
+
+/** Decodes to rgb8, or mono8 when `mono` (gray sources); throws naming the problem. */
+async function decodeOpened({ compression, image }: OpenedImage, mono: boolean): Promise<Frame> {
+  const pipeline = mono ? image.toColourspace('b-w') : image.removeAlpha().toColourspace('srgb');
+  let out: { data: Buffer; info: OutputInfo };
+  try {
+    out = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  } catch (e) {
+    throw new Error(`corrupt ${compression} data: ${firstLine(e)}`);
   }
   const { width, height, channels } = out.info;
-  if (channels !== 1 && channels !== 3) throw new Error(`${what}: decoded to ${channels} channels (expected gray or RGB)`);
-  const encoding = channels === 1 ? 'mono8' : 'rgb8';
-  return { encoding, width, height, step: width * channels, data: out.data };
+  if (channels !== (mono ? 1 : 3)) throw new Error(`${compression} image decoded to ${channels} channels, expected ${mono ? 1 : 3}`);
+  return { encoding: mono ? 'mono8' : 'rgb8', width, height, step: width * channels, data: out.data };
 }
 
+/** Decodes one CompressedImage payload; throws naming the problem (format, corrupt data, size). */
+export async function decodeCompressed(format: string, data: Uint8Array): Promise<Frame> {
+  const f = parseCompressedFormat(format);
+  let opened: OpenedImage;
+  try {
+    opened = await openImage(data, f.compression);
+  } catch (e) {
+    if (sniffCompression(data) === f.compression) throw e;
+    throw new Error(`CompressedImage format '${format}' says ${f.compression} but ${(e as Error).message}`);
+  }
+  const mono = f.sourceEncoding !== null ? MONO.has(f.sourceEncoding) : opened.meta.channels === 1;
+  return decodeOpened(opened, mono);
+}
+
+/** A CompressedImage message as a frame; errors start with `what` (which frame). */
 export async function compressedToFrame(msg: CompressedImageMessage, what = 'compressed image'): Promise<Frame> {
-  compressionOf(msg.format);
-  return decodeToFrame(msg.data, what);
+  try {
+    return await decodeCompressed(msg.format, msg.data);
+  } catch (e) {
+    throw new Error(`${what}: ${(e as Error).message}`);
+  }
+}
+
+/** A PNG or JPEG file's bytes as a frame (gray files as mono8); errors start with `what` (the file). */
+export async function decodeImageFile(data: Uint8Array, what: string): Promise<Frame> {
+  try {
+    const opened = await openImage(data);
+    return await decodeOpened(opened, opened.meta.channels === 1);
+  } catch (e) {
+    throw new Error(`${what}: ${(e as Error).message}`);
+  }
 }
 
 /**

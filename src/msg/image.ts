@@ -1,5 +1,7 @@
 // sensor_msgs/Image and sensor_msgs/CompressedImage: typed CDR encode/decode and the checks a
 // consumer needs before touching the pixels.
+import type { Frame } from '../engine/engine';
+import { loadAddon } from '../engine/native';
 import { CdrCodec } from './cdr-codec';
 import { COMPRESSED_IMAGE_TYPE, IMAGE_TYPE } from './definitions';
 import type { Header } from './time';
@@ -42,6 +44,19 @@ export function encodeCompressedImage(msg: CompressedImageMessage): Uint8Array {
 
 export function decodeCompressedImage(bytes: Uint8Array): CompressedImageMessage {
   return compressed().decode(bytes);
+}
+
+/**
+ * A raw Image as an engine frame, a view of its pixels, after the engine's own frame checks
+ * (encoding, size, step, data length): a frame that comes out of here is one the engine takes.
+ */
+export function imageFrame(msg: ImageMessage): Frame {
+  const { encoding, width, height, step } = msg;
+  // rclnodejs hands out plain arrays when typed arrays are off; the engine needs bytes.
+  const data = msg.data instanceof Uint8Array ? msg.data : Uint8Array.from(msg.data as ArrayLike<number>);
+  const frame = { encoding, width, height, step, data };
+  loadAddon().checkImage(frame);
+  return frame;
 }
 
 /**

@@ -1,14 +1,20 @@
-// The frame-processing core shared by every consumer of image messages (ROS node pipeline, bag
-// tools): an incoming Image or CompressedImage becomes an engine frame, the engine segments it,
-// and the outputs become Image messages carrying the input header untouched.
+// The frame-processing core shared by every consumer of image messages (the ROS node's frame
+// pipeline, segment, eval, the benchmarks): an incoming Image or CompressedImage, serialized or as
+// a message object, becomes an engine frame here and nowhere else; the engine segments it, and the
+// outputs become Image messages carrying the input header untouched.
 import type { Engine, Frame, SegmentOptions, SegmentationResult } from '../engine/engine';
-import { compressedToFrame } from './compressed';
+import { compressedToFrame, decodeCompressed } from './compressed';
 import { COMPRESSED_IMAGE_TYPE, fullTypeName, IMAGE_TYPE } from './definitions';
-import { decodeCompressedImage, decodeImage } from './image';
+import { decodeCompressedImage, decodeImage, imageFrame } from './image';
 import type { CompressedImageMessage, ImageMessage } from './image';
 import type { Header } from './time';
 
 export type InputImage = { kind: 'image'; message: ImageMessage } | { kind: 'compressed'; message: CompressedImageMessage };
+
+/** What a subscription delivers: serialized CDR bytes or a message object. */
+export type InboundImage =
+  | { kind: 'image'; message: Uint8Array | ImageMessage }
+  | { kind: 'compressed'; message: Uint8Array | CompressedImageMessage };
 
 export interface OutputImages {
   label?: ImageMessage;
@@ -28,11 +34,28 @@ export function inputHeader(input: InputImage): Header {
   return input.message.header;
 }
 
-/** The engine frame of an input: a view of a raw image's pixels, or the decoded compressed one. */
+/**
+ * The engine frame of an input, checked: a view of a raw image's pixels, or the decoded
+ * compressed one. Errors start with `what` (which frame).
+ */
 export async function inputFrame(input: InputImage, what = 'image'): Promise<Frame> {
   if (input.kind === 'compressed') return compressedToFrame(input.message, what);
-  const { encoding, width, height, step, data } = input.message;
-  return { encoding, width, height, step, data };
+  try {
+    return imageFrame(input.message);
+  } catch (e) {
+    throw new Error(`${what}: ${(e as Error).message}`);
+  }
+}
+
+/** A subscription's message as a checked frame and the header to pass on (errors name the problem alone). */
+export async function inboundFrame(input: InboundImage): Promise<{ frame: Frame; header: Header }> {
+  if (input.kind === 'image') {
+    const m = input.message instanceof Uint8Array ? decodeImage(input.message) : input.message;
+    return { frame: imageFrame(m), header: m.header };
+  }
+  const m = input.message instanceof Uint8Array ? decodeCompressedImage(input.message) : input.message;
+  const data = m.data instanceof Uint8Array ? m.data : Uint8Array.from(m.data as ArrayLike<number>);
+  return { frame: await decodeCompressed(m.format, data), header: m.header };
 }
 
 function image(header: Header, encoding: string, width: number, height: number, channels: number, data: Buffer): ImageMessage {

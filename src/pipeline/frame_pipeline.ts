@@ -3,7 +3,7 @@
 // are counted, logged (throttled) with the reason and skipped; nothing an input does stops it.
 import type { Engine } from '../engine/engine';
 import type { NativeResult } from '../engine/native';
-import { decodeCompressedImage, decodeImage, DecodedFrame } from './decode';
+import { inboundFrame } from '../msg/segment-message';
 import type { ImageMessage, RosHeader } from './messages';
 import { PipelineStats } from './stats';
 import { Throttle } from './throttle';
@@ -115,10 +115,10 @@ export class FramePipeline {
       return;
     }
     const s = this.settings;
-    let decoded: DecodedFrame;
+    let decoded: Awaited<ReturnType<typeof inboundFrame>>;
     let result: NativeResult;
     try {
-      decoded = input.kind === 'image' ? decodeImage(input.message) : await decodeCompressedImage(input.message);
+      decoded = await inboundFrame(input);
       const options = {
         networkWidth: s.networkWidth,
         networkHeight: s.networkHeight,

@@ -7,7 +7,6 @@ export { InMemoryTransport } from './memory_transport';
 export type { InMemoryTransportOptions, LogEntry } from './memory_transport';
 export { PARAMS, checkParam, vetParameters, settingsFrom, paramSpec } from './params';
 export type { ParamSpec, ParamAssignment, ParamType, ParamValue, SetResult, Settings } from './params';
-export { parseCompressedFormat, decodeCompressed } from './compressed';
 export { loadPalette, parsePalette } from './palette';
 export * from './transport';
 export * from './messages';

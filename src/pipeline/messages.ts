@@ -1,14 +1,10 @@
 // ROS messages as plain objects, field names as in their .msg definitions (the shape rclnodejs
-// and @foxglove/rosmsg2-serialization use), for the pipeline and its transports.
-import type { ImageMessage, RosHeader } from '../engine/native';
+// and @foxglove/rosmsg2-serialization use), for the pipeline and its transports. Images are
+// src/msg's.
+import type { CompressedImageMessage, ImageMessage } from '../msg/image';
+import type { Header as RosHeader } from '../msg/time';
 
-export type { ImageMessage, RosHeader };
-
-export interface CompressedImageMessage {
-  header: RosHeader;
-  format: string;
-  data: Uint8Array;
-}
+export type { CompressedImageMessage, ImageMessage, RosHeader };
 
 /** diagnostic_msgs/DiagnosticStatus levels. */
 export const DiagnosticLevel = { OK: 0, WARN: 1, ERROR: 2, STALE: 3 } as const;

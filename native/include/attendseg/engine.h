@@ -54,6 +54,10 @@ struct OutputGeometry {
 
 // network_ms includes the argmax over classes (fused into the network's last op where that is a
 // Resize); postprocess_ms is the label map, colorizing and overlay.
+// The checks every frame passes before anything reads its pixels: size 1..kMaxImageSide a side,
+// step at least the encoding's minimum, data at least the encoding's minimum size. Throws Error.
+void check_image(const ImageView& image);
+
 struct FrameTiming {
   double preprocess_ms = 0, network_ms = 0, postprocess_ms = 0;
 };

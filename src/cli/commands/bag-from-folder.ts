@@ -6,7 +6,7 @@ import type { ChunkCompression } from '../../bag/chunk-compression';
 import { bagFromFolder, FolderImageEncoding } from '../../eval/bag-from-folder';
 import { DEFAULT_GT_TOPIC, DEFAULT_IMAGE_TOPIC } from '../../eval/bag-topics';
 import { secondsToNs } from '../../msg/time';
-import { choice, int, positiveNumber } from '../options';
+import { choice, int, numberIn, positiveNumber } from '../options';
 import { progressBar } from '../progress';
 
 interface Options {
@@ -37,8 +37,8 @@ export function registerBagFromFolder(program: Command): void {
     .option('--encoding <enc>', 'rgb8, bgr8 (Image) or jpeg, png (CompressedImage on <image-topic>/compressed)',
       choice('--encoding', ['rgb8', 'bgr8', 'jpeg', 'png'] as const), 'rgb8')
     .option('--quality <q>', 'JPEG quality 1..100', int('--quality', 1, 100), 90)
-    .option('--rate <hz>', 'frames per second of the header stamps', positiveNumber('--rate'), 15)
-    .option('--start-time <s>', 'stamp of the first frame, seconds since the epoch (default: now)', positiveNumber('--start-time'))
+    .option('--rate <hz>', 'frames per second of the header stamps', positiveNumber('--rate', 0.001, 1e6), 15)
+    .option('--start-time <s>', 'stamp of the first frame, seconds since the epoch (default: now)', numberIn('--start-time', 0, 2 ** 31 - 1))
     .option('--frame-id <id>', 'header frame_id', 'camera')
     .option('--every <n>', 'take every n-th image', int('--every', 1), 1)
     .option('--limit <n>', 'at most n frames', int('--limit', 1))

@@ -55,8 +55,19 @@ function recordedClasses(o: Options): { names: string[]; palette: Uint8Array; vo
   return { names: m.classNames, palette: m.palette, voidIndex: m.voidIndex };
 }
 
+/** Writes a report file; the error names the option and the path (Node's EISDIR says neither). */
+function writeReport(option: string, file: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'EISDIR' ? 'it is a folder' : err.code === 'ENOENT' ? 'its folder does not exist' : err.message;
+    throw new Error(`cannot write ${option} ${file}: ${why}`);
+  }
+}
+
 async function write(report: EvalReport, o: Options): Promise<void> {
-  if (o.json) fs.writeFileSync(o.json, `${JSON.stringify(reportJson(report), null, 2)}\n`);
+  if (o.json) writeReport('--json', o.json, `${JSON.stringify(reportJson(report), null, 2)}\n`);
   let pictures: { confusion: string; iou: string; samples?: string } | undefined;
   if (o.pictures) {
     const files = await writePictures(o.pictures, report);
@@ -65,7 +76,7 @@ async function write(report: EvalReport, o: Options): Promise<void> {
       pictures = { confusion: rel(files.confusion), iou: rel(files.iou), samples: files.samples && rel(files.samples) };
     }
   }
-  if (o.markdown) fs.writeFileSync(o.markdown, reportMarkdown(report, pictures));
+  if (o.markdown) writeReport('--markdown', o.markdown, reportMarkdown(report, pictures));
 }
 
 function printSummary(r: EvalReport): void {
@@ -100,7 +111,7 @@ export function registerEval(program: Command): void {
     .option('--ignore <n|none>', 'ground-truth value left out of the scores (default: the model\'s void index)', ignoreIndex)
     .option('--classes <n>', 'number of classes, for recorded topics without a model', int('--classes', 1, 255))
     .option('--samples <n>', 'sample frames in the pictures', int('--samples', 0, 64), 6)
-    .option('--max-delay <s>', 'longest wait, in receive time, for a frame\'s partner with the same stamp', positiveNumber('--max-delay'), 5)
+    .option('--max-delay <s>', 'longest wait, in receive time, for a frame\'s partner with the same stamp', positiveNumber('--max-delay', 1e-9, 86400), 5)
     .option('--json <file>', 'write the report as JSON')
     .option('--markdown <file>', 'write the report as Markdown')
     .option('--pictures <dir>', 'write confusion_matrix.png, per_class_iou.png and samples.png')

@@ -4,8 +4,11 @@ import type { Command } from 'commander';
 import { CHUNK_COMPRESSIONS } from '../../bag/chunk-compression';
 import type { ChunkCompression } from '../../bag/chunk-compression';
 import { segment, OutputName } from '../../eval/segment';
-import { choice, list, loadEngine, maxActivationOption, MODEL_HELP, size, threadsOption } from '../options';
+import { alpha, choice, list, loadEngine, maxActivationOption, MODEL_HELP, size, threadsOption } from '../options';
 import { progressBar } from '../progress';
+
+/** Skipped frames listed one per line; the rest only counted. */
+const MAX_LISTED = 10;
 
 interface Options {
   out: string;
@@ -24,6 +27,7 @@ interface Options {
   labelTopic?: string;
   overlayTopic?: string;
   colorizedTopic?: string;
+  strict?: boolean;
 }
 
 export function registerSegment(program: Command): void {
@@ -45,10 +49,10 @@ export function registerSegment(program: Command): void {
     .addOption(threadsOption())
     .addOption(maxActivationOption())
     .option('--size <WxH>', 'network input size (default: the model metadata)', size('--size'))
-    .option('--alpha <a>', 'overlay class-colour weight 0..1', (v: string) => Number(v), 0.5)
+    .option('--alpha <a>', 'overlay class-colour weight 0..1', alpha('--alpha'), 0.5)
     .option('--label-resolution <res>', 'input or network', choice('--label-resolution', ['input', 'network'] as const), 'input')
+    .option('--strict', 'exit non-zero when any frame could not be decoded (such frames are skipped either way)')
     .action(async (input: string, o: Options) => {
-      if (!(o.alpha >= 0 && o.alpha <= 1)) throw new Error(`--alpha ${o.alpha} is outside 0..1`);
       const { engine } = loadEngine(o.model, o);
       const progress = progressBar('segment');
       try {
@@ -73,10 +77,14 @@ export function registerSegment(program: Command): void {
         });
         progress.stop();
         for (const s of r.skipped) console.warn(`warning: skipped: ${s}`);
+        for (const s of r.rejected.slice(0, MAX_LISTED)) console.warn(`warning: frame skipped: ${s}`);
+        if (r.rejected.length > MAX_LISTED) console.warn(`warning: ... and ${r.rejected.length - MAX_LISTED} more frames skipped`);
         const lat = r.latency ? `, latency p50 ${r.latency.p50.toFixed(1)} ms, p95 ${r.latency.p95.toFixed(1)} ms` : '';
         // A run that segmented nothing did not do what was asked, whatever else it wrote.
         if (r.frames === 0) throw new Error(`no frames segmented from ${input}${o.imageTopic ? ` (topic ${o.imageTopic})` : ''}`);
-        console.log(`segmented ${r.frames} frames in ${r.wallSeconds.toFixed(2)} s: ${r.fps.toFixed(2)} fps${lat} (${engine.isa}, ${engine.threads} thread${engine.threads === 1 ? "" : "s"}) -> ${r.output}`);
+        const rejected = r.rejected.length ? `; ${r.rejected.length} undecodable frame${r.rejected.length === 1 ? '' : 's'} skipped` : '';
+        console.log(`segmented ${r.frames} frames in ${r.wallSeconds.toFixed(2)} s: ${r.fps.toFixed(2)} fps${lat} (${engine.isa}, ${engine.threads} thread${engine.threads === 1 ? "" : "s"}) -> ${r.output}${rejected}`);
+        if (o.strict && r.rejected.length) throw new Error(`--strict: ${r.rejected.length} of ${r.frames + r.rejected.length} frames could not be decoded`);
       } finally {
         progress.stop();
       }
