@@ -20,14 +20,15 @@ export interface NativeRunOptions {
   colorized?: boolean;
   overlay?: boolean;
   overlayAlpha?: number;
+  confidence?: boolean;
   palette?: Uint8Array;
 }
 
 export interface FrameTiming {
   preprocessMs: number;
-  /** The network and the argmax over classes (fused into the last op when it is a Resize). */
+  /** The network, the argmax over classes and the confidence (fused into the last op when it is a Resize). */
   networkMs: number;
-  /** Label map, colorizing and overlay. */
+  /** Label map, colorizing, confidence map and overlay. */
   postprocessMs: number;
 }
 
@@ -35,6 +36,8 @@ export interface NativeResult {
   label: Buffer | null;
   colorized: Buffer | null;
   overlay: Buffer | null;
+  /** mono8 at the label's size: the winning class's softmax probability x 255 (see SegmentOptions.confidence). */
+  confidence: Buffer | null;
   labelWidth: number;
   labelHeight: number;
   overlayWidth: number;
