@@ -84,8 +84,8 @@ export interface CompressedImageCdrView {
 
 export interface NativeEngine {
   /**
-   * With `cdrHeader`, each output Buffer is a complete CDR sensor_msgs/Image (mono8 label, rgb8
-   * colorized and overlay) carrying that header, its pixels written in place by the engine.
+   * With `cdrHeader`, each output Buffer is a complete CDR sensor_msgs/Image (mono8 label and
+   * confidence, rgb8 colorized and overlay) carrying that header, its pixels written in place by the engine.
    */
   run(frame: NativeFrame, options: NativeRunOptions, cdrHeader?: RosHeader): Promise<NativeResult>;
   runSync(frame: NativeFrame, options: NativeRunOptions, cdrHeader?: RosHeader): NativeResult;
