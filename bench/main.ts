@@ -1,11 +1,13 @@
 // npm run bench [-- --json] : our engine against ONNX Runtime (int8 QDQ and fp32) on the same
-// network, 1 and 2 threads, 480x360 and 512x512. Speed is reported as ratios measured in one run.
+// network, 1 and 2 threads, 480x360 and 512x512; the cost of the confidence map at 480x360; the
+// node's overhead; eval against the engine. Speed is reported as ratios measured in one run.
 import * as fs from 'fs';
 import * as path from 'path';
 
 import { Command } from 'commander';
 
 import { stripQdq } from '../src/engine/onnx';
+import { formatConfidenceCost, runConfidenceCost } from './confidence-cost';
 import { runCase, CaseResult } from './engine-vs-ort';
 import { runNodeOverhead } from './node-overhead';
 import { formatEvalCase, runEvalCase } from './eval-vs-engine';
@@ -68,6 +70,19 @@ async function main(): Promise<void> {
             `${r.isa} peak ${r.peak_gmacs_per_s.toFixed(1)}`,
         );
     }
+  }
+  // 480x360 with confidence: the same frame with and without the confidence map, as a ratio.
+  for (const threads of o.threads.split(',').map(Number)) {
+    const r = runConfidenceCost({
+      name: `${name}@480x360+confidence/t${threads}`,
+      modelPath: o.model,
+      width: 480,
+      height: 360,
+      threads,
+      iterations: Number(o.iterations),
+      warmup: Number(o.warmup),
+    });
+    console.log(o.json ? JSON.stringify(r) : formatConfidenceCost(r));
   }
   // The ROS node's own cost (CDR in, CDR out, JavaScript) over the engine, 640x480 rgb8 camera.
   for (const threads of o.threads.split(',').map(Number)) {

@@ -33,6 +33,7 @@ describe('CDR outputs written by the engine', () => {
         colorized: true,
         overlay: true,
         overlayAlpha: 0.35,
+        confidence: true,
       };
       const cdr = await engine.runCdr(frame, header, options);
       const plain = await engine.run(frame, options);
@@ -41,6 +42,7 @@ describe('CDR outputs written by the engine', () => {
       assert.ok(cdr.label!.equals(expect(plain.label, plain.labelWidth, plain.labelHeight, 'mono8', 1)));
       assert.ok(cdr.colorized!.equals(expect(plain.colorized, plain.labelWidth, plain.labelHeight, 'rgb8', 3)));
       assert.ok(cdr.overlay!.equals(expect(plain.overlay, c.width, c.height, 'rgb8', 3)));
+      assert.ok(cdr.confidence!.equals(expect(plain.confidence, plain.labelWidth, plain.labelHeight, 'mono8', 1)));
       assert.equal(cdr.labelWidth, c.resolution === 'input' ? c.width : 64);
     });
   }

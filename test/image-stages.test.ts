@@ -68,8 +68,17 @@ const NETS: TestNet[] = [
   ),
 ];
 
-function reference(f: Frame, net: TestNet, o: Required<Omit<NativeRunOptions, 'label' | 'colorized' | 'overlay'>>) {
-  return referenceFrame(f, net.q, (input, pixels) => ({ data: lutNetwork(input, pixels, net.tables), channels: net.classes }), {
+function reference(
+  f: Frame,
+  net: TestNet,
+  o: Required<Omit<NativeRunOptions, 'label' | 'colorized' | 'overlay' | 'confidence'>>,
+) {
+  const network = (input: Uint8Array, pixels: number) => ({
+    data: lutNetwork(input, pixels, net.tables),
+    channels: net.classes,
+    scale: net.q.scale, // the output keeps the input's quantization
+  });
+  return referenceFrame(f, net.q, network, {
     networkWidth: o.networkWidth,
     networkHeight: o.networkHeight,
     labelResolution: o.labelResolution,
@@ -100,7 +109,16 @@ function sameBytes(got: Uint8Array | null, want: Uint8Array, what: string, width
   }
 }
 
-function checkResult(r: NativeResult, want: ReferenceResult, f: Frame, ctx: string) {
+/** Within 1 of the float reference, with the first pixel that is not in the message. */
+function nearBytes(got: Uint8Array | null, want: Uint8Array, what: string, width: number, ctx: string) {
+  assert.ok(got, `${what} missing (${ctx})`);
+  assert.equal(got.length, want.length, `${what} length (${ctx})`);
+  for (let i = 0; i < want.length; ++i)
+    if (Math.abs(got[i] - want[i]) > 1)
+      assert.fail(`${what} at (x ${i % width}, y ${Math.floor(i / width)}): got ${got[i]} want ${want[i]} +-1 (${ctx})`);
+}
+
+function checkResult(r: NativeResult, want: ReferenceResult, f: Frame, ctx: string, confidence = false) {
   assert.equal(r.labelWidth, want.labelWidth, `labelWidth (${ctx})`);
   assert.equal(r.labelHeight, want.labelHeight, `labelHeight (${ctx})`);
   assert.equal(r.overlayWidth, f.width, `overlayWidth (${ctx})`);
@@ -108,6 +126,8 @@ function checkResult(r: NativeResult, want: ReferenceResult, f: Frame, ctx: stri
   sameBytes(r.label, want.label, 'label', want.labelWidth, 1, ctx);
   sameBytes(r.colorized, want.colorized, 'colorized', want.labelWidth, 3, ctx);
   sameBytes(r.overlay, want.overlay, 'overlay', f.width, 3, ctx);
+  if (confidence) nearBytes(r.confidence, want.confidence, 'confidence', want.labelWidth, ctx);
+  else assert.equal(r.confidence, null, `confidence not asked for (${ctx})`);
 }
 
 // ---- Engines -----------------------------------------------------------------------------------
@@ -153,14 +173,15 @@ function caseOptions(netW: number, netH: number, i: number, net: TestNet): Requi
     colorized: true,
     overlay: true,
     overlayAlpha: ALPHAS[i % ALPHAS.length],
+    confidence: i % 3 !== 2,
     palette: palette(colours, 100 + i),
   };
 }
 
 async function runBoth(e: NativeEngine, c: Case, ctx: string) {
   const want = reference(c.frame, c.net, c.options);
-  checkResult(e.runSync(c.frame, c.options), want, c.frame, `${ctx}, runSync`);
-  checkResult(await e.run(c.frame, c.options), want, c.frame, `${ctx}, run`);
+  checkResult(e.runSync(c.frame, c.options), want, c.frame, `${ctx}, runSync`, c.options.confidence);
+  checkResult(await e.run(c.frame, c.options), want, c.frame, `${ctx}, run`, c.options.confidence);
 }
 
 // ---- The reference itself, on values fixed by the contract --------------------------------------
@@ -275,8 +296,8 @@ describe('fused image stages match the reference exactly', function () {
         const frame = smoothFrame({ encoding: 'yuyv', width: 21, height: 13, pad: 2, seed: 3 });
         const full = caseOptions(16, 12, 1, net);
         const want = reference(frame, net, full);
-        for (let mask = 0; mask < 8; ++mask) {
-          const o = { ...full, label: !!(mask & 1), colorized: !!(mask & 2), overlay: !!(mask & 4) };
+        for (let mask = 0; mask < 16; ++mask) {
+          const o = { ...full, label: !!(mask & 1), colorized: !!(mask & 2), overlay: !!(mask & 4), confidence: !!(mask & 8) };
           const r = e.runSync(frame, o);
           if (o.label) sameBytes(r.label, want.label, 'label', want.labelWidth, 1, `mask ${mask}`);
           else assert.equal(r.label, null);
@@ -284,6 +305,8 @@ describe('fused image stages match the reference exactly', function () {
           else assert.equal(r.colorized, null);
           if (o.overlay) sameBytes(r.overlay, want.overlay, 'overlay', frame.width, 3, `mask ${mask}`);
           else assert.equal(r.overlay, null);
+          if (o.confidence) nearBytes(r.confidence, want.confidence, 'confidence', want.labelWidth, `mask ${mask}`);
+          else assert.equal(r.confidence, null);
         }
       });
 
@@ -296,7 +319,9 @@ describe('fused image stages match the reference exactly', function () {
           options: caseOptions(11 + i, 7 + i, i, net),
         }));
         const results = await Promise.all(cases.map((c) => e.run(c.frame, c.options)));
-        results.forEach((r, i) => checkResult(r, reference(cases[i].frame, net, cases[i].options), cases[i].frame, `concurrent #${i}`));
+        results.forEach((r, i) =>
+          checkResult(r, reference(cases[i].frame, net, cases[i].options), cases[i].frame, `concurrent #${i}`, cases[i].options.confidence),
+        );
       });
     });
   }
@@ -331,6 +356,7 @@ describe('fused image stages match the reference exactly', function () {
           colorized: true,
           overlay: true,
           overlayAlpha: c.alpha,
+          confidence: c.seed % 2 === 0,
           palette: palette(c.colours, c.seed),
         };
         await runBoth(engine(net, c.isa, c.threads), { frame, net, options }, `${c.isa}, ${c.threads} thread(s), ${describeFrame(frame)}, ${JSON.stringify({ ...c, encoding: undefined })}`);

@@ -18,7 +18,7 @@ describe('parameters', () => {
     }
     assert.deepEqual(
       PARAMS.filter((p) => p.dynamic).map((p) => p.name),
-      ['overlay_alpha', 'publish_label', 'publish_overlay', 'publish_colorized'],
+      ['overlay_alpha', 'publish_label', 'publish_overlay', 'publish_colorized', 'publish_confidence'],
     );
   });
 

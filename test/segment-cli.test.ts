@@ -4,8 +4,10 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { openBag } from '../src/bag';
 import { Engine } from '../src/engine/engine';
 import { evaluateEngineOnBag } from '../src/eval/evaluate-engine';
+import { decodeImage } from '../src/msg';
 import { attendseg } from './helpers/cli';
 import { writeEvalBag } from './helpers/eval-bags';
 import { tmpDir } from './helpers/tmp';
@@ -46,6 +48,30 @@ describe('segment: command line', () => {
     const r = attendseg(['segment', input, '--out', out, '--model', FIXTURE, '--copy', '/camera/image_raw', '--threads', '1']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /segmented 3 frames/);
+  });
+
+  it('--outputs confidence writes the confidence map, with the input header, to --confidence-topic', async () => {
+    const engine = Engine.fromFile(FIXTURE, { threads: 1 });
+    const input = path.join(tmp.path, 'conf-in');
+    await writeEvalBag(input, 'mcap', engine, { frames: 2, width: 40, height: 24 });
+    const out = path.join(tmp.path, 'conf-out');
+    const r = attendseg(['segment', input, '--out', out, '--model', FIXTURE, '--outputs', 'label,confidence', '--confidence-topic', '/seg/conf', '--threads', '1']);
+    assert.equal(r.status, 0, r.stderr);
+    const inputs = new Map<bigint, Uint8Array>();
+    const src = await openBag(input);
+    for await (const m of src.messages({ topics: ['/camera/image_raw'] })) inputs.set(m.logTime, m.data);
+    await src.close();
+    const bag = await openBag(out);
+    assert.deepEqual(bag.topics().map((t) => [t.name, t.messageCount]), [['/attendseg/label', 2], ['/seg/conf', 2]]);
+    for await (const m of bag.messages({ topics: ['/seg/conf'] })) {
+      const conf = decodeImage(m.data);
+      const image = decodeImage(inputs.get(m.logTime)!);
+      assert.deepEqual(conf.header, image.header);
+      assert.deepEqual([conf.encoding, conf.width, conf.height], ['mono8', 40, 24]);
+      const want = engine.runSync({ ...image, data: image.data }, { confidence: true, overlay: false });
+      assert.ok(Buffer.from(conf.data).equals(want.confidence!));
+    }
+    await bag.close();
   });
 
   it('names its input topic option as eval does, the one its errors suggest', () => {

@@ -22,7 +22,7 @@ using attendseg::Engine;
 namespace {
 
 struct Outputs {
-  Napi::Buffer<uint8_t> label, colorized, overlay;
+  Napi::Buffer<uint8_t> label, colorized, overlay, confidence;
   attendseg::OutputGeometry geometry;
 };
 
@@ -43,6 +43,7 @@ Outputs allocate_outputs(Napi::Env env, Engine& engine, const attendseg::ImageVi
   if (o.want_label) bufs.label = make(g.label_width, g.label_height, "mono8", 1, &out->label);
   if (o.want_colorized) bufs.colorized = make(g.label_width, g.label_height, "rgb8", 3, &out->colorized);
   if (o.want_overlay) bufs.overlay = make(g.overlay_width, g.overlay_height, "rgb8", 3, &out->overlay);
+  if (o.want_confidence) bufs.confidence = make(g.label_width, g.label_height, "mono8", 1, &out->confidence);
   return bufs;
 }
 
@@ -57,6 +58,7 @@ Napi::Object result_object(Napi::Env env, const Outputs& bufs, const attendseg::
   r.Set("label", bufs.label.IsEmpty() ? env.Null() : Napi::Value(bufs.label));
   r.Set("colorized", bufs.colorized.IsEmpty() ? env.Null() : Napi::Value(bufs.colorized));
   r.Set("overlay", bufs.overlay.IsEmpty() ? env.Null() : Napi::Value(bufs.overlay));
+  r.Set("confidence", bufs.confidence.IsEmpty() ? env.Null() : Napi::Value(bufs.confidence));
   r.Set("labelWidth", g.label_width);
   r.Set("labelHeight", g.label_height);
   r.Set("overlayWidth", g.overlay_width);
@@ -91,6 +93,7 @@ class RunWorker : public Napi::AsyncWorker {
     refs_[0] = bufs_.label.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.label.As<Napi::Object>());
     refs_[1] = bufs_.colorized.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.colorized.As<Napi::Object>());
     refs_[2] = bufs_.overlay.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.overlay.As<Napi::Object>());
+    refs_[3] = bufs_.confidence.IsEmpty() ? Napi::ObjectReference() : Napi::Persistent(bufs_.confidence.As<Napi::Object>());
   }
   Napi::Promise promise() { return deferred_.Promise(); }
 
@@ -110,6 +113,7 @@ class RunWorker : public Napi::AsyncWorker {
     if (!refs_[0].IsEmpty()) live.label = refs_[0].Value().As<Napi::Buffer<uint8_t>>();
     if (!refs_[1].IsEmpty()) live.colorized = refs_[1].Value().As<Napi::Buffer<uint8_t>>();
     if (!refs_[2].IsEmpty()) live.overlay = refs_[2].Value().As<Napi::Buffer<uint8_t>>();
+    if (!refs_[3].IsEmpty()) live.confidence = refs_[3].Value().As<Napi::Buffer<uint8_t>>();
     deferred_.Resolve(result_object(Env(), live, timing_));
   }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
@@ -122,7 +126,7 @@ class RunWorker : public Napi::AsyncWorker {
   attendseg::FrameOptions opts_;
   std::vector<uint8_t> palette_;
   Outputs bufs_;
-  Napi::ObjectReference refs_[3];
+  Napi::ObjectReference refs_[4];
   attendseg::FrameOutputs out_;
   attendseg::FrameTiming timing_;
 };

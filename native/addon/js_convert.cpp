@@ -404,6 +404,7 @@ attendseg::FrameOptions frame_options_from_js(const Napi::Value& v, std::vector<
   f.want_label = boolean(o, "label", true);
   f.want_colorized = boolean(o, "colorized", false);
   f.want_overlay = boolean(o, "overlay", true);
+  f.want_confidence = boolean(o, "confidence", false);
   if (!o.Get("overlayAlpha").IsUndefined()) f.overlay_alpha = static_cast<float>(number(o, "overlayAlpha", "options"));
   Napi::Value pal = o.Get("palette");
   if (!pal.IsUndefined()) {

@@ -1,5 +1,5 @@
 // Engine: validated model + kernel table + thread pool, plans cached per network input size,
-// and the fused frame stages around the network (preprocess, argmax, label map, overlay).
+// and the fused frame stages around the network (preprocess, argmax, confidence, label map, overlay).
 #include "attendseg/engine.h"
 
 #include <chrono>
@@ -90,7 +90,10 @@ class EngineImpl final : public Engine {
 
     t0 = Clock::now();
     labels_.resize(size_t(os.h) * os.w);
-    execute(model_, plan, pool_, labels_.data());  // the argmax is part of the network's last op
+    const bool confidence = o.want_confidence && out.confidence;
+    if (confidence) confidence_.resize(labels_.size());
+    // the argmax (and confidence) is part of the network's last op
+    execute(model_, plan, pool_, labels_.data(), confidence ? confidence_.data() : nullptr);
     timing.network_ms = ms_since(t0);
 
     t0 = Clock::now();
@@ -99,6 +102,11 @@ class EngineImpl final : public Engine {
                                geo.label_width, geo.label_height, o.want_label ? out.label : nullptr,
                                o.want_colorized ? out.colorized : nullptr, o.palette, o.palette_size};
       pool_.parallel_for(geo.label_height, 8, [&](int64_t b, int64_t e, int) { kernels_.label_map(la, int(b), int(e)); });
+    }
+    if (confidence) {  // upsampled as the labels are
+      kernels::LabelMapArgs ca{confidence_.data(), os.w, os.h, tables_.label_xs.data(), tables_.label_ys.data(),
+                               geo.label_width, geo.label_height, out.confidence, nullptr, nullptr, 0};
+      pool_.parallel_for(geo.label_height, 8, [&](int64_t b, int64_t e, int) { kernels_.label_map(ca, int(b), int(e)); });
     }
     if (o.want_overlay && out.overlay) {
       const int alpha = static_cast<int>(std::lround(o.overlay_alpha * 256.0f));
@@ -172,6 +180,7 @@ class EngineImpl final : public Engine {
   std::list<std::unique_ptr<Plan>> plans_;
   FrameTables tables_;
   std::vector<uint8_t> labels_;
+  std::vector<uint8_t> confidence_;  // at the network output's resolution, as labels_
 };
 
 }  // namespace

@@ -132,9 +132,9 @@ void run_pool(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadPoo
   pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) { fn(a, int(b), int(e)); });
 }
 
-// labels: the argmax of the output rows, fused (execute's `labels`), or nullptr.
+// labels: the argmax of the output rows, fused (execute's `labels`), or nullptr; confidence: theirs.
 void run_resize(const PreparedModel& m, const PreparedOp& p, Plan& plan, size_t index, ThreadPool& pool,
-                uint8_t* labels) {
+                uint8_t* labels, uint8_t* confidence) {
   const OpSpec& op = *p.spec;
   const Shape in = plan.shapes[op.inputs[0]];
   const Shape out = plan.shapes[op.output];
@@ -152,7 +152,7 @@ void run_resize(const PreparedModel& m, const PreparedOp& p, Plan& plan, size_t 
   // computes only what the labels need (kernels.h ResizeArgmaxArgs).
   const size_t row_bytes = size_t(out.w) * out.c;
   const int block = int(std::max<size_t>(1, (size_t(128) << 10) / std::max<size_t>(1, row_bytes)));
-  const ResizeArgmaxArgs ra{a, labels};
+  const ResizeArgmaxArgs ra{a, labels, confidence, confidence ? m.softmax : nullptr};
   pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) {
     for (int r = int(b); r < int(e); r += block) {
       const int r1 = std::min(int(e), r + block);
@@ -161,7 +161,8 @@ void run_resize(const PreparedModel& m, const PreparedOp& p, Plan& plan, size_t 
         continue;
       }
       fn(a, r, r1);
-      const ArgmaxArgs aa{a.out + size_t(r) * row_bytes, out.c, labels + size_t(r) * out.w};
+      const ArgmaxArgs aa{a.out + size_t(r) * row_bytes, out.c, labels + size_t(r) * out.w,
+                          confidence ? confidence + size_t(r) * out.w : nullptr, m.softmax};
       m.k->argmax(aa, 0, size_t(r1 - r) * out.w);
     }
   });
@@ -238,7 +239,8 @@ struct OpProfile {
   }
 };
 
-void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labels) {
+void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labels, uint8_t* confidence) {
+  if (!labels) confidence = nullptr;
   static const bool profiling = std::getenv("ATTENDSEG_PROFILE") != nullptr;
   static OpProfile profile;
   if (profiling && profile.ms.size() != m.ops.size()) {
@@ -261,7 +263,11 @@ void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labe
       case OpKind::MaxPool:
       case OpKind::AveragePool:
       case OpKind::GlobalAveragePool: run_pool(m, p, plan, pool); break;
-      case OpKind::Resize: run_resize(m, p, plan, i, pool, fuse_argmax && i + 1 == m.ops.size() ? labels : nullptr); break;
+      case OpKind::Resize: {
+        const bool last = fuse_argmax && i + 1 == m.ops.size();
+        run_resize(m, p, plan, i, pool, last ? labels : nullptr, last ? confidence : nullptr);
+        break;
+      }
       case OpKind::Add:
       case OpKind::Mul: run_binary(m, p, plan, pool); break;
       case OpKind::Concat: run_concat(m, p, plan, pool); break;
@@ -271,7 +277,7 @@ void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labe
   }
   if (labels && !fuse_argmax) {
     const Shape os = plan.shapes[m.spec.output];
-    const ArgmaxArgs aa{plan.tensor(m.spec.output), os.c, labels};
+    const ArgmaxArgs aa{plan.tensor(m.spec.output), os.c, labels, confidence, m.softmax};
     pool.parallel_for(int64_t(os.h) * os.w, 256, [&](int64_t b, int64_t e, int) { m.k->argmax(aa, size_t(b), size_t(e)); });
   }
 }

@@ -55,6 +55,7 @@ struct PreparedModel {
   const kernels::KernelTable* k = nullptr;
   std::vector<PreparedOp> ops;
   uint8_t input_lut[3 * 256];  // camera pixel (0..255) -> quantized network input, per RGB channel
+  uint32_t softmax[256];       // the confidence's softmax table of the output's scale (kernels.h ArgmaxArgs)
   PreparedModel(const ModelSpec& s, const kernels::KernelTable& table);
 };
 
@@ -105,8 +106,10 @@ std::unique_ptr<Plan> build_plan(const PreparedModel& m, int net_h, int net_w, i
 // per-pixel argmax of the output: fused into the last op where that op is a Resize (the usual
 // final upsampling), so each block of output rows is reduced while it is still in cache, and a
 // linear one computes only the values the labels need (the output tensor is then partly
-// unwritten); after the network otherwise.
-void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labels = nullptr);
+// unwritten); after the network otherwise. With `confidence` (as many bytes, needs labels), the
+// winning class's softmax probability x 255 in the same pass (kernels.h ArgmaxArgs).
+void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labels = nullptr,
+             uint8_t* confidence = nullptr);
 // Times every candidate path of each conv that has several, on this plan's shapes with this pool
 // (best of a few runs, on whatever the arena holds), and keeps the fastest in plan.conv_path.
 // Nothing is timed when ATTENDSEG_CONV_PATHS=static.

@@ -200,6 +200,7 @@ PreparedModel::PreparedModel(const ModelSpec& s, const kernels::KernelTable& tab
       const float real = (static_cast<float>(p) / 255.0f - spec.norm.mean[c]) / spec.norm.std[c];
       input_lut[c * 256 + p] = kernels::clamp_u8(kernels::round_clamped(real / qin.scale) + qin.zero_point);
     }
+  kernels::build_softmax_table(spec.tensors[spec.output].q.scale, softmax);
 }
 
 }  // namespace attendseg

@@ -31,6 +31,12 @@ export interface SegmentOptions {
   overlay?: boolean;
   /** Weight of the class colour in the overlay, 0..1 (default 0.5). */
   overlayAlpha?: number;
+  /**
+   * A mono8 map at the label's size (default false): per pixel, the winning class's softmax
+   * probability over the network's dequantized output x 255, rounded (in integers, within 1 of
+   * the float softmax; kernels.h ArgmaxArgs). Computed with the argmax; nothing when off.
+   */
+  confidence?: boolean;
   /** rgb triplets; defaults to the model's palette. */
   palette?: Uint8Array;
 }
@@ -72,7 +78,7 @@ export class Engine {
 
   /**
    * Segments one frame on a worker thread into ready-to-publish CDR sensor_msgs/Image messages
-   * carrying `header`: label, colorized and overlay are whole serialized messages.
+   * carrying `header`: label, colorized, overlay and confidence are whole serialized messages.
    */
   runCdr(frame: Frame, header: RosHeader, options: SegmentOptions = {}): Promise<SegmentationResult> {
     return this.native.run(frame, this.nativeOptions(options), header);
@@ -112,6 +118,7 @@ export class Engine {
       colorized: o.colorized ?? false,
       overlay: o.overlay ?? true,
       overlayAlpha: o.overlayAlpha ?? 0.5,
+      confidence: o.confidence ?? false,
       palette: o.palette ?? this.metadata.palette,
     };
   }

@@ -23,14 +23,15 @@ export interface NativeRunOptions {
   colorized?: boolean;
   overlay?: boolean;
   overlayAlpha?: number;
+  confidence?: boolean;
   palette?: Uint8Array;
 }
 
 export interface FrameTiming {
   preprocessMs: number;
-  /** The network and the argmax over classes (fused into the last op when it is a Resize). */
+  /** The network, the argmax over classes and the confidence (fused into the last op when it is a Resize). */
   networkMs: number;
-  /** Label map, colorizing and overlay. */
+  /** Label map, colorizing, confidence map and overlay. */
   postprocessMs: number;
 }
 
@@ -38,6 +39,8 @@ export interface NativeResult {
   label: Buffer | null;
   colorized: Buffer | null;
   overlay: Buffer | null;
+  /** mono8 at the label's size: the winning class's softmax probability x 255 (see SegmentOptions.confidence). */
+  confidence: Buffer | null;
   labelWidth: number;
   labelHeight: number;
   overlayWidth: number;
@@ -57,8 +60,8 @@ export type RosHeader = Header;
 
 export interface NativeEngine {
   /**
-   * With `cdrHeader`, each output Buffer is a complete CDR sensor_msgs/Image (mono8 label, rgb8
-   * colorized and overlay) carrying that header, its pixels written in place by the engine.
+   * With `cdrHeader`, each output Buffer is a complete CDR sensor_msgs/Image (mono8 label and
+   * confidence, rgb8 colorized and overlay) carrying that header, its pixels written in place by the engine.
    */
   run(frame: NativeFrame, options: NativeRunOptions, cdrHeader?: RosHeader): Promise<NativeResult>;
   runSync(frame: NativeFrame, options: NativeRunOptions, cdrHeader?: RosHeader): NativeResult;

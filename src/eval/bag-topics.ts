@@ -6,7 +6,12 @@ export const DEFAULT_IMAGE_TOPIC = '/camera/image_raw';
 export const DEFAULT_COMPRESSED_TOPIC = '/camera/image_raw/compressed';
 export const DEFAULT_GT_TOPIC = '/camera/label_gt';
 /** What the node publishes as `~/label` etc. when named "attendseg" (launch/eval_replay.launch.py). */
-export const DEFAULT_OUTPUT_TOPICS = { label: '/attendseg/label', overlay: '/attendseg/overlay', colorized: '/attendseg/colorized' };
+export const DEFAULT_OUTPUT_TOPICS = {
+  label: '/attendseg/label',
+  overlay: '/attendseg/overlay',
+  colorized: '/attendseg/colorized',
+  confidence: '/attendseg/confidence',
+};
 
 const IMAGE_TYPES = [IMAGE_TYPE, COMPRESSED_IMAGE_TYPE];
 

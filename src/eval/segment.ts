@@ -18,7 +18,8 @@ import { runFrames, LoopFrame } from './frame-loop';
 import { IMAGE_EXTENSIONS, listImages, readImageFile, stem, writePng } from './image-files';
 import { LatencyRecorder, LatencySummary } from './latency';
 
-export type OutputName = 'label' | 'overlay' | 'colorized';
+export type OutputName = 'label' | 'overlay' | 'colorized' | 'confidence';
+export const OUTPUT_NAMES: readonly OutputName[] = ['label', 'overlay', 'colorized', 'confidence'];
 
 export interface SegmentRunOptions {
   engine: Engine;
@@ -77,6 +78,7 @@ function engineOptions(o: SegmentRunOptions): SegmentOptions {
     label: o.outputs.includes('label'),
     overlay: o.outputs.includes('overlay'),
     colorized: o.outputs.includes('colorized'),
+    confidence: o.outputs.includes('confidence'),
   };
 }
 
@@ -88,7 +90,7 @@ async function writePngs(dir: string, base: string, out: OutputImages): Promise<
 }
 
 export async function segment(o: SegmentRunOptions): Promise<SegmentRunResult> {
-  if (o.outputs.length === 0) throw new Error('no outputs chosen (label, overlay, colorized)');
+  if (o.outputs.length === 0) throw new Error(`no outputs chosen (${OUTPUT_NAMES.join(', ')})`);
   const kind = inputKind(o.input);
   const format = o.outputFormat ?? (kind === 'bag' ? 'bag' : 'png');
   if (format === 'bag' && kind !== 'bag') {

@@ -20,6 +20,7 @@ export interface OutputImages {
   label?: ImageMessage;
   colorized?: ImageMessage;
   overlay?: ImageMessage;
+  confidence?: ImageMessage;
 }
 
 /** Decodes serialized bytes of an Image or CompressedImage topic; throws for other types. */
@@ -68,6 +69,7 @@ export function outputImages(result: SegmentationResult, header: Header): Output
   if (result.label) out.label = image(header, 'mono8', result.labelWidth, result.labelHeight, 1, result.label);
   if (result.colorized) out.colorized = image(header, 'rgb8', result.labelWidth, result.labelHeight, 3, result.colorized);
   if (result.overlay) out.overlay = image(header, 'rgb8', result.overlayWidth, result.overlayHeight, 3, result.overlay);
+  if (result.confidence) out.confidence = image(header, 'mono8', result.labelWidth, result.labelHeight, 1, result.confidence);
   return out;
 }
 

@@ -128,6 +128,7 @@ export class FramePipeline {
         label: wanted.includes('label'),
         overlay: wanted.includes('overlay'),
         colorized: wanted.includes('colorized'),
+        confidence: wanted.includes('confidence'),
       };
       result = s.serialized
         ? await this.engine.runCdr(decoded.frame, decoded.header, options)
@@ -150,11 +151,11 @@ export class FramePipeline {
   }
 
   private outbound(name: OutputName, r: NativeResult, header: RosHeader, serialized: boolean): Buffer | ImageMessage {
-    const data = name === 'label' ? r.label : name === 'overlay' ? r.overlay : r.colorized;
+    const data = r[name];
     if (!data) throw new Error(`the engine returned no ${name} image`);
     if (serialized) return data;
     const [width, height] = name === 'overlay' ? [r.overlayWidth, r.overlayHeight] : [r.labelWidth, r.labelHeight];
-    const channels = name === 'label' ? 1 : 3;
+    const channels = name === 'label' || name === 'confidence' ? 1 : 3;
     return {
       header,
       height,

@@ -69,7 +69,7 @@ export class InMemoryTransport implements Transport {
   constructor(options: InMemoryTransportOptions = {}) {
     this.options = options;
     this.nodeName = options.nodeName ?? '/attendseg';
-    this.subscribers = { label: 1, overlay: 1, colorized: 1, ...options.subscribers };
+    this.subscribers = { label: 1, overlay: 1, colorized: 1, confidence: 1, ...options.subscribers };
     const entry = (level: LogEntry['level']) => (message: string) => this.logs.push({ level, message });
     this.log = { debug: entry('debug'), info: entry('info'), warn: entry('warn'), error: entry('error') };
   }

@@ -73,7 +73,7 @@ export const PARAMS: readonly ParamSpec[] = [
     name: 'label_resolution',
     type: 'string',
     default: 'input',
-    description: "label and colorized image size: 'input' (the camera's) or 'network'",
+    description: "label, colorized and confidence image size: 'input' (the camera's) or 'network'",
     dynamic: false,
     choices: ['input', 'network'],
   },
@@ -88,6 +88,13 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'publish_label', type: 'bool', default: true, description: 'publish ~/label (mono8 class ids)', dynamic: true },
   { name: 'publish_overlay', type: 'bool', default: true, description: 'publish ~/overlay (rgb8)', dynamic: true },
   { name: 'publish_colorized', type: 'bool', default: false, description: 'publish ~/colorized (rgb8)', dynamic: true },
+  {
+    name: 'publish_confidence',
+    type: 'bool',
+    default: false,
+    description: "publish ~/confidence (mono8, the label's size): the winning class's softmax probability x 255",
+    dynamic: true,
+  },
   {
     name: 'palette',
     type: 'string',
@@ -203,6 +210,7 @@ export interface Settings {
   publishLabel: boolean;
   publishOverlay: boolean;
   publishColorized: boolean;
+  publishConfidence: boolean;
   palette: string;
   inputTransport: InputTransport;
   qos: (typeof QOS_PRESETS)[number];
@@ -224,6 +232,7 @@ export function settingsFrom(values: Record<string, ParamValue>): Settings {
     publishLabel: get<boolean>('publish_label'),
     publishOverlay: get<boolean>('publish_overlay'),
     publishColorized: get<boolean>('publish_colorized'),
+    publishConfidence: get<boolean>('publish_confidence'),
     palette: get<string>('palette'),
     inputTransport: get<InputTransport>('input_transport'),
     qos: get<Settings['qos']>('qos'),

@@ -22,6 +22,7 @@ const DYNAMIC_OUTPUT: Record<string, OutputName> = {
   publish_label: 'label',
   publish_overlay: 'overlay',
   publish_colorized: 'colorized',
+  publish_confidence: 'confidence',
 };
 
 function loadModel(file: string, options: EngineOptions, load: (f: string, o: EngineOptions) => Engine): Engine {
@@ -77,7 +78,12 @@ export class SegmentationNode {
       labelResolution: settings.labelResolution,
       overlayAlpha: settings.overlayAlpha,
       palette,
-      enabled: { label: settings.publishLabel, overlay: settings.publishOverlay, colorized: settings.publishColorized },
+      enabled: {
+        label: settings.publishLabel,
+        overlay: settings.publishOverlay,
+        colorized: settings.publishColorized,
+        confidence: settings.publishConfidence,
+      },
       serialized: settings.serializedIo,
     };
     const pipeline = new FramePipeline(engine, outputs, frameSettings, transport.log);

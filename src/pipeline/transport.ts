@@ -9,8 +9,8 @@ import type {
   RosHeader,
 } from './messages';
 
-export type OutputName = 'label' | 'overlay' | 'colorized';
-export const OUTPUT_NAMES: readonly OutputName[] = ['label', 'overlay', 'colorized'];
+export type OutputName = 'label' | 'overlay' | 'colorized' | 'confidence';
+export const OUTPUT_NAMES: readonly OutputName[] = ['label', 'overlay', 'colorized', 'confidence'];
 
 export type QosPreset = 'sensor_data' | 'default' | 'reliable' | 'best_effort';
 export interface QosSettings {

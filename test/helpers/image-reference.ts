@@ -309,6 +309,22 @@ export function argmax(data: Uint8Array, pixels: number, channels: number): Uint
   return labels;
 }
 
+/**
+ * The float confidence the engine's must be within 1 of: per pixel, round(255 * the softmax of
+ * the winning class) over the values dequantized with `scale` (the zero point cancels).
+ */
+export function floatConfidence(data: Uint8Array, pixels: number, channels: number, scale: number): Uint8Array {
+  const out = new Uint8Array(pixels);
+  for (let p = 0; p < pixels; ++p) {
+    const x = data.subarray(p * channels, (p + 1) * channels);
+    const m = Math.max(...x);
+    let sum = 0;
+    for (const v of x) sum += Math.exp(scale * (v - m));
+    out[p] = Math.round(255 / sum);
+  }
+  return out;
+}
+
 /** Nearest upsampling of a lw x lh label image to outW x outH. */
 export function labelMap(labels: Uint8Array, lw: number, lh: number, outW: number, outH: number): Uint8Array {
   const xs = labelIndexTable(lw, outW);
@@ -391,13 +407,15 @@ export interface ReferenceResult {
   labelHeight: number;
   colorized: Uint8Array;
   overlay: Uint8Array;
+  /** floatConfidence at the label resolution (the engine's is within 1 of it). */
+  confidence: Uint8Array;
 }
 
 /** Every output of one frame through a network that keeps the spatial size (lw = netW). */
 export function referenceFrame(
   f: Frame,
   q: InputQuant,
-  network: (input: Uint8Array, pixels: number) => { data: Uint8Array; channels: number },
+  network: (input: Uint8Array, pixels: number) => { data: Uint8Array; channels: number; scale: number },
   o: ReferenceOptions,
 ): ReferenceResult {
   const netW = o.networkWidth;
@@ -415,5 +433,6 @@ export function referenceFrame(
     labelHeight,
     colorized: colorize(label, o.palette),
     overlay: overlay(f, labels, netW, netH, o.palette, o.overlayAlpha),
+    confidence: labelMap(floatConfidence(y.data, netW * netH, y.channels, y.scale), netW, netH, labelWidth, labelHeight),
   };
 }

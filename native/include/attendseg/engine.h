@@ -35,6 +35,7 @@ struct FrameOptions {
   bool want_label = true;
   bool want_colorized = false;
   bool want_overlay = true;
+  bool want_confidence = false;           // the winning class's softmax probability x 255, label size
   float overlay_alpha = 0.5f;             // 0..1, weight of the class colour
   const uint8_t* palette = nullptr;       // rgb triplets, palette_size entries; class k uses k % size
   int32_t palette_size = 0;
@@ -45,6 +46,7 @@ struct FrameOutputs {
   uint8_t* label = nullptr;      // mono8, label_width x label_height, tightly packed
   uint8_t* colorized = nullptr;  // rgb8, label_width x label_height
   uint8_t* overlay = nullptr;    // rgb8, input width x height
+  uint8_t* confidence = nullptr; // mono8, label_width x label_height (kernels.h ArgmaxArgs)
 };
 
 struct OutputGeometry {
@@ -52,12 +54,12 @@ struct OutputGeometry {
   int32_t overlay_width = 0, overlay_height = 0;
 };
 
-// network_ms includes the argmax over classes (fused into the network's last op where that is a
-// Resize); postprocess_ms is the label map, colorizing and overlay.
 // The checks every frame passes before anything reads its pixels: size 1..kMaxImageSide a side,
 // step at least the encoding's minimum, data at least the encoding's minimum size. Throws Error.
 void check_image(const ImageView& image);
 
+// network_ms includes the argmax over classes and the confidence (fused into the network's last op
+// where that is a Resize); postprocess_ms is the label map, colorizing, confidence map and overlay.
 struct FrameTiming {
   double preprocess_ms = 0, network_ms = 0, postprocess_ms = 0;
 };

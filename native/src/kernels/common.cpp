@@ -138,6 +138,11 @@ void build_image_axis(int in_size, int out_size, ResizeAxis* axis) {
   }
 }
 
+void build_softmax_table(float scale, uint32_t table[256]) {
+  for (int k = 0; k < 256; ++k)
+    table[k] = static_cast<uint32_t>(std::lround(65536.0 * std::exp(-static_cast<double>(scale) * k)));
+}
+
 bool resize_labels_may_skip(const ResizeArgs& a, int row_begin, int row_end) {
   if (a.in_scale != a.out_scale || a.in_zp != a.out_zp || a.channels >= kResizeLabelUnsure) return false;
   auto convex = [](float w0, float w1) { return w0 >= 0.0f && w1 >= 0.0f && std::fabs(w0 + w1 - 1.0f) <= 1e-6f; };

@@ -203,9 +203,12 @@ struct ResizeArgs {
 // one, a pixel whose four neighbours all have the same channel c ahead of every other channel by at
 // least 2 (quantized) has v_c / s ahead of every other by at least 2 minus the float error, so
 // its rounded value is strictly the largest (and no value saturates): its label is c.
+// With confidence (kernels.h "Confidence"), every pixel's values are needed, so none is skipped.
 struct ResizeArgmaxArgs {
   ResizeArgs resize;
   uint8_t* labels;  // out_h * out_w
+  uint8_t* confidence = nullptr;         // out_h * out_w, or nullptr
+  const uint32_t* softmax = nullptr;     // build_softmax_table of resize.out_scale, with confidence
 };
 
 // ---- Element-wise --------------------------------------------------------------------------
@@ -246,10 +249,18 @@ struct CopyChannelsArgs {
 };
 
 // labels[p] = first index of the maximum of in[p*C .. p*C + C).
+// Confidence (when `confidence` is set): the winning class's softmax probability x 255 over the
+// values dequantized with scale s, in integers so that every ISA gets the same byte:
+//   softmax[k] = round(65536 * exp(-s * k)), k = 0..255 (build_softmax_table; softmax[0] = 65536)
+//   m = in[p*C + labels[p]]; sum = sum over c of softmax[m - in[p*C + c]]   (<= 256 * 65536)
+//   confidence[p] = (255 * 65536 + sum / 2) / sum      (integer division: 255 / sum, rounded)
+// It is within 1 of round(255 / sum over c of exp(s * (x_c - m))), the float softmax.
 struct ArgmaxArgs {
   const uint8_t* in;
   int channels;
   uint8_t* labels;
+  uint8_t* confidence = nullptr;
+  const uint32_t* softmax = nullptr;  // 256 entries, with confidence
 };
 
 // ---- Image stages --------------------------------------------------------------------------
@@ -356,6 +367,10 @@ inline const WinogradKernel& winograd_kernel(const KernelTable& t, int tile) {
 // source pixels' dominant channel: equal input and output quantization, and every axis weight pair
 // non-negative and summing to one (within 1e-6).
 bool resize_labels_may_skip(const ResizeArgs& a, int row_begin, int row_end);
+// The softmax table of ArgmaxArgs' confidence for values of quantization scale `scale` (> 0).
+void build_softmax_table(float scale, uint32_t table[256]);
+// ArgmaxArgs' confidence of one pixel's sum of softmax entries (65536 <= sum <= 256 * 65536).
+static inline uint8_t confidence_of_sum(uint32_t sum) { return static_cast<uint8_t>((255u * 65536u + sum / 2) / sum); }
 // A source pixel's dominant channel where it has none.
 constexpr uint8_t kResizeLabelUnsure = 255;
 // Nearest index table for label maps: src = ((2 * dst + 1) * in_size) / (2 * out_size).

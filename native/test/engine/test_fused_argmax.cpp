@@ -1,6 +1,6 @@
-// execute()'s labels: the per-pixel argmax of the network output, fused into a final Resize (row
-// blocks reduced as they are written, pixels with a certain label skipped) and computed after the
-// network otherwise. Both must equal the scalar argmax of the output of a run without labels, for
+// execute()'s labels (and confidence): the per-pixel argmax of the network output, fused into a
+// final Resize (row blocks reduced as they are written, pixels with a certain label skipped unless
+// confidence is asked for) and computed after the network otherwise. Both must equal the scalar argmax of the output of a run without labels, for
 // every usable kernel table, 1 and 2 threads, output rows that do not divide into the fused blocks,
 // equal and unequal Resize quantization, and ties between channels.
 #include <sstream>
@@ -78,8 +78,8 @@ void check(const ModelSpec& s, const kernels::KernelTable& t, int threads, int h
   const Shape os = plan->shapes[s.output];
   std::copy(input.begin(), input.end(), plan->tensor(s.input));
   execute(m, *plan, pool);  // no labels: the whole output
-  std::vector<uint8_t> expected(size_t(os.h) * os.w);
-  const kernels::ArgmaxArgs aa{plan->tensor(s.output), os.c, expected.data()};
+  std::vector<uint8_t> expected(size_t(os.h) * os.w), expected_conf(expected.size());
+  const kernels::ArgmaxArgs aa{plan->tensor(s.output), os.c, expected.data(), expected_conf.data(), m.softmax};
   kernels::scalar_table().argmax(aa, 0, expected.size());
   std::vector<uint8_t> labels(size_t(os.h) * os.w + 64, 0xA5);
   std::fill(plan->tensor(s.output), plan->tensor(s.output) + os.bytes(), 0);  // stale values must not matter
@@ -87,6 +87,15 @@ void check(const ModelSpec& s, const kernels::KernelTable& t, int threads, int h
   execute(m, *plan, pool, labels.data());
   CHECK_BYTES_EQ(expected.data(), labels.data(), expected.size(), what);
   for (size_t p = expected.size(); p < labels.size(); ++p) CHECK(labels[p] == 0xA5);  // nothing past the map
+  // With confidence: the same labels, and the scalar confidence of the whole output (no pixel skipped).
+  std::vector<uint8_t> conf(labels.size(), 0xA5);
+  std::fill(labels.begin(), labels.end(), 0xA5);
+  std::fill(plan->tensor(s.output), plan->tensor(s.output) + os.bytes(), 0);
+  std::copy(input.begin(), input.end(), plan->tensor(s.input));
+  execute(m, *plan, pool, labels.data(), conf.data());
+  CHECK_BYTES_EQ(expected.data(), labels.data(), expected.size(), what + " with confidence");
+  CHECK_BYTES_EQ(expected_conf.data(), conf.data(), expected_conf.size(), what + " confidence");
+  for (size_t p = expected.size(); p < conf.size(); ++p) CHECK(conf[p] == 0xA5);
 }
 
 }  // namespace

@@ -303,8 +303,8 @@ void compare_channel_counts(const KernelTable& t) {
 // only; a.out is scratch. Inputs are class maps: blocks of source pixels share a winner, each
 // pixel ahead of the others by its own margin of 0..3 in a narrow band of values, so skippable
 // pixels, near-ties and exact ties all occur; the quantization is mostly equal in and out (where
-// pixels may be skipped).
-void compare_resize_argmax(const KernelTable& t, int cases) {
+// pixels may be skipped). With confidence, its bytes too (no pixel may then be skipped).
+void compare_resize_argmax(const KernelTable& t, int cases, bool with_confidence) {
   for (int i = 0; i < cases; ++i) {
     ResizeArgs a{};
     a.channels = rand_int(0, 3) ? rand_int(2, 15) : rand_int(1, 40);
@@ -341,11 +341,17 @@ void compare_resize_argmax(const KernelTable& t, int cases) {
     const size_t pixels = static_cast<size_t>(a.out_h) * a.out_w;
     std::vector<uint8_t> out(pixels * C);
     auto ref = kt::out_buffer(pixels), got = kt::out_buffer(pixels);
+    auto ref_c = kt::out_buffer(pixels), got_c = kt::out_buffer(pixels);
+    uint32_t softmax[256];
+    build_softmax_table(a.out_scale, softmax);
+    uint8_t* rc = with_confidence ? ref_c.data() : nullptr;
+    uint8_t* gc = with_confidence ? got_c.data() : nullptr;
     a.out = out.data();
-    scalar_table().resize_linear_argmax(ResizeArgmaxArgs{a, ref.data()}, 0, a.out_h);
+    scalar_table().resize_linear_argmax(ResizeArgmaxArgs{a, ref.data(), rc, softmax}, 0, a.out_h);
     std::fill(out.begin(), out.end(), 0x5A);  // stale values the kernel must not rely on
-    kt::split_range(a.out_h, [&](int b, int e) { t.resize_linear_argmax(ResizeArgmaxArgs{a, got.data()}, b, e); });
+    kt::split_range(a.out_h, [&](int b, int e) { t.resize_linear_argmax(ResizeArgmaxArgs{a, got.data(), gc, softmax}, b, e); });
     CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+    CHECK_BYTES_EQ(ref_c.data(), got_c.data(), ref_c.size(), os.str() + " confidence");
   }
 }
 
@@ -367,7 +373,8 @@ TEST(resize_linear_argmax_reference_is_resize_then_argmax) {
   CHECK_EQ(labels[8], 2);  // the last is the last source pixel's: channel 2 (90)
 }
 
-ISA_TEST(resize_linear_argmax_matches_scalar) { compare_resize_argmax(t, 600); }
+ISA_TEST(resize_linear_argmax_matches_scalar) { compare_resize_argmax(t, 600, false); }
+ISA_TEST(resize_linear_argmax_confidence_matches_scalar) { compare_resize_argmax(t, 400, true); }
 
 ISA_TEST(resize_nearest_matches_scalar) { compare_resize(t, false, 300); }
 ISA_TEST(resize_linear_matches_scalar) {

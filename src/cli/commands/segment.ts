@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 
 import { CHUNK_COMPRESSIONS } from '../../bag/chunk-compression';
 import type { ChunkCompression } from '../../bag/chunk-compression';
-import { segment, OutputName } from '../../eval/segment';
+import { segment, OUTPUT_NAMES, OutputName } from '../../eval/segment';
 import { alpha, choice, list, loadEngine, maxActivationOption, MODEL_HELP, size, threadsOption } from '../options';
 import { progressBar } from '../progress';
 
@@ -28,6 +28,7 @@ interface Options {
   overlayTopic?: string;
   colorizedTopic?: string;
   strict?: boolean;
+  confidenceTopic?: string;
 }
 
 export function registerSegment(program: Command): void {
@@ -40,11 +41,12 @@ export function registerSegment(program: Command): void {
     .option('--storage <storage>', 'output bag storage: mcap or sqlite3', choice('--storage', ['mcap', 'sqlite3'] as const), 'mcap')
     .option('--compression <c>', 'output bag MCAP chunk compression: none, zstd (what ros2 bag record -s mcap writes by default) or lz4; sqlite3 takes none only', choice('--compression', CHUNK_COMPRESSIONS), 'none')
     .option('--image-topic <topic>', 'input image topic (Image or CompressedImage; default /camera/image_raw, then its /compressed)')
-    .option('--outputs <list>', 'any of label, overlay, colorized', list('--outputs', ['label', 'overlay', 'colorized'] as const), ['label', 'overlay'])
+    .option('--outputs <list>', `any of ${OUTPUT_NAMES.join(', ')}`, list('--outputs', OUTPUT_NAMES), ['label', 'overlay'])
     .option('--copy <topics>', 'comma-separated input topics copied unchanged into the output bag (e.g. /camera/label_gt)')
     .option('--label-topic <topic>', 'output topic for the label map (default /attendseg/label)')
     .option('--overlay-topic <topic>', 'output topic for the overlay (default /attendseg/overlay)')
     .option('--colorized-topic <topic>', 'output topic for the colorized labels (default /attendseg/colorized)')
+    .option('--confidence-topic <topic>', 'output topic for the confidence map (default /attendseg/confidence)')
     .option('--model <file>', MODEL_HELP)
     .addOption(threadsOption())
     .addOption(maxActivationOption())
@@ -65,7 +67,7 @@ export function registerSegment(program: Command): void {
           bagCompression: o.compression,
           imageTopic: o.imageTopic,
           outputs: o.outputs,
-          topics: { label: o.labelTopic, overlay: o.overlayTopic, colorized: o.colorizedTopic },
+          topics: { label: o.labelTopic, overlay: o.overlayTopic, colorized: o.colorizedTopic, confidence: o.confidenceTopic },
           copyTopics: o.copy ? o.copy.split(',').map((t) => t.trim()) : [],
           segment: {
             networkWidth: o.size?.[0],

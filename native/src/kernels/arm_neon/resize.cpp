@@ -171,14 +171,17 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
 
 // 4..15 channels with resize_labels_may_skip: per output row, pixels whose four source pixels
 // share a dominant channel take it as their label; only the others are computed, then reduced.
-// Otherwise the Resize, then the argmax of its rows.
+// Otherwise (and always with confidence, which needs every value) the Resize, then the argmax
+// (and confidence) of its rows.
 void resize_linear_argmax(const ResizeArgmaxArgs& aa, int row_begin, int row_end) {
   const ResizeArgs& a = aa.resize;
   const int C = a.channels;
   const size_t w = static_cast<size_t>(a.out_w);
-  if (C < 4 || C >= 16 || static_cast<int64_t>(a.in_w) * C > kMaxRow || !resize_labels_may_skip(a, row_begin, row_end)) {
+  if (C < 4 || C >= 16 || static_cast<int64_t>(a.in_w) * C > kMaxRow || aa.confidence ||
+      !resize_labels_may_skip(a, row_begin, row_end)) {
     resize_linear(a, row_begin, row_end);
-    argmax(ArgmaxArgs{a.out, C, aa.labels}, static_cast<size_t>(row_begin) * w, static_cast<size_t>(row_end) * w);
+    argmax(ArgmaxArgs{a.out, C, aa.labels, aa.confidence, aa.softmax}, static_cast<size_t>(row_begin) * w,
+           static_cast<size_t>(row_end) * w);
     return;
   }
   FloatRows rows;

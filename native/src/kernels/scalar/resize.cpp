@@ -47,11 +47,11 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
   }
 }
 
-// The reference: the whole Resize, then the argmax of each of its output rows.
+// The reference: the whole Resize, then the argmax (and confidence) of each of its output rows.
 void resize_linear_argmax(const ResizeArgmaxArgs& a, int row_begin, int row_end) {
   resize_linear(a.resize, row_begin, row_end);
   const size_t w = static_cast<size_t>(a.resize.out_w);
-  const ArgmaxArgs aa{a.resize.out, a.resize.channels, a.labels};
+  const ArgmaxArgs aa{a.resize.out, a.resize.channels, a.labels, a.confidence, a.softmax};
   argmax(aa, static_cast<size_t>(row_begin) * w, static_cast<size_t>(row_end) * w);
 }
 

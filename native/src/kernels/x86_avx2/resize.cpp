@@ -157,10 +157,12 @@ bool dense_path(const ResizeArgs& a) {
 // values, 8 per vector (the last block overlapping), from the expanded rows and the x weights
 // spread per value. Per lane the scalar operations in the scalar order: w11 = wx0*wy0 ...,
 // v = ((w11*X11 + w21*X21) + w12*X12) + w22*X22, divided by the output scale, rounded.
-// With labels (resize_linear_argmax): the rows' argmax too, and where resize_labels_may_skip holds, the
+// With labels (resize_linear_argmax): the rows' argmax (and confidence) too, and without confidence where
+// resize_labels_may_skip holds, the
 // blocks whose pixels all have a certain label (their four source pixels share a dominant
 // channel) are not computed; their values in a.out are left as they were.
-void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels) {
+void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels, uint8_t* confidence,
+                         const uint32_t* softmax) {
   const int C = a.channels;
   const size_t n = static_cast<size_t>(a.out_w) * C;
   DenseScratch& scratch = per_thread<DenseScratch>();
@@ -180,7 +182,7 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_
     grow(&r.x0[k], n + 16);
     grow(&r.x1[k], n + 16);
   }
-  const bool skip = labels && resize_labels_may_skip(a, row_begin, row_end);  // C < 16 here
+  const bool skip = labels && !confidence && resize_labels_may_skip(a, row_begin, row_end);  // C < 16 here
   if (skip) {
     for (int k = 0; k < 2; ++k)
       if (r.dom[k].size() < static_cast<size_t>(a.in_w)) r.dom[k].resize(a.in_w);
@@ -263,7 +265,8 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_
     if (labels)
       for (int k = 0; k < rows; ++k) {
         uint8_t* lrow = labels + static_cast<size_t>(oy + k) * a.out_w;
-        const ArgmaxArgs aa{out + static_cast<size_t>(oy + k) * n, C, lrow};
+        const ArgmaxArgs aa{out + static_cast<size_t>(oy + k) * n, C, lrow,
+                            confidence ? confidence + static_cast<size_t>(oy + k) * a.out_w : nullptr, softmax};
         if (!skip) {
           argmax(aa, 0, static_cast<size_t>(a.out_w));
           continue;
@@ -313,7 +316,7 @@ void dequant_rows(const ResizeArgs& a, int y0, int y1, DequantRows* r, const flo
 void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
   if (dense_path(a)) {
-    resize_linear_dense(a, row_begin, row_end, nullptr);
+    resize_linear_dense(a, row_begin, row_end, nullptr, nullptr, nullptr);
     return;
   }
   if (C < 8) {  // rows of fewer than 8 values: the reference itself
@@ -354,16 +357,17 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
 }
 
 // Few channels (the class maps of a segmentation network): the dense path, skipping the pixels
-// whose label is certain. Others: the Resize, then the argmax of its rows.
+// whose label is certain unless confidence is wanted. Others: the Resize, then the argmax of its rows.
 void resize_linear_argmax(const ResizeArgmaxArgs& a, int row_begin, int row_end) {
   const ResizeArgs& r = a.resize;
   if (dense_path(r)) {
-    resize_linear_dense(r, row_begin, row_end, a.labels);
+    resize_linear_dense(r, row_begin, row_end, a.labels, a.confidence, a.softmax);
     return;
   }
   resize_linear(r, row_begin, row_end);
   const size_t w = static_cast<size_t>(r.out_w);
-  argmax(ArgmaxArgs{r.out, r.channels, a.labels}, static_cast<size_t>(row_begin) * w, static_cast<size_t>(row_end) * w);
+  argmax(ArgmaxArgs{r.out, r.channels, a.labels, a.confidence, a.softmax}, static_cast<size_t>(row_begin) * w,
+         static_cast<size_t>(row_end) * w);
 }
 
 }  // namespace avx2

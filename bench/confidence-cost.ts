@@ -1,0 +1,88 @@
+// What the confidence map costs: Engine.runSync on the same frame with and without
+// `confidence`, timed in rotating blocks in one process so that machine noise hits both alike.
+// The label (and the confidence) at the network's resolution, as the engine-vs-ort case.
+import { Engine } from '../src/engine/engine';
+import { median, round } from './stats';
+
+export const CONFIDENCE_TARGET = 0.1;
+
+export interface ConfidenceCostResult {
+  case: string;
+  threads: number;
+  width: number;
+  height: number;
+  isa: string;
+  /** The frame without the confidence map (label only). */
+  without_ms: number;
+  /** The same frame with it. */
+  with_ms: number;
+  /** with_ms / without_ms - 1 (target <= 10%). */
+  added_share: number;
+}
+
+export interface ConfidenceCostInput {
+  name: string;
+  modelPath: string;
+  width: number;
+  height: number;
+  threads: number;
+  iterations: number;
+  warmup: number;
+}
+
+function cameraFrame(width: number, height: number): Uint8Array {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = (x * (c + 1) + y * 2 + ((x * y) >> 7)) & 255;
+  return data;
+}
+
+export function runConfidenceCost(c: ConfidenceCostInput): ConfidenceCostResult {
+  const engine = Engine.fromFile(c.modelPath, { threads: c.threads });
+  const frame = { encoding: 'rgb8', width: c.width, height: c.height, step: c.width * 3, data: cameraFrame(c.width, c.height) };
+  const base = {
+    networkWidth: c.width,
+    networkHeight: c.height,
+    labelResolution: 'network' as const,
+    label: true,
+    colorized: false,
+    overlay: false,
+  };
+  const without: number[] = [];
+  const withConf: number[] = [];
+  const contenders: [boolean, number[]][] = [
+    [false, without],
+    [true, withConf],
+  ];
+  const run = (confidence: boolean) => {
+    const t = process.hrtime.bigint();
+    engine.runSync(frame, { ...base, confidence });
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  for (const [confidence] of contenders) for (let i = 0; i < c.warmup; i++) run(confidence);
+  const block = Math.max(1, Math.min(5, c.iterations));
+  for (let done = 0; done < c.iterations; done += block) {
+    const n = Math.min(block, c.iterations - done);
+    for (const [confidence, times] of contenders) for (let i = 0; i < n; i++) times.push(run(confidence));
+  }
+  const withoutMs = median(without);
+  const withMs = median(withConf);
+  return {
+    case: c.name,
+    threads: c.threads,
+    width: c.width,
+    height: c.height,
+    isa: engine.isa,
+    without_ms: round(withoutMs, 3),
+    with_ms: round(withMs, 3),
+    added_share: round(withMs / withoutMs - 1, 4),
+  };
+}
+
+export function formatConfidenceCost(r: ConfidenceCostResult): string {
+  return (
+    `${r.case.padEnd(40)} without ${r.without_ms.toFixed(2)} ms  with confidence ${r.with_ms.toFixed(2)} ms  ` +
+    `added ${(100 * r.added_share).toFixed(1)}% (target <= ${100 * CONFIDENCE_TARGET}%)`
+  );
+}
