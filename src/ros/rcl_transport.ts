@@ -16,16 +16,16 @@ import type {
 } from '../pipeline/transport';
 import type { Rclnodejs } from './load_rclnodejs';
 import { DIAGNOSTICS_QOS, LABEL_INFO_QOS, QosPolicies, qosPolicies } from './qos';
+import { typeClass } from './rclnodejs_api';
 import type * as Rcl from './rclnodejs_api';
 import { declareRosParameters } from './ros_parameters';
 
 // Message types as {package, type, name}: typed the same whether or not rclnodejs generated
 // typings for the package (vision_msgs may be installed after it).
-const msg = (pkg: string, name: string) => ({ package: pkg, type: 'msg', name });
-const IMAGE = msg('sensor_msgs', 'Image');
-const COMPRESSED_IMAGE = msg('sensor_msgs', 'CompressedImage');
-const LABEL_INFO = msg('vision_msgs', 'LabelInfo');
-const DIAGNOSTIC_ARRAY = msg('diagnostic_msgs', 'DiagnosticArray');
+const IMAGE = typeClass('sensor_msgs/msg/Image');
+const COMPRESSED_IMAGE = typeClass('sensor_msgs/msg/CompressedImage');
+const LABEL_INFO = typeClass('vision_msgs/msg/LabelInfo');
+const DIAGNOSTIC_ARRAY = typeClass('diagnostic_msgs/msg/DiagnosticArray');
 
 // rclnodejs 2.2's typings declare these counts as methods; its code defines them as getters.
 function count(entity: object, name: 'subscriptionCount' | 'publisherCount'): number {
@@ -135,7 +135,7 @@ export class RclTransport implements Transport {
     return new this.rcl.QoS(p.history, p.depth, p.reliability, p.durability);
   }
 
-  private subscribe(type: ReturnType<typeof msg>, topic: string, qos: QosSettings, serialized: boolean, onMessage: (m: unknown) => void): string {
+  private subscribe(type: Rcl.TypeClass, topic: string, qos: QosSettings, serialized: boolean, onMessage: (m: unknown) => void): string {
     const sub = this.node.createSubscription(
       type,
       topic,

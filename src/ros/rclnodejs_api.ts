@@ -7,8 +7,23 @@
 /** rcl_interfaces/msg/ParameterType values (rclnodejs's ParameterType enum). */
 export type ParameterType = number;
 
-/** A message type: 'pkg/msg/Name' or {package, type: 'msg', name}, as rclnodejs's TypeClass takes it. */
-export type TypeClass = string | { package: string; type: string; name: string };
+/**
+ * A message type as {package, type: 'msg', name}: the one form of rclnodejs's TypeClass that its
+ * typings accept for any package. Its string form is typed as the names of the messages generated
+ * where rclnodejs was installed, which a plain `string` does not fit.
+ */
+export interface TypeClass {
+  package: string;
+  type: string;
+  name: string;
+}
+
+/** The TypeClass of 'pkg/msg/Name'. */
+export function typeClass(name: string): TypeClass {
+  const parts = name.split('/');
+  if (parts.length !== 3 || parts.some((p) => !p)) throw new Error(`'${name}' is not an interface name of the form pkg/msg/Name`);
+  return { package: parts[0], type: parts[1], name: parts[2] };
+}
 
 export interface Logging {
   debug(message: string): boolean;
