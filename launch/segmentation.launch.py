@@ -22,7 +22,7 @@ def generate_launch_description():
                         'subscribes <image>/compressed'),
         DeclareLaunchArgument(
             'params_file', default_value=PathJoinSubstitution([share, 'config', 'params.yaml']),
-            description='node parameters; keys under /** (see config/params.yaml)'),
+            description='node parameters (see config/params.yaml)'),
         DeclareLaunchArgument(
             'namespace', default_value='',
             description='namespace of the node (outputs: <namespace>/attendseg/label, ...) and of rviz2'),
@@ -42,8 +42,6 @@ def generate_launch_description():
             executable='attendseg_node',
             name='attendseg',
             namespace=namespace,
-            # Parameters only from the file, whose keys are /**: launch_ros keys parameters given
-            # here as a dict by the full node name, and rclnodejs 2.2 ignores those.
             parameters=[LaunchConfiguration('params_file')],
             remappings=[('image', LaunchConfiguration('image'))],
             output='screen',

@@ -1,6 +1,6 @@
 // config/params.yaml and launch/segmentation.launch.py, checked without ROS: every parameter is
-// documented with a valid value of its declared type under /** (the only key rclnodejs 2.2 applies
-// whatever the node's full name), and the launch file passes parameters only as that file.
+// documented with a valid value of its declared type under /** (any node name and namespace), and
+// the launch file passes parameters as that file.
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -82,11 +82,11 @@ print(json.dumps([c for c in calls if c['call'] in ('Node', 'DeclareLaunchArgume
     assert.deepEqual(names, ['image', 'params_file', 'namespace', 'use_rviz', 'large_images']);
   });
 
-  it('gives the node its parameters only as the params file, and remaps image', () => {
+  it('gives the node its parameters as the params file, and remaps image', () => {
     const node = calls.find((c) => c.call === 'Node' && c.kw.executable === 'attendseg_node')!;
     assert.equal(node.kw.package, 'attendseg_ros');
     assert.equal(node.kw.name, 'attendseg');
-    assert.deepEqual(node.kw.parameters, [lc('params_file')], 'no dict parameters: rclnodejs would ignore them');
+    assert.deepEqual(node.kw.parameters, [lc('params_file')]);
     assert.deepEqual(node.kw.remappings, [['image', lc('image')]]);
     assert.deepEqual(node.kw.namespace, { name: 'namespace' });
   });

@@ -19,6 +19,7 @@ import { DIAGNOSTICS_QOS, LABEL_INFO_QOS, QosPolicies, qosPolicies } from './qos
 import { typeClass } from './rclnodejs_api';
 import type * as Rcl from './rclnodejs_api';
 import { declareRosParameters } from './ros_parameters';
+import { startupParameters } from './startup_parameters';
 
 // Message types as {package, type, name}: typed the same whether or not rclnodejs generated
 // typings for the package (vision_msgs may be installed after it).
@@ -64,7 +65,7 @@ export class RclTransport implements Transport {
   }
 
   declareParameters(specs: readonly ParamSpec[], onSet: SetParametersHandler): Record<string, ParamValue> {
-    return declareRosParameters(this.rcl, this.node, specs, onSet, this.log);
+    return declareRosParameters(this.rcl, this.node, specs, onSet, this.log, startupParameters(process.argv, this.nodeName));
   }
 
   subscribeImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): string {

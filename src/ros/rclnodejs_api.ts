@@ -98,6 +98,10 @@ export interface ParameterDescriptor {
   toMessage(): object;
 }
 
+export interface NodeOptions {
+  enableRosout: boolean;
+}
+
 export interface SetParametersResult {
   successful: boolean;
   reason: string;
@@ -126,12 +130,15 @@ export interface Node {
   declareParameters(parameters: Parameter[], descriptors?: ParameterDescriptor[], ignoreOverrides?: boolean): Parameter[];
   hasParameter(name: string): boolean;
   getParameters(names?: string[]): Parameter[];
-  getParameterOverrides(): Parameter[];
+  setParameters(parameters: Parameter[]): SetParametersResult[];
   addOnSetParametersCallback(callback: SetParametersCallback): void;
 }
 
-/** The rclnodejs module. */
-export interface Rclnodejs {
+/**
+ * The rclnodejs module. `O` is its NodeOptions class, which the Node constructor takes as it is
+ * (test/ros-api-compat checks the module with its own NodeOptions).
+ */
+export interface Rclnodejs<O extends NodeOptions = NodeOptions> {
   /** Reads --ros-args from process.argv. */
   init(): Promise<void>;
   shutdown(): void;
@@ -139,7 +146,9 @@ export interface Rclnodejs {
   removeSignalHandlers(): void;
   /** The generated class of an interface ('pkg/msg/Name'); throws for one rclnodejs has not generated. */
   require(name: string): object;
-  Node: new (nodeName: string, namespace?: string) => Node;
+  /** `args`: node-local --ros-args (rclnodejs's Node takes them; its typings do not declare them). */
+  Node: new (nodeName: string, namespace?: string, context?: undefined, options?: O, args?: string[]) => Node;
+  NodeOptions: new () => O;
   QoS: new (history?: number, depth?: number, reliability?: number, durability?: number) => QoS;
   Parameter: new (name: string, type: ParameterType, value?: unknown) => Parameter;
   ParameterDescriptor: new (
