@@ -127,6 +127,7 @@ export interface Node {
     options: Options,
     callback: SubscriptionCallback | SubscriptionWithRawMessageCallback,
   ): Subscription;
+  destroySubscription(subscription: Subscription): void;
   declareParameters(parameters: Parameter[], descriptors?: ParameterDescriptor[], ignoreOverrides?: boolean): Parameter[];
   hasParameter(name: string): boolean;
   getParameters(names?: string[]): Parameter[];
