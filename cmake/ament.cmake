@@ -1,7 +1,7 @@
 # The colcon / ament_cmake half of CMakeLists.txt (included when cmake-js is not the caller).
-# Builds the Node addon and the TypeScript, and installs the node as an npm package tree under
+# Builds the Node addon and the TypeScript, and installs the node and the attendseg CLI as an npm package tree under
 # share/attendseg_ros (compiled lib/, build/Release/attendseg.node, models/, launch/, config/ and
-# the production node_modules) with a launcher in lib/attendseg_ros, where `ros2 run` looks.
+# the production node_modules) with launchers in lib/attendseg_ros, where `ros2 run` looks.
 #
 # node_modules comes from `npm ci` in the source folder, run with ROS sourced so that rclnodejs is
 # built for this ROS distribution. Without ament_cmake (a plain cmake build of the native library
@@ -64,10 +64,13 @@ add_custom_command(
   COMMENT "Compiling the TypeScript")
 add_custom_target(attendseg_typescript ALL DEPENDS ${ATTENDSEG_JS}/ros/main.js)
 
-# ---- the launcher `ros2 run attendseg_ros attendseg_node` finds; relocatable ----
-configure_file(${CMAKE_CURRENT_LIST_DIR}/attendseg_node.in ${CMAKE_CURRENT_BINARY_DIR}/attendseg_node @ONLY)
+# ---- the launchers `ros2 run attendseg_ros attendseg_node|attendseg` finds; relocatable ----
+set(ATTENDSEG_MAIN lib/ros/main.js)
+configure_file(${CMAKE_CURRENT_LIST_DIR}/launcher.in ${CMAKE_CURRENT_BINARY_DIR}/attendseg_node @ONLY)
+set(ATTENDSEG_MAIN lib/cli/main.js)
+configure_file(${CMAKE_CURRENT_LIST_DIR}/launcher.in ${CMAKE_CURRENT_BINARY_DIR}/attendseg @ONLY)
 
-install(PROGRAMS ${CMAKE_CURRENT_BINARY_DIR}/attendseg_node DESTINATION lib/${PROJECT_NAME})
+install(PROGRAMS ${CMAKE_CURRENT_BINARY_DIR}/attendseg_node ${CMAKE_CURRENT_BINARY_DIR}/attendseg DESTINATION lib/${PROJECT_NAME})
 install(DIRECTORY ${ATTENDSEG_JS}/ DESTINATION ${ATTENDSEG_SHARE}/lib)
 install(TARGETS attendseg_addon LIBRARY DESTINATION ${ATTENDSEG_SHARE}/build/Release)
 install(FILES ${ATTENDSEG_SRC}/package.json DESTINATION ${ATTENDSEG_SHARE})

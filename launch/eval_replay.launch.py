@@ -12,11 +12,10 @@ recorder, which looks for new topics every 100 ms, have matched them: the first 
 bag would be lost otherwise). When it is done, everything is shut down after drain_time seconds
 (so the last frames are recorded and the recorder writes its metadata).
 
-Arguments: bag, output, image, gt_topic, input_transport, params_file, rate, start_delay,
+Arguments: bag, output, image, gt_topic, input_transport, params_file, qos, rate, start_delay,
 play_delay, drain_time, storage, record_overlay.
 """
 import os
-import tempfile
 
 from launch import LaunchDescription
 from launch.actions import (
@@ -35,19 +34,14 @@ from launch_ros.actions import Node
 from launch_ros.substitutions import FindPackageShare
 
 NODE_NAME = 'attendseg'  # outputs /attendseg/label, /attendseg/overlay, ...
+# Reliable, and deep enough for a second of 30 fps frames: a best-effort sample of a raw frame
+# (megabytes in many UDP fragments) is lost whole when one fragment is, which is how a replay at
+# rate 1 lost 1 of 30 frames; reliable history lets DDS resend it.
+REPLAY_QOS_DEPTH = 30
 
 
 def _arg(context, name):
     return LaunchConfiguration(name).perform(context)
-
-
-def _transport_params(transport):
-    # The node reads parameters from files keyed by /** only (rclnodejs ignores launch_ros's
-    # per-node dict keys), so the transport goes in a small file of its own, after params_file.
-    fd, path = tempfile.mkstemp(prefix='attendseg_eval_replay_', suffix='.yaml')
-    with os.fdopen(fd, 'w') as f:
-        f.write('/**:\n  ros__parameters:\n    input_transport: "%s"\n' % transport)
-    return path
 
 
 def _setup(context):
@@ -58,8 +52,11 @@ def _setup(context):
     transport = _arg(context, 'input_transport')
     params_file = _arg(context, 'params_file')
     storage = _arg(context, 'storage')
+    qos = _arg(context, 'qos')
     if transport not in ('raw', 'compressed'):
         raise RuntimeError("input_transport must be 'raw' or 'compressed', got '%s'" % transport)
+    if qos not in ('reliable', 'sensor_data'):
+        raise RuntimeError("qos must be 'reliable' or 'sensor_data', got '%s'" % qos)
     if not os.path.exists(bag):
         raise RuntimeError('bag %s does not exist' % bag)
     if os.path.exists(output):
@@ -70,7 +67,8 @@ def _setup(context):
         package='attendseg_ros',
         executable='attendseg_node',
         name=NODE_NAME,
-        parameters=[params_file, _transport_params(transport)],
+        # after params_file, so these win; launch_ros keys them by the node's full name
+        parameters=[params_file, {'input_transport': transport, 'qos': qos, 'qos_depth': REPLAY_QOS_DEPTH}],
         remappings=[('image', image)],
         output='screen',
         emulate_tty=True,
@@ -117,7 +115,12 @@ def generate_launch_description():
             description='"raw" (sensor_msgs/Image) or "compressed" (CompressedImage, as in samples/camvid_val_8)'),
         DeclareLaunchArgument(
             'params_file', default_value=[share, '/config/params.yaml'],
-            description='node parameters (keys under /**)'),
+            description='node parameters'),
+        DeclareLaunchArgument(
+            'qos', default_value='reliable',
+            description='QoS of the node\'s input and outputs: "reliable" (no frame lost; the bag must '
+                        'offer reliable, as bags of attendseg bag-from-folder do) or "sensor_data" (a bag '
+                        'recorded from a best-effort camera)'),
         DeclareLaunchArgument('rate', default_value='1.0', description='replay speed; lower it when the node drops frames'),
         DeclareLaunchArgument('start_delay', default_value='3.0', description='seconds from starting node and recorder to replay'),
         DeclareLaunchArgument(

@@ -2,14 +2,33 @@
 
     ros2 launch attendseg_ros segmentation.launch.py image:=/camera/color/image_raw use_rviz:=true
 
-Arguments: image (camera topic), params_file, namespace, use_rviz, large_images.
+Arguments: image (camera topic), params_file, namespace, use_rviz, fixed_frame, large_images.
 """
+import os
+
 from launch import LaunchDescription
-from launch.actions import DeclareLaunchArgument, SetEnvironmentVariable
+from launch.actions import DeclareLaunchArgument, LogInfo, OpaqueFunction, SetEnvironmentVariable
 from launch.conditions import IfCondition
 from launch.substitutions import LaunchConfiguration, PathJoinSubstitution
 from launch_ros.actions import Node
 from launch_ros.substitutions import FindPackageShare
+
+
+def large_images_dds(context, share):
+    """CYCLONEDDS_URI with the large-image settings. A user's own CYCLONEDDS_URI is kept: Cyclone
+    reads a comma-separated list of configurations in order, so ours follows theirs and only
+    raises the socket receive buffer."""
+    if LaunchConfiguration('large_images').perform(context).lower() not in ('true', '1', 'yes'):
+        return []
+    ours = 'file://' + PathJoinSubstitution([share, 'config', 'cyclonedds_large_images.xml']).perform(context)
+    theirs = os.environ.get('CYCLONEDDS_URI', '').strip()
+    if not theirs:
+        return [SetEnvironmentVariable('CYCLONEDDS_URI', ours)]
+    return [
+        LogInfo(msg='large_images: CYCLONEDDS_URI is set; appending %s to it (its receive buffer '
+                    'setting wins, the rest of yours stays)' % ours),
+        SetEnvironmentVariable('CYCLONEDDS_URI', theirs + ',' + ours),
+    ]
 
 
 def generate_launch_description():
@@ -17,12 +36,13 @@ def generate_launch_description():
     namespace = LaunchConfiguration('namespace')
     return LaunchDescription([
         DeclareLaunchArgument(
-            'image', default_value='/camera/image_raw',
-            description='camera topic (sensor_msgs/Image); with input_transport "compressed" the node '
-                        'subscribes <image>/compressed'),
+            'image', default_value='image',
+            description='camera topic (sensor_msgs/Image); the default, as with ros2 run, is `image` '
+                        'in the node\'s namespace. With input_transport "compressed" the node subscribes '
+                        '<image>/compressed'),
         DeclareLaunchArgument(
             'params_file', default_value=PathJoinSubstitution([share, 'config', 'params.yaml']),
-            description='node parameters; keys under /** (see config/params.yaml)'),
+            description='node parameters (see config/params.yaml)'),
         DeclareLaunchArgument(
             'namespace', default_value='',
             description='namespace of the node (outputs: <namespace>/attendseg/label, ...) and of rviz2'),
@@ -30,20 +50,19 @@ def generate_launch_description():
             'use_rviz', default_value='false',
             description='start rviz2 showing the overlay and colorized images'),
         DeclareLaunchArgument(
+            'fixed_frame', default_value='map',
+            description='rviz2\'s fixed frame: the image panels need no TF, but rviz2 reports a missing '
+                        'fixed frame in Global Status; set it to the camera\'s frame_id'),
+        DeclareLaunchArgument(
             'large_images', default_value='false',
             description='Cyclone DDS with a 4 MB socket receive buffer (config/cyclonedds_large_images.xml) '
                         'so 1080p raw frames arrive; needs net.core.rmem_max >= 4194304'),
-        SetEnvironmentVariable(
-            'CYCLONEDDS_URI',
-            ['file://', PathJoinSubstitution([share, 'config', 'cyclonedds_large_images.xml'])],
-            condition=IfCondition(LaunchConfiguration('large_images'))),
+        OpaqueFunction(function=large_images_dds, args=[share]),
         Node(
             package='attendseg_ros',
             executable='attendseg_node',
             name='attendseg',
             namespace=namespace,
-            # Parameters only from the file, whose keys are /**: launch_ros keys parameters given
-            # here as a dict by the full node name, and rclnodejs 2.2 ignores those.
             parameters=[LaunchConfiguration('params_file')],
             remappings=[('image', LaunchConfiguration('image'))],
             output='screen',
@@ -54,7 +73,8 @@ def generate_launch_description():
             executable='rviz2',
             name='rviz2',
             namespace=namespace,
-            arguments=['-d', PathJoinSubstitution([share, 'config', 'attendseg.rviz'])],
+            arguments=['-d', PathJoinSubstitution([share, 'config', 'attendseg.rviz']),
+                       '-f', LaunchConfiguration('fixed_frame')],
             condition=IfCondition(LaunchConfiguration('use_rviz')),
             output='screen',
         ),

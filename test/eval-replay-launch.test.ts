@@ -62,7 +62,6 @@ except RuntimeError as e:
     print(json.dumps({'error': str(e)})); sys.exit(0)
 out = {'declared': declared, 'actions': [dump(a) for a in actions]}
 node = [a for a in actions if type(a).__name__ == 'Node'][0]
-out['transport_file'] = open(node.kw['parameters'][1]).read()
 print(json.dumps(out))
 `;
 
@@ -90,7 +89,7 @@ describe('eval: launch/eval_replay.launch.py', () => {
   it('declares its arguments with defaults for everything but bag and output', () => {
     const out = run({ bag, output: path.join(tmp.path, 'rec') });
     assert.deepEqual(Object.keys(out.declared).sort(), [
-      'bag', 'drain_time', 'gt_topic', 'image', 'input_transport', 'output', 'params_file', 'play_delay', 'rate', 'record_overlay', 'start_delay',
+      'bag', 'drain_time', 'gt_topic', 'image', 'input_transport', 'output', 'params_file', 'play_delay', 'qos', 'rate', 'record_overlay', 'start_delay',
       'storage',
     ]);
     assert.equal(out.declared.bag, null);
@@ -106,8 +105,8 @@ describe('eval: launch/eval_replay.launch.py', () => {
     const node = actions[0].kw;
     assert.deepEqual([node.package, node.executable, node.name], ['attendseg_ros', 'attendseg_node', 'attendseg']);
     assert.deepEqual(node.remappings, [['image', '/camera/image_raw']]);
-    assert.equal((node.parameters as string[])[0], '/p.yaml');
-    assert.equal(out.transport_file, '/**:\n  ros__parameters:\n    input_transport: "compressed"\n');
+    // reliable input and outputs: a lost fragment of a best-effort frame loses the frame
+    assert.deepEqual(node.parameters, ['/p.yaml', { input_transport: 'compressed', qos: 'reliable', qos_depth: 30 }]);
     assert.deepEqual(actions[1].kw.cmd, [
       'ros2', 'bag', 'record', '-o', output, '-s', 'mcap', '/camera/label_gt', '/attendseg/label', '/attendseg/overlay',
     ]);
@@ -130,12 +129,16 @@ describe('eval: launch/eval_replay.launch.py', () => {
     const actions = out.actions as Dumped[];
     assert.deepEqual(actions[1].kw.cmd, ['ros2', 'bag', 'record', '-o', path.join(tmp.path, 'rec2'), '/camera/label_gt', '/attendseg/label']);
     assert.deepEqual(((actions[2].kw.actions as Dumped[])[0].kw.cmd as string[]).slice(-3), ['--topics', '/cam/image', '/camera/label_gt']);
-    assert.equal(out.transport_file, '/**:\n  ros__parameters:\n    input_transport: "raw"\n');
+    assert.deepEqual((out.actions[0] as Dumped).kw.parameters, [
+      '/opt/ros/share/attendseg_ros/config/params.yaml',
+      { input_transport: 'raw', qos: 'reliable', qos_depth: 30 },
+    ]);
   });
 
   it('refuses a missing bag, an existing output and an unknown transport, naming them', () => {
     assert.match(run({ bag: path.join(tmp.path, 'nope'), output: path.join(tmp.path, 'r3') }).error, /bag .*nope does not exist/);
     assert.match(run({ bag, output: bag }).error, /output .*in already exists/);
     assert.match(run({ bag, output: path.join(tmp.path, 'r4'), input_transport: 'theora' }).error, /input_transport must be 'raw' or 'compressed', got 'theora'/);
+    assert.match(run({ bag, output: path.join(tmp.path, 'r5'), qos: 'fast' }).error, /qos must be 'reliable' or 'sensor_data', got 'fast'/);
   });
 });

@@ -188,13 +188,15 @@ describe('segmentation node (in-memory transport)', () => {
     await plain.node.close();
   });
 
-  it('lets the running frame finish on close and ignores later input', async () => {
+  it('lets the running frame finish on close and unsubscribes', async () => {
     const { t, node } = startNode();
     t.deliverImage(rawImage(1));
     t.deliverImage(rawImage(2));
     await node.close();
     assert.deepEqual(stamps(t.published.label), [1]);
-    t.deliverImage(rawImage(3));
+    assert.equal(t.input, null);
+    assert.throws(() => t.deliverImage(rawImage(3)), /nothing subscribes image/);
+    node.pipeline.submit({ kind: 'image', message: rawImage(4) }); // one already on its way
     await node.pipeline.idle();
     assert.equal(t.published.label.length, 1);
     assert.equal(t.closed, true);

@@ -5,6 +5,7 @@ import { strict as assert } from 'assert';
 import { PARAMS } from '../src/pipeline/params';
 import { constraintsText, PARAMETER_TYPE, toAssignment, toRclValue } from '../src/ros/param_convert';
 import { DIAGNOSTICS_QOS, LABEL_INFO_QOS, qosPolicies } from '../src/ros/qos';
+import { nodeConstruction } from '../src/ros/create_node';
 import { mismatchWarning } from '../src/ros/qos_watch';
 
 describe('ROS adapter without ROS', () => {
@@ -50,5 +51,15 @@ describe('ROS adapter without ROS', () => {
     assert.match(mismatchWarning(out, 2, 1)!, /^1 of 2 subscriber\(s\) on \/attendseg\/overlay do not match its qos 'sensor_data'.*Reliability Policy: Best Effort/);
     const input = { kind: 'input' as const, topic: '/camera/image_raw', qos: { preset: 'reliable' as const, depth: 5 }, matched: () => 0 };
     assert.match(mismatchWarning(input, 1, 0)!, /publisher\(s\) on \/camera\/image_raw .*set qos to 'sensor_data' or 'best_effort'/);
+  });
+
+  it('registers the rosout publisher once, and publishes parameter events on /parameter_events', () => {
+    // rcl_node_init registers it itself up to Humble; a second registration logs "Publisher
+    // already registered for provided node name" at every start
+    assert.equal(nodeConstruction('humble').enableRosout, false);
+    assert.equal(nodeConstruction('Humble').enableRosout, false);
+    assert.equal(nodeConstruction('jazzy').enableRosout, true);
+    assert.equal(nodeConstruction('rolling').enableRosout, true);
+    assert.deepEqual(nodeConstruction('humble').args, ['--ros-args', '-r', 'parameter_events:=/parameter_events']);
   });
 });

@@ -1,6 +1,6 @@
 // config/params.yaml and launch/segmentation.launch.py, checked without ROS: every parameter is
-// documented with a valid value of its declared type under /** (the only key rclnodejs 2.2 applies
-// whatever the node's full name), and the launch file passes parameters only as that file.
+// documented with a valid value of its declared type under /** (any node name and namespace), and
+// the launch file passes parameters as that file.
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -63,7 +63,7 @@ def simple(n):
     return {'expr': ast.unparse(n)}
 tree = ast.parse(open(sys.argv[1]).read())
 calls = [simple(n) for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
-print(json.dumps([c for c in calls if c['call'] in ('Node', 'DeclareLaunchArgument', 'SetEnvironmentVariable')]))
+print(json.dumps([c for c in calls if c['call'] in ('Node', 'DeclareLaunchArgument', 'SetEnvironmentVariable', 'PathJoinSubstitution')]))
 `;
   type Call = { call: string; args: unknown[]; kw: Record<string, unknown> };
   let calls: Call[] = [];
@@ -77,16 +77,18 @@ print(json.dumps([c for c in calls if c['call'] in ('Node', 'DeclareLaunchArgume
   });
   const lc = (name: string) => ({ call: 'LaunchConfiguration', args: [name], kw: {} });
 
-  it('declares image, params_file, namespace, use_rviz and large_images', () => {
-    const names = calls.filter((c) => c.call === 'DeclareLaunchArgument').map((c) => c.args[0]);
-    assert.deepEqual(names, ['image', 'params_file', 'namespace', 'use_rviz', 'large_images']);
+  it('declares image, params_file, namespace, use_rviz, fixed_frame and large_images', () => {
+    const declared = calls.filter((c) => c.call === 'DeclareLaunchArgument');
+    assert.deepEqual(declared.map((c) => c.args[0]), ['image', 'params_file', 'namespace', 'use_rviz', 'fixed_frame', 'large_images']);
+    // the same default topic as `ros2 run` without a remapping
+    assert.equal(declared[0].kw.default_value, 'image');
   });
 
-  it('gives the node its parameters only as the params file, and remaps image', () => {
+  it('gives the node its parameters as the params file, and remaps image', () => {
     const node = calls.find((c) => c.call === 'Node' && c.kw.executable === 'attendseg_node')!;
     assert.equal(node.kw.package, 'attendseg_ros');
     assert.equal(node.kw.name, 'attendseg');
-    assert.deepEqual(node.kw.parameters, [lc('params_file')], 'no dict parameters: rclnodejs would ignore them');
+    assert.deepEqual(node.kw.parameters, [lc('params_file')]);
     assert.deepEqual(node.kw.remappings, [['image', lc('image')]]);
     assert.deepEqual(node.kw.namespace, { name: 'namespace' });
   });
@@ -103,7 +105,7 @@ print(json.dumps([c for c in calls if c['call'] in ('Node', 'DeclareLaunchArgume
       }
     };
     walk(calls);
-    const files = joins.map((parts) => parts.slice(1).join('/')).sort();
+    const files = [...new Set(joins.map((parts) => parts.slice(1).join('/')))].sort();
     assert.deepEqual(files, ['config/attendseg.rviz', 'config/cyclonedds_large_images.xml', 'config/params.yaml']);
     for (const f of files) assert.ok(fs.existsSync(path.join(root, f)), f);
   });
@@ -127,5 +129,53 @@ describe('README parameter table', () => {
       assert.equal(row.def, p.type === 'string' && p.default === '' ? '""' : String(p.default), p.name);
     }
     assert.equal(rows.size, PARAMS.length);
+  });
+});
+
+describe('large_images:=true', () => {
+  // large_images_dds run by Python against stand-ins for the launch classes
+  const script = `
+import importlib.util, json, os, sys, types
+class Rec:
+    def __init__(self, *args, **kw): self.args, self.kw = list(args), kw
+class LaunchConfiguration(Rec):
+    def perform(self, context): return context[self.args[0]]
+class PathJoinSubstitution(Rec):
+    def perform(self, context): return '/'.join(str(p) for p in self.args[0])
+def module(name, **classes):
+    m = types.ModuleType(name)
+    for k, v in classes.items(): setattr(m, k, v)
+    sys.modules[name] = m
+cls = lambda n: type(n, (Rec,), {})
+module('launch', LaunchDescription=cls('LaunchDescription'))
+module('launch.actions', **{n: cls(n) for n in ['DeclareLaunchArgument', 'LogInfo', 'OpaqueFunction', 'SetEnvironmentVariable']})
+module('launch.conditions', IfCondition=cls('IfCondition'))
+module('launch.substitutions', LaunchConfiguration=LaunchConfiguration, PathJoinSubstitution=PathJoinSubstitution)
+module('launch_ros'); module('launch_ros.actions', Node=cls('Node')); module('launch_ros.substitutions', FindPackageShare=cls('FindPackageShare'))
+spec = importlib.util.spec_from_file_location('segmentation', sys.argv[1])
+m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
+acts = m.large_images_dds({'large_images': sys.argv[2]}, '/share')
+print(json.dumps([[type(a).__name__] + (a.kw['msg'].split(' ')[:1] if 'msg' in a.kw else []) + a.args for a in acts]))
+`;
+  function run(largeImages: string, uri?: string): unknown[][] {
+    const env = { ...process.env };
+    delete env.CYCLONEDDS_URI;
+    if (uri !== undefined) env.CYCLONEDDS_URI = uri;
+    const r = spawnSync('python3', ['-c', script, path.join(root, 'launch', 'segmentation.launch.py'), largeImages], { encoding: 'utf8', env });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as unknown[][];
+  }
+  const ours = 'file:///share/config/cyclonedds_large_images.xml';
+
+  it('sets CYCLONEDDS_URI to the shipped file, and nothing when false', () => {
+    assert.deepEqual(run('true'), [['SetEnvironmentVariable', 'CYCLONEDDS_URI', ours]]);
+    assert.deepEqual(run('false', 'file:///mine.xml'), []);
+  });
+
+  it("keeps a user's own CYCLONEDDS_URI, appending ours, and says so", () => {
+    assert.deepEqual(run('true', 'file:///mine.xml'), [
+      ['LogInfo', 'large_images:'],
+      ['SetEnvironmentVariable', 'CYCLONEDDS_URI', `file:///mine.xml,${ours}`],
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { decodeImage, encodeImage } from '../src/msg';
 import type { DiagnosticArrayMessage, ImageMessage, LabelInfoMessage } from '../src/pipeline/messages';
 import { Durability, History, Reliability } from '../src/ros/qos';
+import { typeClass } from '../src/ros/rclnodejs_api';
 import type * as Rcl from '../src/ros/rclnodejs_api';
 import { MODEL, imageMessage } from './pipeline-harness';
 
@@ -57,9 +58,9 @@ describe('attendseg node on a ROS 2 graph', function () {
     node = new rcl.Node(`attendseg_test_${process.pid}`) as TestNode;
     const bestEffort = new rcl.QoS(History.KEEP_LAST, 10, Reliability.BEST_EFFORT, Durability.VOLATILE);
     const latched = new rcl.QoS(History.KEEP_LAST, 1, Reliability.RELIABLE, Durability.TRANSIENT_LOCAL);
-    node.createSubscription('sensor_msgs/msg/Image', `${NODE}/label`, { qos: bestEffort }, (m: unknown) => labels.push(m as ImageMessage));
-    node.createSubscription('sensor_msgs/msg/Image', `${NODE}/overlay`, { qos: bestEffort, isRaw: true }, (m: Buffer) => overlays.push(m));
-    node.createSubscription('diagnostic_msgs/msg/DiagnosticArray', '/diagnostics', {}, (m: unknown) =>
+    node.createSubscription(typeClass('sensor_msgs/msg/Image'), `${NODE}/label`, { qos: bestEffort }, (m: unknown) => labels.push(m as ImageMessage));
+    node.createSubscription(typeClass('sensor_msgs/msg/Image'), `${NODE}/overlay`, { qos: bestEffort, isRaw: true }, (m: Buffer) => overlays.push(m));
+    node.createSubscription(typeClass('diagnostic_msgs/msg/DiagnosticArray'), '/diagnostics', {}, (m: unknown) =>
       diagnostics.push(m as DiagnosticArrayMessage),
     );
     try {
@@ -91,7 +92,7 @@ describe('attendseg node on a ROS 2 graph', function () {
   });
 
   it('publishes label and overlay with the header of the image they come from', async () => {
-    const pub = node.createPublisher('sensor_msgs/msg/Image', `${NS}/image`, {
+    const pub = node.createPublisher(typeClass('sensor_msgs/msg/Image'), `${NS}/image`, {
       qos: new rcl.QoS(History.KEEP_LAST, 5, Reliability.BEST_EFFORT, Durability.VOLATILE),
     });
     const sent = new Map<number, ImageMessage>();

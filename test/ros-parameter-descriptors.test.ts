@@ -43,7 +43,14 @@ describe('parameters as rclnodejs objects', () => {
         assert.deepEqual([r.fromValue, r.toValue], [lo, hi]);
         assert.ok(r.inRange(spec.type === 'integer' ? BigInt(spec.default as number) : spec.default), `${spec.name} default in range`);
       }
-      assert.ok(d.toMessage());
+      // rqt_reconfigure and `ros2 param describe` read the range from the message, not the text
+      const m = d.toMessage() as { integer_range?: unknown[]; floating_point_range?: unknown[] };
+      if (spec.range && spec.type === 'integer')
+        assert.deepEqual(m.integer_range, [{ from_value: BigInt(spec.range.from), to_value: BigInt(spec.range.to), step: 1n }], spec.name);
+      else assert.deepEqual(m.integer_range ?? [], [], spec.name);
+      if (spec.range && spec.type === 'double')
+        assert.deepEqual(m.floating_point_range, [{ from_value: spec.range.from, to_value: spec.range.to, step: 0 }], spec.name);
+      else assert.deepEqual(m.floating_point_range ?? [], [], spec.name);
     });
     const alpha = descriptors[PARAMS.findIndex((p) => p.name === 'overlay_alpha')];
     assert.equal(alpha.additionalConstraints, '0..1');

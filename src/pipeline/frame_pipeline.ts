@@ -4,6 +4,9 @@
 import type { Engine } from '../engine/engine';
 import type { NativeResult } from '../engine/native';
 import { inboundFrame } from '../msg/segment-message';
+import type { FrameGeometry } from './camera_info';
+
+type InboundFrame = Awaited<ReturnType<typeof inboundFrame>>;
 import type { ImageMessage, RosHeader } from './messages';
 import { PipelineStats } from './stats';
 import { Throttle } from './throttle';
@@ -41,6 +44,8 @@ export class FramePipeline {
   private closed = false;
   private idleWaiters: (() => void)[] = [];
   private readonly throttle: Throttle;
+  /** Called after each published frame (for ~/camera_info). */
+  onPublished: ((frame: FrameGeometry) => void) | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -103,7 +108,8 @@ export class FramePipeline {
       });
   }
 
-  private wanted(): OutputName[] {
+  /** The outputs that are switched on and have a subscriber: frames are worth taking while any is. */
+  wanted(): OutputName[] {
     return OUTPUT_NAMES.filter((n) => this.settings.enabled[n] && this.outputs[n].subscriberCount() > 0);
   }
 
@@ -115,7 +121,7 @@ export class FramePipeline {
       return;
     }
     const s = this.settings;
-    let decoded: Awaited<ReturnType<typeof inboundFrame>>;
+    let decoded: InboundFrame;
     let result: NativeResult;
     try {
       decoded = await inboundFrame(input);
@@ -145,9 +151,22 @@ export class FramePipeline {
       for (const name of wanted) this.outputs[name].publish(this.outbound(name, result, decoded.header, s.serialized));
       const t = result.timing;
       this.stats.onPublished(this.clock() - at, t.preprocessMs + t.networkMs + t.postprocessMs);
+      this.onPublished?.(this.geometry(decoded, s));
     } catch (e) {
       this.throttle.run('publish', () => this.log.error(`publishing failed: ${(e as Error).message}`));
     }
+  }
+
+  private geometry(decoded: InboundFrame, s: FrameSettings): FrameGeometry {
+    const { width, height } = decoded.frame;
+    const network = s.labelResolution === 'network';
+    return {
+      header: decoded.header,
+      imageWidth: width,
+      imageHeight: height,
+      width: network ? s.networkWidth : width,
+      height: network ? s.networkHeight : height,
+    };
   }
 
   private outbound(name: OutputName, r: NativeResult, header: RosHeader, serialized: boolean): Buffer | ImageMessage {

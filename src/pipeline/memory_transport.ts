@@ -2,11 +2,14 @@
 // graph (delivers messages, counts subscribers, sets parameters the way `ros2 param set` does,
 // reads what was published).
 import type { ParamAssignment, ParamSpec, ParamType, ParamValue, SetResult } from './params';
-import type { DiagnosticArrayMessage, LabelInfoMessage, RosHeader } from './messages';
+import type { CameraInfoMessage, DiagnosticArrayMessage, LabelInfoMessage, RosHeader } from './messages';
 import {
+  CountedPublisher,
   ImagePublisher,
   InboundCompressedImage,
   InboundImage,
+  InputKind,
+  InputSubscription,
   Logger,
   MessagePublisher,
   OUTPUT_NAMES,
@@ -25,6 +28,8 @@ export interface InMemoryTransportOptions {
   visionMsgs?: boolean;
   /** Subscribers per output (default 1 each). */
   subscribers?: Partial<Record<OutputName, number>>;
+  /** Subscribers of ~/camera_info (default 1). */
+  cameraInfoSubscribers?: number;
   /** Keep published images for inspection (default true; benchmarks turn it off). */
   keepPublished?: boolean;
 }
@@ -49,12 +54,16 @@ export class InMemoryTransport implements Transport {
   >;
   readonly publishCounts = Object.fromEntries(OUTPUT_NAMES.map((n) => [n, 0])) as Record<OutputName, number>;
   readonly labelInfo: LabelInfoMessage[] = [];
+  readonly cameraInfo: CameraInfoMessage[] = [];
+  cameraInfoSubscribers: number;
   readonly diagnostics: DiagnosticArrayMessage[] = [];
   readonly logs: LogEntry[] = [];
   readonly subscribers: Record<OutputName, number>;
   readonly qos: { input?: QosSettings; outputs: Partial<Record<OutputName, QosSettings>> } = { outputs: {} };
-  /** How the input is subscribed once the node has started. */
-  input: { kind: 'image' | 'compressed'; serialized: boolean } | null = null;
+  /** How the input is subscribed while it is (null while not). */
+  input: { kind: InputKind; serialized: boolean } | null = null;
+  /** Subscriptions opened and closed so far, in order (`+image`, `-image`, `+camera_info`, ...). */
+  readonly subscriptionLog: string[] = [];
   closed = false;
 
   readonly log: Logger;
@@ -64,12 +73,14 @@ export class InMemoryTransport implements Transport {
   private onSet: SetParametersHandler | null = null;
   private imageHandler: ((m: InboundImage) => void) | null = null;
   private compressedHandler: ((m: InboundCompressedImage) => void) | null = null;
+  private cameraInfoHandler: ((m: CameraInfoMessage) => void) | null = null;
   private readonly timers: (() => void)[] = [];
 
   constructor(options: InMemoryTransportOptions = {}) {
     this.options = options;
     this.nodeName = options.nodeName ?? '/attendseg';
     this.subscribers = { label: 1, overlay: 1, colorized: 1, confidence: 1, ...options.subscribers };
+    this.cameraInfoSubscribers = options.cameraInfoSubscribers ?? 1;
     const entry = (level: LogEntry['level']) => (message: string) => this.logs.push({ level, message });
     this.log = { debug: entry('debug'), info: entry('info'), warn: entry('warn'), error: entry('error') };
   }
@@ -109,30 +120,55 @@ export class InMemoryTransport implements Transport {
     return this.params.get(name)?.value;
   }
 
-  subscribeImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): string {
+  inputTopic(kind: InputKind): string {
+    return kind === 'image' ? 'image' : 'image/compressed';
+  }
+
+  subscribeImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): InputSubscription {
     this.qos.input = qos;
     this.input = { kind: 'image', serialized };
     this.imageHandler = onMessage;
-    return 'image';
+    return this.opened('image', () => {
+      this.input = null;
+      this.imageHandler = null;
+    });
   }
 
-  subscribeCompressedImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundCompressedImage) => void): string {
+  subscribeCompressedImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundCompressedImage) => void): InputSubscription {
     this.qos.input = qos;
     this.input = { kind: 'compressed', serialized };
     this.compressedHandler = onMessage;
-    return 'image/compressed';
+    return this.opened('image/compressed', () => {
+      this.input = null;
+      this.compressedHandler = null;
+    });
+  }
+
+  subscribeCameraInfo(_qos: QosSettings, onMessage: (m: CameraInfoMessage) => void): InputSubscription {
+    this.cameraInfoHandler = onMessage;
+    return this.opened('camera_info', () => (this.cameraInfoHandler = null));
   }
 
   /** A message arriving on `image`. */
   deliverImage(m: InboundImage): void {
-    if (!this.imageHandler) throw new Error('nothing subscribes image (input_transport is not raw)');
+    if (!this.imageHandler) throw new Error('nothing subscribes image (not subscribed, or input_transport is not raw)');
     if (!this.closed) this.imageHandler(m);
   }
 
   /** A message arriving on `image/compressed`. */
   deliverCompressedImage(m: InboundCompressedImage): void {
-    if (!this.compressedHandler) throw new Error('nothing subscribes image/compressed (input_transport is not compressed)');
+    if (!this.compressedHandler) throw new Error('nothing subscribes image/compressed (not subscribed, or input_transport is not compressed)');
     if (!this.closed) this.compressedHandler(m);
+  }
+
+  /** A message arriving on `camera_info`. */
+  deliverCameraInfo(m: CameraInfoMessage): void {
+    if (!this.cameraInfoHandler) throw new Error('nothing subscribes camera_info');
+    if (!this.closed) this.cameraInfoHandler(m);
+  }
+
+  advertiseCameraInfo(): CountedPublisher<CameraInfoMessage> {
+    return { publish: (m) => this.cameraInfo.push(m), subscriberCount: () => this.cameraInfoSubscribers };
   }
 
   advertiseImage(name: OutputName, qos: QosSettings): ImagePublisher {
@@ -174,5 +210,19 @@ export class InMemoryTransport implements Transport {
 
   close(): void {
     this.closed = true;
+  }
+
+  private opened(topic: string, close: () => void): InputSubscription {
+    this.subscriptionLog.push(`+${topic}`);
+    let open = true;
+    return {
+      topic,
+      close: () => {
+        if (!open) return;
+        open = false;
+        close();
+        this.subscriptionLog.push(`-${topic}`);
+      },
+    };
   }
 }

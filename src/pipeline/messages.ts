@@ -28,3 +28,18 @@ export interface LabelInfoMessage {
   class_map: { class_id: number; class_name: string }[];
   threshold: number;
 }
+
+/** sensor_msgs/CameraInfo. rclnodejs may hand the arrays over as typed arrays. */
+export interface CameraInfoMessage {
+  header: RosHeader;
+  height: number;
+  width: number;
+  distortion_model: string;
+  d: ArrayLike<number>;
+  k: ArrayLike<number>;
+  r: ArrayLike<number>;
+  p: ArrayLike<number>;
+  binning_x: number;
+  binning_y: number;
+  roi: { x_offset: number; y_offset: number; height: number; width: number; do_rectify: boolean };
+}

@@ -4,18 +4,23 @@ import * as path from 'path';
 
 import { defaultModelPath } from '../engine/default_model';
 import { Engine, EngineOptions } from '../engine/engine';
+import { CameraInfoMatcher } from './camera_info';
 import { diagnosticStatus, EngineInfo } from './diagnostics';
 import { FramePipeline, FrameSettings } from './frame_pipeline';
 import type { LabelInfoMessage } from './messages';
+import { LazyInput } from './lazy_input';
 import { loadPalette } from './palette';
 import { ParamAssignment, PARAMS, Settings, settingsFrom, vetParameters } from './params';
-import { ImagePublisher, OUTPUT_NAMES, OutputName, QosSettings, Transport } from './transport';
+import { Throttle } from './throttle';
+import { ImagePublisher, InputSubscription, OUTPUT_NAMES, OutputName, QosSettings, Transport } from './transport';
 
 export interface SegmentationNodeOptions {
   /** Loads the model; default Engine.fromFile. */
   loadEngine?: (modelPath: string, options: EngineOptions) => Engine;
   /** /diagnostics period; default 1000 ms (1 Hz). */
   diagnosticsPeriodMs?: number;
+  /** How often the outputs' subscriber counts are looked at to open or close the input; default 500 ms. */
+  lazyInputPeriodMs?: number;
 }
 
 const DYNAMIC_OUTPUT: Record<string, OutputName> = {
@@ -41,6 +46,7 @@ export class SegmentationNode {
     readonly pipeline: FramePipeline,
     readonly settings: Readonly<Settings>,
     readonly inputTopic: string,
+    readonly input: LazyInput,
   ) {}
 
   /** Declares parameters, loads the model and starts listening; throws with the reason if it cannot. */
@@ -88,11 +94,27 @@ export class SegmentationNode {
     };
     const pipeline = new FramePipeline(engine, outputs, frameSettings, transport.log);
 
-    const inputTopic =
-      settings.inputTransport === 'compressed'
+    const cameraInfo = transport.advertiseCameraInfo(qos);
+    const throttle = new Throttle(5000);
+    const matcher = new CameraInfoMatcher(
+      (m) => cameraInfo.publish(m),
+      (why) => throttle.run('camera_info', () => transport.log.warn(`camera_info not republished: ${why}`)),
+    );
+    pipeline.onPublished = (frame) => {
+      if (cameraInfo.subscriberCount() > 0) matcher.onFrame(frame);
+    };
+    const kind = settings.inputTransport === 'compressed' ? 'compressed' : 'image';
+    const inputTopic = transport.inputTopic(kind);
+    const subscribe = (): InputSubscription[] => [
+      kind === 'compressed'
         ? transport.subscribeCompressedImage(qos, settings.serializedIo, (m) => pipeline.submit({ kind: 'compressed', message: m }))
-        : transport.subscribeImage(qos, settings.serializedIo, (m) => pipeline.submit({ kind: 'image', message: m }));
-    node = new SegmentationNode(transport, engine, pipeline, settings, inputTopic);
+        : transport.subscribeImage(qos, settings.serializedIo, (m) => pipeline.submit({ kind: 'image', message: m })),
+      transport.subscribeCameraInfo(qos, (m) => matcher.onCameraInfo(m)),
+    ];
+    const input = new LazyInput(() => pipeline.wanted().length > 0, subscribe, transport.log);
+    node = new SegmentationNode(transport, engine, pipeline, settings, inputTopic, input);
+    input.check();
+    transport.every(options.lazyInputPeriodMs ?? 500, () => input.check());
 
     const labelInfo = transport.advertiseLabelInfo();
     labelInfo?.publish(node.labelInfo());
@@ -105,7 +127,8 @@ export class SegmentationNode {
       }),
     );
     transport.log.info(
-      `segmenting ${inputTopic} (${settings.inputTransport}, qos ${settings.qos}/${settings.qosDepth}) with ` +
+      `segmenting ${inputTopic} (${settings.inputTransport}, qos ${settings.qos}/${settings.qosDepth}; subscribed while an ` +
+        `output has a subscriber) with ` +
         `${path.basename(modelPath)}: ${engine.numClasses} classes, network ${networkWidth}x${networkHeight}, ` +
         `${engine.isa} x${engine.threads} threads`,
     );
@@ -122,6 +145,7 @@ export class SegmentationNode {
 
   /** Stops taking frames, finishes the one running, releases the transport. */
   async close(): Promise<void> {
+    this.input.close();
     await this.pipeline.close();
     this.transport.close();
   }
@@ -133,5 +157,6 @@ export class SegmentationNode {
       const output = DYNAMIC_OUTPUT[c.name];
       if (output) this.pipeline.update({ enabled: { [output]: c.value as boolean } });
     }
+    this.input.check(); // an output switched on or off may change whether frames are wanted
   }
 }

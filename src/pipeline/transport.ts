@@ -2,6 +2,7 @@
 // with rclnodejs; InMemoryTransport implements it for tests and benchmarks without ROS.
 import type { ParamAssignment, ParamSpec, ParamValue, SetResult } from './params';
 import type {
+  CameraInfoMessage,
   CompressedImageMessage,
   DiagnosticArrayMessage,
   ImageMessage,
@@ -36,6 +37,20 @@ export interface MessagePublisher<T> {
   publish(message: T): void;
 }
 
+/** A publisher whose messages are only worth making while someone subscribes. */
+export interface CountedPublisher<T> extends MessagePublisher<T> {
+  subscriberCount(): number;
+}
+
+/** An open subscription; close() unsubscribes (the middleware stops delivering at once). */
+export interface InputSubscription {
+  /** The resolved topic name. */
+  readonly topic: string;
+  close(): void;
+}
+
+export type InputKind = 'image' | 'compressed';
+
 export interface Logger {
   debug(message: string): void;
   info(message: string): void;
@@ -55,14 +70,20 @@ export interface Transport {
   readonly log: Logger;
   /** Declares every parameter, applying start-up overrides; throws with the handler's reason. */
   declareParameters(specs: readonly ParamSpec[], onSet: SetParametersHandler): Record<string, ParamValue>;
-  /** Subscribes `image` (sensor_msgs/Image); returns the resolved topic name. */
-  subscribeImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): string;
-  /** Subscribes `image/compressed` (sensor_msgs/CompressedImage); returns the resolved topic name. */
+  /** The resolved name of the input topic of that kind: `image` or `image/compressed`. */
+  inputTopic(kind: InputKind): string;
+  /** Subscribes `image` (sensor_msgs/Image). */
+  subscribeImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): InputSubscription;
+  /** Subscribes `image/compressed` (sensor_msgs/CompressedImage). */
   subscribeCompressedImage(
     qos: QosSettings,
     serialized: boolean,
     onMessage: (m: InboundCompressedImage) => void,
-  ): string;
+  ): InputSubscription;
+  /** Subscribes the `camera_info` beside `image` (image_transport's naming: <image's namespace>/camera_info). */
+  subscribeCameraInfo(qos: QosSettings, onMessage: (m: CameraInfoMessage) => void): InputSubscription;
+  /** `~/camera_info`, sensor_msgs/CameraInfo. */
+  advertiseCameraInfo(qos: QosSettings): CountedPublisher<CameraInfoMessage>;
   /** `~/<name>`, sensor_msgs/Image. */
   advertiseImage(name: OutputName, qos: QosSettings, serialized: boolean): ImagePublisher;
   /** `~/label_info`, transient local, depth 1; null (after one warning) where vision_msgs is missing. */

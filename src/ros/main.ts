@@ -1,6 +1,7 @@
 // attendseg_node: the segmentation node on a ROS 2 graph (`ros2 run attendseg_ros attendseg_node`).
 // Node name `attendseg`; name, namespace, topics and parameters come from --ros-args.
 import { SegmentationNode } from '../pipeline/segmentation_node';
+import { createNode } from './create_node';
 import { loadRclnodejs } from './load_rclnodejs';
 import { QosWatch } from './qos_watch';
 import { RclTransport } from './rcl_transport';
@@ -14,7 +15,7 @@ export async function main(): Promise<void> {
   // rclnodejs's own SIGINT handler shuts ROS down but leaves the process running (ros2 launch would
   // then wait 5 s and SIGTERM it): this node handles SIGINT and SIGTERM itself and exits.
   rcl.removeSignalHandlers();
-  const node = new rcl.Node(NODE_NAME);
+  const node = createNode(rcl, NODE_NAME);
   const transport = new RclTransport(rcl, node);
   let segmentation: SegmentationNode;
   try {

@@ -2,11 +2,14 @@
 // rclnodejs as CDR Buffers (raw subscriptions, pre-serialized publishing): rclnodejs then never
 // converts a large image field by field in JavaScript.
 import type { ParamSpec, ParamValue } from '../pipeline/params';
-import type { DiagnosticArrayMessage, LabelInfoMessage, RosHeader } from '../pipeline/messages';
+import type { CameraInfoMessage, DiagnosticArrayMessage, LabelInfoMessage, RosHeader } from '../pipeline/messages';
 import type {
+  CountedPublisher,
   ImagePublisher,
   InboundCompressedImage,
   InboundImage,
+  InputKind,
+  InputSubscription,
   Logger,
   MessagePublisher,
   OutputName,
@@ -16,16 +19,18 @@ import type {
 } from '../pipeline/transport';
 import type { Rclnodejs } from './load_rclnodejs';
 import { DIAGNOSTICS_QOS, LABEL_INFO_QOS, QosPolicies, qosPolicies } from './qos';
+import { typeClass } from './rclnodejs_api';
 import type * as Rcl from './rclnodejs_api';
 import { declareRosParameters } from './ros_parameters';
+import { startupParameters } from './startup_parameters';
 
 // Message types as {package, type, name}: typed the same whether or not rclnodejs generated
 // typings for the package (vision_msgs may be installed after it).
-const msg = (pkg: string, name: string) => ({ package: pkg, type: 'msg', name });
-const IMAGE = msg('sensor_msgs', 'Image');
-const COMPRESSED_IMAGE = msg('sensor_msgs', 'CompressedImage');
-const LABEL_INFO = msg('vision_msgs', 'LabelInfo');
-const DIAGNOSTIC_ARRAY = msg('diagnostic_msgs', 'DiagnosticArray');
+const IMAGE = typeClass('sensor_msgs/msg/Image');
+const COMPRESSED_IMAGE = typeClass('sensor_msgs/msg/CompressedImage');
+const CAMERA_INFO = typeClass('sensor_msgs/msg/CameraInfo');
+const LABEL_INFO = typeClass('vision_msgs/msg/LabelInfo');
+const DIAGNOSTIC_ARRAY = typeClass('diagnostic_msgs/msg/DiagnosticArray');
 
 // rclnodejs 2.2's typings declare these counts as methods; its code defines them as getters.
 function count(entity: object, name: 'subscriptionCount' | 'publisherCount'): number {
@@ -64,18 +69,35 @@ export class RclTransport implements Transport {
   }
 
   declareParameters(specs: readonly ParamSpec[], onSet: SetParametersHandler): Record<string, ParamValue> {
-    return declareRosParameters(this.rcl, this.node, specs, onSet, this.log);
+    return declareRosParameters(this.rcl, this.node, specs, onSet, this.log, startupParameters(process.argv, this.nodeName));
   }
 
-  subscribeImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): string {
-    return this.subscribe(IMAGE, 'image', qos, serialized, onMessage as (m: unknown) => void);
-  }
-
-  subscribeCompressedImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundCompressedImage) => void): string {
+  inputTopic(kind: InputKind): string {
     // image_transport's naming: the compressed stream of base topic `image` (after remapping) is
-    // <image>/compressed, so remapping `image` moves both.
-    const topic = `${this.node.resolveTopicName('image')}/compressed`;
-    return this.subscribe(COMPRESSED_IMAGE, topic, qos, serialized, onMessage as (m: unknown) => void);
+    // <image>/compressed, so remapping `image` moves both
+    const image = this.node.resolveTopicName('image');
+    return kind === 'image' ? image : `${image}/compressed`;
+  }
+
+  subscribeImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): InputSubscription {
+    return this.subscribe(IMAGE, this.inputTopic('image'), qos, serialized, onMessage as (m: unknown) => void);
+  }
+
+  subscribeCompressedImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundCompressedImage) => void): InputSubscription {
+    return this.subscribe(COMPRESSED_IMAGE, this.inputTopic('compressed'), qos, serialized, onMessage as (m: unknown) => void);
+  }
+
+  subscribeCameraInfo(qos: QosSettings, onMessage: (m: CameraInfoMessage) => void): InputSubscription {
+    // image_transport's camera_info beside the image: /camera/image_raw -> /camera/camera_info
+    const image = this.node.resolveTopicName('image');
+    const topic = `${image.slice(0, image.lastIndexOf('/'))}/camera_info`;
+    return this.subscribe(CAMERA_INFO, topic, qos, false, onMessage as (m: unknown) => void);
+  }
+
+  advertiseCameraInfo(qos: QosSettings): CountedPublisher<CameraInfoMessage> {
+    const pub = this.node.createPublisher(CAMERA_INFO, '~/camera_info', { qos: this.qos(qosPolicies(qos)) });
+    this.endpoints.push({ kind: 'output', topic: pub.topic, qos, matched: () => count(pub, 'subscriptionCount') });
+    return { publish: (m) => pub.publish(m), subscriberCount: () => count(pub, 'subscriptionCount') };
   }
 
   advertiseImage(name: OutputName, qos: QosSettings, serialized: boolean): ImagePublisher {
@@ -135,14 +157,30 @@ export class RclTransport implements Transport {
     return new this.rcl.QoS(p.history, p.depth, p.reliability, p.durability);
   }
 
-  private subscribe(type: ReturnType<typeof msg>, topic: string, qos: QosSettings, serialized: boolean, onMessage: (m: unknown) => void): string {
+  private subscribe(
+    type: Rcl.TypeClass,
+    topic: string,
+    qos: QosSettings,
+    serialized: boolean,
+    onMessage: (m: unknown) => void,
+  ): InputSubscription {
     const sub = this.node.createSubscription(
       type,
       topic,
       { qos: this.qos(qosPolicies(qos)), isRaw: serialized, enableTypedArray: true },
       (m: unknown) => onMessage(m),
     );
-    this.endpoints.push({ kind: 'input', topic: sub.topic, qos, matched: () => count(sub, 'publisherCount') });
-    return sub.topic;
+    const endpoint: WatchedEndpoint = { kind: 'input', topic: sub.topic, qos, matched: () => count(sub, 'publisherCount') };
+    this.endpoints.push(endpoint);
+    let open = true;
+    return {
+      topic: sub.topic,
+      close: () => {
+        if (!open) return;
+        open = false;
+        this.endpoints.splice(this.endpoints.indexOf(endpoint), 1);
+        this.node.destroySubscription(sub);
+      },
+    };
   }
 }

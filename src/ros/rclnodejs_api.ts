@@ -7,8 +7,23 @@
 /** rcl_interfaces/msg/ParameterType values (rclnodejs's ParameterType enum). */
 export type ParameterType = number;
 
-/** A message type: 'pkg/msg/Name' or {package, type: 'msg', name}, as rclnodejs's TypeClass takes it. */
-export type TypeClass = string | { package: string; type: string; name: string };
+/**
+ * A message type as {package, type: 'msg', name}: the one form of rclnodejs's TypeClass that its
+ * typings accept for any package. Its string form is typed as the names of the messages generated
+ * where rclnodejs was installed, which a plain `string` does not fit.
+ */
+export interface TypeClass {
+  package: string;
+  type: string;
+  name: string;
+}
+
+/** The TypeClass of 'pkg/msg/Name'. */
+export function typeClass(name: string): TypeClass {
+  const parts = name.split('/');
+  if (parts.length !== 3 || parts.some((p) => !p)) throw new Error(`'${name}' is not an interface name of the form pkg/msg/Name`);
+  return { package: parts[0], type: parts[1], name: parts[2] };
+}
 
 export interface Logging {
   debug(message: string): boolean;
@@ -83,6 +98,10 @@ export interface ParameterDescriptor {
   toMessage(): object;
 }
 
+export interface NodeOptions {
+  enableRosout: boolean;
+}
+
 export interface SetParametersResult {
   successful: boolean;
   reason: string;
@@ -108,15 +127,19 @@ export interface Node {
     options: Options,
     callback: SubscriptionCallback | SubscriptionWithRawMessageCallback,
   ): Subscription;
+  destroySubscription(subscription: Subscription): void;
   declareParameters(parameters: Parameter[], descriptors?: ParameterDescriptor[], ignoreOverrides?: boolean): Parameter[];
   hasParameter(name: string): boolean;
   getParameters(names?: string[]): Parameter[];
-  getParameterOverrides(): Parameter[];
+  setParameters(parameters: Parameter[]): SetParametersResult[];
   addOnSetParametersCallback(callback: SetParametersCallback): void;
 }
 
-/** The rclnodejs module. */
-export interface Rclnodejs {
+/**
+ * The rclnodejs module. `O` is its NodeOptions class, which the Node constructor takes as it is
+ * (test/ros-api-compat checks the module with its own NodeOptions).
+ */
+export interface Rclnodejs<O extends NodeOptions = NodeOptions> {
   /** Reads --ros-args from process.argv. */
   init(): Promise<void>;
   shutdown(): void;
@@ -124,7 +147,9 @@ export interface Rclnodejs {
   removeSignalHandlers(): void;
   /** The generated class of an interface ('pkg/msg/Name'); throws for one rclnodejs has not generated. */
   require(name: string): object;
-  Node: new (nodeName: string, namespace?: string) => Node;
+  /** `args`: node-local --ros-args (rclnodejs's Node takes them; its typings do not declare them). */
+  Node: new (nodeName: string, namespace?: string, context?: undefined, options?: O, args?: string[]) => Node;
+  NodeOptions: new () => O;
   QoS: new (history?: number, depth?: number, reliability?: number, durability?: number) => QoS;
   Parameter: new (name: string, type: ParameterType, value?: unknown) => Parameter;
   ParameterDescriptor: new (

@@ -5,4 +5,4 @@ import type * as Real from 'rclnodejs';
 import type { Rclnodejs } from '../../src/ros/rclnodejs_api';
 
 declare const rclnodejs: typeof Real;
-export const api: Rclnodejs = rclnodejs;
+export const api: Rclnodejs<Real.NodeOptions> = rclnodejs;
