@@ -5,8 +5,6 @@ import type { Engine } from '../engine/engine';
 import type { NativeResult } from '../engine/native';
 import { inboundFrame } from '../msg/segment-message';
 import type { FrameGeometry } from './camera_info';
-
-type InboundFrame = Awaited<ReturnType<typeof inboundFrame>>;
 import type { ImageMessage, RosHeader } from './messages';
 import { PipelineStats } from './stats';
 import { Throttle } from './throttle';
@@ -18,6 +16,8 @@ import {
   OUTPUT_NAMES,
   OutputName,
 } from './transport';
+
+type InboundFrame = Awaited<ReturnType<typeof inboundFrame>>;
 
 export type Inbound =
   | { kind: 'image'; message: InboundImage }
