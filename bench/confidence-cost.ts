@@ -3,6 +3,7 @@
 // The label (and the confidence) at the network's resolution, as the engine-vs-ort case.
 import { Engine } from '../src/engine/engine';
 import { median, round } from './stats';
+import { BenchCaseInput, cameraFrame } from './camera-frame';
 
 export const CONFIDENCE_TARGET = 0.1;
 
@@ -20,23 +21,7 @@ export interface ConfidenceCostResult {
   added_share: number;
 }
 
-export interface ConfidenceCostInput {
-  name: string;
-  modelPath: string;
-  width: number;
-  height: number;
-  threads: number;
-  iterations: number;
-  warmup: number;
-}
-
-function cameraFrame(width: number, height: number): Uint8Array {
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++)
-      for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = (x * (c + 1) + y * 2 + ((x * y) >> 7)) & 255;
-  return data;
-}
+export type ConfidenceCostInput = BenchCaseInput;
 
 export function runConfidenceCost(c: ConfidenceCostInput): ConfidenceCostResult {
   const engine = Engine.fromFile(c.modelPath, { threads: c.threads });

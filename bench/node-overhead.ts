@@ -7,6 +7,7 @@ import { encodeImage } from '../src/msg';
 import { InMemoryTransport } from '../src/pipeline/memory_transport';
 import { SegmentationNode } from '../src/pipeline/segmentation_node';
 import { median, round } from './stats';
+import { BenchCaseInput, cameraFrame } from './camera-frame';
 
 export const NODE_OVERHEAD_TARGET = 0.1;
 
@@ -33,23 +34,7 @@ export interface NodeOverheadResult {
   within_target: boolean;
 }
 
-export interface NodeOverheadInput {
-  name: string;
-  modelPath: string;
-  width: number;
-  height: number;
-  threads: number;
-  iterations: number;
-  warmup: number;
-}
-
-function cameraFrame(width: number, height: number): Uint8Array {
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++)
-      for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = (x * (c + 1) + y * 2 + ((x * y) >> 7)) & 255;
-  return data;
-}
+export type NodeOverheadInput = BenchCaseInput;
 
 export async function runNodeOverhead(c: NodeOverheadInput): Promise<NodeOverheadResult> {
   const transport = new InMemoryTransport({

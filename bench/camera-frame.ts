@@ -1,0 +1,20 @@
+// What the engine-level bench cases share: their input description and a camera-like rgb8 frame
+// (smooth gradients with texture, so every stage does real work; deterministic).
+
+export interface BenchCaseInput {
+  name: string;
+  modelPath: string;
+  width: number;
+  height: number;
+  threads: number;
+  iterations: number;
+  warmup: number;
+}
+
+export function cameraFrame(width: number, height: number): Uint8Array {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = (x * (c + 1) + y * 2 + ((x * y) >> 7)) & 255;
+  return data;
+}
