@@ -5,6 +5,7 @@ import { CHUNK_COMPRESSIONS } from '../../bag/chunk-compression';
 import type { ChunkCompression } from '../../bag/chunk-compression';
 import { segment, OUTPUT_NAMES, OutputName } from '../../eval/segment';
 import { alpha, choice, list, loadEngine, maxActivationOption, MODEL_HELP, size, threadsOption } from '../options';
+import { paramDefault } from '../../pipeline/params';
 import { progressBar } from '../progress';
 
 /** Skipped frames listed one per line; the rest only counted. */
@@ -51,8 +52,8 @@ export function registerSegment(program: Command): void {
     .addOption(threadsOption())
     .addOption(maxActivationOption())
     .option('--size <WxH>', 'network input size (default: the model metadata)', size('--size'))
-    .option('--alpha <a>', 'overlay class-colour weight 0..1', alpha('--alpha'), 0.5)
-    .option('--label-resolution <res>', 'input or network', choice('--label-resolution', ['input', 'network'] as const), 'input')
+    .option('--alpha <a>', 'overlay class-colour weight 0..1', alpha('--alpha'), paramDefault<number>('overlay_alpha'))
+    .option('--label-resolution <res>', 'input or network', choice('--label-resolution', ['input', 'network'] as const), paramDefault<'input' | 'network'>('label_resolution'))
     .option('--strict', 'exit non-zero when any frame could not be decoded (such frames are skipped either way)')
     .action(async (input: string, o: Options) => {
       const { engine } = loadEngine(o.model, o);
