@@ -134,10 +134,11 @@ describe('model contract', () => {
       ['resize upscale', () => resizeScales(limits.maxResizeScale), () => resizeScales(limits.maxResizeScale + 1), [/'op'/, /scales/]],
       ['resize downscale', () => resizeScales(1 / limits.maxResizeScale), () => resizeScales(1 / (2 * limits.maxResizeScale)), [/'op'/, /scales/]],
       ['resize size', () => resizeSize(limits.maxResizeSide), () => resizeSize(limits.maxResizeSide + 1), [/'op'/, /size/]],
-      // Scales are float32 on the native side: 1e30 is past the limit, 1e-50 is 0 there.
-      ['quantization scale', () => withScales(limits.maxScale / 2), () => withScales(limits.maxScale), [/out_q/, /invalid scale/]],
-      ['quantization scale underflow', () => withScales(1e-37), () => withScales(1e-50), [/out_q/, /invalid scale/]],
-      ['normalization std', () => withScales(0.1, limits.maxScale / 2), () => withScales(0.1, 1e39), [/std/]],
+      // Scales are float32 on the native side, compared as float32 on both sides.
+      ['quantization scale', () => withScales(limits.maxScale), () => withScales(limits.maxScale * 2), [/out_q/, /invalid scale/]],
+      ['quantization scale, small', () => withScales(limits.minScale), () => withScales(limits.minScale / 2), [/out_q/, /invalid scale/]],
+      ['quantization scale underflow', () => withScales(limits.minScale), () => withScales(1e-50), [/out_q/, /invalid scale/]],
+      ['normalization std', () => withScales(0.1, limits.maxScale), () => withScales(0.1, 1e39), [/std/]],
       ['network input size', () => withInputSize(limits.maxImageSide), () => withInputSize(limits.maxImageSide + 1), [/input_width/]],
     ];
     for (const [what, atLimit, pastLimit, patterns] of cases) {
@@ -184,10 +185,11 @@ describe('model contract', () => {
     s = rz();
     s.ops[0].resize!.size = [limits.maxResizeSide + 1, 1];
     nativeRejects(s, /'op'/, /size/);
-    for (const bad of [limits.maxScale, 1e-50]) {
+    // 2.87e-43, a subnormal output scale, made in / out infinite and a NaN reach the kernels
+    for (const bad of [limits.maxScale * 2, limits.minScale / 2, 2.87e-43, 1e-50]) {
       s = conv1();
       s.tensors[s.output].q.scale = bad;
-      nativeRejects(s, /scale must be > 0 and < 1e\+30/);
+      nativeRejects(s, /scale must be within 1e-12\.\.1e\+12/);
       s = conv1();
       s.ops[0].conv!.weightScales = Float32Array.of(bad);
       nativeRejects(s, /'op'/, /weight scales/);

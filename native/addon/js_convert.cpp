@@ -324,6 +324,7 @@ Napi::Object model_contract_to_js(Napi::Env env) {
   limits.Set("maxPoolKernel", kMaxPoolKernel);
   limits.Set("maxPoolStride", kMaxPoolStride);
   limits.Set("maxPad", kMaxPad);
+  limits.Set("minScale", double(kMinScale));
   limits.Set("maxScale", double(kMaxScale));
   limits.Set("maxResizeScale", kMaxResizeScale);
   limits.Set("maxResizeSide", kMaxResizeSide);

@@ -21,11 +21,11 @@ const char* kind_name(OpKind k) {
 }
 
 bool in_range(int v, int lo, int hi) { return v >= lo && v <= hi; }
-bool good_scale(float s) { return std::isfinite(s) && s > 0.0f && s < kMaxScale; }
+bool good_scale(float s) { return s >= kMinScale && s <= kMaxScale; }  // false for NaN
 std::string scale_rule() {
-  char max[32];
-  std::snprintf(max, sizeof(max), "%g", double(kMaxScale));
-  return std::string("must be > 0 and < ") + max;
+  char rule[64];
+  std::snprintf(rule, sizeof(rule), "must be within %g..%g", double(kMinScale), double(kMaxScale));
+  return rule;
 }
 
 void check_pads(const OpSpec& op, size_t i, int t, int l, int b, int r) {

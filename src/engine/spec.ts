@@ -92,7 +92,8 @@ export interface ModelLimits {
   maxPoolKernel: number;
   maxPoolStride: number;
   maxPad: number;
-  /** Quantization scales and normalization std, as float32: 0 < s < maxScale. */
+  /** Quantization scales and normalization std, as float32: minScale <= s <= maxScale. */
+  minScale: number;
   maxScale: number;
   /** Resize scales lie within 1 / maxResizeScale .. maxResizeScale. */
   maxResizeScale: number;
@@ -119,12 +120,14 @@ export function modelLimits(): Readonly<ModelLimits> {
 /** Whether the native side takes `s` as a quantization scale or std (it stores float32). */
 export function isValidScale(s: number): boolean {
   const f = Math.fround(s);
-  return f > 0 && f < modelLimits().maxScale;
+  const { minScale, maxScale } = modelLimits();
+  return f >= minScale && f <= maxScale;
 }
 
 /** The rule isValidScale applies, for error messages. */
 export function scaleRule(): string {
-  return `> 0 and < ${modelLimits().maxScale}`;
+  const { minScale, maxScale } = modelLimits();
+  return `within ${minScale.toPrecision(1)}..${maxScale.toPrecision(1)}`;
 }
 
 /** What the model file says about itself (ONNX metadata_props), with defaults where absent. */

@@ -69,7 +69,11 @@ constexpr int32_t kMaxConvDilation = 8;
 constexpr int32_t kMaxPoolKernel = 64;
 constexpr int32_t kMaxPoolStride = 64;
 constexpr int32_t kMaxPad = 64;                   // each side, conv and pool
-constexpr float kMaxScale = 1e30f;               // quantization scales and norm std: 0 < s < this
+// Quantization scales and norm std lie within kMinScale..kMaxScale, so that every ratio the kernels
+// form (in * w / out, in / out, 1 / std / in) stays finite: a subnormal output scale made
+// in / out infinite and 0 * inf a NaN.
+constexpr float kMinScale = 1e-12f;
+constexpr float kMaxScale = 1e12f;
 constexpr int32_t kMaxResizeScale = 64;           // scales within 1/kMaxResizeScale..kMaxResizeScale
 constexpr int32_t kMaxResizeSide = kMaxImageSide; // a fixed Resize output size, each side
 constexpr size_t kMaxOps = 100000;
