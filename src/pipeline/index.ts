@@ -10,3 +10,5 @@ export type { ParamSpec, ParamAssignment, ParamType, ParamValue, SetResult, Sett
 export { loadPalette, parsePalette } from './palette';
 export * from './transport';
 export * from './messages';
+export { SegmentationLifecycle } from './segmentation_lifecycle';
+export type { LifecycleState, LifecycleTransition, TransitionResult } from './segmentation_lifecycle';

@@ -16,6 +16,7 @@ import {
   OutboundImage,
   OutputName,
   QosSettings,
+  Releasable,
   SetParametersHandler,
   Transport,
 } from './transport';
@@ -74,7 +75,9 @@ export class InMemoryTransport implements Transport {
   private imageHandler: ((m: InboundImage) => void) | null = null;
   private compressedHandler: ((m: InboundCompressedImage) => void) | null = null;
   private cameraInfoHandler: ((m: CameraInfoMessage) => void) | null = null;
-  private readonly timers: (() => void)[] = [];
+  private readonly timers = new Set<() => void>();
+  /** Publishers released so far, by topic (`label`, `camera_info`, `label_info`, `diagnostics`). */
+  readonly releasedPublishers: string[] = [];
 
   constructor(options: InMemoryTransportOptions = {}) {
     this.options = options;
@@ -168,13 +171,17 @@ export class InMemoryTransport implements Transport {
   }
 
   advertiseCameraInfo(): CountedPublisher<CameraInfoMessage> {
-    return { publish: (m) => this.cameraInfo.push(m), subscriberCount: () => this.cameraInfoSubscribers };
+    const close = this.releaser('camera_info');
+    return { publish: (m) => (close.check(), this.cameraInfo.push(m)), subscriberCount: () => this.cameraInfoSubscribers, close };
   }
 
   advertiseImage(name: OutputName, qos: QosSettings): ImagePublisher {
     this.qos.outputs[name] = qos;
+    const close = this.releaser(name);
     return {
+      close,
       publish: (m) => {
+        close.check();
         this.publishCounts[name]++;
         if (this.options.keepPublished ?? true) this.published[name].push(m);
       },
@@ -187,20 +194,44 @@ export class InMemoryTransport implements Transport {
       this.log.warn('vision_msgs is not installed: ~/label_info is not published');
       return null;
     }
-    return { publish: (m) => this.labelInfo.push(m) };
+    const close = this.releaser('label_info');
+    return { publish: (m) => (close.check(), this.labelInfo.push(m)), close };
   }
 
   advertiseDiagnostics(): MessagePublisher<DiagnosticArrayMessage> {
-    return { publish: (m) => this.diagnostics.push(m) };
+    const close = this.releaser('diagnostics');
+    return { publish: (m) => (close.check(), this.diagnostics.push(m)), close };
   }
 
-  every(_periodMs: number, fn: () => void): void {
-    this.timers.push(fn);
+  every(_periodMs: number, fn: () => void): Releasable {
+    const timer = () => fn();
+    this.timers.add(timer);
+    return { close: () => void this.timers.delete(timer) };
+  }
+
+  /** How many timers run now. */
+  get timerCount(): number {
+    return this.timers.size;
+  }
+
+  // A released publisher that is still used is a bug in the node: it throws, as rclnodejs does.
+  private releaser(topic: string): (() => void) & { check(): void } {
+    let released = false;
+    const close = () => {
+      if (released) return;
+      released = true;
+      this.releasedPublishers.push(topic);
+    };
+    return Object.assign(close, {
+      check: () => {
+        if (released) throw new Error(`~/${topic} was published after its publisher was released`);
+      },
+    });
   }
 
   /** Fires every timer once, as if its period had passed. */
   runTimers(): void {
-    if (!this.closed) for (const t of this.timers) t();
+    if (!this.closed) for (const t of [...this.timers]) t();
   }
 
   now(): RosHeader['stamp'] {

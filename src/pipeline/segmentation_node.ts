@@ -10,9 +10,18 @@ import { FramePipeline, FrameSettings } from './frame_pipeline';
 import type { LabelInfoMessage } from './messages';
 import { LazyInput } from './lazy_input';
 import { loadPalette } from './palette';
-import { ParamAssignment, PARAMS, Settings, settingsFrom, vetParameters } from './params';
+import { ParamAssignment, PARAMS, ParamValue, Settings, settingsFrom, vetParameters } from './params';
 import { Throttle } from './throttle';
-import { ImagePublisher, InputSubscription, OUTPUT_NAMES, OutputName, QosSettings, Transport } from './transport';
+import {
+  ImagePublisher,
+  InputSubscription,
+  MessagePublisher,
+  OUTPUT_NAMES,
+  OutputName,
+  QosSettings,
+  Releasable,
+  Transport,
+} from './transport';
 
 export interface SegmentationNodeOptions {
   /** Loads the model; default Engine.fromFile. */
@@ -40,6 +49,9 @@ function loadModel(file: string, options: EngineOptions, load: (f: string, o: En
 }
 
 export class SegmentationNode {
+  private active = false;
+  private released: Promise<void> | null = null;
+
   private constructor(
     readonly transport: Transport,
     readonly engine: Engine,
@@ -47,9 +59,11 @@ export class SegmentationNode {
     readonly settings: Readonly<Settings>,
     readonly inputTopic: string,
     readonly input: LazyInput,
+    private readonly owned: Releasable[],
+    private readonly labelInfoPublisher: MessagePublisher<LabelInfoMessage> | null,
   ) {}
 
-  /** Declares parameters, loads the model and starts listening; throws with the reason if it cannot. */
+  /** The plain node: declares parameters, loads the model and starts listening; throws with the reason if it cannot. */
   static start(transport: Transport, options: SegmentationNodeOptions = {}): SegmentationNode {
     let node: SegmentationNode | undefined;
     const values = transport.declareParameters(PARAMS, (changes, declaring) => {
@@ -57,6 +71,16 @@ export class SegmentationNode {
       if (r.successful && !declaring && node) node.apply(changes);
       return r;
     });
+    node = SegmentationNode.configure(transport, values, options);
+    node.activate();
+    return node;
+  }
+
+  /**
+   * Loads the model and advertises the outputs from already declared parameter values; the node
+   * is inactive (publishes nothing, subscribes nothing) until activate(). Throws with the reason.
+   */
+  static configure(transport: Transport, values: Record<string, ParamValue>, options: SegmentationNodeOptions = {}): SegmentationNode {
     const settings = settingsFrom(values);
 
     const modelPath = settings.modelPath ? path.resolve(settings.modelPath) : defaultModelPath();
@@ -75,9 +99,23 @@ export class SegmentationNode {
     }
     const palette = settings.palette ? loadPalette(path.resolve(settings.palette), engine.numClasses) : meta.palette;
 
+    // Publishers are gated as rclcpp's lifecycle publishers are: while the node is inactive they
+    // publish nothing and count no subscriber, so no output wants frames and the input stays closed.
+    let node: SegmentationNode | undefined;
+    const isActive = () => node?.active === true;
+    const owned: Releasable[] = [];
+    const own = <P extends Releasable>(p: P): P => (owned.push(p), p);
+
     const qos: QosSettings = { preset: settings.qos, depth: settings.qosDepth };
     const outputs = {} as Record<OutputName, ImagePublisher>;
-    for (const name of OUTPUT_NAMES) outputs[name] = transport.advertiseImage(name, qos, settings.serializedIo);
+    for (const name of OUTPUT_NAMES) {
+      const pub = own(transport.advertiseImage(name, qos, settings.serializedIo));
+      outputs[name] = {
+        publish: (m) => isActive() && pub.publish(m),
+        subscriberCount: () => (isActive() ? pub.subscriberCount() : 0),
+        close: () => pub.close(),
+      };
+    }
     const frameSettings: FrameSettings = {
       networkWidth,
       networkHeight,
@@ -94,14 +132,14 @@ export class SegmentationNode {
     };
     const pipeline = new FramePipeline(engine, outputs, frameSettings, transport.log);
 
-    const cameraInfo = transport.advertiseCameraInfo(qos);
+    const cameraInfo = own(transport.advertiseCameraInfo(qos));
     const throttle = new Throttle(5000);
     const matcher = new CameraInfoMatcher(
       (m) => cameraInfo.publish(m),
       (why) => throttle.run('camera_info', () => transport.log.warn(`camera_info not republished: ${why}`)),
     );
     pipeline.onPublished = (frame) => {
-      if (cameraInfo.subscriberCount() > 0) matcher.onFrame(frame);
+      if (isActive() && cameraInfo.subscriberCount() > 0) matcher.onFrame(frame);
     };
     const kind = settings.inputTransport === 'compressed' ? 'compressed' : 'image';
     const inputTopic = transport.inputTopic(kind);
@@ -111,19 +149,22 @@ export class SegmentationNode {
         : transport.subscribeImage(qos, settings.serializedIo, (m) => pipeline.submit({ kind: 'image', message: m })),
       transport.subscribeCameraInfo(qos, (m) => matcher.onCameraInfo(m)),
     ];
-    const input = new LazyInput(() => pipeline.wanted().length > 0, subscribe, transport.log);
-    node = new SegmentationNode(transport, engine, pipeline, settings, inputTopic, input);
-    input.check();
-    transport.every(options.lazyInputPeriodMs ?? 500, () => input.check());
-
+    // a node being released keeps its timers until the running frame is done, but takes no more frames
+    const input = new LazyInput(() => !node?.released && pipeline.wanted().length > 0, subscribe, transport.log);
     const labelInfo = transport.advertiseLabelInfo();
-    labelInfo?.publish(node.labelInfo());
-    const diagnostics = transport.advertiseDiagnostics();
+    if (labelInfo) own(labelInfo);
+    node = new SegmentationNode(transport, engine, pipeline, settings, inputTopic, input, owned, labelInfo);
+    own(transport.every(options.lazyInputPeriodMs ?? 500, () => input.check()));
+
+    const diagnostics = own(transport.advertiseDiagnostics());
     const info: EngineInfo = { isa: engine.isa, threads: engine.threads, model: modelPath, networkWidth, networkHeight };
-    transport.every(options.diagnosticsPeriodMs ?? 1000, () =>
-      diagnostics.publish({
-        header: { stamp: transport.now(), frame_id: '' },
-        status: [diagnosticStatus(transport.nodeName, pipeline.stats.snapshot(), info)],
+    own(
+      transport.every(options.diagnosticsPeriodMs ?? 1000, () => {
+        if (!isActive()) return;
+        diagnostics.publish({
+          header: { stamp: transport.now(), frame_id: '' },
+          status: [diagnosticStatus(transport.nodeName, pipeline.stats.snapshot(), info)],
+        });
       }),
     );
     transport.log.info(
@@ -133,6 +174,39 @@ export class SegmentationNode {
         `${engine.isa} x${engine.threads} threads`,
     );
     return node;
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  /** Publishes ~/label_info and takes frames while an output has a subscriber. */
+  activate(): void {
+    if (this.released) throw new Error('the node has been released');
+    this.active = true;
+    this.labelInfoPublisher?.publish(this.labelInfo());
+    this.input.check();
+  }
+
+  /** Closes the input; a frame still running when this is called publishes nothing. */
+  deactivate(): void {
+    this.active = false;
+    this.input.close();
+  }
+
+  /**
+   * Closes the input, lets the running frame finish (an active node publishes it), then releases
+   * timers and publishers; the transport stays open (a managed node's services outlive cleanup).
+   */
+  release(): Promise<void> {
+    if (!this.released) {
+      this.input.close();
+      this.released = this.pipeline.close().then(() => {
+        this.active = false;
+        for (const r of this.owned) r.close();
+      });
+    }
+    return this.released;
   }
 
   labelInfo(): LabelInfoMessage {
@@ -145,13 +219,12 @@ export class SegmentationNode {
 
   /** Stops taking frames, finishes the one running, releases the transport. */
   async close(): Promise<void> {
-    this.input.close();
-    await this.pipeline.close();
+    await this.release();
     this.transport.close();
   }
 
-  // Changes already vetted: only dynamic parameters get here.
-  private apply(changes: ParamAssignment[]): void {
+  /** Applies vetted changes of dynamic parameters. */
+  apply(changes: ParamAssignment[]): void {
     for (const c of changes) {
       if (c.name === 'overlay_alpha') this.pipeline.update({ overlayAlpha: c.value as number });
       const output = DYNAMIC_OUTPUT[c.name];

@@ -27,13 +27,18 @@ export type InboundImage = Buffer | ImageMessage;
 export type InboundCompressedImage = Buffer | CompressedImageMessage;
 export type OutboundImage = Buffer | ImageMessage;
 
-export interface ImagePublisher {
+/** A timer or publisher the node can release before the transport closes (lifecycle cleanup). */
+export interface Releasable {
+  close(): void;
+}
+
+export interface ImagePublisher extends Releasable {
   publish(message: OutboundImage): void;
   /** Subscribers that can receive what this publisher sends (QoS-compatible ones). */
   subscriberCount(): number;
 }
 
-export interface MessagePublisher<T> {
+export interface MessagePublisher<T> extends Releasable {
   publish(message: T): void;
 }
 
@@ -90,8 +95,8 @@ export interface Transport {
   advertiseLabelInfo(): MessagePublisher<LabelInfoMessage> | null;
   /** `/diagnostics`. */
   advertiseDiagnostics(): MessagePublisher<DiagnosticArrayMessage>;
-  /** Calls `fn` every `periodMs` until close(). */
-  every(periodMs: number, fn: () => void): void;
+  /** Calls `fn` every `periodMs` until the returned timer or the transport is closed. */
+  every(periodMs: number, fn: () => void): Releasable;
   /** The node's clock (ROS time), for stamps of messages the node originates. */
   now(): RosHeader['stamp'];
   /** Stops timers and subscriptions and releases the middleware's resources. */

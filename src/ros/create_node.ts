@@ -30,3 +30,13 @@ export function createNode(rcl: Rclnodejs, name: string, distro = process.env.RO
   options.enableRosout = c.enableRosout;
   return new rcl.Node(name, '', undefined, options, c.args);
 }
+
+/**
+ * The managed node. rclnodejs's LifecycleNode takes no node-local arguments, so the
+ * parameter_events correction is not applied to it (its events go to <namespace>/parameter_events).
+ */
+export function createLifecycleNode(rcl: Rclnodejs, name: string, distro = process.env.ROS_DISTRO): Rcl.LifecycleNode {
+  const options = new rcl.NodeOptions();
+  options.enableRosout = nodeConstruction(distro).enableRosout;
+  return new rcl.lifecycle.LifecycleNode(name, '', undefined, options, true);
+}

@@ -14,6 +14,7 @@ import type {
   MessagePublisher,
   OutputName,
   QosSettings,
+  Releasable,
   SetParametersHandler,
   Transport,
 } from '../pipeline/transport';
@@ -97,7 +98,7 @@ export class RclTransport implements Transport {
   advertiseCameraInfo(qos: QosSettings): CountedPublisher<CameraInfoMessage> {
     const pub = this.node.createPublisher(CAMERA_INFO, '~/camera_info', { qos: this.qos(qosPolicies(qos)) });
     this.endpoints.push({ kind: 'output', topic: pub.topic, qos, matched: () => count(pub, 'subscriptionCount') });
-    return { publish: (m) => pub.publish(m), subscriberCount: () => count(pub, 'subscriptionCount') };
+    return { publish: (m) => pub.publish(m), subscriberCount: () => count(pub, 'subscriptionCount'), close: this.releaser(pub) };
   }
 
   advertiseImage(name: OutputName, qos: QosSettings, serialized: boolean): ImagePublisher {
@@ -109,6 +110,7 @@ export class RclTransport implements Transport {
         ? (m) => pub.publish(m as Buffer)
         : (m) => pub.publish(m),
       subscriberCount: () => count(pub, 'subscriptionCount'),
+      close: this.releaser(pub),
     };
   }
 
@@ -125,15 +127,15 @@ export class RclTransport implements Transport {
       return null;
     }
     const pub = this.node.createPublisher(LABEL_INFO, '~/label_info', { qos: this.qos(LABEL_INFO_QOS) });
-    return { publish: (m) => pub.publish(m) };
+    return { publish: (m) => pub.publish(m), close: this.releaser(pub) };
   }
 
   advertiseDiagnostics(): MessagePublisher<DiagnosticArrayMessage> {
     const pub = this.node.createPublisher(DIAGNOSTIC_ARRAY, '/diagnostics', { qos: this.qos(DIAGNOSTICS_QOS) });
-    return { publish: (m) => pub.publish(m) };
+    return { publish: (m) => pub.publish(m), close: this.releaser(pub) };
   }
 
-  every(periodMs: number, fn: () => void): void {
+  every(periodMs: number, fn: () => void): Releasable {
     const timer = this.node.createTimer(BigInt(Math.round(periodMs * 1e6)), () => {
       try {
         fn();
@@ -142,6 +144,27 @@ export class RclTransport implements Transport {
       }
     });
     this.timers.push(timer);
+    let open = true;
+    return {
+      close: () => {
+        if (!open) return;
+        open = false;
+        this.timers.splice(this.timers.indexOf(timer), 1);
+        this.node.destroyTimer(timer);
+      },
+    };
+  }
+
+  // Lifecycle cleanup destroys publishers; the QoS watch then stops looking at them.
+  private releaser(pub: Rcl.Publisher): () => void {
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      const i = this.endpoints.findIndex((e) => e.kind === 'output' && e.topic === pub.topic);
+      if (i >= 0) this.endpoints.splice(i, 1);
+      this.node.destroyPublisher(pub);
+    };
   }
 
   now(): RosHeader['stamp'] {

@@ -128,11 +128,26 @@ export interface Node {
     callback: SubscriptionCallback | SubscriptionWithRawMessageCallback,
   ): Subscription;
   destroySubscription(subscription: Subscription): void;
+  destroyPublisher(publisher: Publisher): void;
+  destroyTimer(timer: Timer): void;
   declareParameters(parameters: Parameter[], descriptors?: ParameterDescriptor[], ignoreOverrides?: boolean): Parameter[];
   hasParameter(name: string): boolean;
   getParameters(names?: string[]): Parameter[];
   setParameters(parameters: Parameter[]): SetParametersResult[];
   addOnSetParametersCallback(callback: SetParametersCallback): void;
+}
+
+/** A lifecycle transition callback; returns lifecycle_msgs/Transition's TRANSITION_CALLBACK_* value. */
+export type TransitionCallback = (previousState: object) => number;
+
+/** rclnodejs's managed node: rcl's lifecycle state machine and its services (change_state, get_state, ...). */
+export interface LifecycleNode extends Node {
+  registerOnConfigure(cb: TransitionCallback): void;
+  registerOnActivate(cb: TransitionCallback): void;
+  registerOnDeactivate(cb: TransitionCallback): void;
+  registerOnCleanup(cb: TransitionCallback): void;
+  registerOnShutdown(cb: TransitionCallback): void;
+  registerOnError(cb: TransitionCallback): void;
 }
 
 /**
@@ -150,6 +165,15 @@ export interface Rclnodejs<O extends NodeOptions = NodeOptions> {
   /** `args`: node-local --ros-args (rclnodejs's Node takes them; its typings do not declare them). */
   Node: new (nodeName: string, namespace?: string, context?: undefined, options?: O, args?: string[]) => Node;
   NodeOptions: new () => O;
+  lifecycle: {
+    LifecycleNode: new (
+      nodeName: string,
+      namespace?: string,
+      context?: undefined,
+      options?: O,
+      enableCommunicationInterface?: boolean,
+    ) => LifecycleNode;
+  };
   QoS: new (history?: number, depth?: number, reliability?: number, durability?: number) => QoS;
   Parameter: new (name: string, type: ParameterType, value?: unknown) => Parameter;
   ParameterDescriptor: new (
