@@ -2,15 +2,16 @@
 
     ros2 launch attendseg_ros segmentation.launch.py image:=/camera/color/image_raw use_rviz:=true
 
-Arguments: image (camera topic), params_file, namespace, use_rviz, fixed_frame, large_images.
+Arguments: image (camera topic), params_file, namespace, use_rviz, fixed_frame, large_images,
+lifecycle (true: a managed node that waits for configure/activate, e.g. from nav2_lifecycle_manager).
 """
 import os
 
 from launch import LaunchDescription
 from launch.actions import DeclareLaunchArgument, LogInfo, OpaqueFunction, SetEnvironmentVariable
-from launch.conditions import IfCondition
+from launch.conditions import IfCondition, UnlessCondition
 from launch.substitutions import LaunchConfiguration, PathJoinSubstitution
-from launch_ros.actions import Node
+from launch_ros.actions import LifecycleNode, Node
 from launch_ros.substitutions import FindPackageShare
 
 
@@ -34,6 +35,17 @@ def large_images_dds(context, share):
 def generate_launch_description():
     share = FindPackageShare('attendseg_ros')
     namespace = LaunchConfiguration('namespace')
+    # the same node either way; lifecycle:=true makes it managed
+    segmentation_node = dict(
+        package='attendseg_ros',
+        executable='attendseg_node',
+        name='attendseg',
+        namespace=namespace,
+        parameters=[LaunchConfiguration('params_file')],
+        remappings=[('image', LaunchConfiguration('image'))],
+        output='screen',
+        emulate_tty=True,
+    )
     return LaunchDescription([
         DeclareLaunchArgument(
             'image', default_value='image',
@@ -58,15 +70,19 @@ def generate_launch_description():
             description='Cyclone DDS with a 4 MB socket receive buffer (config/cyclonedds_large_images.xml) '
                         'so 1080p raw frames arrive; needs net.core.rmem_max >= 4194304'),
         OpaqueFunction(function=large_images_dds, args=[share]),
+        DeclareLaunchArgument(
+            'lifecycle', default_value='false',
+            description='start a managed (lifecycle) node: it loads the model on configure and '
+                        'subscribes and publishes only while active (ros2 lifecycle set, or '
+                        'nav2_lifecycle_manager with node_names [<namespace>/attendseg])'),
         Node(
-            package='attendseg_ros',
-            executable='attendseg_node',
-            name='attendseg',
-            namespace=namespace,
-            parameters=[LaunchConfiguration('params_file')],
-            remappings=[('image', LaunchConfiguration('image'))],
-            output='screen',
-            emulate_tty=True,
+            **segmentation_node,
+            condition=UnlessCondition(LaunchConfiguration('lifecycle')),
+        ),
+        LifecycleNode(
+            **segmentation_node,
+            arguments=['--lifecycle'],
+            condition=IfCondition(LaunchConfiguration('lifecycle')),
         ),
         Node(
             package='rviz2',

@@ -59,11 +59,11 @@ def simple(n):
     if isinstance(n, ast.Name): return {'name': n.id}
     if isinstance(n, ast.Call):
         f = n.func.id if isinstance(n.func, ast.Name) else ast.unparse(n.func)
-        return {'call': f, 'args': [simple(a) for a in n.args], 'kw': {k.arg: simple(k.value) for k in n.keywords}}
+        return {'call': f, 'args': [simple(a) for a in n.args], 'kw': {(k.arg or '**'): simple(k.value) for k in n.keywords}}
     return {'expr': ast.unparse(n)}
 tree = ast.parse(open(sys.argv[1]).read())
 calls = [simple(n) for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
-print(json.dumps([c for c in calls if c['call'] in ('Node', 'DeclareLaunchArgument', 'SetEnvironmentVariable', 'PathJoinSubstitution')]))
+print(json.dumps([c for c in calls if c['call'] in ('Node', 'LifecycleNode', 'dict', 'DeclareLaunchArgument', 'SetEnvironmentVariable', 'PathJoinSubstitution')]))
 `;
   type Call = { call: string; args: unknown[]; kw: Record<string, unknown> };
   let calls: Call[] = [];
@@ -77,20 +77,36 @@ print(json.dumps([c for c in calls if c['call'] in ('Node', 'DeclareLaunchArgume
   });
   const lc = (name: string) => ({ call: 'LaunchConfiguration', args: [name], kw: {} });
 
-  it('declares image, params_file, namespace, use_rviz, fixed_frame and large_images', () => {
+  it('declares image, params_file, namespace, use_rviz, fixed_frame, large_images and lifecycle', () => {
     const declared = calls.filter((c) => c.call === 'DeclareLaunchArgument');
-    assert.deepEqual(declared.map((c) => c.args[0]), ['image', 'params_file', 'namespace', 'use_rviz', 'fixed_frame', 'large_images']);
+    assert.deepEqual(declared.map((c) => c.args[0]), ['image', 'params_file', 'namespace', 'use_rviz', 'fixed_frame', 'large_images', 'lifecycle']);
     // the same default topic as `ros2 run` without a remapping
     assert.equal(declared[0].kw.default_value, 'image');
+    // the plain node stays the default
+    assert.equal(declared[6].kw.default_value, 'false');
   });
 
   it('gives the node its parameters as the params file, and remaps image', () => {
-    const node = calls.find((c) => c.call === 'Node' && c.kw.executable === 'attendseg_node')!;
+    const node = calls.find((c) => c.call === 'dict' && c.kw.executable === 'attendseg_node')!;
     assert.equal(node.kw.package, 'attendseg_ros');
     assert.equal(node.kw.name, 'attendseg');
     assert.deepEqual(node.kw.parameters, [lc('params_file')]);
     assert.deepEqual(node.kw.remappings, [['image', lc('image')]]);
     assert.deepEqual(node.kw.namespace, { name: 'namespace' });
+  });
+
+  it('starts that node as a plain Node, or with lifecycle:=true as a LifecycleNode given --lifecycle', () => {
+    const spread = { '**': { name: 'segmentation_node' } };
+    const plain = calls.filter((c) => c.call === 'Node' && c.kw['**']);
+    const managed = calls.filter((c) => c.call === 'LifecycleNode');
+    assert.equal(plain.length, 1);
+    assert.equal(managed.length, 1);
+    assert.deepEqual(plain[0].kw, { ...spread, condition: { call: 'UnlessCondition', args: [lc('lifecycle')], kw: {} } });
+    assert.deepEqual(managed[0].kw, {
+      ...spread,
+      arguments: ['--lifecycle'],
+      condition: { call: 'IfCondition', args: [lc('lifecycle')], kw: {} },
+    });
   });
 
   it('refers only to files the package installs', () => {
@@ -149,9 +165,9 @@ def module(name, **classes):
 cls = lambda n: type(n, (Rec,), {})
 module('launch', LaunchDescription=cls('LaunchDescription'))
 module('launch.actions', **{n: cls(n) for n in ['DeclareLaunchArgument', 'LogInfo', 'OpaqueFunction', 'SetEnvironmentVariable']})
-module('launch.conditions', IfCondition=cls('IfCondition'))
+module('launch.conditions', IfCondition=cls('IfCondition'), UnlessCondition=cls('UnlessCondition'))
 module('launch.substitutions', LaunchConfiguration=LaunchConfiguration, PathJoinSubstitution=PathJoinSubstitution)
-module('launch_ros'); module('launch_ros.actions', Node=cls('Node')); module('launch_ros.substitutions', FindPackageShare=cls('FindPackageShare'))
+module('launch_ros'); module('launch_ros.actions', Node=cls('Node'), LifecycleNode=cls('LifecycleNode')); module('launch_ros.substitutions', FindPackageShare=cls('FindPackageShare'))
 spec = importlib.util.spec_from_file_location('segmentation', sys.argv[1])
 m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
 acts = m.large_images_dds({'large_images': sys.argv[2]}, '/share')
