@@ -102,7 +102,7 @@ export class SegmentationNode {
     // Publishers are gated as rclcpp's lifecycle publishers are: while the node is inactive they
     // publish nothing and count no subscriber, so no output wants frames and the input stays closed.
     let node: SegmentationNode | undefined;
-    const isActive = () => node?.active === true;
+    const live = () => node?.active === true;
     const owned: Releasable[] = [];
     const own = <P extends Releasable>(p: P): P => (owned.push(p), p);
 
@@ -111,8 +111,10 @@ export class SegmentationNode {
     for (const name of OUTPUT_NAMES) {
       const pub = own(transport.advertiseImage(name, qos, settings.serializedIo));
       outputs[name] = {
-        publish: (m) => isActive() && pub.publish(m),
-        subscriberCount: () => (isActive() ? pub.subscriberCount() : 0),
+        publish: (m) => {
+          if (live()) pub.publish(m);
+        },
+        subscriberCount: () => (live() ? pub.subscriberCount() : 0),
         close: () => pub.close(),
       };
     }
@@ -139,7 +141,7 @@ export class SegmentationNode {
       (why) => throttle.run('camera_info', () => transport.log.warn(`camera_info not republished: ${why}`)),
     );
     pipeline.onPublished = (frame) => {
-      if (isActive() && cameraInfo.subscriberCount() > 0) matcher.onFrame(frame);
+      if (live() && cameraInfo.subscriberCount() > 0) matcher.onFrame(frame);
     };
     const kind = settings.inputTransport === 'compressed' ? 'compressed' : 'image';
     const inputTopic = transport.inputTopic(kind);
@@ -160,7 +162,7 @@ export class SegmentationNode {
     const info: EngineInfo = { isa: engine.isa, threads: engine.threads, model: modelPath, networkWidth, networkHeight };
     own(
       transport.every(options.diagnosticsPeriodMs ?? 1000, () => {
-        if (!isActive()) return;
+        if (!live()) return;
         diagnostics.publish({
           header: { stamp: transport.now(), frame_id: '' },
           status: [diagnosticStatus(transport.nodeName, pipeline.stats.snapshot(), info)],
@@ -174,10 +176,6 @@ export class SegmentationNode {
         `${engine.isa} x${engine.threads} threads`,
     );
     return node;
-  }
-
-  get isActive(): boolean {
-    return this.active;
   }
 
   /** Publishes ~/label_info and takes frames while an output has a subscriber. */
