@@ -14,28 +14,12 @@ import { typeClass } from '../src/ros/rclnodejs_api';
 import type * as Rcl from '../src/ros/rclnodejs_api';
 import { tmpDir } from './helpers/tmp';
 import { imageMessage } from './pipeline-harness';
+import { ServiceClient, until } from './helpers/ros-graph';
 
 const NS = `/attendseg_launch_${process.pid}`;
 const NODE = `${NS}/attendseg`;
 const CAMERA = `${NS}/cam/image_raw`;
 
-function until<T>(what: string, ms: number, poll: () => T | undefined): Promise<T> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      const v = poll();
-      if (v !== undefined) return resolve(v);
-      if (Date.now() - start > ms) return reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
-      setTimeout(tick, 50);
-    };
-    tick();
-  });
-}
-
-interface ServiceClient {
-  waitForService(timeout?: number): Promise<boolean>;
-  sendRequestAsync(request: object, options?: { timeout?: number }): Promise<object>;
-}
 type TestNode = Rcl.Node & {
   createClient(typeClass: Rcl.TypeClass, serviceName: string): ServiceClient;
   destroySubscription(s: Rcl.Subscription): void;

@@ -11,6 +11,7 @@ import { Durability, History, Reliability } from '../src/ros/qos';
 import { typeClass } from '../src/ros/rclnodejs_api';
 import type * as Rcl from '../src/ros/rclnodejs_api';
 import { MODEL, imageMessage } from './pipeline-harness';
+import { ServiceClient, until } from './helpers/ros-graph';
 
 const root = path.resolve(__dirname, '..');
 const NS = `/attendseg_life_${process.pid}`;
@@ -18,23 +19,6 @@ const NODE = `${NS}/attendseg`;
 // lifecycle_msgs/msg/Transition ids
 const TRANSITION = { configure: 1, cleanup: 2, activate: 3, deactivate: 4 } as const;
 
-function until<T>(what: string, ms: number, poll: () => T | undefined): Promise<T> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      const v = poll();
-      if (v !== undefined) return resolve(v);
-      if (Date.now() - start > ms) return reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
-      setTimeout(tick, 50);
-    };
-    tick();
-  });
-}
-
-interface ServiceClient {
-  waitForService(timeout?: number): Promise<boolean>;
-  sendRequestAsync(request: object, options?: { timeout?: number }): Promise<object>;
-}
 type TestNode = Rcl.Node & { createClient(typeClass: string, serviceName: string): ServiceClient };
 
 describe('attendseg node --lifecycle on a ROS 2 graph', function () {

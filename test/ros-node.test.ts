@@ -11,29 +11,12 @@ import { Durability, History, Reliability } from '../src/ros/qos';
 import { typeClass } from '../src/ros/rclnodejs_api';
 import type * as Rcl from '../src/ros/rclnodejs_api';
 import { MODEL, imageMessage } from './pipeline-harness';
+import { ServiceClient, until } from './helpers/ros-graph';
 
 const root = path.resolve(__dirname, '..');
 const NS = `/attendseg_test_${process.pid}`;
 const NODE = `${NS}/attendseg`;
 
-function until<T>(what: string, ms: number, poll: () => T | undefined): Promise<T> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      const v = poll();
-      if (v !== undefined) return resolve(v);
-      if (Date.now() - start > ms) return reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
-      setTimeout(tick, 50);
-    };
-    tick();
-  });
-}
-
-/** Service clients, which only this test uses (rclnodejs's Node.createClient and Client). */
-interface ServiceClient {
-  waitForService(timeout?: number): Promise<boolean>;
-  sendRequestAsync(request: object, options?: { timeout?: number }): Promise<object>;
-}
 type TestNode = Rcl.Node & { createClient(typeClass: string, serviceName: string): ServiceClient };
 
 describe('attendseg node on a ROS 2 graph', function () {
