@@ -9,7 +9,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 
 import { openBag } from '../src/bag';
-import { DEFAULT_MODEL_FILE } from '../src/engine/default_model';
+import { DEFAULT_MODEL_FILE } from '../src/engine/default-model';
 import { Engine, Frame, SegmentOptions } from '../src/engine/engine';
 import { bagFromFolder } from '../src/eval/bag-from-folder';
 import { evaluateEngineOnBag } from '../src/eval/evaluate-engine';

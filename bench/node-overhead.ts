@@ -4,8 +4,8 @@
 // same frame, timed in rotation in one process. Target: overhead <= 10% of the engine's time.
 import { Engine } from '../src/engine/engine';
 import { encodeImage } from '../src/msg';
-import { InMemoryTransport } from '../src/pipeline/memory_transport';
-import { SegmentationNode } from '../src/pipeline/segmentation_node';
+import { InMemoryTransport } from '../src/pipeline/memory-transport';
+import { SegmentationNode } from '../src/pipeline/segmentation-node';
 import { median, round } from './stats';
 import { BenchCaseInput, cameraFrame } from './camera-frame';
 

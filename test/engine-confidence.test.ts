@@ -5,7 +5,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 
-import { defaultModelPath } from '../src/engine/default_model';
+import { defaultModelPath } from '../src/engine/default-model';
 import { Engine, kernelTables } from '../src/engine/engine';
 import { importOnnx } from '../src/engine/onnx';
 import { smoothFrame } from './helpers/frames';

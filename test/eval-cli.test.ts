@@ -6,7 +6,7 @@ import * as path from 'path';
 
 import sharp from 'sharp';
 
-import { DEFAULT_MODEL_FILE } from '../src/engine/default_model';
+import { DEFAULT_MODEL_FILE } from '../src/engine/default-model';
 import { attendseg } from './helpers/cli';
 import { writeDataset } from './helpers/dataset';
 import { tmpDir } from './helpers/tmp';

@@ -4,8 +4,8 @@ import { strict as assert } from 'assert';
 
 import sharp from 'sharp';
 
-import type { InMemoryTransport } from '../src/pipeline/memory_transport';
-import type { SegmentationNode } from '../src/pipeline/segmentation_node';
+import type { InMemoryTransport } from '../src/pipeline/memory-transport';
+import type { SegmentationNode } from '../src/pipeline/segmentation-node';
 import { writeCompressedImage, writeImage } from './cdr-oracle';
 import { imageMessage, rawImage, readImage, startNode } from './pipeline-harness';
 

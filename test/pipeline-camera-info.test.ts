@@ -2,7 +2,7 @@
 // resolution as image_proc's resize scales it (binning and ROI undone first).
 import { strict as assert } from 'assert';
 
-import { CameraInfoMatcher, FrameGeometry, scaleCameraInfo } from '../src/pipeline/camera_info';
+import { CameraInfoMatcher, FrameGeometry, scaleCameraInfo } from '../src/pipeline/camera-info';
 import type { CameraInfoMessage } from '../src/pipeline/messages';
 import { imageMessage, rawImage, readImage, startNode } from './pipeline-harness';
 

@@ -1,8 +1,8 @@
 // Starting the segmentation node over the in-memory transport, and camera messages for it.
 import * as path from 'path';
 
-import { InMemoryTransport, InMemoryTransportOptions } from '../src/pipeline/memory_transport';
-import { SegmentationNode, SegmentationNodeOptions } from '../src/pipeline/segmentation_node';
+import { InMemoryTransport, InMemoryTransportOptions } from '../src/pipeline/memory-transport';
+import { SegmentationNode, SegmentationNodeOptions } from '../src/pipeline/segmentation-node';
 import type { ParamValue } from '../src/pipeline/params';
 import type { ImageMessage } from '../src/pipeline/messages';
 import { imageCodec, writeImage } from './cdr-oracle';

@@ -3,8 +3,8 @@
 import { strict as assert } from 'assert';
 import * as path from 'path';
 
-import { InMemoryTransport, InMemoryTransportOptions } from '../src/pipeline/memory_transport';
-import { SegmentationLifecycle } from '../src/pipeline/segmentation_lifecycle';
+import { InMemoryTransport, InMemoryTransportOptions } from '../src/pipeline/memory-transport';
+import { SegmentationLifecycle } from '../src/pipeline/segmentation-lifecycle';
 import type { ParamValue } from '../src/pipeline/params';
 import { MODEL, rawImage } from './pipeline-harness';
 

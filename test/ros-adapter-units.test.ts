@@ -3,18 +3,18 @@
 import { strict as assert } from 'assert';
 
 import { PARAMS } from '../src/pipeline/params';
-import { constraintsText, PARAMETER_TYPE, toAssignment, toRclValue } from '../src/ros/param_convert';
+import { constraintsText, PARAMETER_TYPE, toAssignment, toRclValue } from '../src/ros/param-convert';
 import { DIAGNOSTICS_QOS, LABEL_INFO_QOS, qosPolicies } from '../src/ros/qos';
-import { nodeConstruction } from '../src/ros/create_node';
-import { mismatchWarning } from '../src/ros/qos_watch';
+import { nodeConstruction } from '../src/ros/create-node';
+import { mismatchWarning } from '../src/ros/qos-watch';
 
 describe('ROS adapter without ROS', () => {
   it('loads rclnodejs only when asked, and says what is missing', () => {
     require('../src/ros/main');
-    require('../src/ros/rcl_transport');
+    require('../src/ros/rcl-transport');
     assert.deepEqual(Object.keys(require.cache).filter((k) => k.includes(`${'/node_modules/'}rclnodejs/`)), []);
     if (process.env.ROS_DISTRO) return;
-    const { loadRclnodejs } = require('../src/ros/load_rclnodejs') as typeof import('../src/ros/load_rclnodejs');
+    const { loadRclnodejs } = require('../src/ros/load-rclnodejs') as typeof import('../src/ros/load-rclnodejs');
     assert.throws(loadRclnodejs, { message: /^ROS 2 is not sourced \(ROS_DISTRO or AMENT_PREFIX_PATH is unset\)/ });
   });
 

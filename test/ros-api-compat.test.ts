@@ -1,4 +1,4 @@
-// src/ros is written against its own subset of rclnodejs's API (src/ros/rclnodejs_api.ts), since
+// src/ros is written against its own subset of rclnodejs's API (src/ros/rclnodejs-api.ts), since
 // rclnodejs is absent without ROS 2. Where it is installed, its real typings must still fit that
 // subset: test/ros-api-compat/check.ts is compiled against them.
 import { strict as assert } from 'assert';

@@ -10,8 +10,8 @@ import * as path from 'path';
 
 import type { CameraInfoMessage, DiagnosticArrayMessage, ImageMessage, LabelInfoMessage } from '../src/pipeline/messages';
 import { Durability, History, Reliability } from '../src/ros/qos';
-import { typeClass } from '../src/ros/rclnodejs_api';
-import type * as Rcl from '../src/ros/rclnodejs_api';
+import { typeClass } from '../src/ros/rclnodejs-api';
+import type * as Rcl from '../src/ros/rclnodejs-api';
 import { tmpDir } from './helpers/tmp';
 import { imageMessage } from './pipeline-harness';
 import { ServiceClient, until } from './helpers/ros-graph';

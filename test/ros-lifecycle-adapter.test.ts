@@ -3,11 +3,11 @@
 // the adapter registers; rcl's state machine itself needs ROS, see test/ros-node.test.ts).
 import { strict as assert } from 'assert';
 
-import { InMemoryTransport } from '../src/pipeline/memory_transport';
-import { SegmentationLifecycle } from '../src/pipeline/segmentation_lifecycle';
-import { bindLifecycle, CALLBACK_RETURN } from '../src/ros/lifecycle_callbacks';
+import { InMemoryTransport } from '../src/pipeline/memory-transport';
+import { SegmentationLifecycle } from '../src/pipeline/segmentation-lifecycle';
+import { bindLifecycle, CALLBACK_RETURN } from '../src/ros/lifecycle-callbacks';
 import { lifecycleMode } from '../src/ros/main';
-import type * as Rcl from '../src/ros/rclnodejs_api';
+import type * as Rcl from '../src/ros/rclnodejs-api';
 import { MODEL } from './pipeline-harness';
 
 type Callbacks = Record<'configure' | 'activate' | 'deactivate' | 'cleanup' | 'shutdown' | 'error', Rcl.TransitionCallback>;

@@ -6,7 +6,7 @@ import * as path from 'path';
 
 import { parse } from 'yaml';
 
-import { defaultModelPath } from '../src/engine/default_model';
+import { defaultModelPath } from '../src/engine/default-model';
 import { Engine } from '../src/engine/engine';
 
 const root = path.resolve(__dirname, '..');

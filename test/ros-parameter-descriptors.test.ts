@@ -6,7 +6,7 @@ import { strict as assert } from 'assert';
 import { pathToFileURL } from 'url';
 
 import { PARAMS } from '../src/pipeline/params';
-import { ParameterClasses, rosParameterDeclarations } from '../src/ros/ros_parameters';
+import { ParameterClasses, rosParameterDeclarations } from '../src/ros/ros-parameters';
 
 describe('parameters as rclnodejs objects', () => {
   let rcl: ParameterClasses;

@@ -3,7 +3,7 @@
 // and the order in which later values win. Needs no ROS.
 import { strict as assert } from 'assert';
 
-import { nodeKeyMatches, parameterArguments, paramArgument, paramsFileSections, startupParameters } from '../src/ros/startup_parameters';
+import { nodeKeyMatches, parameterArguments, paramArgument, paramsFileSections, startupParameters } from '../src/ros/startup-parameters';
 
 const FQN = '/robot/attendseg';
 

@@ -11,7 +11,7 @@ import * as path from 'path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 
-import { defaultModelPath, packageRoot } from '../src/engine/default_model';
+import { defaultModelPath, packageRoot } from '../src/engine/default-model';
 import { Engine, kernelTables } from '../src/engine/engine';
 import { importOnnx } from '../src/engine/onnx';
 

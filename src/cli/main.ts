@@ -5,7 +5,7 @@ import * as path from 'path';
 
 import { Command } from 'commander';
 
-import { packageRoot } from '../engine/default_model';
+import { packageRoot } from '../engine/default-model';
 
 import { registerBagFromFolder } from './commands/bag-from-folder';
 import { registerEval } from './commands/eval';

@@ -1,7 +1,7 @@
 // Parsing and checking of command-line values, with errors that name the option.
 import * as path from 'path';
 
-import { defaultModelPath } from '../engine/default_model';
+import { defaultModelPath } from '../engine/default-model';
 import { Option } from 'commander';
 
 import { Engine, EngineOptions } from '../engine/engine';

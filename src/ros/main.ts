@@ -1,14 +1,14 @@
 // attendseg_node: the segmentation node on a ROS 2 graph (`ros2 run attendseg_ros attendseg_node`).
 // Node name `attendseg`; name, namespace, topics and parameters come from --ros-args.
 // `--lifecycle` (before --ros-args) makes it a managed node that waits for `configure`.
-import { SegmentationLifecycle } from '../pipeline/segmentation_lifecycle';
-import { SegmentationNode } from '../pipeline/segmentation_node';
-import { createLifecycleNode, createNode } from './create_node';
-import { bindLifecycle } from './lifecycle_callbacks';
-import { loadRclnodejs } from './load_rclnodejs';
-import { QosWatch } from './qos_watch';
-import { RclTransport } from './rcl_transport';
-import type * as Rcl from './rclnodejs_api';
+import { SegmentationLifecycle } from '../pipeline/segmentation-lifecycle';
+import { SegmentationNode } from '../pipeline/segmentation-node';
+import { createLifecycleNode, createNode } from './create-node';
+import { bindLifecycle } from './lifecycle-callbacks';
+import { loadRclnodejs } from './load-rclnodejs';
+import { QosWatch } from './qos-watch';
+import { RclTransport } from './rcl-transport';
+import type * as Rcl from './rclnodejs-api';
 
 const NODE_NAME = 'attendseg';
 const SHUTDOWN_GRACE_MS = 3000;

@@ -2,8 +2,8 @@
 // when rclnodejs's own typings no longer fit the subset that src/ros is written against.
 import type * as Real from 'rclnodejs';
 
-import type { CALLBACK_RETURN } from '../../src/ros/lifecycle_callbacks';
-import type { Rclnodejs } from '../../src/ros/rclnodejs_api';
+import type { CALLBACK_RETURN } from '../../src/ros/lifecycle-callbacks';
+import type { Rclnodejs } from '../../src/ros/rclnodejs-api';
 
 declare const rclnodejs: typeof Real;
 export const api: Rclnodejs<Real.NodeOptions> = rclnodejs;

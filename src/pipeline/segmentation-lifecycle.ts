@@ -7,7 +7,7 @@
 //   inactive --cleanup--> unconfigured: model, publishers and timers released
 //   any --shutdown--> finalized; an error in a transition --recover--> unconfigured
 import { ParamAssignment, PARAMS, ParamValue, vetParameters } from './params';
-import { SegmentationNode, SegmentationNodeOptions } from './segmentation_node';
+import { SegmentationNode, SegmentationNodeOptions } from './segmentation-node';
 import type { Transport } from './transport';
 
 export type LifecycleState = 'unconfigured' | 'inactive' | 'active' | 'finalized';

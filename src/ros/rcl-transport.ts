@@ -18,12 +18,12 @@ import type {
   SetParametersHandler,
   Transport,
 } from '../pipeline/transport';
-import type { Rclnodejs } from './load_rclnodejs';
+import type { Rclnodejs } from './load-rclnodejs';
 import { DIAGNOSTICS_QOS, LABEL_INFO_QOS, QosPolicies, qosPolicies } from './qos';
-import { typeClass } from './rclnodejs_api';
-import type * as Rcl from './rclnodejs_api';
-import { declareRosParameters } from './ros_parameters';
-import { startupParameters } from './startup_parameters';
+import { typeClass } from './rclnodejs-api';
+import type * as Rcl from './rclnodejs-api';
+import { declareRosParameters } from './ros-parameters';
+import { startupParameters } from './startup-parameters';
 
 // Message types as {package, type, name}: typed the same whether or not rclnodejs generated
 // typings for the package (vision_msgs may be installed after it).
@@ -48,7 +48,7 @@ export interface WatchedEndpoint {
 
 export class RclTransport implements Transport {
   readonly log: Logger;
-  /** Endpoints whose QoS matching is checked (see qos_watch.ts). */
+  /** Endpoints whose QoS matching is checked (see qos-watch.ts). */
   readonly endpoints: WatchedEndpoint[] = [];
   private readonly timers: Rcl.Timer[] = [];
 
@@ -96,7 +96,7 @@ export class RclTransport implements Transport {
   }
 
   advertiseCameraInfo(qos: QosSettings): CountedPublisher<CameraInfoMessage> {
-    const pub = this.node.createPublisher(CAMERA_INFO, '~/camera_info', { qos: this.qos(qosPolicies(qos)) });
+    const pub = this.node.createPublisher(CAMERA_INFO, '~/camera-info', { qos: this.qos(qosPolicies(qos)) });
     this.endpoints.push({ kind: 'output', topic: pub.topic, qos, matched: () => count(pub, 'subscriptionCount') });
     return { publish: (m) => pub.publish(m), subscriberCount: () => count(pub, 'subscriptionCount'), close: this.releaser(pub) };
   }

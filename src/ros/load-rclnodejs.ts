@@ -2,7 +2,7 @@
 // a ROS installation. Without ROS sourced, requiring it would try to compile it from source, so
 // the environment is checked first.
 import { environment } from '../env';
-import type { Rclnodejs } from './rclnodejs_api';
+import type { Rclnodejs } from './rclnodejs-api';
 
 export type { Rclnodejs };
 

@@ -1,8 +1,8 @@
 // Endpoints on the graph that never match because of QoS get a warning naming the fix: the usual
 // case is a best-effort camera or output and a reliable subscriber or rviz display.
 import type { Logger } from '../pipeline/transport';
-import type * as Rcl from './rclnodejs_api';
-import type { WatchedEndpoint } from './rcl_transport';
+import type * as Rcl from './rclnodejs-api';
+import type { WatchedEndpoint } from './rcl-transport';
 
 function bestEffort(e: WatchedEndpoint): boolean {
   return e.qos.preset === 'sensor_data' || e.qos.preset === 'best_effort';

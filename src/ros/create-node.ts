@@ -5,8 +5,8 @@
 //   own call is the only one).
 // - parameter events: rclnodejs publishes them on the relative topic `parameter_events`, which
 //   lands in the node's namespace; every ROS tool listens on /parameter_events.
-import type { Rclnodejs } from './load_rclnodejs';
-import type * as Rcl from './rclnodejs_api';
+import type { Rclnodejs } from './load-rclnodejs';
+import type * as Rcl from './rclnodejs-api';
 
 const RCL_REGISTERS_ROSOUT = new Set(['foxy', 'galactic', 'humble']);
 

@@ -2,10 +2,10 @@
 // and constraint text, and one set-parameters callback that vets (with reasons) and applies.
 import type { ParamSpec, ParamValue } from '../pipeline/params';
 import type { Logger, SetParametersHandler } from '../pipeline/transport';
-import type { Rclnodejs } from './load_rclnodejs';
-import { constraintsText, PARAMETER_TYPE, toAssignment, toRclValue } from './param_convert';
-import type * as Rcl from './rclnodejs_api';
-import type { StartupParameter } from './startup_parameters';
+import type { Rclnodejs } from './load-rclnodejs';
+import { constraintsText, PARAMETER_TYPE, toAssignment, toRclValue } from './param-convert';
+import type * as Rcl from './rclnodejs-api';
+import type { StartupParameter } from './startup-parameters';
 
 /** The parameter classes of rclnodejs (plain JavaScript in its lib/parameter.js). */
 export type ParameterClasses = Pick<Rclnodejs, 'Parameter' | 'ParameterDescriptor' | 'IntegerRange' | 'FloatingPointRange'>;
@@ -68,7 +68,7 @@ function startupValue(rcl: ParameterClasses, p: StartupParameter): Rcl.Parameter
 }
 
 /**
- * Declares `specs` with their start-up values from `startup` (see startup_parameters.ts; it
+ * Declares `specs` with their start-up values from `startup` (see startup-parameters.ts; it
  * replaces rclnodejs's own overrides, which miss sections keyed by the full node name).
  */
 export function declareRosParameters(

@@ -2,13 +2,13 @@
 // diagnostics. Everything here runs the same under ROS (src/ros) and in memory (tests, bench).
 import * as path from 'path';
 
-import { defaultModelPath } from '../engine/default_model';
+import { defaultModelPath } from '../engine/default-model';
 import { Engine, EngineOptions } from '../engine/engine';
-import { CameraInfoMatcher } from './camera_info';
+import { CameraInfoMatcher } from './camera-info';
 import { diagnosticStatus, EngineInfo } from './diagnostics';
-import { FramePipeline, FrameSettings } from './frame_pipeline';
+import { FramePipeline, FrameSettings } from './frame-pipeline';
 import type { LabelInfoMessage } from './messages';
-import { LazyInput } from './lazy_input';
+import { LazyInput } from './lazy-input';
 import { loadPalette } from './palette';
 import { ParamAssignment, PARAMS, ParamValue, Settings, settingsFrom, vetParameters } from './params';
 import { Throttle } from './throttle';

@@ -4,7 +4,7 @@
 import type { Engine } from '../engine/engine';
 import type { NativeResult } from '../engine/native';
 import { inboundFrame } from '../msg/segment-message';
-import type { FrameGeometry } from './camera_info';
+import type { FrameGeometry } from './camera-info';
 import type { ImageMessage, RosHeader } from './messages';
 import { PipelineStats } from './stats';
 import { Throttle } from './throttle';

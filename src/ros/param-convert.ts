@@ -21,7 +21,7 @@ export function toRclValue(spec: ParamSpec, value: ParamValue): ParamValue | big
   return spec.type === 'integer' ? BigInt(value as number) : value;
 }
 
-/** `ros2 param describe` shows this; it also carries the range (see ros_parameters.ts). */
+/** `ros2 param describe` shows this; it also carries the range (see ros-parameters.ts). */
 export function constraintsText(spec: ParamSpec): string {
   if (spec.range) return `${spec.range.from}..${spec.range.to}`;
   if (spec.choices) return `one of: ${spec.choices.join(', ')}`;

@@ -1,8 +1,8 @@
 // The managed-node mode on a ROS 2 graph: rclnodejs's LifecycleNode runs rcl's state machine and
 // its services (`ros2 lifecycle set`, nav2_lifecycle_manager); its transition callbacks drive
 // SegmentationLifecycle, which owns what each state means.
-import type { SegmentationLifecycle, TransitionResult } from '../pipeline/segmentation_lifecycle';
-import type * as Rcl from './rclnodejs_api';
+import type { SegmentationLifecycle, TransitionResult } from '../pipeline/segmentation-lifecycle';
+import type * as Rcl from './rclnodejs-api';
 
 /** lifecycle_msgs/msg/Transition's TRANSITION_CALLBACK_* values (rclnodejs's CallbackReturnCode). */
 export const CALLBACK_RETURN = { SUCCESS: 97, FAILURE: 98, ERROR: 99 } as const;
