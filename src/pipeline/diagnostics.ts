@@ -1,4 +1,4 @@
-// The node's diagnostic_msgs/DiagnosticStatus, one per period, from the pipeline's counters.
+// The node's diagnostic_msgs/DiagnosticStatus, one per camera and period, from that camera's counters.
 import { DiagnosticLevel, DiagnosticStatusMessage } from './messages';
 import type { StatsSnapshot } from './stats';
 
@@ -12,7 +12,14 @@ export interface EngineInfo {
 
 const fixed = (x: number | null, digits: number) => (x === null ? 'n/a' : x.toFixed(digits));
 
-export function diagnosticStatus(nodeName: string, s: StatsSnapshot, e: EngineInfo): DiagnosticStatusMessage {
+/** `camera`: as the `cameras` parameter names it, '' for the node without that parameter. */
+export function diagnosticStatus(
+  nodeName: string,
+  camera: string,
+  inputTopic: string,
+  s: StatsSnapshot,
+  e: EngineInfo,
+): DiagnosticStatusMessage {
   let level: number = DiagnosticLevel.OK;
   let message = 'segmenting';
   if (s.rejectedInPeriod > 0) {
@@ -24,6 +31,7 @@ export function diagnosticStatus(nodeName: string, s: StatsSnapshot, e: EngineIn
     message = 'no subscribers';
   }
   const values: [string, string][] = [
+    ['input topic', inputTopic],
     ['input rate (Hz)', fixed(s.inputHz, 2)],
     ['output rate (Hz)', fixed(s.outputHz, 2)],
     ['latency p50 (ms)', fixed(s.latencyP50Ms, 2)],
@@ -42,7 +50,7 @@ export function diagnosticStatus(nodeName: string, s: StatsSnapshot, e: EngineIn
   ];
   return {
     level,
-    name: `${nodeName.replace(/^\//, '')}: segmentation`,
+    name: `${nodeName.replace(/^\//, '')}: segmentation${camera ? ` ${camera}` : ''}`,
     message,
     hardware_id: '',
     values: values.map(([key, value]) => ({ key, value })),

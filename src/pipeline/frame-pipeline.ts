@@ -1,10 +1,12 @@
-// The frame path: one frame in flight, the newest one waiting, older ones dropped and counted (a
-// slow engine never builds a backlog, and what is published is as fresh as possible). Bad frames
-// are counted, logged (throttled) with the reason and skipped; nothing an input does stops it.
+// One camera's frame path: its newest frame waits for the engine, older ones are dropped and
+// counted (a slow engine never builds a backlog, and what is published is as fresh as possible);
+// the shared FrameScheduler decides which camera's waiting frame runs next. Bad frames are
+// counted, logged (throttled) with the reason and skipped; nothing an input does stops it.
 import type { Engine } from '../engine/engine';
 import type { NativeResult } from '../engine/native';
 import { inboundFrame } from '../msg/segment-message';
 import type { FrameGeometry } from './camera-info';
+import type { FrameScheduler, SchedulerLane } from './frame-scheduler';
 import type { ImageMessage, RosHeader } from './messages';
 import { PipelineStats } from './stats';
 import { Throttle } from './throttle';
@@ -37,9 +39,9 @@ export interface FrameSettings {
 
 const LOG_PERIOD_MS = 5000;
 
-export class FramePipeline {
+export class FramePipeline implements SchedulerLane {
   readonly stats: PipelineStats;
-  private busy = false;
+  private running = false;
   private waiting: { input: Inbound; at: number } | null = null;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -49,6 +51,7 @@ export class FramePipeline {
 
   constructor(
     private readonly engine: Engine,
+    private readonly scheduler: FrameScheduler,
     private readonly outputs: Record<OutputName, ImagePublisher>,
     private settings: FrameSettings,
     private readonly log: Logger,
@@ -56,6 +59,7 @@ export class FramePipeline {
   ) {
     this.stats = new PipelineStats(clock);
     this.throttle = new Throttle(LOG_PERIOD_MS, clock);
+    scheduler.add(this);
   }
 
   get current(): Readonly<FrameSettings> {
@@ -69,19 +73,19 @@ export class FramePipeline {
 
   submit(input: Inbound): void {
     if (this.closed) return;
-    const at = this.clock();
     this.stats.onReceived();
-    if (!this.busy) {
-      this.start(input, at);
-      return;
-    }
     if (this.waiting) this.stats.dropped++;
-    this.waiting = { input, at };
+    this.waiting = { input, at: this.clock() };
+    this.scheduler.wake();
   }
 
-  /** Resolves once no frame is running or waiting. */
+  get isIdle(): boolean {
+    return !this.running && !this.waiting;
+  }
+
+  /** Resolves once none of this camera's frames is running or waiting. */
   idle(): Promise<void> {
-    if (!this.busy) return Promise.resolve();
+    if (!this.running && !this.waiting) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -89,22 +93,20 @@ export class FramePipeline {
   async close(): Promise<void> {
     this.closed = true;
     this.waiting = null;
+    if (!this.running) for (const w of this.idleWaiters.splice(0)) w();
     await this.idle();
   }
 
-  private start(input: Inbound, at: number): void {
-    this.busy = true;
-    void this.process(input, at)
-      .catch((e) => this.log.error(`frame pipeline: ${(e as Error).message}`)) // a bug must not stall the slot
+  startWaiting(): Promise<void> | null {
+    const next = this.waiting;
+    if (!next) return null;
+    this.waiting = null;
+    this.running = true;
+    return this.process(next.input, next.at)
+      .catch((e) => this.log.error(`frame pipeline: ${(e as Error).message}`)) // a bug must not stall the engine
       .then(() => {
-        const next = this.waiting;
-        this.waiting = null;
-        if (next && !this.closed) {
-          this.start(next.input, next.at);
-          return;
-        }
-        this.busy = false;
-        for (const w of this.idleWaiters.splice(0)) w();
+        this.running = false;
+        if (!this.waiting) for (const w of this.idleWaiters.splice(0)) w();
       });
   }
 

@@ -1,6 +1,7 @@
 // A Transport held in memory: the node runs unchanged while a test or a benchmark plays the ROS
 // graph (delivers messages, counts subscribers, sets parameters the way `ros2 param set` does,
-// reads what was published).
+// reads what was published). Topics are keyed as the node names them, `~/` left off: `label`,
+// `camera_info`, `image`, or with cameras `front/attendseg/label`, `front/image_raw`.
 import type { ParamAssignment, ParamSpec, ParamType, ParamValue, SetResult } from './params';
 import type { CameraInfoMessage, DiagnosticArrayMessage, LabelInfoMessage, RosHeader } from './messages';
 import {
@@ -12,9 +13,7 @@ import {
   InputSubscription,
   Logger,
   MessagePublisher,
-  OUTPUT_NAMES,
   OutboundImage,
-  OutputName,
   QosSettings,
   Releasable,
   SetParametersHandler,
@@ -27,9 +26,11 @@ export interface InMemoryTransportOptions {
   overrides?: Record<string, ParamValue | ParamAssignment>;
   /** Whether vision_msgs is installed (default true). */
   visionMsgs?: boolean;
-  /** Subscribers per output (default 1 each). */
-  subscribers?: Partial<Record<OutputName, number>>;
-  /** Subscribers of ~/camera_info (default 1). */
+  /** Subscribers per output topic (`label`, `front/attendseg/camera_info`); `defaultSubscribers` for the others. */
+  subscribers?: Record<string, number>;
+  /** Subscribers of an output topic not in `subscribers` (default 1). */
+  defaultSubscribers?: number;
+  /** Subscribers of ~/camera_info (default: as any other output). */
   cameraInfoSubscribers?: number;
   /** Keep published images for inspection (default true; benchmarks turn it off). */
   keepPublished?: boolean;
@@ -43,26 +44,36 @@ export interface LogEntry {
 function typeOf(value: ParamValue, declared?: ParamType): ParamType {
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'string') return 'string';
+  if (Array.isArray(value)) return 'string_array';
   if (declared === 'integer' || declared === 'double') return declared;
-  return Number.isInteger(value) ? 'integer' : 'double';
+  return Number.isInteger(value as number) ? 'integer' : 'double';
+}
+
+/** `~/label` -> `label`; other names as they are. */
+const key = (topic: string) => topic.replace(/^~\//, '');
+
+/** The camera_info beside an image topic, as image_transport names it. */
+function besideImage(image: string): string {
+  const cut = image.lastIndexOf('/');
+  return cut < 0 ? 'camera_info' : `${image.slice(0, cut)}/camera_info`;
 }
 
 export class InMemoryTransport implements Transport {
   readonly nodeName: string;
-  readonly published = Object.fromEntries(OUTPUT_NAMES.map((n) => [n, [] as OutboundImage[]])) as Record<
-    OutputName,
-    OutboundImage[]
-  >;
-  readonly publishCounts = Object.fromEntries(OUTPUT_NAMES.map((n) => [n, 0])) as Record<OutputName, number>;
-  readonly labelInfo: LabelInfoMessage[] = [];
-  readonly cameraInfo: CameraInfoMessage[] = [];
-  cameraInfoSubscribers: number;
+  /** Images published, by output topic. */
+  readonly published: Record<string, OutboundImage[]> = {};
+  readonly publishCounts: Record<string, number> = {};
+  /** camera_info and label info published, by topic. */
+  readonly cameraInfos: Record<string, CameraInfoMessage[]> = {};
+  readonly labelInfos: Record<string, LabelInfoMessage[]> = {};
   readonly diagnostics: DiagnosticArrayMessage[] = [];
   readonly logs: LogEntry[] = [];
-  readonly subscribers: Record<OutputName, number>;
-  readonly qos: { input?: QosSettings; outputs: Partial<Record<OutputName, QosSettings>> } = { outputs: {} };
-  /** How the input is subscribed while it is (null while not). */
-  input: { kind: InputKind; serialized: boolean } | null = null;
+  /** Subscribers per output topic; `defaultSubscribers` for a topic not here. */
+  readonly subscribers: Record<string, number>;
+  defaultSubscribers: number;
+  readonly qos: { input?: QosSettings; outputs: Record<string, QosSettings> } = { outputs: {} };
+  /** How each base image topic (`image`, `front/image_raw`) is subscribed while it is. */
+  readonly inputs: Record<string, { kind: InputKind; serialized: boolean }> = {};
   /** Subscriptions opened and closed so far, in order (`+image`, `-image`, `+camera_info`, ...). */
   readonly subscriptionLog: string[] = [];
   closed = false;
@@ -72,20 +83,49 @@ export class InMemoryTransport implements Transport {
   private readonly params = new Map<string, ParamAssignment>();
   private specs = new Map<string, ParamSpec>();
   private onSet: SetParametersHandler | null = null;
-  private imageHandler: ((m: InboundImage) => void) | null = null;
-  private compressedHandler: ((m: InboundCompressedImage) => void) | null = null;
-  private cameraInfoHandler: ((m: CameraInfoMessage) => void) | null = null;
+  /** Subscription callbacks by topic. */
+  private readonly handlers = new Map<string, (m: never) => void>();
   private readonly timers = new Set<() => void>();
+  private labelInfoWarned = false;
   /** Publishers released so far, by topic (`label`, `camera_info`, `label_info`, `diagnostics`). */
   readonly releasedPublishers: string[] = [];
 
   constructor(options: InMemoryTransportOptions = {}) {
     this.options = options;
     this.nodeName = options.nodeName ?? '/attendseg';
-    this.subscribers = { label: 1, overlay: 1, colorized: 1, confidence: 1, ...options.subscribers };
-    this.cameraInfoSubscribers = options.cameraInfoSubscribers ?? 1;
+    this.subscribers = { ...options.subscribers };
+    this.defaultSubscribers = options.defaultSubscribers ?? 1;
+    if (options.cameraInfoSubscribers !== undefined) this.subscribers.camera_info = options.cameraInfoSubscribers;
     const entry = (level: LogEntry['level']) => (message: string) => this.logs.push({ level, message });
     this.log = { debug: entry('debug'), info: entry('info'), warn: entry('warn'), error: entry('error') };
+  }
+
+  /** How `image` is subscribed while it is (null while not): the input of the node without cameras. */
+  get input(): { kind: InputKind; serialized: boolean } | null {
+    return this.inputs.image ?? null;
+  }
+
+  /** What ~/camera_info published. */
+  get cameraInfo(): CameraInfoMessage[] {
+    return this.cameraInfos.camera_info ?? [];
+  }
+
+  /** What ~/label_info published. */
+  get labelInfo(): LabelInfoMessage[] {
+    return this.labelInfos.label_info ?? [];
+  }
+
+  get cameraInfoSubscribers(): number {
+    return this.subscriberCount('camera_info');
+  }
+
+  set cameraInfoSubscribers(n: number) {
+    this.subscribers.camera_info = n;
+  }
+
+  /** Subscribers of the output `topic` now. */
+  subscriberCount(topic: string): number {
+    return this.subscribers[key(topic)] ?? this.defaultSubscribers;
   }
 
   declareParameters(specs: readonly ParamSpec[], onSet: SetParametersHandler): Record<string, ParamValue> {
@@ -96,7 +136,7 @@ export class InMemoryTransport implements Transport {
     const assignments = specs.map((s): ParamAssignment => {
       const o = overrides[s.name];
       if (o === undefined) return { name: s.name, type: s.type, value: s.default };
-      if (typeof o === 'object') return o;
+      if (typeof o === 'object' && !Array.isArray(o)) return o;
       return { name: s.name, type: typeOf(o, s.type), value: o };
     });
     const r = onSet(assignments, true);
@@ -123,79 +163,76 @@ export class InMemoryTransport implements Transport {
     return this.params.get(name)?.value;
   }
 
-  inputTopic(kind: InputKind): string {
-    return kind === 'image' ? 'image' : 'image/compressed';
+  inputTopic(image: string, kind: InputKind): string {
+    return kind === 'image' ? image : `${image}/compressed`;
   }
 
-  subscribeImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): InputSubscription {
-    this.qos.input = qos;
-    this.input = { kind: 'image', serialized };
-    this.imageHandler = onMessage;
-    return this.opened('image', () => {
-      this.input = null;
-      this.imageHandler = null;
-    });
+  subscribeImage(image: string, qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): InputSubscription {
+    return this.subscribeInput(image, 'image', qos, serialized, onMessage);
   }
 
-  subscribeCompressedImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundCompressedImage) => void): InputSubscription {
-    this.qos.input = qos;
-    this.input = { kind: 'compressed', serialized };
-    this.compressedHandler = onMessage;
-    return this.opened('image/compressed', () => {
-      this.input = null;
-      this.compressedHandler = null;
-    });
+  subscribeCompressedImage(
+    image: string,
+    qos: QosSettings,
+    serialized: boolean,
+    onMessage: (m: InboundCompressedImage) => void,
+  ): InputSubscription {
+    return this.subscribeInput(image, 'compressed', qos, serialized, onMessage);
   }
 
-  subscribeCameraInfo(_qos: QosSettings, onMessage: (m: CameraInfoMessage) => void): InputSubscription {
-    this.cameraInfoHandler = onMessage;
-    return this.opened('camera_info', () => (this.cameraInfoHandler = null));
+  subscribeCameraInfo(image: string, _qos: QosSettings, onMessage: (m: CameraInfoMessage) => void): InputSubscription {
+    return this.opened(besideImage(image), onMessage, () => {});
   }
 
-  /** A message arriving on `image`. */
-  deliverImage(m: InboundImage): void {
-    if (!this.imageHandler) throw new Error('nothing subscribes image (not subscribed, or input_transport is not raw)');
-    if (!this.closed) this.imageHandler(m);
+  /** A message arriving on `topic` (sensor_msgs/Image; default `image`). */
+  deliverImage(m: InboundImage, topic = 'image'): void {
+    this.deliver(topic, m, '(not subscribed, or input_transport is not raw)');
   }
 
-  /** A message arriving on `image/compressed`. */
-  deliverCompressedImage(m: InboundCompressedImage): void {
-    if (!this.compressedHandler) throw new Error('nothing subscribes image/compressed (not subscribed, or input_transport is not compressed)');
-    if (!this.closed) this.compressedHandler(m);
+  /** A message arriving on `topic` (sensor_msgs/CompressedImage; default `image/compressed`). */
+  deliverCompressedImage(m: InboundCompressedImage, topic = 'image/compressed'): void {
+    this.deliver(topic, m, '(not subscribed, or input_transport is not compressed)');
   }
 
-  /** A message arriving on `camera_info`. */
-  deliverCameraInfo(m: CameraInfoMessage): void {
-    if (!this.cameraInfoHandler) throw new Error('nothing subscribes camera_info');
-    if (!this.closed) this.cameraInfoHandler(m);
+  /** A message arriving on `topic` (sensor_msgs/CameraInfo; default `camera_info`). */
+  deliverCameraInfo(m: CameraInfoMessage, topic = 'camera_info'): void {
+    this.deliver(topic, m, '');
   }
 
-  advertiseCameraInfo(): CountedPublisher<CameraInfoMessage> {
-    const close = this.releaser('camera_info');
-    return { publish: (m) => (close.check(), this.cameraInfo.push(m)), subscriberCount: () => this.cameraInfoSubscribers, close };
+  advertiseCameraInfo(topic: string): CountedPublisher<CameraInfoMessage> {
+    const k = key(topic);
+    const close = this.releaser(k);
+    const sent = (this.cameraInfos[k] ??= []);
+    return { publish: (m) => (close.check(), sent.push(m)), subscriberCount: () => this.subscriberCount(k), close };
   }
 
-  advertiseImage(name: OutputName, qos: QosSettings): ImagePublisher {
-    this.qos.outputs[name] = qos;
-    const close = this.releaser(name);
+  advertiseImage(topic: string, qos: QosSettings): ImagePublisher {
+    const k = key(topic);
+    this.qos.outputs[k] = qos;
+    const close = this.releaser(k);
+    const sent = (this.published[k] ??= []);
+    this.publishCounts[k] ??= 0;
     return {
       close,
       publish: (m) => {
         close.check();
-        this.publishCounts[name]++;
-        if (this.options.keepPublished ?? true) this.published[name].push(m);
+        this.publishCounts[k]++;
+        if (this.options.keepPublished ?? true) sent.push(m);
       },
-      subscriberCount: () => this.subscribers[name],
+      subscriberCount: () => this.subscriberCount(k),
     };
   }
 
-  advertiseLabelInfo(): MessagePublisher<LabelInfoMessage> | null {
+  advertiseLabelInfo(topic: string): MessagePublisher<LabelInfoMessage> | null {
     if (this.options.visionMsgs === false) {
-      this.log.warn('vision_msgs is not installed: ~/label_info is not published');
+      if (!this.labelInfoWarned) this.log.warn('vision_msgs is not installed: ~/label_info is not published');
+      this.labelInfoWarned = true;
       return null;
     }
-    const close = this.releaser('label_info');
-    return { publish: (m) => (close.check(), this.labelInfo.push(m)), close };
+    const k = key(topic);
+    const close = this.releaser(k);
+    const sent = (this.labelInfos[k] ??= []);
+    return { publish: (m) => (close.check(), sent.push(m)), close };
   }
 
   advertiseDiagnostics(): MessagePublisher<DiagnosticArrayMessage> {
@@ -243,7 +280,27 @@ export class InMemoryTransport implements Transport {
     this.closed = true;
   }
 
-  private opened(topic: string, close: () => void): InputSubscription {
+  private subscribeInput<M>(
+    image: string,
+    kind: InputKind,
+    qos: QosSettings,
+    serialized: boolean,
+    onMessage: (m: M) => void,
+  ): InputSubscription {
+    this.qos.input = qos;
+    this.inputs[image] = { kind, serialized };
+    return this.opened(this.inputTopic(image, kind), onMessage, () => delete this.inputs[image]);
+  }
+
+  private deliver(topic: string, m: unknown, hint: string): void {
+    const handler = this.handlers.get(topic);
+    if (!handler) throw new Error(`nothing subscribes ${topic}${hint ? ` ${hint}` : ''}`);
+    if (!this.closed) handler(m as never);
+  }
+
+  private opened<M>(topic: string, onMessage: (m: M) => void, close: () => void): InputSubscription {
+    if (this.handlers.has(topic)) throw new Error(`${topic} is subscribed twice`);
+    this.handlers.set(topic, onMessage as (m: never) => void);
     this.subscriptionLog.push(`+${topic}`);
     let open = true;
     return {
@@ -251,6 +308,7 @@ export class InMemoryTransport implements Transport {
       close: () => {
         if (!open) return;
         open = false;
+        this.handlers.delete(topic);
         close();
         this.subscriptionLog.push(`-${topic}`);
       },

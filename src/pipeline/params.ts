@@ -1,7 +1,9 @@
 // The node's parameters: one table drives declaration (with descriptors and ranges), validation
 // with reasons, config/params.yaml checks and the README table.
-export type ParamType = 'bool' | 'integer' | 'double' | 'string';
-export type ParamValue = boolean | number | string;
+import { checkCameras, MAX_CAMERAS } from './camera-topics';
+
+export type ParamType = 'bool' | 'integer' | 'double' | 'string' | 'string_array';
+export type ParamValue = boolean | number | string | string[];
 
 export interface ParamSpec {
   name: string;
@@ -14,6 +16,8 @@ export interface ParamSpec {
   range?: { from: number; to: number };
   /** The accepted values of a string parameter. */
   choices?: readonly string[];
+  /** Why a value of the right type is still wrong, or null (checks beyond ranges and choices). */
+  check?: (value: ParamValue) => string | null;
 }
 
 export interface ParamAssignment {
@@ -111,6 +115,16 @@ export const PARAMS: readonly ParamSpec[] = [
     choices: ['raw', 'compressed'],
   },
   {
+    name: 'cameras',
+    type: 'string_array',
+    default: [],
+    description:
+      `camera namespaces segmented by this one node (at most ${MAX_CAMERAS}): each subscribes <camera>/image_raw ` +
+      'and publishes <camera>/<node name>/label, ...; empty: one camera, input image, outputs ~/label, ...',
+    dynamic: false,
+    check: (v) => checkCameras(v as string[]),
+  },
+  {
     name: 'qos',
     type: 'string',
     default: 'sensor_data',
@@ -149,6 +163,7 @@ export function paramSpec(name: string): ParamSpec | undefined {
 }
 
 function describe(value: ParamValue): string {
+  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
   return typeof value === 'string' ? `'${value}'` : String(value);
 }
 
@@ -174,12 +189,16 @@ export function checkParam(a: ParamAssignment): string | null {
     case 'string':
       if (typeof v !== 'string') return `${a.name} must be a string`;
       break;
+    case 'string_array':
+      if (!Array.isArray(v) || !v.every((e) => typeof e === 'string')) return `${a.name} must be a list of strings`;
+      break;
   }
   if (spec.range && typeof v === 'number' && (v < spec.range.from || v > spec.range.to))
     return `${a.name} must be within ${spec.range.from}..${spec.range.to}, got ${v}`;
   if (spec.choices && !spec.choices.includes(v as string))
     return `${a.name} must be one of ${spec.choices.join(', ')}; got ${describe(v)}`;
-  return null;
+  const why = spec.check?.(v);
+  return why ? `${a.name}: ${why}` : null;
 }
 
 /**
@@ -213,6 +232,7 @@ export interface Settings {
   publishConfidence: boolean;
   palette: string;
   inputTransport: InputTransport;
+  cameras: string[];
   qos: (typeof QOS_PRESETS)[number];
   qosDepth: number;
   serializedIo: boolean;
@@ -235,6 +255,7 @@ export function settingsFrom(values: Record<string, ParamValue>): Settings {
     publishConfidence: get<boolean>('publish_confidence'),
     palette: get<string>('palette'),
     inputTransport: get<InputTransport>('input_transport'),
+    cameras: [...get<string[]>('cameras')],
     qos: get<Settings['qos']>('qos'),
     qosDepth: get<number>('qos_depth'),
     serializedIo: get<boolean>('serialized_io'),

@@ -1,27 +1,19 @@
-// The segmentation node over any Transport: parameters, model, outputs, input, label info and
-// diagnostics. Everything here runs the same under ROS (src/ros) and in memory (tests, bench).
+// The segmentation node over any Transport: parameters, the one model, and a CameraChannel per
+// camera (outputs, input, label info, diagnostics), all on one engine. Everything here runs the
+// same under ROS (src/ros) and in memory (tests, bench).
 import * as path from 'path';
 
 import { defaultModelPath } from '../engine/default-model';
 import { Engine, EngineOptions } from '../engine/engine';
-import { CameraInfoMatcher } from './camera-info';
-import { diagnosticStatus, EngineInfo } from './diagnostics';
-import { FramePipeline, FrameSettings } from './frame-pipeline';
+import { CameraChannel } from './camera-channel';
+import { cameraTopics } from './camera-topics';
+import type { EngineInfo } from './diagnostics';
+import type { FramePipeline, FrameSettings } from './frame-pipeline';
+import { FrameScheduler } from './frame-scheduler';
 import type { LabelInfoMessage } from './messages';
-import { LazyInput } from './lazy-input';
 import { loadPalette } from './palette';
 import { ParamAssignment, PARAMS, ParamValue, Settings, settingsFrom, vetParameters } from './params';
-import { Throttle } from './throttle';
-import {
-  ImagePublisher,
-  InputSubscription,
-  MessagePublisher,
-  OUTPUT_NAMES,
-  OutputName,
-  QosSettings,
-  Releasable,
-  Transport,
-} from './transport';
+import type { OutputName, QosSettings, Releasable, Transport } from './transport';
 
 export interface SegmentationNodeOptions {
   /** Loads the model; default Engine.fromFile. */
@@ -55,13 +47,16 @@ export class SegmentationNode {
   private constructor(
     readonly transport: Transport,
     readonly engine: Engine,
-    readonly pipeline: FramePipeline,
     readonly settings: Readonly<Settings>,
-    readonly inputTopic: string,
-    readonly input: LazyInput,
+    /** One per camera, in the order of the `cameras` parameter; one with the node's own names without it. */
+    readonly cameras: readonly CameraChannel[],
     private readonly owned: Releasable[],
-    private readonly labelInfoPublisher: MessagePublisher<LabelInfoMessage> | null,
   ) {}
+
+  /** The frame path of the first camera (the only one without the `cameras` parameter). */
+  get pipeline(): FramePipeline {
+    return this.cameras[0].pipeline;
+  }
 
   /** The plain node: declares parameters, loads the model and starts listening; throws with the reason if it cannot. */
   static start(transport: Transport, options: SegmentationNodeOptions = {}): SegmentationNode {
@@ -82,6 +77,7 @@ export class SegmentationNode {
    */
   static configure(transport: Transport, values: Record<string, ParamValue>, options: SegmentationNodeOptions = {}): SegmentationNode {
     const settings = settingsFrom(values);
+    const topics = cameraTopics(settings.cameras, transport.nodeName);
 
     const modelPath = settings.modelPath ? path.resolve(settings.modelPath) : defaultModelPath();
     const engine = loadModel(
@@ -100,24 +96,10 @@ export class SegmentationNode {
     const palette = settings.palette ? loadPalette(path.resolve(settings.palette), engine.numClasses) : meta.palette;
 
     // Publishers are gated as rclcpp's lifecycle publishers are: while the node is inactive they
-    // publish nothing and count no subscriber, so no output wants frames and the input stays closed.
+    // publish nothing and count no subscriber, so no output wants frames and the inputs stay closed.
     let node: SegmentationNode | undefined;
-    const live = () => node?.active === true;
     const owned: Releasable[] = [];
-    const own = <P extends Releasable>(p: P): P => (owned.push(p), p);
-
     const qos: QosSettings = { preset: settings.qos, depth: settings.qosDepth };
-    const outputs = {} as Record<OutputName, ImagePublisher>;
-    for (const name of OUTPUT_NAMES) {
-      const pub = own(transport.advertiseImage(name, qos, settings.serializedIo));
-      outputs[name] = {
-        publish: (m) => {
-          if (live()) pub.publish(m);
-        },
-        subscriberCount: () => (live() ? pub.subscriberCount() : 0),
-        close: () => pub.close(),
-      };
-    }
     const frameSettings: FrameSettings = {
       networkWidth,
       networkHeight,
@@ -132,79 +114,81 @@ export class SegmentationNode {
       },
       serialized: settings.serializedIo,
     };
-    const pipeline = new FramePipeline(engine, outputs, frameSettings, transport.log);
-
-    const cameraInfo = own(transport.advertiseCameraInfo(qos));
-    const throttle = new Throttle(5000);
-    const matcher = new CameraInfoMatcher(
-      (m) => cameraInfo.publish(m),
-      (why) => throttle.run('camera_info', () => transport.log.warn(`camera_info not republished: ${why}`)),
+    const scheduler = new FrameScheduler();
+    const cameras = topics.map(
+      (t) =>
+        new CameraChannel(t, {
+          transport,
+          engine,
+          scheduler,
+          frameSettings,
+          qos,
+          inputKind: settings.inputTransport === 'compressed' ? 'compressed' : 'image',
+          serialized: settings.serializedIo,
+          live: () => node?.active === true,
+          // a node being released keeps its timers until the running frame is done, but takes no more frames
+          taking: () => !node?.released,
+          own: (r) => (owned.push(r), r),
+        }),
     );
-    pipeline.onPublished = (frame) => {
-      if (live() && cameraInfo.subscriberCount() > 0) matcher.onFrame(frame);
-    };
-    const kind = settings.inputTransport === 'compressed' ? 'compressed' : 'image';
-    const inputTopic = transport.inputTopic(kind);
-    const subscribe = (): InputSubscription[] => [
-      kind === 'compressed'
-        ? transport.subscribeCompressedImage(qos, settings.serializedIo, (m) => pipeline.submit({ kind: 'compressed', message: m }))
-        : transport.subscribeImage(qos, settings.serializedIo, (m) => pipeline.submit({ kind: 'image', message: m })),
-      transport.subscribeCameraInfo(qos, (m) => matcher.onCameraInfo(m)),
-    ];
-    // a node being released keeps its timers until the running frame is done, but takes no more frames
-    const input = new LazyInput(() => !node?.released && pipeline.wanted().length > 0, subscribe, transport.log);
-    const labelInfo = transport.advertiseLabelInfo();
-    if (labelInfo) own(labelInfo);
-    node = new SegmentationNode(transport, engine, pipeline, settings, inputTopic, input, owned, labelInfo);
-    own(transport.every(options.lazyInputPeriodMs ?? 500, () => input.check()));
+    node = new SegmentationNode(transport, engine, settings, cameras, owned);
+    owned.push(transport.every(options.lazyInputPeriodMs ?? 500, () => node!.checkInputs()));
 
-    const diagnostics = own(transport.advertiseDiagnostics());
+    const diagnostics = transport.advertiseDiagnostics();
+    owned.push(diagnostics);
     const info: EngineInfo = { isa: engine.isa, threads: engine.threads, model: modelPath, networkWidth, networkHeight };
-    own(
+    owned.push(
       transport.every(options.diagnosticsPeriodMs ?? 1000, () => {
-        if (!live()) return;
+        if (!node!.active) return;
         diagnostics.publish({
           header: { stamp: transport.now(), frame_id: '' },
-          status: [diagnosticStatus(transport.nodeName, pipeline.stats.snapshot(), info)],
+          status: cameras.map((c) => c.diagnostics(info)),
         });
       }),
     );
+    const inputs = cameras.map((c) => c.inputTopic).join(', ');
     transport.log.info(
-      `segmenting ${inputTopic} (${settings.inputTransport}, qos ${settings.qos}/${settings.qosDepth}; subscribed while an ` +
-        `output has a subscriber) with ` +
+      `segmenting ${inputs} (${settings.inputTransport}, qos ${settings.qos}/${settings.qosDepth}; each subscribed while ` +
+        `one of its outputs has a subscriber) with ` +
         `${path.basename(modelPath)}: ${engine.numClasses} classes, network ${networkWidth}x${networkHeight}, ` +
         `${engine.isa} x${engine.threads} threads`,
     );
     return node;
   }
 
-  /** Publishes ~/label_info and takes frames while an output has a subscriber. */
+  /** Publishes the label info and takes frames while an output has a subscriber. */
   activate(): void {
     if (this.released) throw new Error('the node has been released');
     this.active = true;
-    this.labelInfoPublisher?.publish(this.labelInfo());
-    this.input.check();
+    const info = this.labelInfo();
+    for (const c of this.cameras) c.publishLabelInfo(info);
+    this.checkInputs();
   }
 
-  /** Closes the input; a frame still running when this is called publishes nothing. */
+  /** Closes the inputs; a frame still running when this is called publishes nothing. */
   deactivate(): void {
     this.active = false;
-    this.input.close();
+    for (const c of this.cameras) c.input.close();
   }
 
   /**
-   * Closes the input, lets the running frame finish (an active node publishes it), then releases
+   * Closes the inputs, lets the running frame finish (an active node publishes it), then releases
    * timers and publishers; the transport stays open (a managed node's services outlive cleanup).
    */
   release(): Promise<void> {
     if (!this.released) {
-      this.input.close();
-      this.released = this.pipeline.close().then(() => {
+      for (const c of this.cameras) c.input.close();
+      this.released = Promise.all(this.cameras.map((c) => c.pipeline.close())).then(() => {
         this.active = false;
         for (const r of this.owned) r.close();
       });
     }
     return this.released;
+  }
+
+  /** Resolves once no camera has a frame running or waiting. */
+  async idle(): Promise<void> {
+    while (this.cameras.some((c) => !c.pipeline.isIdle)) await Promise.all(this.cameras.map((c) => c.pipeline.idle()));
   }
 
   labelInfo(): LabelInfoMessage {
@@ -221,13 +205,19 @@ export class SegmentationNode {
     this.transport.close();
   }
 
-  /** Applies vetted changes of dynamic parameters. */
+  /** Applies vetted changes of dynamic parameters, to every camera. */
   apply(changes: ParamAssignment[]): void {
-    for (const c of changes) {
-      if (c.name === 'overlay_alpha') this.pipeline.update({ overlayAlpha: c.value as number });
-      const output = DYNAMIC_OUTPUT[c.name];
-      if (output) this.pipeline.update({ enabled: { [output]: c.value as boolean } });
-    }
-    this.input.check(); // an output switched on or off may change whether frames are wanted
+    for (const c of changes)
+      for (const { pipeline } of this.cameras) {
+        if (c.name === 'overlay_alpha') pipeline.update({ overlayAlpha: c.value as number });
+        const output = DYNAMIC_OUTPUT[c.name];
+        if (output) pipeline.update({ enabled: { [output]: c.value as boolean } });
+      }
+    this.checkInputs(); // an output switched on or off may change whether frames are wanted
+  }
+
+  /** Opens or closes each camera's input to match what its outputs want now. */
+  checkInputs(): void {
+    for (const c of this.cameras) c.input.check();
   }
 }

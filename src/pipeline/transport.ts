@@ -75,24 +75,28 @@ export interface Transport {
   readonly log: Logger;
   /** Declares every parameter, applying start-up overrides; throws with the handler's reason. */
   declareParameters(specs: readonly ParamSpec[], onSet: SetParametersHandler): Record<string, ParamValue>;
-  /** The resolved name of the input topic of that kind: `image` or `image/compressed`. */
-  inputTopic(kind: InputKind): string;
-  /** Subscribes `image` (sensor_msgs/Image). */
-  subscribeImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): InputSubscription;
-  /** Subscribes `image/compressed` (sensor_msgs/CompressedImage). */
+  /**
+   * The resolved name of the input topic of that kind for the base image topic `image` (as the
+   * node names it, e.g. `image` or `front/image_raw`): `<image>` or `<image>/compressed`.
+   */
+  inputTopic(image: string, kind: InputKind): string;
+  /** Subscribes `<image>` (sensor_msgs/Image). */
+  subscribeImage(image: string, qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): InputSubscription;
+  /** Subscribes `<image>/compressed` (sensor_msgs/CompressedImage). */
   subscribeCompressedImage(
+    image: string,
     qos: QosSettings,
     serialized: boolean,
     onMessage: (m: InboundCompressedImage) => void,
   ): InputSubscription;
-  /** Subscribes the `camera_info` beside `image` (image_transport's naming: <image's namespace>/camera_info). */
-  subscribeCameraInfo(qos: QosSettings, onMessage: (m: CameraInfoMessage) => void): InputSubscription;
-  /** `~/camera_info`, sensor_msgs/CameraInfo. */
-  advertiseCameraInfo(qos: QosSettings): CountedPublisher<CameraInfoMessage>;
-  /** `~/<name>`, sensor_msgs/Image. */
-  advertiseImage(name: OutputName, qos: QosSettings, serialized: boolean): ImagePublisher;
-  /** `~/label_info`, transient local, depth 1; null (after one warning) where vision_msgs is missing. */
-  advertiseLabelInfo(): MessagePublisher<LabelInfoMessage> | null;
+  /** Subscribes the `camera_info` beside `<image>` (image_transport's naming: <image's namespace>/camera_info). */
+  subscribeCameraInfo(image: string, qos: QosSettings, onMessage: (m: CameraInfoMessage) => void): InputSubscription;
+  /** sensor_msgs/CameraInfo on `topic` (`~/camera_info`, `front/attendseg/camera_info`). */
+  advertiseCameraInfo(topic: string, qos: QosSettings): CountedPublisher<CameraInfoMessage>;
+  /** sensor_msgs/Image on `topic` (`~/label`, `front/attendseg/label`). */
+  advertiseImage(topic: string, qos: QosSettings, serialized: boolean): ImagePublisher;
+  /** vision_msgs/LabelInfo on `topic`, transient local, depth 1; null (after one warning per transport) where vision_msgs is missing. */
+  advertiseLabelInfo(topic: string): MessagePublisher<LabelInfoMessage> | null;
   /** `/diagnostics`. */
   advertiseDiagnostics(): MessagePublisher<DiagnosticArrayMessage>;
   /** Calls `fn` every `periodMs` until the returned timer or the transport is closed. */

@@ -3,16 +3,17 @@
 import type { ParamAssignment, ParamSpec, ParamType, ParamValue } from '../pipeline/params';
 
 /** rcl_interfaces/msg/ParameterType values. */
-export const PARAMETER_TYPE: Record<ParamType, number> = { bool: 1, integer: 2, double: 3, string: 4 };
+export const PARAMETER_TYPE: Record<ParamType, number> = { bool: 1, integer: 2, double: 3, string: 4, string_array: 9 };
 const TYPE_NAME = new Map(Object.entries(PARAMETER_TYPE).map(([k, v]) => [v, k]));
 
 /** Our name for an rclnodejs type id, or a description of a type the node never declares. */
 export function typeName(id: number): ParamType | string {
-  return TYPE_NAME.get(id) ?? `type ${id} (arrays and bytes are not parameters of this node)`;
+  return TYPE_NAME.get(id) ?? `type ${id} (bytes and arrays other than of strings are not parameters of this node)`;
 }
 
 export function toAssignment(p: { name: string; type: number; value: unknown }): ParamAssignment {
-  const value = typeof p.value === 'bigint' ? Number(p.value) : p.value;
+  // rclnodejs hands string arrays over as arrays (possibly typed); integers as bigint
+  const value = typeof p.value === 'bigint' ? Number(p.value) : Array.isArray(p.value) ? [...(p.value as unknown[])] : p.value;
   return { name: p.name, type: typeName(p.type) as ParamType, value: value as ParamValue };
 }
 

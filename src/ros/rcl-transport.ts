@@ -12,7 +12,6 @@ import type {
   InputSubscription,
   Logger,
   MessagePublisher,
-  OutputName,
   QosSettings,
   Releasable,
   SetParametersHandler,
@@ -39,6 +38,11 @@ function count(entity: object, name: 'subscriptionCount' | 'publisherCount'): nu
   return typeof v === 'function' ? (v as () => number).call(entity) : Number(v);
 }
 
+/** image_transport's camera_info beside a resolved image topic: /camera/image_raw -> /camera/camera_info. */
+export function cameraInfoBeside(image: string): string {
+  return `${image.slice(0, image.lastIndexOf('/'))}/camera_info`;
+}
+
 export interface WatchedEndpoint {
   kind: 'input' | 'output';
   topic: string;
@@ -51,6 +55,8 @@ export class RclTransport implements Transport {
   /** Endpoints whose QoS matching is checked (see qos-watch.ts). */
   readonly endpoints: WatchedEndpoint[] = [];
   private readonly timers: Rcl.Timer[] = [];
+  /** Whether rclnodejs knows vision_msgs/LabelInfo; looked up (and warned about) once. */
+  private labelInfoKnown: boolean | undefined;
 
   constructor(
     private readonly rcl: Rclnodejs,
@@ -73,36 +79,38 @@ export class RclTransport implements Transport {
     return declareRosParameters(this.rcl, this.node, specs, onSet, this.log, startupParameters(process.argv, this.nodeName));
   }
 
-  inputTopic(kind: InputKind): string {
+  inputTopic(image: string, kind: InputKind): string {
     // image_transport's naming: the compressed stream of base topic `image` (after remapping) is
     // <image>/compressed, so remapping `image` moves both
-    const image = this.node.resolveTopicName('image');
-    return kind === 'image' ? image : `${image}/compressed`;
+    const resolved = this.node.resolveTopicName(image);
+    return kind === 'image' ? resolved : `${resolved}/compressed`;
   }
 
-  subscribeImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): InputSubscription {
-    return this.subscribe(IMAGE, this.inputTopic('image'), qos, serialized, onMessage as (m: unknown) => void);
+  subscribeImage(image: string, qos: QosSettings, serialized: boolean, onMessage: (m: InboundImage) => void): InputSubscription {
+    return this.subscribe(IMAGE, this.inputTopic(image, 'image'), qos, serialized, onMessage as (m: unknown) => void);
   }
 
-  subscribeCompressedImage(qos: QosSettings, serialized: boolean, onMessage: (m: InboundCompressedImage) => void): InputSubscription {
-    return this.subscribe(COMPRESSED_IMAGE, this.inputTopic('compressed'), qos, serialized, onMessage as (m: unknown) => void);
+  subscribeCompressedImage(
+    image: string,
+    qos: QosSettings,
+    serialized: boolean,
+    onMessage: (m: InboundCompressedImage) => void,
+  ): InputSubscription {
+    return this.subscribe(COMPRESSED_IMAGE, this.inputTopic(image, 'compressed'), qos, serialized, onMessage as (m: unknown) => void);
   }
 
-  subscribeCameraInfo(qos: QosSettings, onMessage: (m: CameraInfoMessage) => void): InputSubscription {
-    // image_transport's camera_info beside the image: /camera/image_raw -> /camera/camera_info
-    const image = this.node.resolveTopicName('image');
-    const topic = `${image.slice(0, image.lastIndexOf('/'))}/camera_info`;
-    return this.subscribe(CAMERA_INFO, topic, qos, false, onMessage as (m: unknown) => void);
+  subscribeCameraInfo(image: string, qos: QosSettings, onMessage: (m: CameraInfoMessage) => void): InputSubscription {
+    return this.subscribe(CAMERA_INFO, cameraInfoBeside(this.node.resolveTopicName(image)), qos, false, onMessage as (m: unknown) => void);
   }
 
-  advertiseCameraInfo(qos: QosSettings): CountedPublisher<CameraInfoMessage> {
-    const pub = this.node.createPublisher(CAMERA_INFO, '~/camera-info', { qos: this.qos(qosPolicies(qos)) });
+  advertiseCameraInfo(topic: string, qos: QosSettings): CountedPublisher<CameraInfoMessage> {
+    const pub = this.node.createPublisher(CAMERA_INFO, topic, { qos: this.qos(qosPolicies(qos)) });
     this.endpoints.push({ kind: 'output', topic: pub.topic, qos, matched: () => count(pub, 'subscriptionCount') });
     return { publish: (m) => pub.publish(m), subscriberCount: () => count(pub, 'subscriptionCount'), close: this.releaser(pub) };
   }
 
-  advertiseImage(name: OutputName, qos: QosSettings, serialized: boolean): ImagePublisher {
-    const pub = this.node.createPublisher(IMAGE, `~/${name}`, { qos: this.qos(qosPolicies(qos)) });
+  advertiseImage(topic: string, qos: QosSettings, serialized: boolean): ImagePublisher {
+    const pub = this.node.createPublisher(IMAGE, topic, { qos: this.qos(qosPolicies(qos)) });
     this.endpoints.push({ kind: 'output', topic: pub.topic, qos, matched: () => count(pub, 'subscriptionCount') });
     return {
       // a Buffer is published as is (rcl_publish_serialized_message); objects are converted by rclnodejs
@@ -114,19 +122,23 @@ export class RclTransport implements Transport {
     };
   }
 
-  advertiseLabelInfo(): MessagePublisher<LabelInfoMessage> | null {
-    try {
-      this.rcl.require(`${LABEL_INFO.package}/${LABEL_INFO.type}/${LABEL_INFO.name}`);
-    } catch {
-      // rclnodejs generates message code at `npm ci` and does not pick up ROS packages installed
-      // later, so an installed vision_msgs can be missing here too
-      this.log.warn(
-        'vision_msgs/LabelInfo is unknown to rclnodejs: ~/label_info is not published. Install ' +
-          'ros-$ROS_DISTRO-vision-msgs, then run "npx generate-ros-messages" in the source folder and rebuild',
-      );
-      return null;
+  advertiseLabelInfo(topic: string): MessagePublisher<LabelInfoMessage> | null {
+    if (this.labelInfoKnown === undefined) {
+      try {
+        this.rcl.require(`${LABEL_INFO.package}/${LABEL_INFO.type}/${LABEL_INFO.name}`);
+        this.labelInfoKnown = true;
+      } catch {
+        // rclnodejs generates message code at `npm ci` and does not pick up ROS packages installed
+        // later, so an installed vision_msgs can be missing here too
+        this.log.warn(
+          'vision_msgs/LabelInfo is unknown to rclnodejs: ~/label_info is not published. Install ' +
+            'ros-$ROS_DISTRO-vision-msgs, then run "npx generate-ros-messages" in the source folder and rebuild',
+        );
+        this.labelInfoKnown = false;
+      }
     }
-    const pub = this.node.createPublisher(LABEL_INFO, '~/label_info', { qos: this.qos(LABEL_INFO_QOS) });
+    if (!this.labelInfoKnown) return null;
+    const pub = this.node.createPublisher(LABEL_INFO, topic, { qos: this.qos(LABEL_INFO_QOS) });
     return { publish: (m) => pub.publish(m), close: this.releaser(pub) };
   }
 

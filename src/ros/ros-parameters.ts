@@ -60,11 +60,27 @@ export function rosParameterDeclarations(
   };
 }
 
-/** The parameter as rclnodejs takes it at declaration; arrays are refused, naming their source. */
-function startupValue(rcl: ParameterClasses, p: StartupParameter): Rcl.Parameter {
-  if (p.type === 'array') throw new Error(`${p.source}: ${p.name} is an array; the parameters of this node are not`);
+/**
+ * The parameter as rclnodejs takes it at declaration. An array is a string array where every
+ * element is a string (an empty one, which has no element type in YAML, where the parameter is
+ * declared as one); other arrays are refused, naming their source.
+ */
+export function startupValue(rcl: ParameterClasses, p: StartupParameter, spec?: ParamSpec): Rcl.Parameter {
+  if (p.type === 'array') {
+    const items = p.value as unknown[];
+    const strings = items.every((v) => typeof v === 'string');
+    if (!strings || (items.length === 0 && spec?.type !== 'string_array'))
+      throw new Error(`${p.source}: ${p.name} is ${describeArray(items)}; the only array parameter of this node is a list of strings`);
+    return new rcl.Parameter(p.name, PARAMETER_TYPE.string_array, items);
+  }
   const value = p.type === 'integer' ? BigInt(p.value as number) : p.value;
   return new rcl.Parameter(p.name, PARAMETER_TYPE[p.type], value);
+}
+
+function describeArray(items: unknown[]): string {
+  if (items.length === 0) return 'an empty array';
+  const other = items.find((v) => typeof v !== 'string');
+  return `an array holding ${typeof other === 'object' ? 'a nested value' : `the ${typeof other === "bigint" ? "integer" : typeof other} ${String(other)}`}`;
 }
 
 /**
@@ -89,9 +105,9 @@ export function declareRosParameters(
     return { successful: r.successful, reason: r.reason };
   });
   const { parameters, descriptors } = rosParameterDeclarations(rcl, specs);
-  const initial = parameters.map((p) => {
+  const initial = parameters.map((p, i) => {
     const s = startup.get(p.name);
-    return s ? startupValue(rcl, s) : p;
+    return s ? startupValue(rcl, s, specs[i]) : p;
   });
   // the start-up values go through the callback, which refuses a bad one with the reason
   node.declareParameters(initial, descriptors, true);

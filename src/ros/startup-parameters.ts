@@ -12,7 +12,7 @@ import type { ParamValue } from '../pipeline/params';
 
 export interface StartupParameter {
   name: string;
-  /** rcl's type of the value: bool, integer, double, string, or array (never a parameter here). */
+  /** rcl's type of the value: bool, integer, double, string, or array (a parameter only as a list of strings). */
   type: 'bool' | 'integer' | 'double' | 'string' | 'array';
   value: ParamValue | unknown[];
   /** Where it came from, for messages: `file.yaml (/ns/attendseg)` or `-p name:=value`. */
