@@ -30,7 +30,7 @@ export interface InMemoryTransportOptions {
   subscribers?: Record<string, number>;
   /** Subscribers of an output topic not in `subscribers` (default 1). */
   defaultSubscribers?: number;
-  /** Subscribers of ~/camera_info (default: as any other output). */
+  /** Subscribers of ~/camera_info (default: defaultSubscribers). */
   cameraInfoSubscribers?: number;
   /** Keep published images for inspection (default true; benchmarks turn it off). */
   keepPublished?: boolean;
@@ -58,11 +58,18 @@ function besideImage(image: string): string {
   return cut < 0 ? 'camera_info' : `${image.slice(0, cut)}/camera_info`;
 }
 
+// The header stamp's seconds: a serialized Image starts with a 4-byte CDR header, then sec (int32).
+function stampOf(m: OutboundImage): number {
+  return Buffer.isBuffer(m) ? m.readInt32LE(4) : m.header.stamp.sec;
+}
+
 export class InMemoryTransport implements Transport {
   readonly nodeName: string;
   /** Images published, by output topic. */
   readonly published: Record<string, OutboundImage[]> = {};
   readonly publishCounts: Record<string, number> = {};
+  /** Every image published, as `<topic> <stamp sec>`, in the order published (kept like `published`). */
+  readonly publishOrder: string[] = [];
   /** camera_info and label info published, by topic. */
   readonly cameraInfos: Record<string, CameraInfoMessage[]> = {};
   readonly labelInfos: Record<string, LabelInfoMessage[]> = {};
@@ -217,7 +224,9 @@ export class InMemoryTransport implements Transport {
       publish: (m) => {
         close.check();
         this.publishCounts[k]++;
-        if (this.options.keepPublished ?? true) sent.push(m);
+        if (!(this.options.keepPublished ?? true)) return;
+        sent.push(m);
+        this.publishOrder.push(`${k} ${stampOf(m)}`);
       },
       subscriberCount: () => this.subscriberCount(k),
     };
