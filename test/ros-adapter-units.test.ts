@@ -4,6 +4,7 @@ import { strict as assert } from 'assert';
 
 import { PARAMS } from '../src/pipeline/params';
 import { constraintsText, PARAMETER_TYPE, toAssignment, toRclValue } from '../src/ros/param-convert';
+import { ParameterClasses, startupValue } from '../src/ros/ros-parameters';
 import { DIAGNOSTICS_QOS, LABEL_INFO_QOS, qosPolicies } from '../src/ros/qos';
 import { nodeConstruction } from '../src/ros/create-node';
 import { mismatchWarning } from '../src/ros/qos-watch';
@@ -28,10 +29,28 @@ describe('ROS adapter without ROS', () => {
         value: spec.default,
       });
     }
-    assert.deepEqual(PARAMETER_TYPE, { bool: 1, integer: 2, double: 3, string: 4 });
-    assert.match(toAssignment({ name: 'x', type: 8, value: [1.5] }).type, /type 8 \(arrays and bytes are not parameters/);
+    assert.deepEqual(PARAMETER_TYPE, { bool: 1, integer: 2, double: 3, string: 4, string_array: 9 });
+    assert.match(toAssignment({ name: 'x', type: 8, value: [1.5] }).type, /type 8 \(bytes and arrays other than of strings are not parameters/);
+    assert.deepEqual(toAssignment({ name: 'cameras', type: 9, value: ['front', 'down'] }), {
+      name: 'cameras',
+      type: 'string_array',
+      value: ['front', 'down'],
+    });
     assert.equal(constraintsText(PARAMS.find((p) => p.name === 'overlay_alpha')!), '0..1');
     assert.equal(constraintsText(PARAMS.find((p) => p.name === 'qos')!), 'one of: sensor_data, default, reliable, best_effort');
+  });
+
+  it('declares start-up string arrays (cameras) as string arrays, and refuses other arrays naming the source', () => {
+    // rclnodejs's Parameter as a record of its arguments
+    const rcl = { Parameter: class { constructor(readonly name: string, readonly type: number, readonly value: unknown) {} } } as unknown as ParameterClasses;
+    const cameras = PARAMS.find((p) => p.name === 'cameras')!;
+    const from = (value: unknown[], spec?: typeof cameras) =>
+      startupValue(rcl, { name: spec?.name ?? 'other', type: 'array', value, source: 'f.yaml (/**)' }, spec);
+    assert.deepEqual({ ...from(['front', 'down'], cameras) }, { name: 'cameras', type: 9, value: ['front', 'down'] });
+    // `cameras: []` has no element type in YAML; the declared type decides
+    assert.deepEqual({ ...from([], cameras) }, { name: 'cameras', type: 9, value: [] });
+    assert.throws(() => from([1n, 2n], cameras), { message: 'f.yaml (/**): cameras is an array holding the integer 1; the only array parameter of this node is a list of strings' });
+    assert.throws(() => from([]), { message: 'f.yaml (/**): other is an empty array; the only array parameter of this node is a list of strings' });
   });
 
   it('maps QoS presets to rmw policies', () => {

@@ -32,7 +32,7 @@ describe('parameters as rclnodejs objects', () => {
       assert.equal(p.name, spec.name);
       assert.equal(d.name, spec.name);
       assert.equal(p.type, d.type);
-      assert.equal(p.value, spec.type === 'integer' ? BigInt(spec.default as number) : spec.default);
+      assert.deepEqual(p.value, spec.type === 'integer' ? BigInt(spec.default as number) : spec.default);
       assert.equal(d.readOnly, !spec.dynamic, spec.name);
       assert.equal(d.description, spec.description);
       assert.equal(d.hasRange(), !!spec.range, spec.name);

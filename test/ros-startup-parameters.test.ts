@@ -64,6 +64,12 @@ describe('start-up parameters from the command line', () => {
     });
   });
 
+  it('reads a list of cameras from a params file and from -p', () => {
+    const file = '/robot/attendseg:\n  ros__parameters:\n    cameras: [front, "/down"]\n';
+    assert.deepEqual(run({ 'f.yaml': file }, ['--ros-args', '--params-file', 'f.yaml']), { cameras: ['array', ['front', '/down']] });
+    assert.deepEqual(run({}, ['--ros-args', '-p', "cameras:=['front', 'down']"]), { cameras: ['array', ['front', 'down']] });
+  });
+
   it('lets later files, sections and -p win, in command-line order', () => {
     const files = {
       'a.yaml': '/**:\n  ros__parameters:\n    overlay_alpha: 0.1\n    threads: 1\n/robot/attendseg:\n  ros__parameters:\n    overlay_alpha: 0.2\n',
