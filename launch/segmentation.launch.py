@@ -2,10 +2,15 @@
 
     ros2 launch attendseg_ros segmentation.launch.py image:=/camera/color/image_raw use_rviz:=true
 
-Arguments: image (camera topic), params_file, namespace, use_rviz, fixed_frame, large_images,
-lifecycle (true: a managed node that waits for configure/activate, e.g. from nav2_lifecycle_manager).
+    ros2 launch attendseg_ros segmentation.launch.py cameras:="['front', 'down']"
+
+Arguments: image (camera topic), cameras (several cameras in one node), params_file, namespace,
+use_rviz, fixed_frame, large_images, lifecycle (true: a managed node that waits for
+configure/activate, e.g. from nav2_lifecycle_manager).
 """
 import os
+
+import yaml
 
 from launch import LaunchDescription
 from launch.actions import DeclareLaunchArgument, LogInfo, OpaqueFunction, SetEnvironmentVariable
@@ -32,26 +37,59 @@ def large_images_dds(context, share):
     ]
 
 
-def generate_launch_description():
-    share = FindPackageShare('attendseg_ros')
-    namespace = LaunchConfiguration('namespace')
-    # the same node either way; lifecycle:=true makes it managed
+def camera_list(text):
+    """The cameras argument as a list of names: YAML ("['front', 'down']", "[front, down]") or
+    comma-separated ("front,down"); empty: none. The node checks the names themselves."""
+    text = text.strip()
+    if not text:
+        return []
+    cameras = yaml.safe_load(text) if text.startswith('[') else [c.strip() for c in text.split(',')]
+    if not isinstance(cameras, list) or not all(isinstance(c, str) and c for c in cameras):
+        raise ValueError('cameras:=%s is not a list of camera names, e.g. "[\'front\', \'down\']"' % text)
+    return cameras
+
+
+def segmentation_nodes(context):
+    """The node, plain or (lifecycle:=true) managed. `cameras` is passed only when given: an empty
+    list has no element type in a parameter file, so the node's default (no cameras) stands."""
+    cameras = camera_list(LaunchConfiguration('cameras').perform(context))
     segmentation_node = dict(
         package='attendseg_ros',
         executable='attendseg_node',
         name='attendseg',
-        namespace=namespace,
-        parameters=[LaunchConfiguration('params_file')],
+        namespace=LaunchConfiguration('namespace'),
+        parameters=[LaunchConfiguration('params_file')] + ([{'cameras': cameras}] if cameras else []),
         remappings=[('image', LaunchConfiguration('image'))],
         output='screen',
         emulate_tty=True,
     )
+    return [
+        Node(
+            **segmentation_node,
+            condition=UnlessCondition(LaunchConfiguration('lifecycle')),
+        ),
+        LifecycleNode(
+            **segmentation_node,
+            arguments=['--lifecycle'],
+            condition=IfCondition(LaunchConfiguration('lifecycle')),
+        ),
+    ]
+
+
+def generate_launch_description():
+    share = FindPackageShare('attendseg_ros')
+    namespace = LaunchConfiguration('namespace')
     return LaunchDescription([
         DeclareLaunchArgument(
             'image', default_value='image',
             description='camera topic (sensor_msgs/Image); the default, as with ros2 run, is `image` '
                         'in the node\'s namespace. With input_transport "compressed" the node subscribes '
                         '<image>/compressed'),
+        DeclareLaunchArgument(
+            'cameras', default_value='',
+            description='several cameras in one node, e.g. "[\'front\', \'down\']": camera `front` is read '
+                        'from front/image_raw and segmented to front/attendseg/label, ... (the `image` '
+                        'argument is then unused); empty: the one camera of `image`'),
         DeclareLaunchArgument(
             'params_file', default_value=PathJoinSubstitution([share, 'config', 'params.yaml']),
             description='node parameters (see config/params.yaml)'),
@@ -75,15 +113,7 @@ def generate_launch_description():
             description='start a managed (lifecycle) node: it loads the model on configure and '
                         'subscribes and publishes only while active (ros2 lifecycle set, or '
                         'nav2_lifecycle_manager with node_names [<namespace>/attendseg])'),
-        Node(
-            **segmentation_node,
-            condition=UnlessCondition(LaunchConfiguration('lifecycle')),
-        ),
-        LifecycleNode(
-            **segmentation_node,
-            arguments=['--lifecycle'],
-            condition=IfCondition(LaunchConfiguration('lifecycle')),
-        ),
+        OpaqueFunction(function=segmentation_nodes),
         Node(
             package='rviz2',
             executable='rviz2',

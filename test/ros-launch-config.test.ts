@@ -44,7 +44,17 @@ describe('config/params.yaml', () => {
       assert.equal(why, null, `${name}: ${why}`);
       seen.add(name);
     }
-    assert.deepEqual([...seen].sort(), PARAMS.map((p) => p.name).sort());
+    // an empty list (the default of `cameras`) cannot be written for rcl: such a parameter is
+    // shown as a commented example instead
+    const unset = PARAMS.filter((p) => !seen.has(p.name));
+    assert.deepEqual(unset.map((p) => p.name), ['cameras']);
+    for (const p of unset) {
+      assert.deepEqual(p.default, []);
+      const example = fs.readFileSync(path.join(root, 'config', 'params.yaml'), 'utf8').match(new RegExp(`^ *# ${p.name}: (.*)$`, 'm'));
+      assert.ok(example, `${p.name} has no commented example`);
+      const value = parseDocument(example[1]).toJS() as string[];
+      assert.equal(checkParam({ name: p.name, type: p.type, value }), null);
+    }
   });
 });
 
@@ -77,22 +87,23 @@ print(json.dumps([c for c in calls if c['call'] in ('Node', 'LifecycleNode', 'di
   });
   const lc = (name: string) => ({ call: 'LaunchConfiguration', args: [name], kw: {} });
 
-  it('declares image, params_file, namespace, use_rviz, fixed_frame, large_images and lifecycle', () => {
+  it('declares image, cameras, params_file, namespace, use_rviz, fixed_frame, large_images and lifecycle', () => {
     const declared = calls.filter((c) => c.call === 'DeclareLaunchArgument');
-    assert.deepEqual(declared.map((c) => c.args[0]), ['image', 'params_file', 'namespace', 'use_rviz', 'fixed_frame', 'large_images', 'lifecycle']);
+    assert.deepEqual(declared.map((c) => c.args[0]), ['image', 'cameras', 'params_file', 'namespace', 'use_rviz', 'fixed_frame', 'large_images', 'lifecycle']);
     // the same default topic as `ros2 run` without a remapping
     assert.equal(declared[0].kw.default_value, 'image');
+    // one camera unless cameras are given
+    assert.equal(declared[1].kw.default_value, '');
     // the plain node stays the default
-    assert.equal(declared[6].kw.default_value, 'false');
+    assert.equal(declared[7].kw.default_value, 'false');
   });
 
-  it('gives the node its parameters as the params file, and remaps image', () => {
+  it('gives the node its namespace and name, and remaps image', () => {
     const node = calls.find((c) => c.call === 'dict' && c.kw.executable === 'attendseg_node')!;
     assert.equal(node.kw.package, 'attendseg_ros');
     assert.equal(node.kw.name, 'attendseg');
-    assert.deepEqual(node.kw.parameters, [lc('params_file')]);
     assert.deepEqual(node.kw.remappings, [['image', lc('image')]]);
-    assert.deepEqual(node.kw.namespace, { name: 'namespace' });
+    assert.deepEqual(node.kw.namespace, lc('namespace'));
   });
 
   it('starts that node as a plain Node, or with lifecycle:=true as a LifecycleNode given --lifecycle', () => {
@@ -137,20 +148,20 @@ describe('README parameter table', () => {
       if (cells.length < 5 || !cells[1].startsWith('`')) continue;
       for (const name of cells[1].split(',')) rows.set(name.trim().replace(/`/g, ''), { type: cells[2], def: cells[3].replace(/`/g, '') });
     }
-    const typeWord = { bool: 'bool', integer: 'int', double: 'double', string: 'string' };
+    const typeWord = { bool: 'bool', integer: 'int', double: 'double', string: 'string', string_array: 'string[]' };
     for (const p of PARAMS) {
       const row = rows.get(p.name);
       assert.ok(row, `${p.name} is missing from the README`);
       assert.equal(row.type, typeWord[p.type], p.name);
-      assert.equal(row.def, p.type === 'string' && p.default === '' ? '""' : String(p.default), p.name);
+      const def = Array.isArray(p.default) ? JSON.stringify(p.default) : p.type === 'string' && p.default === '' ? '""' : String(p.default);
+      assert.equal(row.def, def, p.name);
     }
     assert.equal(rows.size, PARAMS.length);
   });
 });
 
-describe('large_images:=true', () => {
-  // large_images_dds run by Python against stand-ins for the launch classes
-  const script = `
+// The launch file's functions run by Python against stand-ins for the launch classes.
+const standIns = `
 import importlib.util, json, os, sys, types
 class Rec:
     def __init__(self, *args, **kw): self.args, self.kw = list(args), kw
@@ -170,6 +181,48 @@ module('launch.substitutions', LaunchConfiguration=LaunchConfiguration, PathJoin
 module('launch_ros'); module('launch_ros.actions', Node=cls('Node'), LifecycleNode=cls('LifecycleNode')); module('launch_ros.substitutions', FindPackageShare=cls('FindPackageShare'))
 spec = importlib.util.spec_from_file_location('segmentation', sys.argv[1])
 m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
+`;
+
+describe('cameras:=', () => {
+  const script = `${standIns}
+def plain(v):
+    if isinstance(v, Rec): return {type(v).__name__: [plain(a) for a in v.args]}
+    if isinstance(v, (list, tuple)): return [plain(e) for e in v]
+    if isinstance(v, dict): return {k: plain(e) for k, e in v.items()}
+    return v
+try:
+    acts = m.segmentation_nodes({'cameras': sys.argv[2]})
+except ValueError as e:
+    print(json.dumps({'error': str(e)})); sys.exit(0)
+print(json.dumps([[type(a).__name__, plain(a.kw['parameters'])] for a in acts]))
+`;
+  function run(cameras: string): unknown {
+    const r = spawnSync('python3', ['-c', script, path.join(root, 'launch', 'segmentation.launch.py'), cameras], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  }
+  const paramsFile = { LaunchConfiguration: ['params_file'] };
+
+  it('passes nothing more than the params file when empty (one camera)', () => {
+    assert.deepEqual(run(''), [['Node', [paramsFile]], ['LifecycleNode', [paramsFile]]]);
+  });
+
+  it('passes the list as the cameras parameter to the plain and the managed node, written as YAML or with commas', () => {
+    for (const text of ["['front', 'down']", '[front, down]', 'front,down', ' front , down ']) {
+      const parameters = [paramsFile, { cameras: ['front', 'down'] }];
+      assert.deepEqual(run(text), [['Node', parameters], ['LifecycleNode', parameters]], text);
+    }
+    assert.deepEqual(run("['/robot/front']"), [['Node', [paramsFile, { cameras: ['/robot/front'] }]], ['LifecycleNode', [paramsFile, { cameras: ['/robot/front'] }]]]);
+  });
+
+  it('refuses what is not a list of names', () => {
+    for (const text of ['[1, 2]', '[{front: 1}]', "['front', '']", 'front,,down'])
+      assert.match((run(text) as { error: string }).error, /is not a list of camera names/, text);
+  });
+});
+
+describe('large_images:=true', () => {
+  const script = `${standIns}
 acts = m.large_images_dds({'large_images': sys.argv[2]}, '/share')
 print(json.dumps([[type(a).__name__] + (a.kw['msg'].split(' ')[:1] if 'msg' in a.kw else []) + a.args for a in acts]))
 `;
