@@ -1,7 +1,7 @@
 // One engine, one frame in flight, however many cameras: each camera keeps its own newest frame
 // waiting (see frame-pipeline.ts), and when the engine is free the next camera in turn that has
 // one runs it. Round-robin, not first-come: a camera at 30 fps cannot starve one at 5 fps, and a
-// waiting frame runs after at most one frame of each other camera.
+// waiting frame runs after at most the frame running when it came and one frame of each other camera.
 
 export interface SchedulerLane {
   /** Starts the lane's waiting frame and returns its run, or null when none is waiting. */
