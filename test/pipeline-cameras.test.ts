@@ -204,6 +204,9 @@ describe('several cameras (in-memory transport)', () => {
     assert.deepEqual([front.rejected, front.published], [0, 3]);
     assert.deepEqual([down.rejected, down.published], [3, 0]);
     assert.equal(t.published['down/attendseg/label'].length, 0);
+    // the warning names the camera
+    assert.ok(t.logs.some((l) => l.level === 'warn' && /^camera down: frame rejected: /.test(l.message)));
+    assert.ok(!t.logs.some((l) => l.level === 'warn' && /^camera front: /.test(l.message)));
     await node.close();
   });
 

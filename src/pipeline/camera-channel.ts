@@ -13,6 +13,7 @@ import {
   ImagePublisher,
   InputKind,
   InputSubscription,
+  Logger,
   MessagePublisher,
   OUTPUT_NAMES,
   OutputName,
@@ -39,6 +40,15 @@ export interface ChannelContext {
   own: <R extends Releasable>(r: R) => R;
 }
 
+function prefixed(log: Logger, prefix: string): Logger {
+  return {
+    debug: (m) => log.debug(prefix + m),
+    info: (m) => log.info(prefix + m),
+    warn: (m) => log.warn(prefix + m),
+    error: (m) => log.error(prefix + m),
+  };
+}
+
 export class CameraChannel {
   readonly pipeline: FramePipeline;
   readonly input: LazyInput;
@@ -51,6 +61,8 @@ export class CameraChannel {
     private readonly c: ChannelContext,
   ) {
     const { transport: t, qos, live, own } = c;
+    // with several cameras, what one camera logs names it
+    const log: Logger = topics.camera ? prefixed(t.log, `camera ${topics.camera}: `) : t.log;
     const outputs = {} as Record<OutputName, ImagePublisher>;
     for (const name of OUTPUT_NAMES) {
       const pub = own(t.advertiseImage(topics.output(name), qos, c.serialized));
@@ -62,14 +74,13 @@ export class CameraChannel {
         close: () => pub.close(),
       };
     }
-    this.pipeline = new FramePipeline(c.engine, c.scheduler, outputs, c.frameSettings, t.log);
+    this.pipeline = new FramePipeline(c.engine, c.scheduler, outputs, c.frameSettings, log);
 
     const cameraInfo = own(t.advertiseCameraInfo(topics.output('camera_info'), qos));
     const throttle = new Throttle(5000);
-    const camera = topics.camera ? ` (${topics.camera})` : '';
     const matcher = new CameraInfoMatcher(
       (m) => cameraInfo.publish(m),
-      (why) => throttle.run('camera_info', () => t.log.warn(`camera_info${camera} not republished: ${why}`)),
+      (why) => throttle.run('camera_info', () => log.warn(`camera_info not republished: ${why}`)),
     );
     this.pipeline.onPublished = (frame) => {
       if (live() && cameraInfo.subscriberCount() > 0) matcher.onFrame(frame);
@@ -82,7 +93,7 @@ export class CameraChannel {
       t.subscribeCameraInfo(topics.image, qos, (m) => matcher.onCameraInfo(m)),
     ];
     // only this camera's outputs decide whether this camera's input is open
-    this.input = new LazyInput(() => c.taking() && this.pipeline.wanted().length > 0, subscribe, t.log);
+    this.input = new LazyInput(() => c.taking() && this.pipeline.wanted().length > 0, subscribe, log);
     const labelInfo = t.advertiseLabelInfo(topics.output('label_info'));
     this.labelInfoPublisher = labelInfo ? own(labelInfo) : null;
   }
