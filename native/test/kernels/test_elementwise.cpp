@@ -76,12 +76,13 @@ struct BinCase {
   std::string desc;
 };
 
-BinCase random_binary(Broadcast bc) {
+// channels 0: a random count of 1..70.
+BinCase random_binary(Broadcast bc, int channels = 0) {
   BinCase c;
   BinaryArgs& a = c.a;
   a = BinaryArgs{};
-  a.channels = rand_int(1, 70);
-  c.pixels = static_cast<size_t>(rand_int(1, 200));
+  a.channels = channels ? channels : rand_int(1, 70);
+  c.pixels = static_cast<size_t>(rand_int(1, channels > 64 ? 40 : 200));
   c.p_begin = static_cast<size_t>(rand_int(0, static_cast<int>(c.pixels) - 1));
   c.p_end = static_cast<size_t>(rand_int(static_cast<int>(c.p_begin) + 1, static_cast<int>(c.pixels)));
   a.broadcast = bc;
@@ -110,24 +111,40 @@ BinCase random_binary(Broadcast bc) {
   return c;
 }
 
+void check_binary(const KernelTable& t, bool is_mul, const BinCase& c) {
+  BinaryArgs a = c.a;
+  const size_t n = c.pixels * a.channels;
+  auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
+  a.out = ref.data();
+  (is_mul ? scalar_table().mul : scalar_table().add)(a, c.p_begin, c.p_end);
+  a.out = got.data();
+  (is_mul ? t.mul : t.add)(a, c.p_begin, c.p_end);
+  CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(is_mul ? "mul " : "add ") + c.desc);
+}
+
 void compare_binary(const KernelTable& t, bool is_mul, int cases) {
-  for (int i = 0; i < cases; ++i) {
-    BinCase c = random_binary(static_cast<Broadcast>(i % 3));
-    BinaryArgs a = c.a;
-    const size_t n = c.pixels * a.channels;
-    auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
-    a.out = ref.data();
-    (is_mul ? scalar_table().mul : scalar_table().add)(a, c.p_begin, c.p_end);
-    a.out = got.data();
-    (is_mul ? t.mul : t.add)(a, c.p_begin, c.p_end);
-    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(is_mul ? "mul " : "add ") + c.desc);
-  }
+  for (int i = 0; i < cases; ++i) check_binary(t, is_mul, random_binary(static_cast<Broadcast>(i % 3)));
+}
+
+// Channel counts around the 16, 32 and 64-byte vector widths and the network's widest (352) in
+// each broadcast mode: per-pixel runs (C >= 64) that end in a partial vector, and buffered runs.
+void compare_binary_channel_counts(const KernelTable& t, bool is_mul) {
+  const int counts[] = {1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 96, 127, 128, 129, 352};
+  for (int C : counts)
+    for (int bc = 0; bc < 3; ++bc)
+      for (int rep = 0; rep < 3; ++rep) check_binary(t, is_mul, random_binary(static_cast<Broadcast>(bc), C));
 }
 
 }  // namespace
 
-ISA_TEST(add_matches_scalar) { compare_binary(t, false, 600); }
-ISA_TEST(mul_matches_scalar) { compare_binary(t, true, 600); }
+ISA_TEST(add_matches_scalar) {
+  compare_binary(t, false, 600);
+  compare_binary_channel_counts(t, false);
+}
+ISA_TEST(mul_matches_scalar) {
+  compare_binary(t, true, 600);
+  compare_binary_channel_counts(t, true);
+}
 
 namespace {
 

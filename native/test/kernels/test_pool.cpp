@@ -184,9 +184,9 @@ void compare_wide_pool(const KernelTable& t, bool max) {
 
 // Max pooling over every kernel size 1..7 (square and not), strides 1..3, pads 0..3 per side
 // (asymmetric, and pads as large as the kernel, giving empty border windows), small odd images
-// and channel counts around the 8 / 16 / 32-byte vector widths, with and without a table.
+// and channel counts around the 8 / 16 / 32 / 64-byte vector widths, with and without a table.
 void compare_maxpool_sweep(const KernelTable& t) {
-  const int channel_counts[] = {1, 3, 8, 17, 32, 96, 100};
+  const int channel_counts[] = {1, 3, 8, 17, 32, 63, 64, 65, 96, 100, 129};
   for (int C : channel_counts)
     for (int kh = 1; kh <= 7; ++kh)
       for (int i = 0; i < 6; ++i) {

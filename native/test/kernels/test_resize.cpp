@@ -299,6 +299,24 @@ void compare_channel_counts(const KernelTable& t) {
       }
 }
 
+// Channel counts from 16 up (per-pixel blocks) around the 16 and 64-lane vector widths and the
+// network's widest (352), on odd widths and the network's half-pixel 2x and 4x upscales.
+void compare_wide_channel_counts(const KernelTable& t, bool linear) {
+  struct Size { int in_h, in_w, out_h, out_w; };
+  const Size sizes[] = {{3, 5, 6, 10}, {2, 7, 8, 28}, {5, 3, 4, 7}, {1, 1, 2, 3}};
+  const int counts[] = {16, 17, 31, 32, 33, 48, 63, 64, 65, 96, 127, 128, 129, 352};
+  for (int C : counts)
+    for (const Size& sz : sizes) {
+      ResizeArgs a{};
+      a.channels = C;
+      a.in_h = sz.in_h;
+      a.in_w = sz.in_w;
+      a.out_h = sz.out_h;
+      a.out_w = sz.out_w;
+      check_against_scalar(t, a, linear, kHalfPixel, 0, 0.0f, 0.0f, true);
+    }
+}
+
 // resize_linear_argmax against the reference (scalar resize_linear, then argmax): the labels
 // only; a.out is scratch. Inputs are class maps: blocks of source pixels share a winner, each
 // pixel ahead of the others by its own margin of 0..3 in a narrow band of values, so skippable
@@ -376,9 +394,13 @@ TEST(resize_linear_argmax_reference_is_resize_then_argmax) {
 ISA_TEST(resize_linear_argmax_matches_scalar) { compare_resize_argmax(t, 600, false); }
 ISA_TEST(resize_linear_argmax_confidence_matches_scalar) { compare_resize_argmax(t, 400, true); }
 
-ISA_TEST(resize_nearest_matches_scalar) { compare_resize(t, false, 300); }
+ISA_TEST(resize_nearest_matches_scalar) {
+  compare_resize(t, false, 300);
+  compare_wide_channel_counts(t, false);
+}
 ISA_TEST(resize_linear_matches_scalar) {
   compare_resize(t, true, 300);
   compare_long_rows(t);
   compare_channel_counts(t);
+  compare_wide_channel_counts(t, true);
 }

@@ -5,31 +5,22 @@
 
 #include "kernels/arm_neon/neon_util.h"
 #include "kernels/arm_neon/other_ops.h"
+#include "kernels/nearest_rows.h"
 #include "kernels/scalar/other_ops.h"
 
 namespace attendseg {
 namespace kernels {
 namespace neon {
 
-// Rows: an output row whose source row equals the previous one (upscaling) is a copy of that
-// finished row. Otherwise each pixel is a vector copy of C bytes, and the requantization
-// table, if any, is applied to the whole row with the TBL lookup.
+// resize_nearest_rows with vector copies of each pixel's C bytes and the TBL lookup per row.
 void resize_nearest(const ResizeArgs& a, int row_begin, int row_end) {
-  const size_t C = static_cast<size_t>(a.channels);
-  const size_t row_bytes = static_cast<size_t>(a.out_w) * C;
   Lut256 L;
   if (a.lut) lut_prepare(a.lut, &L);
-  for (int oy = row_begin; oy < row_end; ++oy) {
-    uint8_t* orow = a.out + static_cast<size_t>(oy) * row_bytes;
-    if (oy > row_begin && a.ys->i0[oy] == a.ys->i0[oy - 1]) {
-      std::memcpy(orow, orow - row_bytes, row_bytes);
-      continue;
-    }
-    const uint8_t* irow = a.in + static_cast<size_t>(a.ys->i0[oy]) * a.in_w * C;
-    const int32_t* xs = a.xs->i0.data();
-    for (int ox = 0; ox < a.out_w; ++ox) copy_small(orow + ox * C, irow + xs[ox] * C, C);
-    if (a.lut) lut_apply(L, orow, orow, row_bytes);
-  }
+  resize_nearest_rows(
+      a, row_begin, row_end, [](uint8_t* dst, const uint8_t* src, size_t n) { copy_small(dst, src, n); },
+      [&](uint8_t* row, size_t n) {
+        if (a.lut) lut_apply(L, row, row, n);
+      });
 }
 
 namespace {

@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "kernels/binary_runs.h"
 #include "kernels/x86_avx2/avx2_util.h"
 #include "kernels/x86_avx2/other_ops.h"
 
@@ -74,53 +75,29 @@ inline __m256i block32(const BinaryVec& q, const uint8_t* a, const uint8_t* b, _
   return q.quant.pack32(r[0], r[1], r[2], r[3]);
 }
 
-// A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_scalar.
+// A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_value.
 template <class Op>
-void run(const BinaryVec& q, const uint8_t* a, const uint8_t* b, int b_scalar, uint8_t* out, size_t n) {
-  const __m256i bb = _mm256_set1_epi32(kTwo23Bits | b_scalar);
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32)
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), block32<Op>(q, a + i, b ? b + i : nullptr, bb));
-  if (i < n) {
-    uint8_t ta[32] = {0}, tb[32] = {0}, to[32];
-    std::memcpy(ta, a + i, n - i);
-    if (b) std::memcpy(tb, b + i, n - i);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), block32<Op>(q, ta, b ? tb : nullptr, bb));
-    std::memcpy(out + i, to, n - i);
+struct Run {
+  const BinaryVec& q;
+  void operator()(const uint8_t* a, const uint8_t* b, uint8_t b_value, uint8_t* out, size_t n) const {
+    const __m256i bb = _mm256_set1_epi32(kTwo23Bits | b_value);
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32)
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), block32<Op>(q, a + i, b ? b + i : nullptr, bb));
+    if (i < n) {
+      uint8_t ta[32] = {0}, tb[32] = {0}, to[32];
+      std::memcpy(ta, a + i, n - i);
+      if (b) std::memcpy(tb, b + i, n - i);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), block32<Op>(q, ta, b ? tb : nullptr, bb));
+      std::memcpy(out + i, to, n - i);
+    }
   }
-}
+};
 
-// Broadcasts become contiguous runs: Full is one run; Channel repeats b's C values into a
-// stack buffer covering many pixels (small C) or runs per pixel (large C); Pixel runs per pixel
-// with a broadcast value (large C) or expands b into a buffer (small C).
 template <class Op>
 void binary(const BinaryArgs& a, size_t p_begin, size_t p_end) {
   const BinaryVec q(a);
-  const size_t C = static_cast<size_t>(a.channels);
-  if (a.broadcast == Broadcast::Full) {
-    run<Op>(q, a.a + p_begin * C, a.b + p_begin * C, 0, a.out + p_begin * C, (p_end - p_begin) * C);
-    return;
-  }
-  constexpr size_t kBuf = 2048;
-  if (C >= 64 || C > kBuf) {
-    for (size_t p = p_begin; p < p_end; ++p) {
-      if (a.broadcast == Broadcast::Channel)
-        run<Op>(q, a.a + p * C, a.b, 0, a.out + p * C, C);
-      else
-        run<Op>(q, a.a + p * C, nullptr, a.b[p], a.out + p * C, C);
-    }
-    return;
-  }
-  uint8_t buf[kBuf];
-  const size_t chunk = kBuf / C;  // pixels per buffer
-  if (a.broadcast == Broadcast::Channel)
-    for (size_t k = 0; k < chunk; ++k) std::memcpy(buf + k * C, a.b, C);
-  for (size_t p = p_begin; p < p_end; p += chunk) {
-    const size_t np = p_end - p < chunk ? p_end - p : chunk;
-    if (a.broadcast == Broadcast::Pixel)
-      for (size_t k = 0; k < np; ++k) std::memset(buf + k * C, a.b[p + k], C);
-    run<Op>(q, a.a + p * C, buf, 0, a.out + p * C, np * C);
-  }
+  binary_runs(a, p_begin, p_end, Run<Op>{q});
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // AVX-512 VNNI: the kernels where VNNI pays (the vpdpbusd GEMM, depthwise, the peak loop, and the
-// Winograd kernels with vpdpwssd); everything else is the AVX2 table's, which every AVX-512 VNNI
-// CPU runs.
+// Winograd kernels with vpdpwssd) and the 512-bit AVX-512BW element-wise, max pooling and resize
+// kernels; everything else is the AVX2 table's, which every AVX-512 VNNI CPU runs.
 #include "kernels/x86_avx512vnni/conv_ops.h"
+#include "kernels/x86_avx512vnni/other_ops.h"
 #include "kernels/x86_avx512vnni/peak.h"
 
 namespace attendseg {
@@ -18,6 +19,11 @@ const KernelTable& avx512vnni_table() {
                   avx512vnni::winograd_run};
     t.winograd4x4 = {avx512vnni::winograd4_packed_bytes, avx512vnni::winograd4_pack,
                      avx512vnni::winograd4_scratch_bytes, avx512vnni::winograd4_run};
+    t.maxpool = avx512vnni::maxpool;
+    t.resize_nearest = avx512vnni::resize_nearest;
+    t.add = avx512vnni::add;
+    t.mul = avx512vnni::mul;
+    t.lut = avx512vnni::lut;
     t.peak_loop = avx512vnni::peak_loop;
     return inherit(t, avx2_table());
   }();

@@ -1,0 +1,32 @@
+// Nearest resize, NHWC uint8, AVX-512BW: bit-identical to scalar/resize.cpp. Bilinear resize stays
+// the AVX2 table's: it is bound by the true division of every output value (kernels.h "Resize"),
+// and vdivps on 16 lanes does no more lanes per cycle than on 8 on the CPUs measured.
+// GCC 12 reports -Wuninitialized inside its own AVX-512 intrinsic headers (an _mm512_undefined_*
+// pass-through operand, GCC bug 105593); no value read here is uninitialized.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include "kernels/nearest_rows.h"
+#include "kernels/x86_avx512vnni/avx512_util.h"
+#include "kernels/x86_avx512vnni/other_ops.h"
+
+namespace attendseg {
+namespace kernels {
+namespace avx512vnni {
+
+// resize_nearest_rows with overlapping vector copies of each pixel's C bytes and the 512-bit
+// vpshufb lookup per row.
+void resize_nearest(const ResizeArgs& a, int row_begin, int row_end) {
+  Lut512 L;
+  if (a.lut) lut_prepare(a.lut, &L);
+  resize_nearest_rows(
+      a, row_begin, row_end, [](uint8_t* dst, const uint8_t* src, size_t n) { copy_small(dst, src, n); },
+      [&](uint8_t* row, size_t n) {
+        if (a.lut) lut_apply(L, row, row, n);
+      });
+}
+
+}  // namespace avx512vnni
+}  // namespace kernels
+}  // namespace attendseg
