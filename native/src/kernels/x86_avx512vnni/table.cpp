@@ -1,6 +1,6 @@
 // AVX-512 VNNI: the kernels where VNNI pays (the vpdpbusd GEMM, depthwise, the peak loop, and the
-// Winograd kernels with vpdpwssd) and the 512-bit AVX-512BW element-wise, max pooling and resize
-// kernels; everything else is the AVX2 table's, which every AVX-512 VNNI CPU runs.
+// Winograd kernels with vpdpwssd) and the 512-bit AVX-512BW Add, Mul, LUT, max pooling and nearest
+// resize; everything else is the AVX2 table's, which every AVX-512 VNNI CPU runs.
 #include "kernels/x86_avx512vnni/conv_ops.h"
 #include "kernels/x86_avx512vnni/other_ops.h"
 #include "kernels/x86_avx512vnni/peak.h"
