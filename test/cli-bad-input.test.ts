@@ -67,11 +67,15 @@ describe('command line: hostile and broken input', () => {
       assert.match(line, /cannot read label .*seq_00002\.png: png image size 16000x16000 is outside 1\.\.8192 a side/);
     });
 
-    it('eval on folders refuses an SVG image named .png', async () => {
+    it('eval on folders skips an SVG image named .png and names it', async () => {
       const images = await writeDataset(fresh('ds'), 2, 40, 24);
       fs.writeFileSync(path.join(images, 'seq_00002.png'), SVG);
-      const line = errorLine(attendseg(['eval', '--images', images, '--labels', `${images}annot`, '--model', MODEL, '--threads', '1']));
-      assert.match(line, /seq_00002\.png: the data \(\d+ bytes\) is not a PNG or JPEG image/);
+      const args = ['eval', '--images', images, '--labels', `${images}annot`, '--model', MODEL, '--threads', '1', '--ignore', '11'];
+      const r = attendseg(args);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /warning: frame skipped: .*seq_00002\.png: the data \(\d+ bytes\) is not a PNG or JPEG image/);
+      assert.match(r.stdout, /frames: 1 matched, .*; 1 undecodable frame skipped/);
+      assert.match(errorLine(attendseg([...args, '--strict'])), /--strict: 1 of 2 frames could not be decoded/);
     });
 
     it('segment skips a bomb and an SVG among good images, reports them, and fails only with --strict', async () => {
@@ -139,6 +143,29 @@ describe('command line: hostile and broken input', () => {
       assert.match(r.stderr, /frame stamped 13\.000000000 on \/camera\/image_raw: image size 40x0 is outside 1\.\.8192/);
       const strict = attendseg(['segment', input, '--out', fresh('out'), '--model', MODEL, '--threads', '1', '--strict']);
       assert.match(errorLine(strict), /--strict: 3 of 5 frames could not be decoded/);
+    });
+
+    it('eval skips an undecodable frame, reports it with the count, and fails only with --strict', async () => {
+      const input = fresh('bag');
+      const engine = Engine.fromFile(MODEL, { threads: 1 });
+      const bag = await createBag(input, { format: 'mcap' });
+      await bag.addTopic({ name: '/camera/image_raw', type: IMAGE_TYPE });
+      await bag.addTopic({ name: '/camera/label_gt', type: IMAGE_TYPE });
+      const f = smoothFrame({ encoding: 'rgb8', width: 40, height: 24, seed: 7 });
+      const label = engine.runSync(f).label!;
+      for (let i = 0; i < 3; i++) {
+        const header = { stamp: { sec: 30 + i, nanosec: 0 }, frame_id: 'c' };
+        const image = encodeImage({ header, height: 24, width: 40, encoding: i === 1 ? 'rgb8\0x' : 'rgb8', is_bigendian: 0, step: f.step, data: f.data });
+        await bag.write('/camera/image_raw', BigInt(i + 1), image);
+        await bag.write('/camera/label_gt', BigInt(i + 1), encodeImage({ header, height: 24, width: 40, encoding: 'mono8', is_bigendian: 0, step: 40, data: label }));
+      }
+      await bag.close();
+      const r = attendseg(['eval', '--bag', input, '--model', MODEL, '--threads', '1']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /warning: frame skipped: frame stamped 31\.000000000 on \/camera\/image_raw: unsupported encoding 'rgb8\\x00x'/);
+      assert.match(r.stdout, /frames: 2 matched, 0 ground truth without prediction, 0 prediction without ground truth; 1 undecodable frame skipped/);
+      const strict = attendseg(['eval', '--bag', input, '--model', MODEL, '--threads', '1', '--strict']);
+      assert.match(errorLine(strict), /--strict: 1 of 3 frames could not be decoded/);
     });
 
     it('a bag cut short, an empty file and a non-bag: non-zero exit and one line saying what is wrong', () => {

@@ -1,5 +1,6 @@
 // attendseg eval on bad input: each problem is an error that names it, except a truncated MCAP
-// bag, which is scored on what is readable with the skipped part reported.
+// bag, which is scored on what is readable with the skipped part reported, and a frame whose image
+// cannot be decoded, which is left out and counted with its reason.
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -9,9 +10,12 @@ import { Engine } from '../src/engine/engine';
 import { evaluateEngineOnBag, evaluateEngineOnFolders } from '../src/eval/evaluate-engine';
 import { evaluateRecordedTopics } from '../src/eval/evaluate-topics';
 import { reportJson } from '../src/eval/report-json';
+import { reportMarkdown } from '../src/eval/report-markdown';
 import { encodeImage, IMAGE_TYPE, COMPRESSED_IMAGE_TYPE, encodeCompressedImage, nsToTime } from '../src/msg';
 import { writeDataset, writeRgbPng } from './helpers/dataset';
 import { mono8, writeEvalBag } from './helpers/eval-bags';
+import { smoothFrame } from './helpers/frames';
+import { SVG } from './helpers/hostile-images';
 import { tmpDir } from './helpers/tmp';
 
 const MODEL = 'test/fixtures/attendseg_nearest_qdq.onnx';
@@ -46,7 +50,7 @@ describe('eval: bad input', () => {
     );
   });
 
-  it('unknown image encodings, non-label ground truth and wrong topic types are named', async () => {
+  it('undecodable images are skipped and reported with their reasons; non-label ground truth and wrong topic types are errors', async () => {
     const dir = path.join(tmp.path, 'enc');
     const bag = await createBag(dir);
     await bag.addTopic({ name: '/camera/image_raw', type: IMAGE_TYPE });
@@ -60,16 +64,53 @@ describe('eval: bad input', () => {
     await bag.write('/rgb_gt', 5_000_000_000n, encodeImage({ ...img, encoding: 'rgb8', step: 12, data: new Uint8Array(48) }));
     await bag.write('/jpeg', 5_000_000_000n, encodeCompressedImage({ header, format: 'jpeg', data: new Uint8Array(4) }));
     await bag.close();
-    await assert.rejects(evaluateEngineOnBag(dir, { ...settings, gtTopic: '/camera/label_gt' }), /frame stamped 5.000000000 on \/camera\/image_raw: .*bayer_rggb8/);
+    const bayer = await evaluateEngineOnBag(dir, { ...settings, gtTopic: '/camera/label_gt' });
+    assert.equal(bayer.frames.matched, 0);
+    assert.equal(bayer.rejected.length, 1);
+    assert.match(bayer.rejected[0], /frame stamped 5.000000000 on \/camera\/image_raw: .*bayer_rggb8/);
     await assert.rejects(
       evaluateEngineOnBag(dir, { ...settings, gtTopic: '/rgb_gt', imageTopic: '/camera/image_raw' }),
       /frame stamped 5.000000000 on \/rgb_gt: encoding 'rgb8' is not a label map \(expected mono8\)/,
     );
     await assert.rejects(evaluateEngineOnBag(dir, { ...settings, gtTopic: '/jpeg' }), /ground-truth topic \/jpeg is sensor_msgs\/msg\/CompressedImage, not sensor_msgs\/msg\/Image/);
-    await assert.rejects(
-      evaluateEngineOnBag(dir, { ...settings, gtTopic: '/camera/label_gt', imageTopic: '/jpeg' }),
-      /frame stamped 5.000000000 on \/jpeg: CompressedImage format 'jpeg' says jpeg but the data \(4 bytes\) is not a jpeg image/,
-    );
+    const jpeg = await evaluateEngineOnBag(dir, { ...settings, gtTopic: '/camera/label_gt', imageTopic: '/jpeg' });
+    assert.deepEqual(jpeg.rejected.length, 1);
+    assert.match(jpeg.rejected[0], /frame stamped 5.000000000 on \/jpeg: CompressedImage format 'jpeg' says jpeg but the data \(4 bytes\) is not a jpeg image/);
+  });
+
+  it('a bag: frames whose image cannot be decoded are skipped and counted, the others scored', async () => {
+    const dir = path.join(tmp.path, 'some-bad');
+    const bag = await createBag(dir);
+    await bag.addTopic({ name: '/camera/image_raw', type: IMAGE_TYPE });
+    await bag.addTopic({ name: '/camera/label_gt', type: IMAGE_TYPE });
+    const f = smoothFrame({ encoding: 'rgb8', width: 16, height: 12, seed: 4 });
+    for (let i = 0; i < 4; i++) {
+      const t = 7_000_000_000n + BigInt(i) * 100_000_000n;
+      const header = { stamp: nsToTime(t), frame_id: 'c' };
+      const image = encodeImage({ header, height: 12, width: 16, encoding: i === 2 ? 'bayer_rggb8' : 'rgb8', is_bigendian: 0, step: f.step, data: f.data });
+      await bag.write('/camera/image_raw', t, i === 1 ? image.subarray(0, 60) : image);
+      await bag.write('/camera/label_gt', t + 1n, encodeImage(mono8(header, 16, 12, engine.runSync(f).label!)));
+    }
+    await bag.close();
+    const r = await evaluateEngineOnBag(dir, { ...settings, gtTopic: '/camera/label_gt' });
+    assert.equal(r.frames.matched, 2);
+    assert.equal(r.rejected.length, 2);
+    assert.match(r.rejected[0], /message on \/camera\/image_raw received at 7\.100000000: sensor_msgs\/msg\/Image: /);
+    assert.match(r.rejected[1], /frame stamped 7\.200000000 on \/camera\/image_raw: .*bayer_rggb8/);
+    assert.equal(r.scores.pixelAccuracy, 100);
+    assert.deepEqual(reportJson(r).rejected_frames, { count: 2, reasons: r.rejected });
+    assert.match(reportMarkdown(r), /## Undecodable frames skipped\n\n2 frames:\n\n- message on/);
+  });
+
+  it('folders: an image file that cannot be decoded is skipped and counted, the others scored', async () => {
+    const images = await writeDataset(path.join(tmp.path, 'ds-svg'), 2, 20, 10);
+    const labels = `${images}annot`;
+    fs.writeFileSync(path.join(images, 'seq_00004.png'), SVG);
+    fs.copyFileSync(path.join(labels, 'seq_00000.png'), path.join(labels, 'seq_00004.png'));
+    const r = await evaluateEngineOnFolders(images, labels, settings);
+    assert.equal(r.frames.matched, 2);
+    assert.equal(r.rejected.length, 1);
+    assert.match(r.rejected[0], /seq_00004\.png: .*not a PNG or JPEG image/);
   });
 
   it('ground-truth values that are no class and not the ignore index say to set the ignore index', async () => {

@@ -1,6 +1,7 @@
 // config/params.yaml and launch/segmentation.launch.py, checked without ROS: every parameter is
-// documented with a valid value of its declared type under /** (any node name and namespace), and
-// the launch file passes parameters as that file.
+// documented with a valid value of its declared type under /** (any node name and namespace), each
+// the table's default unless noted, and the launch file passes parameters as that file; launch
+// arguments named after a parameter default to the table's value.
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -8,7 +9,7 @@ import * as path from 'path';
 
 import { isMap, isScalar, parseDocument, Scalar } from 'yaml';
 
-import { checkParam, PARAMS, ParamType } from '../src/pipeline/params';
+import { checkParam, PARAMS, paramSpec, ParamType } from '../src/pipeline/params';
 
 const root = path.resolve(__dirname, '..');
 
@@ -22,6 +23,9 @@ function rclType(s: Scalar): ParamType {
   if (/^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$/.test(src)) return 'double';
   return 'string';
 }
+
+/** Values config/params.yaml sets on purpose to other than the node's default (see its comments). */
+const YAML_DIFFERS: Record<string, unknown> = { publish_colorized: true };
 
 describe('config/params.yaml', () => {
   const doc = parseDocument(fs.readFileSync(path.join(root, 'config', 'params.yaml'), 'utf8'));
@@ -56,11 +60,48 @@ describe('config/params.yaml', () => {
       assert.equal(checkParam({ name: p.name, type: p.type, value }), null);
     }
   });
+
+  it("writes the node's defaults (src/pipeline/params.ts), but for the values its comments say differ", () => {
+    const values = doc.toJS()['/**'].ros__parameters as Record<string, unknown>;
+    for (const p of PARAMS) {
+      const expected = YAML_DIFFERS[p.name] ?? p.default;
+      assert.equal(values[p.name], expected, `${p.name}: ${values[p.name]}, the table says ${p.default}`);
+    }
+  });
 });
 
-describe('launch/segmentation.launch.py', () => {
-  // The launch file's structure, read with Python's own parser.
-  const script = `
+/**
+ * Launch arguments named after a node parameter default to its value in the table, except these,
+ * each for the reason given beside it in the launch file.
+ */
+const LAUNCH_DIFFERS: Record<string, Record<string, string>> = {
+  'eval_replay.launch.py': { qos: 'reliable' }, // a replay must not lose frames
+  'segmentation.launch.py': {},
+};
+
+describe('launch arguments named after node parameters', () => {
+  for (const [file, differs] of Object.entries(LAUNCH_DIFFERS)) {
+    it(`${file}: default to the table's values`, function () {
+      const c = launchCalls(file);
+      if (typeof c === 'string') {
+        console.log(`      (skipped: ${c})`);
+        this.skip();
+      }
+      const declared = (c as Call[]).filter((x) => x.call === 'DeclareLaunchArgument');
+      assert.ok(declared.length > 0);
+      for (const d of declared) {
+        const name = String(d.args[0]);
+        const spec = paramSpec(name);
+        if (!spec) continue;
+        const expected = differs[name] ?? String(spec.default);
+        assert.equal(d.kw.default_value, expected, `${file}: ${name}`);
+      }
+    });
+  }
+});
+
+// A launch file's structure, read with Python's own parser.
+const LAUNCH_SCRIPT = `
 import ast, json, sys
 def simple(n):
     if isinstance(n, ast.Constant): return n.value
@@ -75,15 +116,24 @@ tree = ast.parse(open(sys.argv[1]).read())
 calls = [simple(n) for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
 print(json.dumps([c for c in calls if c['call'] in ('Node', 'LifecycleNode', 'dict', 'DeclareLaunchArgument', 'SetEnvironmentVariable', 'PathJoinSubstitution')]))
 `;
-  type Call = { call: string; args: unknown[]; kw: Record<string, unknown> };
+type Call = { call: string; args: unknown[]; kw: Record<string, unknown> };
+
+/** The calls of launch/<file>, or why python3 could not read it. */
+function launchCalls(file: string): Call[] | string {
+  const r = spawnSync('python3', ['-c', LAUNCH_SCRIPT, path.join(root, 'launch', file)], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) return `python3 could not read ${file}: ${r.error?.message ?? r.stderr}`;
+  return JSON.parse(r.stdout) as Call[];
+}
+
+describe('launch/segmentation.launch.py', () => {
   let calls: Call[] = [];
   before(function () {
-    const r = spawnSync('python3', ['-c', script, path.join(root, 'launch', 'segmentation.launch.py')], { encoding: 'utf8' });
-    if (r.error || r.status !== 0) {
-      console.log(`      (skipped: python3 could not read the launch file: ${r.error?.message ?? r.stderr})`);
+    const c = launchCalls('segmentation.launch.py');
+    if (typeof c === 'string') {
+      console.log(`      (skipped: ${c})`);
       this.skip();
     }
-    calls = JSON.parse(r.stdout) as Call[];
+    calls = c as Call[];
   });
   const lc = (name: string) => ({ call: 'LaunchConfiguration', args: [name], kw: {} });
 

@@ -19,10 +19,13 @@ export interface CreateBagOptions {
   compression?: ChunkCompression;
 }
 
+/** What a new bag is when nothing else is asked (the CLI's --format/--storage and --compression too). */
+export const BAG_DEFAULTS = { format: 'mcap', compression: 'none' } as const satisfies Required<Pick<CreateBagOptions, 'format' | 'compression'>>;
+
 export async function createBag(dir: string, options: CreateBagOptions = {}): Promise<BagWriter> {
-  const format = options.format ?? 'mcap';
+  const format = options.format ?? BAG_DEFAULTS.format;
   if (format !== 'mcap' && format !== 'sqlite3') throw new Error(`bag format '${format}' is not mcap or sqlite3`);
-  const compression = options.compression ?? 'none';
+  const compression = options.compression ?? BAG_DEFAULTS.compression;
   if (!CHUNK_COMPRESSIONS.includes(compression)) {
     throw new Error(`compression '${compression}' is not one of ${CHUNK_COMPRESSIONS.join(', ')}`);
   }

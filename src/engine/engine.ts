@@ -3,17 +3,18 @@ import * as fs from 'fs';
 
 import { importOnnx } from './onnx';
 import { loadAddon, NativeEngine, NativeFrame, NativeResult, NetworkOutput, RosHeader } from './native';
+import { paramDefault } from '../pipeline/params';
 import type { ModelMetadata } from './spec';
 
 export interface EngineOptions {
-  /** Worker threads, caller included; 0 or absent: all online cores. */
+  /** Worker threads, caller included; 0: all online cores. Default: the node's `threads`. */
   threads?: number;
   /** Kernel set: 'auto' (default), 'scalar', 'avx2', 'avx512vnni', 'neon', 'neon_dotprod'. */
   isa?: string;
   /**
    * Activation memory (MiB) one network input size may plan, arena and scratch together; a model
    * or size past it is an error naming the largest tensor when the plan is built. 0: no limit.
-   * Default 1024.
+   * Default: the node's `max_activation_mb`.
    */
   maxActivationMb?: number;
 }
@@ -24,12 +25,12 @@ export interface SegmentOptions {
   /** Network input size; defaults to the model's metadata. */
   networkWidth?: number;
   networkHeight?: number;
-  /** Label map (and colorized image) at the input image's resolution (default) or the network's. */
+  /** Label map (and colorized image) at the input image's resolution or the network's (default: the node's `label_resolution`). */
   labelResolution?: 'input' | 'network';
   label?: boolean;
   colorized?: boolean;
   overlay?: boolean;
-  /** Weight of the class colour in the overlay, 0..1 (default 0.5). */
+  /** Weight of the class colour in the overlay, 0..1 (default: the node's `overlay_alpha`). */
   overlayAlpha?: number;
   /**
    * A mono8 map at the label's size (default false): per pixel, the winning class's softmax
@@ -64,9 +65,9 @@ export class Engine {
     const { spec, metadata } = importOnnx(bytes);
     const addon = loadAddon();
     const native = new addon.NativeEngine(spec, {
-      threads: options.threads ?? 0,
+      threads: options.threads ?? paramDefault<number>('threads'),
       isa: options.isa ?? 'auto',
-      ...(options.maxActivationMb === undefined ? {} : { maxActivationMb: options.maxActivationMb }),
+      maxActivationMb: options.maxActivationMb ?? paramDefault<number>('max_activation_mb'),
     });
     return new Engine(native, metadata);
   }
@@ -113,11 +114,11 @@ export class Engine {
     return {
       networkWidth: o.networkWidth ?? this.metadata.inputWidth,
       networkHeight: o.networkHeight ?? this.metadata.inputHeight,
-      labelResolution: o.labelResolution ?? 'input',
+      labelResolution: o.labelResolution ?? paramDefault<'input' | 'network'>('label_resolution'),
       label: o.label ?? true,
       colorized: o.colorized ?? false,
       overlay: o.overlay ?? true,
-      overlayAlpha: o.overlayAlpha ?? 0.5,
+      overlayAlpha: o.overlayAlpha ?? paramDefault<number>('overlay_alpha'),
       confidence: o.confidence ?? false,
       palette: o.palette ?? this.metadata.palette,
     };

@@ -67,14 +67,17 @@ function toBgr(frame: Frame): Frame {
   return { ...frame, encoding: 'bgr8', data };
 }
 
+/** Defaults of bagFromFolder, which the CLI shows and passes on. */
+export const FOLDER_TO_BAG_DEFAULTS = { encoding: 'rgb8', quality: 90, rate: 15, every: 1, frameId: 'camera' } as const;
+
 export async function bagFromFolder(o: FolderToBagOptions): Promise<FolderToBagResult> {
-  const encoding = o.encoding ?? 'rgb8';
+  const encoding = o.encoding ?? FOLDER_TO_BAG_DEFAULTS.encoding;
   if (!['rgb8', 'bgr8', 'jpeg', 'png'].includes(encoding)) throw new Error(`image encoding '${encoding}' is not rgb8, bgr8, jpeg or png`);
-  const rate = o.rate ?? 15;
+  const rate = o.rate ?? FOLDER_TO_BAG_DEFAULTS.rate;
   if (!(rate > 0 && Number.isFinite(rate))) throw new Error(`rate ${rate} is not a positive number of frames per second`);
-  const every = o.every ?? 1;
+  const every = o.every ?? FOLDER_TO_BAG_DEFAULTS.every;
   if (!Number.isInteger(every) || every < 1) throw new Error(`every ${every} is not a positive integer`);
-  const quality = o.quality ?? 90;
+  const quality = o.quality ?? FOLDER_TO_BAG_DEFAULTS.quality;
   if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new Error(`JPEG quality ${quality} is outside 1..100`);
   const compressed = encoding === 'jpeg' || encoding === 'png';
   const baseTopic = o.imageTopic ?? DEFAULT_IMAGE_TOPIC;
@@ -89,14 +92,14 @@ export async function bagFromFolder(o: FolderToBagOptions): Promise<FolderToBagR
     if (labels && !labelFiles.has(stem(f))) throw new Error(`no label for ${path.basename(f)} in ${labels}`);
   }
 
-  const bag = await createBag(o.out, { format: o.format ?? 'mcap', compression: o.compression });
+  const bag = await createBag(o.out, { format: o.format, compression: o.compression });
   try {
     await bag.addTopic({ name: imageTopic, type: compressed ? COMPRESSED_IMAGE_TYPE : IMAGE_TYPE });
     if (labels) await bag.addTopic({ name: gtTopic, type: IMAGE_TYPE });
     for (let i = 0; i < files.length; i++) {
       // From the start each time, so rounding does not add up over a long folder.
       const t = o.startTime + secondsToNs(i / rate);
-      const header = { stamp: nsToTime(t), frame_id: o.frameId ?? 'camera' };
+      const header = { stamp: nsToTime(t), frame_id: o.frameId ?? FOLDER_TO_BAG_DEFAULTS.frameId };
       // Gray files come out as rgb8 too (sharp widens them), so every frame is colour here.
       let frame = await readImageFile(files[i]);
       if (labels) {

@@ -1,10 +1,12 @@
 // Scores the engine against ground truth: (a) a bag's image topic against its label topic, frames
 // matched by header stamp; (c) an image folder against a folder of label PNGs, matched by name.
 // Labels are compared at the ground truth's resolution (the engine's label at input resolution).
+// A frame whose image cannot be decoded is left out and listed with its reason, as segment does;
+// a ground truth that is no label map, or sizes that differ, end the run: the setup is wrong.
 import * as path from 'path';
 
 import { openBag } from '../bag/open-bag';
-import type { Engine, SegmentOptions } from '../engine/engine';
+import type { Engine, Frame, SegmentOptions } from '../engine/engine';
 import { decodeInput, inputFrame, InputImage } from '../msg/segment-message';
 import type { ImageMessage } from '../msg/image';
 import { formatStamp, timeToNs } from '../msg/time';
@@ -16,11 +18,14 @@ import { buildReport, EvalReport, EvalMode } from './report';
 import { checkSameSize, Scorer } from './scorer';
 import { StampMatcher } from './stamp-matcher';
 
+/** Defaults of the evaluations, which the CLI shows and passes on. */
+export const EVAL_DEFAULTS = { samples: 6, maxDelaySeconds: 5 } as const;
+
 export interface ClassSettings {
   classNames: string[];
   palette: Uint8Array;
   ignoreIndex: number | null;
-  /** Sample frames kept for pictures (default 6). */
+  /** Sample frames kept for pictures (default EVAL_DEFAULTS.samples). */
   samples?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -35,7 +40,7 @@ export interface EngineEvalOptions extends ClassSettings {
 export interface BagEvalOptions extends EngineEvalOptions {
   imageTopic?: string;
   gtTopic: string;
-  /** How long a message waits for its partner with the same stamp, in seconds (default 5). */
+  /** How long a message waits for its partner with the same stamp, in seconds (default EVAL_DEFAULTS.maxDelaySeconds). */
   maxDelaySeconds?: number;
 }
 
@@ -98,8 +103,9 @@ export async function evaluateEngineOnBag(bagPath: string, o: BagEvalOptions): P
     const image = imageTopic(bag, o.imageTopic, [gt.name, ...Object.values(DEFAULT_OUTPUT_TOPICS)]);
     if (image.name === gt.name) throw new Error(`the image and ground-truth topics are both ${gt.name}`);
     const total = Math.min(image.messageCount, gt.messageCount);
-    const scorer = new Scorer(o.classNames.length, o.ignoreIndex, o.samples ?? 6);
-    const matcher = new StampMatcher<InputImage, ImageMessage>(BigInt(Math.round((o.maxDelaySeconds ?? 5) * 1e9)));
+    const scorer = new Scorer(o.classNames.length, o.ignoreIndex, o.samples ?? EVAL_DEFAULTS.samples);
+    const matcher = new StampMatcher<InputImage, ImageMessage>(BigInt(Math.round((o.maxDelaySeconds ?? EVAL_DEFAULTS.maxDelaySeconds) * 1e9)));
+    const rejected: string[] = [];
     async function* frames(): AsyncGenerator<LoopFrame<FrameContext>> {
       let index = 0;
       for await (const m of bag.messages({ topics: [image.name, gt.name] })) {
@@ -110,18 +116,26 @@ export async function evaluateEngineOnBag(bagPath: string, o: BagEvalOptions): P
           try {
             input = decodeInput(image.type, m.data);
           } catch (e) {
-            throw new Error(`${at}: ${(e as Error).message}`);
+            rejected.push(`${at}: ${(e as Error).message}`);
+            continue;
           }
           pair = matcher.left(timeToNs(input.message.header.stamp), m.logTime, input);
         } else {
-          const label = decodeLabel(m.data, at);
+          const label = decodeLabel(m.data, at, rejected);
+          if (!label) continue;
           pair = matcher.right(timeToNs(label.header.stamp), m.logTime, label);
         }
         if (!pair) continue;
         const name = `frame stamped ${formatStamp(pair.stamp)}`;
         // The ground truth first: its checks are cheap, an image's decode may not be.
         const groundTruth = labelMapOf(pair.right, `${name} on ${gt.name}`);
-        const frame = await inputFrame(pair.left, `${name} on ${image.name}`);
+        let frame: Frame;
+        try {
+          frame = await inputFrame(pair.left, `${name} on ${image.name}`);
+        } catch (e) {
+          rejected.push((e as Error).message);
+          continue;
+        }
         checkSameSize(name, frame, groundTruth, `image on ${image.name}`);
         yield { frame, options: scorer.wantsSample(index++) ? SAMPLE : undefined, context: { name, groundTruth } };
       }
@@ -134,6 +148,7 @@ export async function evaluateEngineOnBag(bagPath: string, o: BagEvalOptions): P
       missingGroundTruth: matcher.leftOnly,
       duplicates: matcher.duplicates,
       skipped: bag.problems,
+      rejected,
     });
   } finally {
     await bag.close();
@@ -149,14 +164,21 @@ export async function evaluateEngineOnFolders(imagesDir: string, labelsDir: stri
   });
   const imageStems = new Set(images.map(stem));
   const missingPrediction = [...labels.keys()].filter((s) => !imageStems.has(s)).length;
-  const scorer = new Scorer(o.classNames.length, o.ignoreIndex, o.samples ?? 6);
+  const scorer = new Scorer(o.classNames.length, o.ignoreIndex, o.samples ?? EVAL_DEFAULTS.samples);
+  const rejected: string[] = [];
   async function* frames(): AsyncGenerator<LoopFrame<FrameContext>> {
     let index = 0;
     for (const p of pairs) {
-      const [frame, groundTruth] = await Promise.all([readImageFile(p.image), readLabelFile(p.label)]);
+      const [image, groundTruth] = await Promise.allSettled([readImageFile(p.image), readLabelFile(p.label)]);
+      if (groundTruth.status === 'rejected') throw groundTruth.reason;
+      if (image.status === 'rejected') {
+        rejected.push((image.reason as Error).message);
+        continue;
+      }
+      const frame = image.value;
       const name = path.basename(p.image);
-      checkSameSize(name, frame, groundTruth, 'image');
-      yield { frame, options: scorer.wantsSample(index++) ? SAMPLE : undefined, context: { name, groundTruth } };
+      checkSameSize(name, frame, groundTruth.value, 'image');
+      yield { frame, options: scorer.wantsSample(index++) ? SAMPLE : undefined, context: { name, groundTruth: groundTruth.value } };
     }
   }
   const parts = await scoreFrames('engine-on-folders', { images: imagesDir, labels: labelsDir }, o, scorer, pairs.length, frames());
@@ -166,5 +188,6 @@ export async function evaluateEngineOnFolders(imagesDir: string, labelsDir: stri
     missingGroundTruth: images.length - pairs.length,
     duplicates: 0,
     skipped: [],
+    rejected,
   });
 }

@@ -4,6 +4,7 @@ import { openBag } from '../bag/open-bag';
 import type { ImageMessage } from '../msg/image';
 import { formatStamp, timeToNs } from '../msg/time';
 import { LABEL_TYPES, requireTopic } from './bag-topics';
+import { EVAL_DEFAULTS } from './evaluate-engine';
 import type { ClassSettings } from './evaluate-engine';
 import { decodeLabel, labelMapOf } from './label-map';
 import { buildReport, EvalReport } from './report';
@@ -25,14 +26,16 @@ export async function evaluateRecordedTopics(bagPath: string, o: TopicsEvalOptio
     const gt = requireTopic(bag, o.gtTopic, LABEL_TYPES, 'ground-truth');
     if (pred.name === gt.name) throw new Error(`the prediction and ground-truth topics are both ${gt.name}`);
     const total = Math.min(pred.messageCount, gt.messageCount);
-    const scorer = new Scorer(o.classNames.length, o.ignoreIndex, o.samples ?? 6);
-    const matcher = new StampMatcher<Received, Received>(BigInt(Math.round((o.maxDelaySeconds ?? 5) * 1e9)));
+    const scorer = new Scorer(o.classNames.length, o.ignoreIndex, o.samples ?? EVAL_DEFAULTS.samples);
+    const matcher = new StampMatcher<Received, Received>(BigInt(Math.round((o.maxDelaySeconds ?? EVAL_DEFAULTS.maxDelaySeconds) * 1e9)));
     let first: bigint | undefined;
     let last: bigint | undefined;
     const delaysMs: number[] = [];
     const t0 = process.hrtime.bigint();
+    const rejected: string[] = [];
     for await (const m of bag.messages({ topics: [pred.name, gt.name] })) {
-      const label = decodeLabel(m.data, `message on ${m.topic} received at ${formatStamp(m.logTime)}`);
+      const label = decodeLabel(m.data, `message on ${m.topic} received at ${formatStamp(m.logTime)}`, rejected);
+      if (!label) continue;
       const stamp = timeToNs(label.header.stamp);
       const received = { message: label, at: m.logTime };
       const pair = m.topic === pred.name ? matcher.left(stamp, m.logTime, received) : matcher.right(stamp, m.logTime, received);
@@ -67,6 +70,7 @@ export async function evaluateRecordedTopics(bagPath: string, o: TopicsEvalOptio
       throughputFps: recordedLive && scorer.scored > 1 && span > 0 ? (scorer.scored - 1) / span : null,
       wallSeconds: Number(process.hrtime.bigint() - t0) / 1e9,
       skipped: bag.problems,
+      rejected,
     });
   } finally {
     await bag.close();

@@ -7,11 +7,15 @@ export function labelMapOf(msg: ImageMessage, what: string): LabelMap {
   return { width: msg.width, height: msg.height, data: mono8Pixels(msg, what) };
 }
 
-/** Decodes a label message, naming the topic and receive time when it is not one. */
-export function decodeLabel(bytes: Uint8Array, what: string): ImageMessage {
+/**
+ * Decodes a label message; one that cannot be decoded is listed in `rejected` as `what` and the
+ * reason, and the result is undefined (the frame is left out, as segment leaves it out).
+ */
+export function decodeLabel(bytes: Uint8Array, what: string, rejected: string[]): ImageMessage | undefined {
   try {
     return decodeImage(bytes);
   } catch (e) {
-    throw new Error(`${what}: ${(e as Error).message}`);
+    rejected.push(`${what}: ${(e as Error).message}`);
+    return undefined;
   }
 }

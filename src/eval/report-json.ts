@@ -46,5 +46,6 @@ export function reportJson(r: EvalReport): Record<string, unknown> {
     // Rows: ground-truth class; columns: predicted class; pixel counts.
     confusion_matrix: r.confusion,
     skipped: r.skipped,
+    rejected_frames: { count: r.rejected.length, reasons: r.rejected },
   };
 }

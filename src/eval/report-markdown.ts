@@ -44,6 +44,10 @@ export function reportMarkdown(r: EvalReport, pictures?: { confusion: string; io
   if (r.skipped.length) {
     lines.push('## Skipped', '', ...r.skipped.map((x) => `- ${x}`), '');
   }
+  if (r.rejected.length) {
+    const n = r.rejected.length;
+    lines.push('## Undecodable frames skipped', '', `${n} frame${n === 1 ? '' : 's'}:`, '', ...r.rejected.map((x) => `- ${x}`), '');
+  }
   lines.push('## Per class', '', '| # | class | IoU % | accuracy % | share of ground truth % |', '| --- | --- | --- | --- | --- |');
   for (const c of s.perClass) {
     const share = s.scoredPixels > 0 ? (100 * c.groundTruthPixels) / s.scoredPixels : null;

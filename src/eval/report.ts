@@ -42,6 +42,8 @@ export interface EvalReport {
   wallSeconds: number;
   /** What could not be read and was left out, in plain words. */
   skipped: string[];
+  /** Frames left out because a message or image file of theirs could not be decoded, each with its reason. */
+  rejected: string[];
   samples: Sample[];
 }
 
@@ -60,6 +62,7 @@ export function buildReport(parts: {
   throughputFps: number | null;
   wallSeconds: number;
   skipped: string[];
+  rejected: string[];
 }): EvalReport {
   const { scorer } = parts;
   const confusion = scorer.confusion.matrix();
@@ -85,6 +88,7 @@ export function buildReport(parts: {
     throughputFps: parts.throughputFps,
     wallSeconds: parts.wallSeconds,
     skipped: [...parts.skipped, ...scorer.skipped],
+    rejected: parts.rejected,
     samples: scorer.samples,
   };
 }

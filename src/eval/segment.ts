@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import type { ChunkCompression } from '../bag/chunk-compression';
-import { createBag } from '../bag/create-bag';
+import { BAG_DEFAULTS, createBag } from '../bag/create-bag';
 import { ensureDir } from '../bag/ensure-dir';
 import { openBag } from '../bag/open-bag';
 import type { BagWriter, StorageId } from '../bag/types';
@@ -96,7 +96,7 @@ export async function segment(o: SegmentRunOptions): Promise<SegmentRunResult> {
   if (format === 'bag' && kind !== 'bag') {
     throw new Error('segmenting image files writes PNG files; make a bag of them first with bag-from-folder');
   }
-  if (format === 'png' && (o.bagCompression ?? 'none') !== 'none') {
+  if (format === 'png' && (o.bagCompression ?? BAG_DEFAULTS.compression) !== 'none') {
     throw new Error(`compression '${o.bagCompression}' applies to an output bag, and this run writes PNG files`);
   }
   if (format === 'png') {
@@ -141,7 +141,7 @@ async function segmentBag(o: SegmentRunOptions, format: 'bag' | 'png'): Promise<
     const copies = (o.copyTopics ?? []).map((t) => findTopic(bag, t, 'copied'));
     const image = imageTopic(bag, o.imageTopic, [...copies.map((c) => c.name), ...Object.values(topicNames)]);
     if (format === 'bag') {
-      writer = await createBag(o.output, { format: o.bagFormat ?? 'mcap', compression: o.bagCompression });
+      writer = await createBag(o.output, { format: o.bagFormat, compression: o.bagCompression });
       for (const name of o.outputs) await writer.addTopic({ name: topicNames[name], type: IMAGE_TYPE });
       for (const c of copies) {
         await writer.addTopic({ name: c.name, type: c.type, offeredQosProfiles: c.offeredQosProfiles, typeDescriptionHash: c.typeDescriptionHash, definition: c.definition });

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 
 import { CHUNK_COMPRESSIONS } from '../../bag/chunk-compression';
 import type { ChunkCompression } from '../../bag/chunk-compression';
-import { bagFromFolder, FolderImageEncoding } from '../../eval/bag-from-folder';
+import { BAG_DEFAULTS } from '../../bag/create-bag';
+import { bagFromFolder, FolderImageEncoding, FOLDER_TO_BAG_DEFAULTS } from '../../eval/bag-from-folder';
 import { DEFAULT_GT_TOPIC, DEFAULT_IMAGE_TOPIC } from '../../eval/bag-topics';
 import { secondsToNs } from '../../msg/time';
 import { choice, int, numberIn, positiveNumber } from '../options';
@@ -32,15 +33,15 @@ export function registerBagFromFolder(program: Command): void {
     .argument('<out>', 'bag directory to create')
     .option('--labels <dir>', 'label PNGs with the images\' file names (default: <images>annot when it exists)')
     .option('--no-labels', 'write images only')
-    .option('--format <storage>', 'mcap or sqlite3', choice('--format', ['mcap', 'sqlite3'] as const), 'mcap')
-    .option('--compression <c>', 'MCAP chunk compression: none, zstd (what ros2 bag record -s mcap writes by default) or lz4; sqlite3 takes none only', choice('--compression', CHUNK_COMPRESSIONS), 'none')
+    .option('--format <storage>', 'mcap or sqlite3', choice('--format', ['mcap', 'sqlite3'] as const), BAG_DEFAULTS.format)
+    .option('--compression <c>', 'MCAP chunk compression: none, zstd (what ros2 bag record -s mcap writes by default) or lz4; sqlite3 takes none only', choice('--compression', CHUNK_COMPRESSIONS), BAG_DEFAULTS.compression)
     .option('--encoding <enc>', 'rgb8, bgr8 (Image) or jpeg, png (CompressedImage on <image-topic>/compressed)',
-      choice('--encoding', ['rgb8', 'bgr8', 'jpeg', 'png'] as const), 'rgb8')
-    .option('--quality <q>', 'JPEG quality 1..100', int('--quality', 1, 100), 90)
-    .option('--rate <hz>', 'frames per second of the header stamps', positiveNumber('--rate', 0.001, 1e6), 15)
+      choice('--encoding', ['rgb8', 'bgr8', 'jpeg', 'png'] as const), FOLDER_TO_BAG_DEFAULTS.encoding)
+    .option('--quality <q>', 'JPEG quality 1..100', int('--quality', 1, 100), FOLDER_TO_BAG_DEFAULTS.quality)
+    .option('--rate <hz>', 'frames per second of the header stamps', positiveNumber('--rate', 0.001, 1e6), FOLDER_TO_BAG_DEFAULTS.rate)
     .option('--start-time <s>', 'stamp of the first frame, seconds since the epoch (default: now)', numberIn('--start-time', 0, 2 ** 31 - 1))
-    .option('--frame-id <id>', 'header frame_id', 'camera')
-    .option('--every <n>', 'take every n-th image', int('--every', 1), 1)
+    .option('--frame-id <id>', 'header frame_id', FOLDER_TO_BAG_DEFAULTS.frameId)
+    .option('--every <n>', 'take every n-th image', int('--every', 1), FOLDER_TO_BAG_DEFAULTS.every)
     .option('--limit <n>', 'at most n frames', int('--limit', 1))
     .option('--image-topic <topic>', 'image topic', DEFAULT_IMAGE_TOPIC)
     .option('--gt-topic <topic>', 'ground-truth topic (mono8 sensor_msgs/Image)', DEFAULT_GT_TOPIC)

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { importOnnx } from '../../engine/onnx';
 import { defaultPalette } from '../../engine/onnx/metadata';
 import { DEFAULT_GT_TOPIC } from '../../eval/bag-topics';
-import { evaluateEngineOnBag, evaluateEngineOnFolders, ClassSettings } from '../../eval/evaluate-engine';
+import { evaluateEngineOnBag, evaluateEngineOnFolders, ClassSettings, EVAL_DEFAULTS } from '../../eval/evaluate-engine';
 import { evaluateRecordedTopics } from '../../eval/evaluate-topics';
 import { writePictures } from '../../eval/pictures';
 import type { EvalReport } from '../../eval/report';
@@ -16,6 +16,7 @@ import { reportJson } from '../../eval/report-json';
 import { reportMarkdown } from '../../eval/report-markdown';
 import { ignoreIndex, int, loadEngine, maxActivationOption, MODEL_HELP, modelPath, positiveNumber, size, threadsOption } from '../options';
 import { progressBar } from '../progress';
+import { checkStrict, rejectedSuffix, strictOption, warnRejected } from '../rejected-frames';
 
 interface Options {
   bag?: string;
@@ -35,6 +36,7 @@ interface Options {
   json?: string;
   markdown?: string;
   pictures?: string;
+  strict?: boolean;
 }
 
 /** Class names and palette for recorded topics: from --classes, else from the model's metadata. */
@@ -81,12 +83,13 @@ async function write(report: EvalReport, o: Options): Promise<void> {
 
 function printSummary(r: EvalReport): void {
   for (const s of r.skipped) console.warn(`warning: skipped: ${s}`);
+  warnRejected(r.rejected);
   if (r.frames.matched === 0) console.warn('warning: no frame had both a prediction and a ground truth: nothing was scored');
   const f = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(2)} %`);
   console.log(`mIoU ${f(r.scores.miou)}, pixel accuracy ${f(r.scores.pixelAccuracy)}, class-average accuracy ${f(r.scores.classAverageAccuracy)}`);
   console.log(
     `frames: ${r.frames.matched} matched, ${r.frames.missingPrediction} ground truth without prediction, ` +
-      `${r.frames.missingGroundTruth} prediction without ground truth`,
+      `${r.frames.missingGroundTruth} prediction without ground truth${rejectedSuffix(r.rejected)}`,
   );
   if (r.latency) {
     const fps = r.throughputFps === null ? '' : `, ${r.throughputFps.toFixed(2)} fps`;
@@ -110,11 +113,12 @@ export function registerEval(program: Command): void {
     .option('--size <WxH>', 'network input size (default: the model metadata)', size('--size'))
     .option('--ignore <n|none>', 'ground-truth value left out of the scores (default: the model\'s void index)', ignoreIndex)
     .option('--classes <n>', 'number of classes, for recorded topics without a model', int('--classes', 1, 255))
-    .option('--samples <n>', 'sample frames in the pictures', int('--samples', 0, 64), 6)
-    .option('--max-delay <s>', 'longest wait, in receive time, for a frame\'s partner with the same stamp', positiveNumber('--max-delay', 1e-9, 86400), 5)
+    .option('--samples <n>', 'sample frames in the pictures', int('--samples', 0, 64), EVAL_DEFAULTS.samples)
+    .option('--max-delay <s>', 'longest wait, in receive time, for a frame\'s partner with the same stamp', positiveNumber('--max-delay', 1e-9, 86400), EVAL_DEFAULTS.maxDelaySeconds)
     .option('--json <file>', 'write the report as JSON')
     .option('--markdown <file>', 'write the report as Markdown')
     .option('--pictures <dir>', 'write confusion_matrix.png, per_class_iou.png and samples.png')
+    .addOption(strictOption())
     .action(async (o: Options) => {
       const folders = o.images !== undefined || o.labels !== undefined;
       if (folders && o.bag) throw new Error('give either --bag or --images with --labels, not both');
@@ -151,5 +155,6 @@ export function registerEval(program: Command): void {
       }
       await write(report, o);
       printSummary(report);
+      checkStrict(o.strict, report.rejected, report.frames.matched);
     });
 }

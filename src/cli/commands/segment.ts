@@ -3,13 +3,12 @@ import type { Command } from 'commander';
 
 import { CHUNK_COMPRESSIONS } from '../../bag/chunk-compression';
 import type { ChunkCompression } from '../../bag/chunk-compression';
+import { BAG_DEFAULTS } from '../../bag/create-bag';
 import { segment, OUTPUT_NAMES, OutputName } from '../../eval/segment';
 import { alpha, choice, list, loadEngine, maxActivationOption, MODEL_HELP, size, threadsOption } from '../options';
 import { paramDefault } from '../../pipeline/params';
 import { progressBar } from '../progress';
-
-/** Skipped frames listed one per line; the rest only counted. */
-const MAX_LISTED = 10;
+import { checkStrict, rejectedSuffix, strictOption, warnRejected } from '../rejected-frames';
 
 interface Options {
   out: string;
@@ -39,8 +38,8 @@ export function registerSegment(program: Command): void {
     .argument('<input>', 'bag (directory, .mcap or .db3), image folder, or image file')
     .requiredOption('--out <path>', 'output bag directory, or folder for PNG files')
     .option('--format <fmt>', 'bag or png (default: bag for a bag input, png otherwise)', choice('--format', ['bag', 'png'] as const))
-    .option('--storage <storage>', 'output bag storage: mcap or sqlite3', choice('--storage', ['mcap', 'sqlite3'] as const), 'mcap')
-    .option('--compression <c>', 'output bag MCAP chunk compression: none, zstd (what ros2 bag record -s mcap writes by default) or lz4; sqlite3 takes none only', choice('--compression', CHUNK_COMPRESSIONS), 'none')
+    .option('--storage <storage>', 'output bag storage: mcap or sqlite3', choice('--storage', ['mcap', 'sqlite3'] as const), BAG_DEFAULTS.format)
+    .option('--compression <c>', 'output bag MCAP chunk compression: none, zstd (what ros2 bag record -s mcap writes by default) or lz4; sqlite3 takes none only', choice('--compression', CHUNK_COMPRESSIONS), BAG_DEFAULTS.compression)
     .option('--image-topic <topic>', 'input image topic (Image or CompressedImage; default /camera/image_raw, then its /compressed)')
     .option('--outputs <list>', `any of ${OUTPUT_NAMES.join(', ')}`, list('--outputs', OUTPUT_NAMES), ['label', 'overlay'])
     .option('--copy <topics>', 'comma-separated input topics copied unchanged into the output bag (e.g. /camera/label_gt)')
@@ -54,7 +53,7 @@ export function registerSegment(program: Command): void {
     .option('--size <WxH>', 'network input size (default: the model metadata)', size('--size'))
     .option('--alpha <a>', 'overlay class-colour weight 0..1', alpha('--alpha'), paramDefault<number>('overlay_alpha'))
     .option('--label-resolution <res>', 'input or network', choice('--label-resolution', ['input', 'network'] as const), paramDefault<'input' | 'network'>('label_resolution'))
-    .option('--strict', 'exit non-zero when any frame could not be decoded (such frames are skipped either way)')
+    .addOption(strictOption())
     .action(async (input: string, o: Options) => {
       const { engine } = loadEngine(o.model, o);
       const progress = progressBar('segment');
@@ -80,14 +79,12 @@ export function registerSegment(program: Command): void {
         });
         progress.stop();
         for (const s of r.skipped) console.warn(`warning: skipped: ${s}`);
-        for (const s of r.rejected.slice(0, MAX_LISTED)) console.warn(`warning: frame skipped: ${s}`);
-        if (r.rejected.length > MAX_LISTED) console.warn(`warning: ... and ${r.rejected.length - MAX_LISTED} more frames skipped`);
+        warnRejected(r.rejected);
         const lat = r.latency ? `, latency p50 ${r.latency.p50.toFixed(1)} ms, p95 ${r.latency.p95.toFixed(1)} ms` : '';
         // A run that segmented nothing did not do what was asked, whatever else it wrote.
         if (r.frames === 0) throw new Error(`no frames segmented from ${input}${o.imageTopic ? ` (topic ${o.imageTopic})` : ''}`);
-        const rejected = r.rejected.length ? `; ${r.rejected.length} undecodable frame${r.rejected.length === 1 ? '' : 's'} skipped` : '';
-        console.log(`segmented ${r.frames} frames in ${r.wallSeconds.toFixed(2)} s: ${r.fps.toFixed(2)} fps${lat} (${engine.isa}, ${engine.threads} thread${engine.threads === 1 ? "" : "s"}) -> ${r.output}${rejected}`);
-        if (o.strict && r.rejected.length) throw new Error(`--strict: ${r.rejected.length} of ${r.frames + r.rejected.length} frames could not be decoded`);
+        console.log(`segmented ${r.frames} frames in ${r.wallSeconds.toFixed(2)} s: ${r.fps.toFixed(2)} fps${lat} (${engine.isa}, ${engine.threads} thread${engine.threads === 1 ? "" : "s"}) -> ${r.output}${rejectedSuffix(r.rejected)}`);
+        checkStrict(o.strict, r.rejected, r.frames);
       } finally {
         progress.stop();
       }
