@@ -1,6 +1,6 @@
 // Fuzzing src/msg's decoders with fast-check, bounded in time: random bytes and mutations of valid
 // messages and files (seeds made below, deterministically) through the CDR Image/CompressedImage
-// decoder and the PNG/JPEG decoder. Every input either becomes a consistent frame (one the engine
+// decoder (alone, and on to an engine frame) and the PNG/JPEG decoder. Every input either becomes a consistent frame (one the engine
 // takes, or pixels that match the decoded size) or is refused with an Error that has a message;
 // no crash, no hang (mocha's timeout), nothing else thrown.
 // FUZZ_RUNS and FUZZ_SEED run it longer or differently by hand; CI uses the defaults.
@@ -11,8 +11,8 @@ import sharp from 'sharp';
 
 import { Engine } from '../src/engine/engine';
 import type { Frame } from '../src/engine/engine';
-import { decodeCompressed, decodeImageFile, encodeCompressedImage, encodeImage, inboundFrame } from '../src/msg';
-import type { ImageMessage } from '../src/msg';
+import { decodeCompressed, decodeCompressedImage, decodeImage, decodeImageFile, encodeCompressedImage, encodeImage, inboundFrame } from '../src/msg';
+import type { CompressedImageMessage, ImageMessage } from '../src/msg';
 import { randomFrame, smoothFrame } from './helpers/frames';
 
 const MODEL = 'test/fixtures/attendseg_nearest_qdq.onnx';
@@ -120,6 +120,33 @@ describe('msg: fuzzing the decoders (bounded)', function () {
       PARAMS,
     );
     assert.ok(decoded > 0, 'no input decoded: the mutations never left a valid message');
+  });
+
+  it('CDR decoding alone: a message that survives re-encoding, or a refusal naming the type and the field', () => {
+    const seeds = [...imageSeeds(), encodeCompressedImage({ header, format: 'png', data: new Uint8Array(40) })];
+    const refusal = /^sensor_msgs\/msg\/(Image|CompressedImage): (truncated at field `[\w.[\]]+` \(|field `[\w.]+`: a string of \d+ bytes without its terminating NUL$|unsupported CDR encapsulation|\d+ bytes is shorter than)/;
+    let decoded = 0;
+    fc.assert(
+      fc.property(inputs(seeds), fc.boolean(), (bytes, compressed) => {
+        let m: ImageMessage | CompressedImageMessage;
+        try {
+          m = compressed ? decodeCompressedImage(bytes) : decodeImage(bytes);
+        } catch (e) {
+          assertRefusal(e);
+          assert.match((e as Error).message, refusal);
+          return;
+        }
+        decoded++;
+        // What was accepted survives encoding and decoding again (the encoder writes ASCII
+        // strings only byte for byte, so the others are left out here).
+        const strings = [m.header.frame_id, 'encoding' in m ? m.encoding : m.format];
+        if (!strings.every((x) => /^[\x00-\x7f]*$/.test(x))) return;
+        const again = compressed ? decodeCompressedImage(encodeCompressedImage(m as CompressedImageMessage)) : decodeImage(encodeImage(m as ImageMessage));
+        assert.deepEqual({ ...again, data: Buffer.from(again.data) }, { ...m, data: Buffer.from(m.data) });
+      }),
+      PARAMS,
+    );
+    assert.ok(decoded > 0, 'no input decoded');
   });
 
   it('CDR sensor_msgs/CompressedImage: a frame with consistent pixels, or an Error', async () => {

@@ -121,11 +121,49 @@ describe('msg: Image CDR', () => {
 
   it('truncated bytes, a foreign encapsulation and too few bytes are errors naming the type', () => {
     const bytes = encodeImage(sample());
-    assert.throws(() => decodeImage(bytes.subarray(0, bytes.length - 10)), /sensor_msgs\/msg\/Image: cannot decode .* truncated/);
+    assert.throws(() => decodeImage(bytes.subarray(0, bytes.length - 10)), /sensor_msgs\/msg\/Image: truncated at field `data`/);
     assert.throws(() => decodeImage(bytes.subarray(0, 2)), /shorter than the CDR encapsulation header/);
     const plCdr = Uint8Array.from(bytes);
     plCdr[1] = 3; // PL_CDR_LE
     assert.throws(() => decodeImage(plCdr), /unsupported CDR encapsulation 0x0003/);
+  });
+});
+
+describe('msg: CDR truncation and strings, by field', () => {
+  const header = (b: CdrBytes) => b.i32(3).u32(4);
+
+  it('a truncated message names the type, the field and the bytes it needs and has', () => {
+    const data = new Uint8Array(640 * 480 * 3);
+    const full = encodeImage({ ...sample(), width: 640, height: 480, encoding: 'rgb8', step: 1920, data });
+    const cut = full.subarray(0, full.length - data.length + 12);
+    assert.throws(() => decodeImage(cut), { message: 'sensor_msgs/msg/Image: truncated at field `data` (needs 921600 bytes, 12 left)' });
+    const at = (bytes: Uint8Array) => () => decodeImage(bytes);
+    const b = header(new CdrBytes()).string('camera').u32(480).build();
+    assert.throws(at(b.subarray(0, 6)), { message: 'sensor_msgs/msg/Image: truncated at field `header.stamp.sec` (needs 4 bytes, 2 left)' });
+    assert.throws(at(b.subarray(0, 17)), { message: 'sensor_msgs/msg/Image: truncated at field `header.frame_id` (needs 7 bytes, 1 left)' });
+    assert.throws(at(b), { message: 'sensor_msgs/msg/Image: truncated at field `width` (needs 4 bytes, 0 left)' });
+    const c = encodeCompressedImage({ header: { stamp: { sec: 1, nanosec: 2 }, frame_id: 'c' }, format: 'jpeg', data: new Uint8Array(50) });
+    assert.throws(() => decodeCompressedImage(c.subarray(0, 22)), { message: 'sensor_msgs/msg/CompressedImage: truncated at field `format` (needs 4 bytes, 2 left)' });
+  });
+
+  it('a length that runs past the end of a view into a larger buffer is a truncation, not a read of the neighbours', () => {
+    const bytes = encodeImage(sample());
+    const big = new Uint8Array(bytes.length + 100);
+    big.set(bytes);
+    const view = big.subarray(0, bytes.length - 5);
+    assert.throws(() => decodeImage(view), /sensor_msgs\/msg\/Image: truncated at field `data` \(needs \d+ bytes, \d+ left\)/);
+  });
+
+  it('a string without its terminating NUL is refused, naming the field', () => {
+    const noNul = new CdrBytes().i32(3).u32(4).u32(3).u8(99).u8(97).u8(109).u32(1).u32(1).string('mono8').u8(0).u32(1).u8Array(new Uint8Array(1)).build();
+    assert.throws(() => decodeImage(noNul), {
+      message: 'sensor_msgs/msg/Image: field `header.frame_id`: a string of 3 bytes without its terminating NUL',
+    });
+    const encodingNoNul = header(new CdrBytes()).string('c').u32(1).u32(1).u32(5).u8(109).u8(111).u8(110).u8(111).u8(56).u8(0).u32(1).u8Array(new Uint8Array(1)).build();
+    assert.throws(() => decodeImage(encodingNoNul), /field `encoding`: a string of 5 bytes without its terminating NUL/);
+    // A zero length (no bytes at all) is the empty string, as rmw reads it.
+    const empty = header(new CdrBytes()).u32(0).u32(1).u32(1).string('mono8').u8(0).u32(1).u8Array(new Uint8Array(1)).build();
+    assert.equal(decodeImage(empty).header.frame_id, '');
   });
 });
 
@@ -143,7 +181,7 @@ describe('msg: CompressedImage CDR', () => {
   });
 
   it('an Image payload read as CompressedImage does not pass silently', () => {
-    assert.throws(() => decodeCompressedImage(new CdrBytes().u32(1).build()), /CompressedImage: cannot decode/);
+    assert.throws(() => decodeCompressedImage(new CdrBytes().u32(1).build()), /CompressedImage: truncated at field `header.stamp.nanosec`/);
   });
 });
 

@@ -1,17 +1,115 @@
-// One message type's CDR codec (ROS 2: little-endian, 4-byte encapsulation header), built once
-// from our definitions, with errors that name the type instead of a bare RangeError.
+// One message type's CDR codec (ROS 2: plain CDR, 4-byte encapsulation header), built once from
+// our definitions. Encoding is @foxglove/rosmsg2-serialization's; decoding walks the parsed
+// definition here, because that library reads past a view's end, takes strings without their NUL
+// and reports a bare RangeError: every refusal here names the type and the field.
 import { parse } from '@foxglove/rosmsg';
-import { MessageReader, MessageWriter } from '@foxglove/rosmsg2-serialization';
+import { MessageWriter } from '@foxglove/rosmsg2-serialization';
 
 import { messageDefinition } from './definitions';
 
+type MessageDefinition = ReturnType<typeof parse>[number];
+type MessageDefinitionField = MessageDefinition['definitions'][number];
+
+/** Size in bytes (and CDR alignment) of each fixed-size primitive. */
+const PRIMITIVE_SIZE: Record<string, number> = {
+  bool: 1, byte: 1, char: 1, int8: 1, uint8: 1,
+  int16: 2, uint16: 2,
+  int32: 4, uint32: 4, float32: 4,
+  int64: 8, uint64: 8, float64: 8,
+};
+
+class FieldReader {
+  private offset = 4; // after the encapsulation header; alignment counts from here
+  private readonly view: DataView;
+  private readonly utf8 = new TextDecoder('utf8');
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly littleEndian: boolean,
+    private readonly fail: (field: string, why: string) => Error,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Aligns to `align` and makes sure `size` bytes follow, else a truncation naming `field`. */
+  private take(field: string, align: number, size: number): number {
+    const at = this.offset + ((align - ((this.offset - 4) % align)) % align);
+    if (at + size > this.bytes.length) {
+      throw this.fail(field, `truncated at field \`${field}\` (needs ${size} bytes, ${Math.max(0, this.bytes.length - at)} left)`);
+    }
+    this.offset = at + size;
+    return at;
+  }
+
+  primitive(field: string, type: string): unknown {
+    if (type === 'string') return this.string(field);
+    // @foxglove/rosmsg turns builtin_interfaces/Time and Duration into these.
+    if (type === 'time' || type === 'duration') {
+      return { sec: this.primitive(`${field}.sec`, 'int32'), nanosec: this.primitive(`${field}.nanosec`, 'uint32') };
+    }
+    const size = PRIMITIVE_SIZE[type];
+    if (size === undefined) throw this.fail(field, `field \`${field}\` has type ${type}, which this decoder does not read`);
+    const at = this.take(field, size, size);
+    const v = this.view;
+    const le = this.littleEndian;
+    switch (type) {
+      case 'bool': return v.getUint8(at) !== 0;
+      case 'int8': return v.getInt8(at);
+      case 'byte': case 'char': case 'uint8': return v.getUint8(at);
+      case 'int16': return v.getInt16(at, le);
+      case 'uint16': return v.getUint16(at, le);
+      case 'int32': return v.getInt32(at, le);
+      case 'uint32': return v.getUint32(at, le);
+      case 'float32': return v.getFloat32(at, le);
+      case 'int64': return v.getBigInt64(at, le);
+      case 'uint64': return v.getBigUint64(at, le);
+      default: return v.getFloat64(at, le);
+    }
+  }
+
+  /** A sequence's element count (its uint32 length prefix). */
+  length(field: string): number {
+    return this.view.getUint32(this.take(field, 4, 4), this.littleEndian);
+  }
+
+  /** Refuses a count that the bytes left cannot hold, before anything is allocated for it. */
+  fits(field: string, count: number, minElementBytes: number): void {
+    const left = this.bytes.length - this.offset;
+    if (count * minElementBytes > left) {
+      throw this.fail(field, `truncated at field \`${field}\` (${count} elements need at least ${count * minElementBytes} bytes, ${left} left)`);
+    }
+  }
+
+  /** A CDR string: uint32 length with the NUL, the bytes, the NUL. Length 0 is "" as rmw reads it. */
+  private string(field: string): string {
+    const n = this.length(field);
+    if (n === 0) return '';
+    const at = this.take(field, 1, n);
+    if (this.bytes[at + n - 1] !== 0) throw this.fail(field, `field \`${field}\`: a string of ${n} bytes without its terminating NUL`);
+    return this.utf8.decode(this.bytes.subarray(at, at + n - 1));
+  }
+
+  /** uint8/byte arrays stay views into the message; other primitives are read one by one. */
+  primitiveArray(field: string, type: string, count: number): unknown {
+    if (type === 'uint8' || type === 'byte' || type === 'char') {
+      const at = this.take(field, 1, count);
+      return this.bytes.subarray(at, at + count);
+    }
+    // Checked as a whole first, so a huge count fails before any element is read.
+    this.fits(field, count, PRIMITIVE_SIZE[type] ?? 4);
+    return Array.from({ length: count }, (_, i) => this.primitive(`${field}[${i}]`, type));
+  }
+}
+
 export class CdrCodec<T> {
-  private readonly reader: MessageReader<T>;
+  private readonly definitions: Map<string, MessageDefinitionField[]>;
+  private readonly root: MessageDefinitionField[];
   private readonly writer: MessageWriter;
 
   constructor(readonly type: string) {
-    const defs = parse(messageDefinition(type), { ros2: true });
-    this.reader = new MessageReader<T>(defs);
+    const defs: MessageDefinition[] = parse(messageDefinition(type), { ros2: true });
+    this.root = defs[0].definitions;
+    this.definitions = new Map(defs.map((d) => [d.name ?? '', d.definitions]));
     this.writer = new MessageWriter(defs);
   }
 
@@ -29,20 +127,33 @@ export class CdrCodec<T> {
           '(expected plain CDR, 0x0000 or 0x0001)',
       );
     }
-    let message: T;
-    try {
-      message = this.reader.readMessage<T>(bytes);
-    } catch (e) {
-      throw this.malformed(bytes.length, (e as Error).message);
-    }
-    // Byte arrays are views into the underlying buffer, so a length field that runs past the end
-    // of a view (a message inside a larger chunk) reads neighbouring bytes instead of throwing.
-    const used = this.reader.lastReadByteLength();
-    if (used > bytes.length) throw this.malformed(bytes.length, `its fields need ${used} bytes`);
-    return message;
+    const reader = new FieldReader(bytes, bytes[1] === 1, (_field, why) => new Error(`${this.type}: ${why}`));
+    return this.struct(reader, this.root, '') as T;
   }
 
-  private malformed(length: number, why: string): Error {
-    return new Error(`${this.type}: cannot decode ${length} bytes, the message is truncated or not this type (${why})`);
+  private struct(r: FieldReader, fields: MessageDefinitionField[], prefix: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const data = fields.filter((f) => f.isConstant !== true);
+    // An empty .msg gets one uint8 member in IDL (ROS 2's legacy interface conversion).
+    if (data.length === 0) r.primitive(`${prefix}structure_needs_at_least_one_member`, 'uint8');
+    for (const f of data) {
+      const name = `${prefix}${f.name}`;
+      if (f.isComplex === true) {
+        const nested = this.definitions.get(f.type);
+        if (!nested) throw new Error(`${this.type}: no definition of ${f.type} (field \`${name}\`)`);
+        if (f.isArray === true) {
+          const count = f.arrayLength ?? r.length(name);
+          r.fits(name, count, 1);
+          out[f.name] = Array.from({ length: count }, (_, i) => this.struct(r, nested, `${name}[${i}].`));
+        } else {
+          out[f.name] = this.struct(r, nested, `${name}.`);
+        }
+      } else if (f.isArray === true) {
+        out[f.name] = r.primitiveArray(name, f.type, f.arrayLength ?? r.length(name));
+      } else {
+        out[f.name] = r.primitive(name, f.type);
+      }
+    }
+    return out;
   }
 }
