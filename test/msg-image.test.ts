@@ -71,6 +71,21 @@ describe('msg: Image CDR', () => {
     assert.deepEqual([...expected.subarray(0, 8)], [0, 1, 0, 0, 0x00, 0xf1, 0x53, 0x65]);
   });
 
+  it('writes strings as UTF-8 with their byte length, so any frame id and encoding round-trip', () => {
+    const m = { ...sample(), header: { stamp: { sec: 1, nanosec: 2 }, frame_id: 'kamera-é' }, encoding: 'mono8' };
+    assert.deepEqual(Buffer.from(encodeImage(m)), Buffer.from(imageBytes(m)));
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }), (frameId, format) => {
+        const c = { header: { stamp: { sec: 3, nanosec: 4 }, frame_id: frameId }, format, data: new Uint8Array([1, 2, 3]) };
+        const expected = new CdrBytes().i32(3).u32(4).string(frameId).string(format).u8Array(c.data).build();
+        assert.deepEqual(Buffer.from(encodeCompressedImage(c)), Buffer.from(expected));
+        const d = decodeCompressedImage(expected);
+        assert.deepEqual([d.header.frame_id, d.format], [frameId, Buffer.from(format, 'utf8').toString('utf8')]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('decodes hand-built bytes, little- and big-endian, with data as a view', () => {
     const m = sample();
     for (const le of [true, false]) {

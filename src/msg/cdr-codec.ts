@@ -1,9 +1,10 @@
 // One message type's CDR codec (ROS 2: plain CDR, 4-byte encapsulation header), built once from
-// our definitions. Encoding is @foxglove/rosmsg2-serialization's; decoding walks the parsed
-// definition here, because that library reads past a view's end, takes strings without their NUL
-// and reports a bare RangeError: every refusal here names the type and the field.
+// our definitions as @foxglove/rosmsg parses them. Both directions walk the parsed definition here
+// rather than through @foxglove/rosmsg2-serialization, whose reader reads past a view's end, takes
+// strings without their NUL and reports a bare RangeError, and whose writer sizes a string by its
+// UTF-16 length (so 'kamera-é' loses its last character): every refusal here names the type and
+// the field, and strings are written as UTF-8 with their byte length.
 import { parse } from '@foxglove/rosmsg';
-import { MessageWriter } from '@foxglove/rosmsg2-serialization';
 
 import { messageDefinition } from './definitions';
 
@@ -17,6 +18,68 @@ const PRIMITIVE_SIZE: Record<string, number> = {
   int32: 4, uint32: 4, float32: 4,
   int64: 8, uint64: 8, float64: 8,
 };
+
+/** Writes (or, without a buffer, only measures) CDR little-endian, the way rmw writes it. */
+class FieldWriter {
+  offset = 4;
+  private readonly view: DataView | undefined;
+  private readonly utf8 = new TextEncoder();
+
+  constructor(private readonly out?: Uint8Array) {
+    this.view = out && new DataView(out.buffer, out.byteOffset, out.byteLength);
+  }
+
+  private at(align: number, size: number): number {
+    const at = this.offset + ((align - ((this.offset - 4) % align)) % align);
+    this.offset = at + size;
+    return at;
+  }
+
+  primitive(type: string, value: unknown): void {
+    if (type === 'string') return this.string(typeof value === 'string' ? value : '');
+    if (type === 'time' || type === 'duration') {
+      const t = (value ?? {}) as { sec?: number; nanosec?: number };
+      this.primitive('int32', t.sec ?? 0);
+      this.primitive('uint32', t.nanosec ?? 0);
+      return;
+    }
+    const size = PRIMITIVE_SIZE[type];
+    if (size === undefined) throw new Error(`type ${type} is not written by this encoder`);
+    const at = this.at(size, size);
+    const v = this.view;
+    if (!v) return;
+    const n = value ?? 0;
+    switch (type) {
+      case 'bool': v.setUint8(at, n ? 1 : 0); break;
+      case 'int8': v.setInt8(at, Number(n)); break;
+      case 'byte': case 'char': case 'uint8': v.setUint8(at, Number(n)); break;
+      case 'int16': v.setInt16(at, Number(n), true); break;
+      case 'uint16': v.setUint16(at, Number(n), true); break;
+      case 'int32': v.setInt32(at, Number(n), true); break;
+      case 'uint32': v.setUint32(at, Number(n), true); break;
+      case 'float32': v.setFloat32(at, Number(n), true); break;
+      case 'int64': v.setBigInt64(at, BigInt(n as number), true); break;
+      case 'uint64': v.setBigUint64(at, BigInt(n as number), true); break;
+      default: v.setFloat64(at, Number(n), true);
+    }
+  }
+
+  length(count: number): void {
+    this.primitive('uint32', count);
+  }
+
+  private string(s: string): void {
+    const bytes = this.utf8.encode(s);
+    this.length(bytes.length + 1);
+    const at = this.at(1, bytes.length + 1);
+    this.out?.set(bytes, at); // the NUL is the buffer's zero
+  }
+
+  bytes(data: ArrayLike<number>): void {
+    const at = this.at(1, data.length);
+    this.out?.set(data, at);
+  }
+}
 
 class FieldReader {
   private offset = 4; // after the encapsulation header; alignment counts from here
@@ -104,17 +167,46 @@ class FieldReader {
 export class CdrCodec<T> {
   private readonly definitions: Map<string, MessageDefinitionField[]>;
   private readonly root: MessageDefinitionField[];
-  private readonly writer: MessageWriter;
 
   constructor(readonly type: string) {
     const defs: MessageDefinition[] = parse(messageDefinition(type), { ros2: true });
     this.root = defs[0].definitions;
     this.definitions = new Map(defs.map((d) => [d.name ?? '', d.definitions]));
-    this.writer = new MessageWriter(defs);
   }
 
+  /** Little-endian CDR; missing fields are written as zero, '' or empty, as rclnodejs does. */
   encode(message: T): Uint8Array {
-    return this.writer.writeMessage(message);
+    const size = new FieldWriter();
+    this.write(size, this.root, message as Record<string, unknown>);
+    const out = new Uint8Array(size.offset);
+    out[1] = 1; // CDR little-endian
+    this.write(new FieldWriter(out), this.root, message as Record<string, unknown>);
+    return out;
+  }
+
+  private write(w: FieldWriter, fields: MessageDefinitionField[], msg: Record<string, unknown> | undefined): void {
+    const data = fields.filter((f) => f.isConstant !== true);
+    if (data.length === 0) w.primitive('uint8', 0);
+    for (const f of data) {
+      const value = msg?.[f.name];
+      if (f.isArray === true) {
+        const items = (Array.isArray(value) || ArrayBuffer.isView(value) ? value : []) as ArrayLike<unknown>;
+        const count = f.arrayLength ?? items.length;
+        if (f.arrayLength === undefined) w.length(count);
+        if (f.isComplex === true) {
+          const nested = this.definitions.get(f.type)!;
+          for (let i = 0; i < count; i++) this.write(w, nested, items[i] as Record<string, unknown>);
+        } else if ((f.type === 'uint8' || f.type === 'byte' || f.type === 'char') && items.length === count) {
+          w.bytes(items as ArrayLike<number>);
+        } else {
+          for (let i = 0; i < count; i++) w.primitive(f.type, items[i]);
+        }
+      } else if (f.isComplex === true) {
+        this.write(w, this.definitions.get(f.type)!, value as Record<string, unknown>);
+      } else {
+        w.primitive(f.type, value);
+      }
+    }
   }
 
   /** Decodes without copying: byte arrays in the result are views into `bytes`. */
