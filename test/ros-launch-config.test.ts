@@ -63,7 +63,8 @@ describe('config/params.yaml', () => {
 
   it("writes the node's defaults (src/pipeline/params.ts), but for the values its comments say differ", () => {
     const values = doc.toJS()['/**'].ros__parameters as Record<string, unknown>;
-    for (const p of PARAMS) {
+    // the ones left unset (an empty list) are checked above
+    for (const p of PARAMS.filter((q) => q.name in values)) {
       const expected = YAML_DIFFERS[p.name] ?? p.default;
       assert.equal(values[p.name], expected, `${p.name}: ${values[p.name]}, the table says ${p.default}`);
     }
