@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bounded libFuzzer runs of the native code that reads bytes from outside (native/fuzz): spec
-# files and camera frames (inbound CDR messages are decoded in TypeScript and fuzzed by test/msg-fuzz). Built with clang, ASan and UBSan; any crash,
+# files and camera frames (inbound CDR messages are decoded in TypeScript and fuzzed by test/msg/fuzz.test.ts). Built with clang, ASan and UBSan; any crash,
 # sanitizer report, leak, timeout or allocation past the limits fails the run, and the input that
 # caused it is left in $BUILD/artifacts/. Each target starts from its committed seed corpus.
 # CI runs a fixed number of inputs from a fixed seed, so a run that passed passes again on the

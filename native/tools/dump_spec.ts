@@ -13,7 +13,7 @@
 //     lut:    u32 n + u8[n]
 //   i32 input, i32 output, f32 mean[3], f32 std[3]
 // (str = u32 length + bytes; enums as indices into spec.ts's name lists, which are the C++ enum
-// order: test/model-contract.test.ts checks both, and round-trips specs through the native reader)
+// order: test/model/contract.test.ts checks both, and round-trips specs through the native reader)
 import * as fs from 'fs';
 
 import { loadAddon } from '../../src/engine/native';

@@ -1,7 +1,7 @@
 // The model description handed to the native engine, field for field native/include/attendseg/model.h.
 // The ONNX importer produces it; the native validator (check_model) is the only one that decides
 // whether a model is acceptable. Names and limits come from the addon (modelContract): the name
-// lists below exist for the types, and test/model-contract.test.ts checks them against it.
+// lists below exist for the types, and test/model/contract.test.ts checks them against it.
 import { loadAddon } from './native';
 
 export interface QuantParams {

@@ -1,7 +1,7 @@
 // The part of rclnodejs 2.2's API that src/ros uses, with the signatures of its own typings
 // (rclnodejs/types/*.d.ts). rclnodejs is an optional dependency: without ROS 2 its install
 // script fails and npm removes it, so its typings cannot be a compile-time dependency of the
-// package. test/ros-api-compat checks that the real typings still fit this subset wherever
+// package. test/ros/api-compat checks that the real typings still fit this subset wherever
 // rclnodejs is installed.
 
 /** rcl_interfaces/msg/ParameterType values (rclnodejs's ParameterType enum). */
@@ -152,7 +152,7 @@ export interface LifecycleNode extends Node {
 
 /**
  * The rclnodejs module. `O` is its NodeOptions class, which the Node constructor takes as it is
- * (test/ros-api-compat checks the module with its own NodeOptions).
+ * (test/ros/api-compat checks the module with its own NodeOptions).
  */
 export interface Rclnodejs<O extends NodeOptions = NodeOptions> {
   /** Reads --ros-args from process.argv. */
