@@ -1,5 +1,5 @@
 // ROS messages as plain objects, field names as in their .msg definitions (the shape rclnodejs
-// and @foxglove/rosmsg2-serialization use), for the pipeline and its transports. Images are
+// and the tests' CDR oracle use), for the pipeline and its transports. Images are
 // src/msg's.
 import type { CompressedImageMessage, ImageMessage } from '../msg/image';
 import type { Header as RosHeader } from '../msg/time';
