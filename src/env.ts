@@ -1,5 +1,14 @@
 // The environment variables the package reads, all of them, read and checked here only. A value
 // that cannot be used is an error naming the variable; an unset or empty one is absent.
+//
+// The native library reads its own tuning and diagnosis variables, with the same rules, in one
+// place (native/src/env_settings.h, where each is described), when the first engine is created:
+//   ATTENDSEG_ISA=auto|scalar|avx2|avx512vnni|neon|neon_dotprod  the kernel table (default auto)
+//   ATTENDSEG_WINOGRAD=4x4|2x2|0        Winograd convolutions offered (default 4x4: both sizes)
+//   ATTENDSEG_CONV_PATHS=timed|static   time each conv's candidate paths per input size (default timed)
+//   ATTENDSEG_PIN_THREADS=0|1           pin each worker thread to its own CPU (default 0)
+//   ATTENDSEG_PROFILE=0|1               per-op times printed to stderr at exit (default 0)
+//   ATTENDSEG_AVX2_MADDUBS=1|0          0: no vpmaddubsw GEMM on AVX2, for A/B measurements (default 1)
 export interface Environment {
   /** ROS_DISTRO: the sourced ROS 2 distribution, recorded in bag metadata. */
   rosDistro?: string;

@@ -2,10 +2,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 
+#include "env_settings.h"
 #include "network.h"
 
 namespace attendseg {
@@ -241,7 +240,7 @@ struct OpProfile {
 
 void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labels, uint8_t* confidence) {
   if (!labels) confidence = nullptr;
-  static const bool profiling = std::getenv("ATTENDSEG_PROFILE") != nullptr;
+  const bool profiling = env_settings().profile;
   static OpProfile profile;
   if (profiling && profile.ms.size() != m.ops.size()) {
     profile.ms.assign(m.ops.size(), 0.0);
@@ -283,11 +282,7 @@ void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labe
 }
 
 void choose_conv_paths(const PreparedModel& m, Plan& plan, ThreadPool& pool) {
-  static const bool timed = [] {
-    const char* e = std::getenv("ATTENDSEG_CONV_PATHS");
-    return !(e && std::strcmp(e, "static") == 0);
-  }();
-  if (!timed) return;
+  if (!env_settings().timed_conv_paths) return;
   // Best of kRuns after a warm-up run: the minimum is what a candidate costs when nothing else
   // interferes, which is what the choice should follow on a busy machine.
   constexpr int kRuns = 3;

@@ -1,23 +1,14 @@
 // Chooses each convolution's path, packs weights for the selected kernel table and folds zero
 // points into biases, once per model.
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
 
 #include "attendseg/engine.h"
+#include "env_settings.h"
 #include "network.h"
 
 namespace attendseg {
 
-int winograd_max_tile() {
-  static const int tile = [] {
-    const char* e = std::getenv("ATTENDSEG_WINOGRAD");
-    if (e && std::strcmp(e, "0") == 0) return 0;
-    if (e && std::strcmp(e, "2x2") == 0) return 2;
-    return 4;
-  }();
-  return tile;
-}
+int winograd_max_tile() { return env_settings().winograd_max_tile; }
 
 const char* conv_path_name(ConvPath p) {
   switch (p) {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
+
+#include "env_settings.h"
 
 #if defined(__linux__)
 #include <pthread.h>
@@ -48,18 +48,13 @@ int default_thread_count() {
   return n > 0 ? static_cast<int>(n) : 1;
 }
 
-bool pin_threads_requested() {
-  const char* v = std::getenv("ATTENDSEG_PIN_THREADS");
-  return v && std::strcmp(v, "1") == 0;
-}
-
 // Pinning (opt-in): worker i runs on the i-th allowed CPU, leaving the first one to the
 // calling thread, which belongs to the application (a Node worker) and is never pinned. Fixed
 // placement keeps each worker's rows in its own core's cache from op to op; it is opt-in
 // because it is wrong when several engines or other busy threads share the machine.
 ThreadPool::ThreadPool(int threads) {
   if (threads <= 0) threads = default_thread_count();
-  if (pin_threads_requested()) {
+  if (env_settings().pin_threads) {
     const std::vector<int> cpus = allowed_cpus();
     if (!cpus.empty())
       for (int i = 1; i < threads; ++i) worker_cpus_.push_back(cpus[static_cast<size_t>(i) % cpus.size()]);

@@ -60,7 +60,5 @@ class ThreadPool {
 int default_thread_count();
 // The CPUs this process may run on, in increasing order; empty where that cannot be queried.
 std::vector<int> allowed_cpus();
-// ATTENDSEG_PIN_THREADS=1 in the environment.
-bool pin_threads_requested();
 
 }  // namespace attendseg

@@ -1,37 +1,47 @@
-#include <cstdio>
-#include <cstring>
-
+// Catch2's main, a listener that reseeds the tests' random source before every test case, and
+// ScopedEnv (test_util.h).
+#define CATCH_CONFIG_MAIN
 #include "test_util.h"
 
-namespace testing {
-std::vector<Case>& registry() {
-  static std::vector<Case> cases;
-  return cases;
-}
-State& state() {
-  static State s;
-  return s;
-}
-}  // namespace testing
+#include "env_settings.h"
 
-int main(int argc, char** argv) {
-  const char* filter = argc > 1 ? argv[1] : nullptr;
-  int passed = 0, failed = 0, skipped = 0;
-  for (const auto& c : testing::registry()) {
-    if (filter && !std::strstr(c.name, filter)) continue;
-    testing::state() = testing::State{};
-    c.fn();
-    if (testing::state().failures) {
-      std::printf("FAIL %s (%d failures)\n", c.name, testing::state().failures);
-      failed++;
-    } else if (testing::state().skipped) {
-      std::printf("skip %s: %s\n", c.name, testing::state().skip_reason.c_str());
-      skipped++;
-    } else {
-      std::printf("ok   %s\n", c.name);
-      passed++;
-    }
-  }
-  std::printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
-  return failed ? 1 : 0;
+namespace {
+
+struct ReseedEveryCase : Catch::TestEventListenerBase {
+  using TestEventListenerBase::TestEventListenerBase;
+  void testCaseStarting(const Catch::TestCaseInfo&) override { testing::rng().seed(testing::kSeed); }
+};
+CATCH_REGISTER_LISTENER(ReseedEveryCase)
+
+void set_env(const std::string& name, const char* value) {
+  if (value)
+    setenv(name.c_str(), value, 1);
+  else
+    unsetenv(name.c_str());
 }
+
+}  // namespace
+
+namespace testing {
+
+ScopedEnv::ScopedEnv(const char* name, const char* value) : name_(name), had_(std::getenv(name) != nullptr) {
+  if (had_) saved_ = std::getenv(name);
+  set_env(name_, value);
+  try {
+    attendseg::reload_env_settings();
+  } catch (...) {
+    set_env(name_, had_ ? saved_.c_str() : nullptr);
+    throw;
+  }
+}
+
+ScopedEnv::~ScopedEnv() {
+  set_env(name_, had_ ? saved_.c_str() : nullptr);
+  try {
+    attendseg::reload_env_settings();
+  } catch (...) {
+    // The environment the tests started in is unusable: every later use reports it.
+  }
+}
+
+}  // namespace testing

@@ -1,46 +1,21 @@
-// A small self-contained test harness: TEST(name) registers a case; CHECK* record failures.
-// main() runs every case and prints "N passed, N failed" (plus skipped) as its closing line.
+// Helpers shared by the native tests (Catch2, test_main.cpp): a seeded random source, reseeded
+// before every test case so that a case's data does not depend on which cases ran before it;
+// CHECK_BYTES_EQ, which reports the first differing byte; a scoped environment variable.
+// Catch prints a uint8_t as a character: compare bytes as int (+b) to see numbers on failure.
 #pragma once
 #include <cstdint>
-#include <cstdio>
-#include <functional>
+#include <cstdlib>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 namespace testing {
 
-struct Case {
-  const char* name;
-  std::function<void()> fn;
-};
-std::vector<Case>& registry();
-struct Registrar {
-  Registrar(const char* name, std::function<void()> fn) { registry().push_back({name, std::move(fn)}); }
-};
-
-// Per-case state, reset by the runner.
-struct State {
-  int failures = 0;
-  bool skipped = false;
-  std::string skip_reason;
-};
-State& state();
-
-inline void fail(const char* file, int line, const std::string& msg) {
-  if (state().failures < 10) std::fprintf(stderr, "  %s:%d: %s\n", file, line, msg.c_str());
-  state().failures++;
-}
-// Marks the current case skipped with a reason (printed), e.g. an ISA this CPU lacks.
-inline void skip(const std::string& reason) {
-  state().skipped = true;
-  state().skip_reason = reason;
-}
-
-// Deterministic random source; seed printed on failure by the caller where useful.
+constexpr std::mt19937::result_type kSeed = 12345;
 inline std::mt19937& rng() {
-  static std::mt19937 g(12345);
+  static std::mt19937 g(kSeed);
   return g;
 }
 inline int rand_int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng()); }
@@ -52,42 +27,33 @@ std::vector<T> rand_vec(size_t n, int lo, int hi) {
   return v;
 }
 
+// "" where the n bytes are equal, else where they first differ and how.
+inline std::string first_difference(const uint8_t* want, const uint8_t* got, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (want[i] != got[i])
+      return "byte " + std::to_string(i) + " of " + std::to_string(n) + ": want " + std::to_string(want[i]) + ", got " +
+             std::to_string(got[i]);
+  return "";
+}
+
+// Sets (value) or unsets (nullptr) an environment variable for a scope, restores it at the end,
+// and each time has the library re-read its settings (env_settings.h).
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_, saved_;
+  bool had_;
+};
+
 }  // namespace testing
 
-#define TEST_CONCAT2(a, b) a##b
-#define TEST_CONCAT(a, b) TEST_CONCAT2(a, b)
-#define TEST(name)                                                                       \
-  static void name();                                                                    \
-  static ::testing::Registrar TEST_CONCAT(registrar_, name)(#name, name);                \
-  static void name()
-
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (!(cond)) ::testing::fail(__FILE__, __LINE__, "CHECK(" #cond ")"); \
-  } while (0)
-
-#define CHECK_EQ(a, b)                                                               \
-  do {                                                                               \
-    auto va_ = (a);                                                                  \
-    auto vb_ = (b);                                                                  \
-    if (!(va_ == vb_)) {                                                             \
-      std::ostringstream os_;                                                        \
-      os_ << #a " == " #b " failed: " << +va_ << " vs " << +vb_;                     \
-      ::testing::fail(__FILE__, __LINE__, os_.str());                                \
-    }                                                                                \
-  } while (0)
-
-// Compares two byte buffers; reports the first mismatch with its index and a context string.
-#define CHECK_BYTES_EQ(ref, got, n, ctx)                                                   \
-  do {                                                                                     \
-    const uint8_t* r_ = (ref);                                                             \
-    const uint8_t* g_ = (got);                                                             \
-    for (size_t i_ = 0; i_ < (size_t)(n); ++i_) {                                          \
-      if (r_[i_] != g_[i_]) {                                                              \
-        std::ostringstream os_;                                                            \
-        os_ << (ctx) << ": first mismatch at " << i_ << ": ref " << +r_[i_] << " got " << +g_[i_]; \
-        ::testing::fail(__FILE__, __LINE__, os_.str());                                    \
-        break;                                                                             \
-      }                                                                                    \
-    }                                                                                      \
+#define CHECK_BYTES_EQ(want, got, n, ctx)                                   \
+  do {                                                                      \
+    INFO((ctx));                                                            \
+    CHECK(::testing::first_difference((want), (got), (n)) == std::string()); \
   } while (0)

@@ -1,9 +1,8 @@
 // Which kernel tables this binary has, which the CPU can run, and the choice among them.
-#include <cstdlib>
-#include <cstring>
 #include <string>
 
 #include "attendseg/engine.h"
+#include "env_settings.h"
 #include "kernels/kernels.h"
 
 #if defined(__aarch64__) && defined(__linux__)
@@ -63,13 +62,13 @@ std::vector<TableEntry> all_kernel_tables() {
 }
 
 const KernelTable& select_kernels(const char* name) {
+  const EnvSettings& env = env_settings();  // read (and checked) even where the name is given
   std::string wanted = name ? name : "";
-  if (wanted.empty() || wanted == "auto") {
-    const char* env = std::getenv("ATTENDSEG_ISA");
-    wanted = env ? env : "";
-  }
+  const bool from_env = wanted.empty() || wanted == "auto";
+  if (from_env) wanted = env.isa;
+  const std::string source = from_env ? " (from ATTENDSEG_ISA)" : "";
   const auto tables = all_kernel_tables();
-  if (wanted.empty() || wanted == "auto") {
+  if (wanted.empty()) {
     const KernelTable* best = tables.front().table;
     for (const auto& t : tables)
       if (t.usable) best = t.table;  // listed from plainest to widest
@@ -78,12 +77,12 @@ const KernelTable& select_kernels(const char* name) {
   std::string known;
   for (const auto& t : tables) {
     if (wanted == t.table->name) {
-      if (!t.usable) throw Error("ISA '" + wanted + "' is built in but this CPU does not support it");
+      if (!t.usable) throw Error("ISA '" + wanted + "'" + source + " is built in but this CPU does not support it");
       return *t.table;
     }
     known += (known.empty() ? "" : ", ") + std::string(t.table->name);
   }
-  throw Error("unknown ISA '" + wanted + "' (this build has: " + known + ")");
+  throw Error("unknown ISA '" + wanted + "'" + source + " (this build has: " + known + ")");
 }
 
 }  // namespace kernels

@@ -118,7 +118,7 @@ int expected_tile(const kernels::KernelTable& t) {
 
 }  // namespace
 
-TEST(winograd_conv_selected_and_exact_in_the_engine) {
+TEST_CASE("winograd_conv_selected_and_exact_in_the_engine") {
   struct Shape2 {
     int h, w, copies, out_c;
   };
@@ -140,8 +140,9 @@ TEST(winograd_conv_selected_and_exact_in_the_engine) {
         std::ostringstream ctx;
         ctx << t.name << " " << sh.h << "x" << sh.w << "x" << 3 * sh.copies << " -> " << oh << "x" << ow << "x"
             << sh.out_c << " threads " << threads;
-        CHECK_EQ(winograd, expected_tile(t));
-        CHECK_EQ(got.size(), want.size());
+        INFO(ctx.str());
+        CHECK(winograd == expected_tile(t));
+        CHECK(got.size() == want.size());
         if (got.size() == want.size()) CHECK_BYTES_EQ(want.data(), got.data(), want.size(), ctx.str());
       }
     }
@@ -151,33 +152,34 @@ TEST(winograd_conv_selected_and_exact_in_the_engine) {
 // Whichever candidate the timing picks (on a busy machine any of them may win), the output is the
 // convolution's, and every candidate was offered: Winograd F(4x4) and F(2x2) where the table has
 // them, and im2col.
-TEST(conv_paths_timed_choice_is_exact) {
+TEST_CASE("conv_paths_timed_choice_is_exact") {
   for (const auto& e : kernels::all_kernel_tables()) {
     if (!e.usable) continue;
     const kernels::KernelTable& t = *e.table;
+    INFO("table " << t.name);
     const int h = 21, w = 37;
     const ModelSpec s = conv_model(8, 24, rand_conv(24, 24, 1, 1, h, w), 0, 255);
     PreparedModel m(s, t);
     std::vector<ConvPath> offered;
     for (const ConvCandidate& cc : m.ops[1].conv.paths) offered.push_back(cc.path);
     CHECK(std::count(offered.begin(), offered.end(), ConvPath::Im2col) == 1);
-    CHECK_EQ(std::count(offered.begin(), offered.end(), ConvPath::Winograd4),
-             winograd_max_tile() >= 4 && t.winograd4x4.run ? 1 : 0);
-    CHECK_EQ(std::count(offered.begin(), offered.end(), ConvPath::Winograd2),
-             winograd_max_tile() >= 2 && t.winograd.run ? 1 : 0);
+    CHECK(std::count(offered.begin(), offered.end(), ConvPath::Winograd4) ==
+          (winograd_max_tile() >= 4 && t.winograd4x4.run ? 1 : 0));
+    CHECK(std::count(offered.begin(), offered.end(), ConvPath::Winograd2) ==
+          (winograd_max_tile() >= 2 && t.winograd.run ? 1 : 0));
     const auto input = testing::rand_vec<uint8_t>(static_cast<size_t>(h) * w * 3, 0, 255);
     for (int threads : {1, 2}) {
       int winograd = -1;
       const auto got = run(s, t, threads, input, h, w, &winograd, true);
       int oh = 0, ow = 0;
       const auto want = reference(s, input, h, w, &oh, &ow);
-      CHECK_EQ(got.size(), want.size());
+      CHECK(got.size() == want.size());
       if (got.size() == want.size()) CHECK_BYTES_EQ(want.data(), got.data(), want.size(), std::string(t.name) + " timed");
     }
   }
 }
 
-TEST(winograd_conv_not_selected_outside_its_case) {
+TEST_CASE("winograd_conv_not_selected_outside_its_case") {
   const kernels::KernelTable& t = kernels::scalar_table();
   const auto input = testing::rand_vec<uint8_t>(static_cast<size_t>(11) * 13 * 3, 0, 255);
   struct Variant {
@@ -192,7 +194,7 @@ TEST(winograd_conv_not_selected_outside_its_case) {
     int oh = 0, ow = 0;
     const auto want = reference(s, input, 11, 13, &oh, &ow);
     CHECK(!winograd);
-    CHECK_EQ(got.size(), want.size());
+    CHECK(got.size() == want.size());
     if (got.size() == want.size()) CHECK_BYTES_EQ(want.data(), got.data(), want.size(), v.what);
   }
   // Weights too large for Winograd to be exact (4 * 255 * sum|w| > INT32_MAX): 2100 channels of +-127.
@@ -202,7 +204,7 @@ TEST(winograd_conv_not_selected_outside_its_case) {
   for (const ConvCandidate& cc : m.ops[1].conv.paths) CHECK(!winograd_tile_of(cc.path));
 }
 
-TEST(winograd_conv_4x4_fits_boundary_selects_the_path) {
+TEST_CASE("winograd_conv_4x4_fits_boundary_selects_the_path") {
   // 120 input channels; output channel 0 has sum|w| = 131586 (255 * sum|w| = 2^25 - 2: F(4x4) is
   // exact), then 131587 (one past: F(2x2), whose bound is far away); the engine output stays exact.
   const int copies = 40, in_c = 3 * copies, out_c = 3;
@@ -219,15 +221,16 @@ TEST(winograd_conv_4x4_fits_boundary_selects_the_path) {
     for (const auto& e : kernels::all_kernel_tables()) {
       if (!e.usable) continue;
       const kernels::KernelTable& t = *e.table;
+      INFO(t.name << (extra ? " past" : " at") << " the bound");
       int winograd = -1;
       const auto got = run(s, t, 2, input, h, w, &winograd);
       int oh = 0, ow = 0;
       const auto want = reference(s, input, h, w, &oh, &ow);
       const int tile = expected_tile(t);
-      CHECK_EQ(winograd, extra && tile == 4 ? (t.winograd.run && winograd_max_tile() >= 2 ? 2 : 0) : tile);
-      CHECK_EQ(got.size(), want.size());
+      CHECK(winograd == (extra && tile == 4 ? (t.winograd.run && winograd_max_tile() >= 2 ? 2 : 0) : tile));
+      CHECK(got.size() == want.size());
       if (got.size() == want.size())
-        CHECK_BYTES_EQ(want.data(), got.data(), want.size(), std::string(t.name) + (extra ? " past" : " at") + " the bound");
+        CHECK_BYTES_EQ(want.data(), got.data(), want.size(), "output");
     }
   }
 }

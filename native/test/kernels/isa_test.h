@@ -1,11 +1,11 @@
-// Per-ISA test cases for the non-convolution kernels: ISA_TEST(name) registers one case
-// "name/<isa>" for every non-scalar table in all_kernel_tables(); a table this CPU cannot run is
-// reported as skipped. The body receives the table under test and compares it with
-// scalar_table() bit for bit.
+// Per-table test cases: ISA_TEST(name) is a test case "name" that runs its body, in one section
+// per non-scalar table of all_kernel_tables() (the section is named after the table), on the
+// table under test `t`, to compare it with scalar_table() bit for bit. A table this CPU cannot run
+// is not run: its section reports the warning "skip: this CPU cannot run the <table> kernels; ...".
 #pragma once
 #include <algorithm>
 #include <cmath>
-#include <deque>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,28 +16,23 @@ namespace kt {
 
 using attendseg::kernels::KernelTable;
 
-inline std::deque<std::string>& isa_case_names() {
-  static std::deque<std::string> names;  // stable storage for Case::name
-  return names;
-}
-
-struct IsaRegistrar {
-  IsaRegistrar(const char* name, void (*fn)(const KernelTable&)) {
-    for (const auto& e : attendseg::kernels::all_kernel_tables()) {
-      if (e.table->isa == attendseg::kernels::Isa::Scalar) continue;
-      isa_case_names().push_back(std::string(name) + "/" + e.table->name);
-      const KernelTable* t = e.table;
-      const bool usable = e.usable;
-      testing::registry().push_back({isa_case_names().back().c_str(), [t, usable, fn]() {
-                                       if (!usable) {
-                                         testing::skip(std::string("this CPU cannot run the ") + t->name + " kernels; they were NOT tested");
-                                         return;
-                                       }
-                                       fn(*t);
-                                     }});
+// fn(table) in one section per table for which `wanted` holds, each from the same random seed.
+inline void for_each_table(const std::function<bool(const KernelTable&)>& wanted,
+                           const std::function<void(const KernelTable&)>& fn) {
+  for (const auto& e : attendseg::kernels::all_kernel_tables()) {
+    if (!wanted(*e.table)) continue;
+    DYNAMIC_SECTION(e.table->name) {
+      if (!e.usable) {
+        WARN("skip: this CPU cannot run the " << e.table->name << " kernels; they were NOT tested");
+      } else {
+        testing::rng().seed(testing::kSeed);
+        fn(*e.table);
+      }
     }
   }
-};
+}
+
+inline bool is_simd(const KernelTable& t) { return t.isa != attendseg::kernels::Isa::Scalar; }
 
 // Output buffers carry a guard band so writes past the end are caught as mismatches.
 constexpr size_t kGuard = 64;
@@ -83,7 +78,7 @@ void split_range(int n, F f) {
 
 }  // namespace kt
 
-#define ISA_TEST(name)                                                               \
-  static void name(const ::kt::KernelTable& t);                                      \
-  static ::kt::IsaRegistrar TEST_CONCAT(isa_registrar_, name)(#name, name);          \
+#define ISA_TEST(name)                                           \
+  static void name(const ::kt::KernelTable& t);                  \
+  TEST_CASE(#name) { ::kt::for_each_table(::kt::is_simd, name); } \
   static void name(const ::kt::KernelTable& t)

@@ -3,7 +3,6 @@
 // against the scalar reference, byte for byte.
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 #include "isa_test.h"
 #include "kernels/kernels.h"
@@ -41,29 +40,29 @@ std::vector<uint8_t> rand_values(size_t n) {
 
 }  // namespace
 
-TEST(confidence_reference_values) {
+TEST_CASE("confidence_reference_values") {
   uint32_t table[256];
   build_softmax_table(0.5f, table);
-  CHECK_EQ(table[0], 65536u);
-  CHECK_EQ(table[2], 24109u);  // 65536 * exp(-1) = 24109.3
+  CHECK(table[0] == 65536u);
+  CHECK(table[2] == 24109u);  // 65536 * exp(-1) = 24109.3
   // Two equal classes: 255 / 2 rounds up to 128; one class: certain; a winner by 200 at scale
   // 0.5: certain; three classes 0, -2, -2 (exp(-1) each): 255 / (1 + 2 / e) = 146.9 -> 147.
   const uint8_t in[] = {9, 9, /**/ 7, 0, /**/ 200, 0, /**/ 50, 52, 50};
   uint8_t labels[4] = {}, conf[4] = {};
   scalar_table().argmax(ArgmaxArgs{in, 2, labels, conf, table}, 0, 3);
   scalar_table().argmax(ArgmaxArgs{in + 6, 3, labels + 3, conf + 3, table}, 0, 1);
-  CHECK_EQ(labels[0], 0);
-  CHECK_EQ(conf[0], 128);
-  CHECK_EQ(conf[1], 248);  // 255 / (1 + exp(-3.5)) = 247.5 -> 248
-  CHECK_EQ(conf[2], 255);
-  CHECK_EQ(labels[3], 1);
-  CHECK_EQ(conf[3], 147);
+  CHECK(+labels[0] == 0);
+  CHECK(+conf[0] == 128);
+  CHECK(+conf[1] == 248);  // 255 / (1 + exp(-3.5)) = 247.5 -> 248
+  CHECK(+conf[2] == 255);
+  CHECK(+labels[3] == 1);
+  CHECK(+conf[3] == 147);
   const uint8_t one[] = {17};
   scalar_table().argmax(ArgmaxArgs{one, 1, labels, conf, table}, 0, 1);
-  CHECK_EQ(conf[0], 255);
+  CHECK(+conf[0] == 255);
 }
 
-TEST(confidence_within_one_of_float_softmax) {
+TEST_CASE("confidence_within_one_of_float_softmax") {
   uint32_t table[256];
   int worst = 0;
   for (int i = 0; i < 2000; ++i) {
@@ -77,12 +76,7 @@ TEST(confidence_within_one_of_float_softmax) {
     for (size_t p = 0; p < pixels; ++p) {
       const int want = float_confidence(in.data() + p * C, C, scale), d = std::abs(int(conf[p]) - want);
       worst = std::max(worst, d);
-      if (d > 1) {
-        std::ostringstream os;
-        os << "C " << C << " scale " << scale << " pixel " << p << ": " << int(conf[p]) << " vs float " << want;
-        testing::fail(__FILE__, __LINE__, os.str());
-        return;
-      }
+      if (d > 1) FAIL("C " << C << " scale " << scale << " pixel " << p << ": " << int(conf[p]) << " vs float " << want);
     }
   }
   CHECK(worst <= 1);
@@ -129,11 +123,9 @@ ISA_TEST(argmax_confidence_division_every_sum) {
     for (uint32_t j = 1; j <= 255; ++j) {
       const uint32_t sum = 65538 + 3 * base + j;
       if (sum > 256u * 65536u) break;
-      if (conf[j - 1] != confidence_of_sum(sum) || labels[j - 1] != 0) {
-        testing::fail(__FILE__, __LINE__, "sum " + std::to_string(sum) + ": confidence " + std::to_string(conf[j - 1]) +
-                                              ", want " + std::to_string(confidence_of_sum(sum)));
-        return;
-      }
+      if (conf[j - 1] != confidence_of_sum(sum) || labels[j - 1] != 0)
+        FAIL("sum " << sum << ": label " << int(labels[j - 1]) << ", confidence " << int(conf[j - 1]) << ", want 0, "
+                    << int(confidence_of_sum(sum)));
     }
   }
 }

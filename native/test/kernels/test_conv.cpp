@@ -450,7 +450,7 @@ void dw_against_reference(const KernelTable& t) {
 
 // ---- the reference itself, on cases small enough to compute by hand -------------------------
 
-TEST(conv_scalar_gemm_hand_computed) {
+TEST_CASE("conv_scalar_gemm_hand_computed") {
   const KernelTable& t = scalar_table();
   // Two pixels, K = 3, N = 2.
   const uint8_t A[] = {10, 200, 255, 9 /* lda padding */, 1, 2, 3, 0};
@@ -469,11 +469,11 @@ TEST(conv_scalar_gemm_hand_computed) {
   // m0 n1: -5 - 1280 + 25400 = 24115 -> 6028.75 -> 6029 + 3 -> 255
   // m1 n0: 100 + 1 - 4 + 9 = 106 -> 53 + 3 = 56
   // m1 n1: -5 - 128 + 254 = 121 -> 30.25 -> 30 + 3 = 33
-  CHECK_EQ(C[0], 241);
-  CHECK_EQ(C[1], 255);
-  CHECK_EQ(C[2], 0);  // ldc padding untouched
-  CHECK_EQ(C[3], 56);
-  CHECK_EQ(C[4], 33);
+  CHECK(+C[0] == 241);
+  CHECK(+C[1] == 255);
+  CHECK(+C[2] == 0);  // ldc padding untouched
+  CHECK(+C[3] == 56);
+  CHECK(+C[4] == 33);
   // Half to even downwards, and the clamp to [qmin, qmax].
   const int32_t bias2[] = {-370, 0};  // m0 n0 acc = 375 - 370 = 5 -> 2.5 -> 2 (half to even)
   rq.bias = bias2;
@@ -481,11 +481,11 @@ TEST(conv_scalar_gemm_hand_computed) {
   rq.qmin = 1;
   rq.qmax = 200;
   t.gemm.run(A, 4, 1, 3, packed.data(), 2, rq, C, 3);
-  CHECK_EQ(C[0], 2);
-  CHECK_EQ(C[1], 200);  // 24120 * 0.25 = 6030 -> clamped to qmax
+  CHECK(+C[0] == 2);
+  CHECK(+C[1] == 200);  // 24120 * 0.25 = 6030 -> clamped to qmax
 }
 
-TEST(conv_scalar_im2col_hand_computed) {
+TEST_CASE("conv_scalar_im2col_hand_computed") {
   // 2x2 image, 2 channels of which the group uses channel 1; 3x3 kernel, pad 1, stride 1.
   const uint8_t in[] = {0, 1, 0, 2, 0, 3, 0, 4};
   Im2colArgs a{};
@@ -508,7 +508,7 @@ TEST(conv_scalar_im2col_hand_computed) {
   CHECK_BYTES_EQ(want, A, sizeof(want), "im2col hand case");
 }
 
-TEST(conv_scalar_dwconv_hand_computed) {
+TEST_CASE("conv_scalar_dwconv_hand_computed") {
   // One 1x1 pixel, 2 channels, 3x3 kernel with padding 1: only the centre tap is inside, the
   // other eight read in_zp = 10.
   const uint8_t in[] = {50, 7};
@@ -535,11 +535,11 @@ TEST(conv_scalar_dwconv_hand_computed) {
   a.out = out;
   scalar_table().dwconv.run(a, 0, 1);
   // c0: -90 + 50 + 8*10 = 40 -> 60; c1: 60 + 14 - 80 = -6 -> 14 (i.e. (x - zp) * w: 40*1, -3*2)
-  CHECK_EQ(out[0], 60);
-  CHECK_EQ(out[1], 14);
+  CHECK(+out[0] == 60);
+  CHECK(+out[1] == 14);
 }
 
-TEST(conv_scalar_im2col_gemm_matches_direct_conv) { im2col_against_reference(scalar_table()); }
+TEST_CASE("conv_scalar_im2col_gemm_matches_direct_conv") { im2col_against_reference(scalar_table()); }
 
 // ---- every other table against the reference -----------------------------------------------
 // One case per table and kernel ("conv_gemm/neon", ...); a table this CPU cannot run is skipped.

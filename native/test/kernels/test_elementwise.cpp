@@ -11,7 +11,7 @@
 using namespace attendseg::kernels;
 using testing::rand_int;
 
-TEST(add_mul_reference_values) {
+TEST_CASE("add_mul_reference_values") {
   const uint8_t a[4] = {10, 1, 3, 200};
   const uint8_t b[4] = {4, 0, 0, 0};
   uint8_t out[4] = {};
@@ -28,10 +28,10 @@ TEST(add_mul_reference_values) {
   args.qmin = 0;
   args.qmax = 100;
   scalar_table().add(args, 0, 4);
-  CHECK_EQ(out[0], 9);    // 5 + 1 + 3
-  CHECK_EQ(out[1], 3);    // 0.5 -> 0 (half to even) + 3
-  CHECK_EQ(out[2], 5);    // 1.5 -> 2 + 3
-  CHECK_EQ(out[3], 100);  // 100 + 3 clamped to qmax
+  CHECK(+out[0] == 9);    // 5 + 1 + 3
+  CHECK(+out[1] == 3);    // 0.5 -> 0 (half to even) + 3
+  CHECK(+out[2] == 5);    // 1.5 -> 2 + 3
+  CHECK(+out[3] == 100);  // 100 + 3 clamped to qmax
   // The sum is divided by the output scale: (10 + 0) / 4 = 2.5 -> 2, (14 + 0) / 4 = 3.5 -> 4.
   const uint8_t a2[2] = {10, 14}, b2[2] = {0, 0};
   BinaryArgs d{};
@@ -44,8 +44,8 @@ TEST(add_mul_reference_values) {
   d.sy = 4.0f;
   d.qmax = 255;
   scalar_table().add(d, 0, 1);
-  CHECK_EQ(out[0], 2);
-  CHECK_EQ(out[1], 4);
+  CHECK(+out[0] == 2);
+  CHECK(+out[1] == 4);
   // Mul with zero points: ((5 - 1) * 0.5) * ((7 - 2) * 0.5) = 5, + 1 = 6;
   // ((3 - 1) * 0.5) * 2.5 = 2.5 -> 2, + 1 = 3.
   const uint8_t ma[2] = {5, 3}, mb[1] = {7};
@@ -63,8 +63,8 @@ TEST(add_mul_reference_values) {
   m.sy = 1.0f;
   m.qmax = 255;
   scalar_table().mul(m, 0, 1);
-  CHECK_EQ(out[0], 6);
-  CHECK_EQ(out[1], 3);
+  CHECK(+out[0] == 6);
+  CHECK(+out[1] == 3);
 }
 
 namespace {
@@ -207,7 +207,7 @@ void compare_binary_near_ties(const KernelTable& t, bool is_mul) {
 ISA_TEST(add_near_ties_matches_scalar) { compare_binary_near_ties(t, false); }
 ISA_TEST(mul_near_ties_matches_scalar) { compare_binary_near_ties(t, true); }
 
-TEST(lut_reference_values) {
+TEST_CASE("lut_reference_values") {
   uint8_t table[512];
   for (int i = 0; i < 256; ++i) {
     table[i] = static_cast<uint8_t>(255 - i);
@@ -217,10 +217,10 @@ TEST(lut_reference_values) {
   uint8_t out[4] = {};
   LutArgs a{in, out, 2, table, true};
   scalar_table().lut(a, 0, 2);
-  CHECK_EQ(out[0], 255);
-  CHECK_EQ(out[1], 100);
-  CHECK_EQ(out[2], 0);
-  CHECK_EQ(out[3], 4);
+  CHECK(+out[0] == 255);
+  CHECK(+out[1] == 100);
+  CHECK(+out[2] == 0);
+  CHECK(+out[3] == 4);
 }
 
 ISA_TEST(lut_matches_scalar) {
@@ -257,14 +257,14 @@ ISA_TEST(lut_matches_scalar) {
   }
 }
 
-TEST(copy_channels_reference_values) {
+TEST_CASE("copy_channels_reference_values") {
   const uint8_t in[4] = {1, 2, 3, 4};  // 2 pixels x 2 channels
   uint8_t out[10];
   for (auto& v : out) v = 0xEE;
   CopyChannelsArgs a{in, 2, out, 5, 1, nullptr};
   scalar_table().copy_channels(a, 0, 2);
   const uint8_t want[10] = {0xEE, 1, 2, 0xEE, 0xEE, 0xEE, 3, 4, 0xEE, 0xEE};
-  for (int i = 0; i < 10; ++i) CHECK_EQ(out[i], want[i]);
+  CHECK_BYTES_EQ(want, out, 10, "copy_channels");
 }
 
 ISA_TEST(copy_channels_matches_scalar) {
@@ -289,14 +289,14 @@ ISA_TEST(copy_channels_matches_scalar) {
   }
 }
 
-TEST(argmax_reference_values) {
+TEST_CASE("argmax_reference_values") {
   const uint8_t in[9] = {3, 7, 7, 9, 9, 1, 0, 0, 0};
   uint8_t labels[3] = {};
   ArgmaxArgs a{in, 3, labels};
   scalar_table().argmax(a, 0, 3);
-  CHECK_EQ(labels[0], 1);  // first of the equal maxima
-  CHECK_EQ(labels[1], 0);
-  CHECK_EQ(labels[2], 0);
+  CHECK(+labels[0] == 1);  // first of the equal maxima
+  CHECK(+labels[1] == 0);
+  CHECK(+labels[2] == 0);
 }
 
 ISA_TEST(argmax_matches_scalar) {

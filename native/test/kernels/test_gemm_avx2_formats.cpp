@@ -2,7 +2,6 @@
 // u8 x s8 vpmaddubsw path, and that the packed buffer records it. Exactness of both formats
 // against the reference is covered by test_conv.cpp for every table.
 #if defined(__x86_64__) || defined(_M_X64)
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -37,9 +36,9 @@ std::vector<int8_t> with_row(const std::vector<int8_t>& row, int N, int n) {
 
 }  // namespace
 
-TEST(gemm_avx2_maddubs_bound) {
+TEST_CASE("gemm_avx2_maddubs_bound") {
   if (!avx2_usable()) {
-    testing::skip("this CPU cannot run the avx2 kernels; they were NOT tested");
+    WARN("skip: this CPU cannot run the avx2 kernels; they were NOT tested");
     return;
   }
   struct PairCase {
@@ -60,11 +59,9 @@ TEST(gemm_avx2_maddubs_bound) {
       row[k0] = static_cast<int8_t>(p.w1);
       row[k0 + 1] = static_cast<int8_t>(p.w2);
       const std::vector<int8_t> w = with_row(row, N, n);
-      const std::string what = "pair (" + std::to_string(p.w1) + ", " + std::to_string(p.w2) + ") K=" + std::to_string(K);
-      if (avx2::maddubs_exact(w.data(), K, N) != p.exact)
-        testing::fail(__FILE__, __LINE__, "maddubs_exact is wrong for " + what);
-      if (packed_format_of(w, K, N) != (p.exact ? avx2::GemmFormat::Maddubs : avx2::GemmFormat::Madd16))
-        testing::fail(__FILE__, __LINE__, "pack chose the wrong format for " + what);
+      INFO("pair (" << p.w1 << ", " << p.w2 << ") K=" << K);
+      CHECK(avx2::maddubs_exact(w.data(), K, N) == p.exact);
+      CHECK(packed_format_of(w, K, N) == (p.exact ? avx2::GemmFormat::Maddubs : avx2::GemmFormat::Madd16));
     }
   // Pairs are (2j, 2j+1): 65 and 64 at k = 1, 2 are in different pairs.
   CHECK(avx2::maddubs_exact(std::vector<int8_t>{0, 65, 64, 0}.data(), 4, 1));
@@ -76,27 +73,28 @@ TEST(gemm_avx2_maddubs_bound) {
   for (int i = 0; i < 20; ++i) {
     const int K = testing::rand_int(1, 300), N = testing::rand_int(1, 70);
     const auto narrow = testing::rand_vec<int8_t>(static_cast<size_t>(N) * K, -64, 64);
+    INFO("K=" << K << " N=" << N);
     CHECK(packed_format_of(narrow, K, N) == avx2::GemmFormat::Maddubs);
   }
   std::vector<int8_t> full(64 * 64, 127);
   CHECK(packed_format_of(full, 64, 64) == avx2::GemmFormat::Madd16);
 }
 
-TEST(gemm_avx2_maddubs_env_override) {
+TEST_CASE("gemm_avx2_maddubs_env_override") {
   if (!avx2_usable()) {
-    testing::skip("this CPU cannot run the avx2 kernels; they were NOT tested");
+    WARN("skip: this CPU cannot run the avx2 kernels; they were NOT tested");
     return;
   }
   const auto w = testing::rand_vec<int8_t>(16 * 40, -64, 64);
-  const char* old = std::getenv("ATTENDSEG_AVX2_MADDUBS");
-  const std::string saved = old ? old : "";
-  setenv("ATTENDSEG_AVX2_MADDUBS", "0", 1);
-  CHECK(packed_format_of(w, 40, 16) == avx2::GemmFormat::Madd16);
-  setenv("ATTENDSEG_AVX2_MADDUBS", "1", 1);
+  {
+    testing::ScopedEnv env("ATTENDSEG_AVX2_MADDUBS", "0");
+    CHECK(packed_format_of(w, 40, 16) == avx2::GemmFormat::Madd16);
+  }
+  {
+    testing::ScopedEnv env("ATTENDSEG_AVX2_MADDUBS", "1");
+    CHECK(packed_format_of(w, 40, 16) == avx2::GemmFormat::Maddubs);
+  }
+  testing::ScopedEnv unset("ATTENDSEG_AVX2_MADDUBS", nullptr);
   CHECK(packed_format_of(w, 40, 16) == avx2::GemmFormat::Maddubs);
-  if (old)
-    setenv("ATTENDSEG_AVX2_MADDUBS", saved.c_str(), 1);
-  else
-    unsetenv("ATTENDSEG_AVX2_MADDUBS");
 }
 #endif

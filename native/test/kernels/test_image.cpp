@@ -73,47 +73,47 @@ ImageView view(Encoding e, int w, int h, size_t step, const std::vector<uint8_t>
 
 }  // namespace
 
-TEST(yuv_reference_values) {
+TEST_CASE("yuv_reference_values") {
   // UYVY, 2x1: (U, Y0, V, Y1) = (128, 235, 128, 16): white then black.
   std::vector<uint8_t> uyvy = {128, 235, 128, 16};
   std::vector<uint8_t> rgb = to_rgb(view(Encoding::UYVY, 2, 1, 4, uyvy));
   const uint8_t want[6] = {255, 255, 255, 0, 0, 0};
-  for (int i = 0; i < 6; ++i) CHECK_EQ(rgb[i], want[i]);
+  CHECK_BYTES_EQ(want, rgb.data(), 6, "uyvy");
   // YUYV with the same pixels, and a saturated red: Y=81, U=90, V=240 (BT.601 video range red).
   std::vector<uint8_t> yuyv = {235, 128, 16, 128, 81, 90, 81, 240};
   rgb = to_rgb(view(Encoding::YUYV, 4, 1, 8, yuyv));
-  for (int i = 0; i < 6; ++i) CHECK_EQ(rgb[i], want[i]);
+  CHECK_BYTES_EQ(want, rgb.data(), 6, "yuyv");
   // y = 65 * 1220542, u = -38, v = 112: R = (y + 2^19 + 1673527 * 112) >> 20 = 254;
   // G = (y + 2^19 - 852492 * 112 + 409993 * 38) >> 20 < 0 -> 0; B = (y + 2^19 - 2116026 * 38) >> 20 < 0 -> 0.
   const int32_t y = 65 * 1220542;
-  CHECK_EQ(rgb[6], std::min(255, (y + (1 << 19) + 1673527 * 112) >> 20));
-  CHECK_EQ(rgb[7], std::max(0, (y + (1 << 19) - 852492 * 112 + 409993 * 38) >> 20));
-  CHECK_EQ(rgb[8], std::max(0, (y + (1 << 19) - 2116026 * 38) >> 20));
-  CHECK_EQ(rgb[6], 254);
-  CHECK_EQ(rgb[7], 0);
-  CHECK_EQ(rgb[8], 0);
+  CHECK(+rgb[6] == std::min(255, (y + (1 << 19) + 1673527 * 112) >> 20));
+  CHECK(+rgb[7] == std::max(0, (y + (1 << 19) - 852492 * 112 + 409993 * 38) >> 20));
+  CHECK(+rgb[8] == std::max(0, (y + (1 << 19) - 2116026 * 38) >> 20));
+  CHECK(+rgb[6] == 254);
+  CHECK(+rgb[7] == 0);
+  CHECK(+rgb[8] == 0);
   // NV21 2x2 with padded step 3: Y plane then one V U pair.
   std::vector<uint8_t> nv21 = {235, 235, 9, 16, 235, 9, /*VU*/ 128, 128, 9};
   rgb = to_rgb(view(Encoding::NV21, 2, 2, 3, nv21));
   const uint8_t want21[12] = {255, 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255};
-  for (int i = 0; i < 12; ++i) CHECK_EQ(rgb[i], want21[i]);
+  CHECK_BYTES_EQ(want21, rgb.data(), 12, "nv21");
   // NV24 1x2 (step 1): Y = 235, 16; U V pairs at full resolution, row stride 2.
   std::vector<uint8_t> nv24 = {235, 16, 128, 128, 128, 128};
   rgb = to_rgb(view(Encoding::NV24, 1, 2, 1, nv24));
-  for (int i = 0; i < 6; ++i) CHECK_EQ(rgb[i], want[i]);
+  CHECK_BYTES_EQ(want, rgb.data(), 6, "nv24");
   // bgr8 / bgra8 / mono8 orderings.
   std::vector<uint8_t> bgra = {1, 2, 3, 4};
   rgb = to_rgb(view(Encoding::BGRA8, 1, 1, 4, bgra));
-  CHECK_EQ(rgb[0], 3);
-  CHECK_EQ(rgb[1], 2);
-  CHECK_EQ(rgb[2], 1);
+  CHECK(+rgb[0] == 3);
+  CHECK(+rgb[1] == 2);
+  CHECK(+rgb[2] == 1);
   std::vector<uint8_t> mono = {77};
   rgb = to_rgb(view(Encoding::MONO8, 1, 1, 1, mono));
-  CHECK_EQ(rgb[0], 77);
-  CHECK_EQ(rgb[2], 77);
+  CHECK(+rgb[0] == 77);
+  CHECK(+rgb[2] == 77);
 }
 
-TEST(preprocess_reference_values) {
+TEST_CASE("preprocess_reference_values") {
   // rgb8 2x2 -> 1x1: the mean of the four pixels per channel, then the table (here c * 0 + pix).
   std::vector<uint8_t> img = {0, 10, 255, 100, 10, 255, /*row 1*/ 200, 10, 0, 255, 11, 0};
   ResizeAxis xs, ys;
@@ -123,9 +123,9 @@ TEST(preprocess_reference_values) {
   uint8_t out[3] = {};
   PreprocessArgs a{view(Encoding::RGB8, 2, 2, 6, img), 1, 1, &ys, &xs, lut.data(), out};
   scalar_table().preprocess(a, 0, 1);
-  CHECK_EQ(out[0], 139);  // 555 / 4 = 138.75
-  CHECK_EQ(out[1], 10);   // 41 / 4 = 10.25
-  CHECK_EQ(out[2], 128);  // 510 / 4 = 127.5 rounds up ((v + 2^21) >> 22)
+  CHECK(+out[0] == 139);  // 555 / 4 = 138.75
+  CHECK(+out[1] == 10);   // 41 / 4 = 10.25
+  CHECK(+out[2] == 128);  // 510 / 4 = 127.5 rounds up ((v + 2^21) >> 22)
 }
 
 namespace {
@@ -176,7 +176,7 @@ ISA_TEST(preprocess_matches_scalar) {
   }
 }
 
-TEST(label_map_reference_values) {
+TEST_CASE("label_map_reference_values") {
   const uint8_t labels[4] = {0, 1, 2, 3};  // 2x2
   std::vector<int32_t> xs, ys;
   label_index_table(2, 4, &xs);  // 0 0 1 1
@@ -187,8 +187,8 @@ TEST(label_map_reference_values) {
   scalar_table().label_map(a, 0, 1);
   const uint8_t want_lab[4] = {2, 2, 3, 3};
   const uint8_t want_col[12] = {10, 11, 12, 10, 11, 12, 20, 21, 22, 20, 21, 22};
-  for (int i = 0; i < 4; ++i) CHECK_EQ(lab[i], want_lab[i]);
-  for (int i = 0; i < 12; ++i) CHECK_EQ(col[i], want_col[i]);
+  CHECK_BYTES_EQ(want_lab, lab, 4, "labels");
+  CHECK_BYTES_EQ(want_col, col, 12, "colours");
 }
 
 ISA_TEST(label_map_matches_scalar) {
@@ -219,7 +219,7 @@ ISA_TEST(label_map_matches_scalar) {
   }
 }
 
-TEST(overlay_reference_values) {
+TEST_CASE("overlay_reference_values") {
   const std::vector<uint8_t> img = {100, 0, 255};  // rgb8 1x1
   const uint8_t labels[1] = {3};
   const int32_t xs[1] = {0}, ys[1] = {0};
@@ -227,17 +227,17 @@ TEST(overlay_reference_values) {
   uint8_t out[3] = {};
   OverlayArgs a{view(Encoding::RGB8, 1, 1, 3, img), labels, 1, 1, xs, ys, palette, 2, 128, out};
   scalar_table().overlay(a, 0, 1);
-  CHECK_EQ(out[0], 150);  // (100 * 128 + 200 * 128 + 128) >> 8
-  CHECK_EQ(out[1], 25);
-  CHECK_EQ(out[2], 128);  // (255 * 128 + 128) >> 8 = 128
+  CHECK(+out[0] == 150);  // (100 * 128 + 200 * 128 + 128) >> 8
+  CHECK(+out[1] == 25);
+  CHECK(+out[2] == 128);  // (255 * 128 + 128) >> 8 = 128
   a.alpha = 0;
   scalar_table().overlay(a, 0, 1);
-  CHECK_EQ(out[0], 100);
-  CHECK_EQ(out[2], 255);
+  CHECK(+out[0] == 100);
+  CHECK(+out[2] == 255);
   a.alpha = 256;
   scalar_table().overlay(a, 0, 1);
-  CHECK_EQ(out[0], 200);
-  CHECK_EQ(out[2], 0);
+  CHECK(+out[0] == 200);
+  CHECK(+out[2] == 0);
 }
 
 ISA_TEST(overlay_matches_scalar) {

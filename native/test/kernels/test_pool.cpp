@@ -31,44 +31,44 @@ PoolArgs pool_args(const uint8_t* in, int in_h, int in_w, int C, int k, int s, i
 
 }  // namespace
 
-TEST(maxpool_reference_values) {
+TEST_CASE("maxpool_reference_values") {
   // 3x3 input, one channel, kernel 2, stride 1, no pad.
   const uint8_t in[9] = {1, 9, 3, 4, 5, 6, 7, 8, 2};
   uint8_t out[4] = {};
   PoolArgs a = pool_args(in, 3, 3, 1, 2, 1, 0, out);
   scalar_table().maxpool(a, 0, a.out_h);
-  CHECK_EQ(out[0], 9);
-  CHECK_EQ(out[1], 9);
-  CHECK_EQ(out[2], 8);
-  CHECK_EQ(out[3], 8);
+  CHECK(+out[0] == 9);
+  CHECK(+out[1] == 9);
+  CHECK(+out[2] == 8);
+  CHECK(+out[3] == 8);
   // With a requantization table (y = 255 - x).
   uint8_t lut[256];
   for (int i = 0; i < 256; ++i) lut[i] = static_cast<uint8_t>(255 - i);
   a.lut = lut;
   scalar_table().maxpool(a, 0, a.out_h);
-  CHECK_EQ(out[0], 246);
-  CHECK_EQ(out[3], 247);
+  CHECK(+out[0] == 246);
+  CHECK(+out[3] == 247);
 }
 
-TEST(avgpool_reference_values) {
+TEST_CASE("avgpool_reference_values") {
   // 2x2 input, kernel 2, stride 2, pad 1 => 2x2 outputs, each window holds one in-image pixel.
   const uint8_t in[4] = {10, 20, 30, 41};
   uint8_t out[4] = {};
   PoolArgs a = pool_args(in, 2, 2, 1, 2, 2, 1, out);
-  CHECK_EQ(a.out_h, 2);
+  CHECK(a.out_h == 2);
   a.in_zp = 10;
   a.out_zp = 3;
   scalar_table().avgpool(a, 0, 2);  // exclude pad: n = 1
-  CHECK_EQ(out[0], 3);              // (10-10)/1 + 3
-  CHECK_EQ(out[1], 13);             // 10 + 3
-  CHECK_EQ(out[2], 23);             // 20 + 3
-  CHECK_EQ(out[3], 34);             // 31 + 3
+  CHECK(+out[0] == 3);              // (10-10)/1 + 3
+  CHECK(+out[1] == 13);             // 10 + 3
+  CHECK(+out[2] == 23);             // 20 + 3
+  CHECK(+out[3] == 34);             // 31 + 3
   a.count_include_pad = true;       // n = 4 (window fully inside the padded extent)
   scalar_table().avgpool(a, 0, 2);
-  CHECK_EQ(out[0], 3);   // 0 / 4 + 3
-  CHECK_EQ(out[1], 5);   // 10 / 4 = 2.5 -> 2 (half to even) + 3
-  CHECK_EQ(out[2], 8);   // 20 / 4 = 5 -> 5 + 3
-  CHECK_EQ(out[3], 11);  // 31 / 4 = 7.75 -> 8 + 3
+  CHECK(+out[0] == 3);   // 0 / 4 + 3
+  CHECK(+out[1] == 5);   // 10 / 4 = 2.5 -> 2 (half to even) + 3
+  CHECK(+out[2] == 8);   // 20 / 4 = 5 -> 5 + 3
+  CHECK(+out[3] == 11);  // 31 / 4 = 7.75 -> 8 + 3
 }
 
 namespace {

@@ -120,32 +120,18 @@ void against_reference(const KernelTable* t) {
 bool has_small_conv(const KernelTable& t) {
   const SmallConvKernel& k = t.small_conv;
   const int set = !!k.packed_bytes + !!k.pack + !!k.run;
-  CHECK(set == 0 || set == 3);
+  INFO(t.name << ": " << set << " of the 3 small_conv entries set");
+  CHECK((set == 0 || set == 3));
   return set == 3;
 }
 
-// One case "conv_small/<table>" per table with the kernel; the others keep im2col + GEMM.
-struct SmallConvRegistrar {
-  SmallConvRegistrar() {
-    for (const auto& e : all_kernel_tables()) {
-      if (!has_small_conv(*e.table)) continue;
-      kt::isa_case_names().push_back(std::string("conv_small/") + e.table->name);
-      const KernelTable* t = e.table;
-      const bool usable = e.usable;
-      testing::registry().push_back({kt::isa_case_names().back().c_str(), [t, usable]() {
-                                       if (!usable) {
-                                         testing::skip(std::string("this CPU cannot run the ") + t->name +
-                                                       " kernels; they were NOT tested");
-                                         return;
-                                       }
-                                       against_reference(t);
-                                     }});
-    }
-  }
-} small_conv_registrar;
-
 }  // namespace
 
-TEST(conv_small_entries_complete) {
+// Every table with the kernel; the others keep im2col + GEMM.
+TEST_CASE("conv_small") {
+  kt::for_each_table(has_small_conv, [](const KernelTable& t) { against_reference(&t); });
+}
+
+TEST_CASE("conv_small_entries_complete") {
   for (const auto& e : all_kernel_tables()) has_small_conv(*e.table);
 }

@@ -94,7 +94,8 @@ std::vector<uint8_t> winograd_conv(const KernelTable& t, const WinoCase& c, cons
       tx += n;
     }
   }
-  for (size_t i = out_bytes; i < out.size(); ++i) CHECK_EQ(out[i], 0xA5);
+  const std::vector<uint8_t> guard = kt::out_buffer(0);
+  CHECK_BYTES_EQ(guard.data(), out.data() + out_bytes, kt::kGuard, std::string(t.name) + " guard band " + c.str());
   out.resize(out_bytes);
   return out;
 }
@@ -154,13 +155,14 @@ const int kOutChannels[] = {1, 3, 7, 8, 9, 15, 16, 17, 24, 25, 32, 33, 64, 70};
 
 void check_case(const KernelTable* t, const WinoCase& c, bool extreme) {
   const ConvData d = rand_data(c, extreme);
-  CHECK(c.tile == 2 ? winograd_fits(d.w.data(), c.in_c, c.out_c) : winograd4_fits(d.w.data(), c.in_c, c.out_c));
+  INFO(c.str() << (extreme ? " extreme" : ""));
+  CHECK((c.tile == 2 ? winograd_fits(d.w.data(), c.in_c, c.out_c) : winograd4_fits(d.w.data(), c.in_c, c.out_c)));
   const std::vector<uint8_t> want = direct_conv(c, d);
   const std::vector<uint8_t> ref = winograd_conv(scalar_table(), c, d);
-  CHECK_BYTES_EQ(want.data(), ref.data(), want.size(), std::string("scalar ") + c.str() + (extreme ? " extreme" : ""));
+  CHECK_BYTES_EQ(want.data(), ref.data(), want.size(), "scalar");
   if (t) {
     const std::vector<uint8_t> got = winograd_conv(*t, c, d);
-    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(t->name) + " " + c.str() + (extreme ? " extreme" : ""));
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), t->name);
   }
 }
 
@@ -247,7 +249,7 @@ void at_the_bound(const KernelTable* t, int tile) { tile == 2 ? at_the_bound_2x2
 
 }  // namespace
 
-TEST(conv_winograd_fits_bound) {
+TEST_CASE("conv_winograd_fits_bound") {
   // 4 * 255 * sum|w| <= INT32_MAX per output channel, i.e. sum|w| <= 2105376.
   const int in_c = 2000;
   const size_t k = static_cast<size_t>(9) * in_c;
@@ -262,7 +264,7 @@ TEST(conv_winograd_fits_bound) {
   CHECK(winograd_fits(w.data() + k, in_c, 1));
 }
 
-TEST(conv_winograd4_fits_bound) {
+TEST_CASE("conv_winograd4_fits_bound") {
   // 255 * sum|w| < 2^25 per output channel, i.e. sum|w| <= 131586.
   const int in_c = 200;
   const size_t k = static_cast<size_t>(9) * in_c;
@@ -277,40 +279,41 @@ TEST(conv_winograd4_fits_bound) {
   CHECK(winograd4_fits(w.data() + k, in_c, 1));
 }
 
-TEST(conv_winograd_weights_hand_computed) {
+TEST_CASE("conv_winograd_weights_hand_computed") {
   // One channel pair, g = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]: U = G g G^T with the doubled G.
   const int8_t w[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
   int16_t u[16];
   winograd_weights(w, 1, 1, u);
   const int16_t want[16] = {4, 12, 4, 12, 24, 45, 15, 36, 8, 15, 5, 12, 28, 48, 16, 36};
-  for (int i = 0; i < 16; ++i) CHECK_EQ(u[i], want[i]);
+  CHECK(std::vector<int16_t>(u, u + 16) == std::vector<int16_t>(want, want + 16));
 }
 
-TEST(conv_winograd4_weights_hand_computed) {
+TEST_CASE("conv_winograd4_weights_hand_computed") {
   // g = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]: U' = G' g G'^T with G' the row-scaled textbook G.
   const int8_t w[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
   int16_t u[36];
   winograd4_weights(w, 1, 1, u);
   const int16_t want_row0[6] = {1, -6, -2, 17, 9, 3};  // g row 0 times G'^T
-  for (int j = 0; j < 6; ++j) CHECK_EQ(u[j], want_row0[j]);
-  CHECK_EQ(u[21], 329);  // (1, 2, 4) g (1, 2, 4)^T
-  CHECK_EQ(u[35], 9);
+  CHECK(std::vector<int16_t>(u, u + 6) == std::vector<int16_t>(want_row0, want_row0 + 6));
+  CHECK(u[21] == 329);  // (1, 2, 4) g (1, 2, 4)^T
+  CHECK(u[35] == 9);
   static const int G[6][3] = {{1, 0, 0}, {-1, -1, -1}, {-1, 1, -1}, {1, 2, 4}, {1, -2, 4}, {0, 0, 1}};
   for (int i = 0; i < 6; ++i)
     for (int j = 0; j < 6; ++j) {
       int s = 0;
       for (int a = 0; a < 3; ++a)
         for (int b = 0; b < 3; ++b) s += G[i][a] * w[3 * a + b] * G[j][b];
-      CHECK_EQ(u[6 * i + j], s);
+      INFO("U'[" << i << "][" << j << "]");
+      CHECK(u[6 * i + j] == s);
     }
 }
 
-TEST(conv_scalar_winograd_matches_direct_conv) {
+TEST_CASE("conv_scalar_winograd_matches_direct_conv") {
   against_reference(nullptr, 2);
   at_the_bound(nullptr, 2);
 }
 
-TEST(conv_scalar_winograd4_matches_direct_conv) {
+TEST_CASE("conv_scalar_winograd4_matches_direct_conv") {
   against_reference(nullptr, 4);
   at_the_bound(nullptr, 4);
 }
@@ -321,36 +324,27 @@ namespace {
 bool has_winograd(const KernelTable& t, int tile) {
   const WinogradKernel& k = winograd_kernel(t, tile);
   const int set = !!k.packed_bytes + !!k.pack + !!k.scratch_bytes + !!k.run;
-  CHECK(set == 0 || set == 4);
+  INFO(t.name << " F(" << tile << "x" << tile << "): " << set << " of the 4 entries set");
+  CHECK((set == 0 || set == 4));
   return set == 4;
 }
 
-// One case "conv_winograd/<table>" ("conv_winograd4x4/<table>") per table with a Winograd
-// F(2x2) (F(4x4)) kernel; a table without one has nothing to test here.
-struct WinogradRegistrar {
-  WinogradRegistrar() {
-    for (int tile : {2, 4})
-      for (const auto& e : all_kernel_tables()) {
-        if (e.table->isa == Isa::Scalar || !has_winograd(*e.table, tile)) continue;
-        kt::isa_case_names().push_back(std::string(tile == 2 ? "conv_winograd/" : "conv_winograd4x4/") + e.table->name);
-        const KernelTable* t = e.table;
-        const bool usable = e.usable;
-        testing::registry().push_back({kt::isa_case_names().back().c_str(), [t, usable, tile]() {
-                                         if (!usable) {
-                                           testing::skip(std::string("this CPU cannot run the ") + t->name +
-                                                         " kernels; they were NOT tested");
-                                           return;
-                                         }
-                                         against_reference(t, tile);
-                                         at_the_bound(t, tile);
-                                       }});
-      }
-  }
-} winograd_registrar;
+// Every SIMD table with a Winograd kernel of this tile size; a table without one has nothing to
+// test here.
+void simd_tables_against_reference(int tile) {
+  kt::for_each_table([tile](const KernelTable& t) { return kt::is_simd(t) && has_winograd(t, tile); },
+                     [tile](const KernelTable& t) {
+                       against_reference(&t, tile);
+                       at_the_bound(&t, tile);
+                     });
+}
 
 }  // namespace
 
-TEST(conv_winograd_entries_complete) {
+TEST_CASE("conv_winograd") { simd_tables_against_reference(2); }
+TEST_CASE("conv_winograd4x4") { simd_tables_against_reference(4); }
+
+TEST_CASE("conv_winograd_entries_complete") {
   for (const auto& e : all_kernel_tables()) {
     has_winograd(*e.table, 2);
     has_winograd(*e.table, 4);

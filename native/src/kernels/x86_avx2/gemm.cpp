@@ -6,9 +6,9 @@
 // packed buffer starts with a header naming the format (gemm_paths.h), so run() needs nothing else;
 // packed_bytes() sizes for the larger of the two formats. ATTENDSEG_AVX2_MADDUBS=0 in the
 // environment at pack time forces madd16 (for A/B measurements).
-#include <cstdlib>
 #include <cstring>
 
+#include "env_settings.h"
 #include "kernels/x86_avx2/conv_ops.h"
 #include "kernels/x86_avx2/gemm_paths.h"
 
@@ -19,8 +19,7 @@ namespace avx2 {
 namespace {
 
 bool maddubs_allowed() {
-  const char* e = std::getenv("ATTENDSEG_AVX2_MADDUBS");
-  return !(e && std::strcmp(e, "0") == 0);
+  return env_settings().avx2_maddubs;
 }
 
 }  // namespace
