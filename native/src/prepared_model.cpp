@@ -173,11 +173,25 @@ PreparedModel::PreparedModel(const ModelSpec& s, const kernels::KernelTable& tab
         break;
       case OpKind::Resize:
         if (op.resize.mode == ResizeMode::Nearest && !same_q(qa, qo)) p.luts.push_back(requant_table(qa, qo));
+        if (op.resize.mode == ResizeMode::Linear) p.reciprocal = kernels::resize_reciprocal_exact(qa.scale, qo.scale);
         break;
       case OpKind::AveragePool:
       case OpKind::GlobalAveragePool: p.ratio = qa.scale / qo.scale; break;
       case OpKind::Add:
-      case OpKind::Mul: break;  // the executor passes the three tensor scales
+      case OpKind::Mul: {  // the executor passes the three tensor scales
+        const QuantParams& qb = spec.tensors[op.inputs[1]].q;
+        kernels::BinaryArgs b{};
+        b.za = qa.zero_point;
+        b.zb = qb.zero_point;
+        b.zy = qo.zero_point;
+        b.sa = qa.scale;
+        b.sb = qb.scale;
+        b.sy = qo.scale;
+        b.qmin = op.act_min;
+        b.qmax = op.act_max;
+        p.reciprocal = kernels::binary_reciprocal_exact(b, op.kind == OpKind::Mul);
+        break;
+      }
       case OpKind::Concat:
         for (int in : op.inputs)
           p.luts.push_back(same_q(spec.tensors[in].q, qo) ? std::vector<uint8_t>() : requant_table(spec.tensors[in].q, qo));

@@ -172,6 +172,9 @@ struct PoolArgs {
 //   v     = (((wx0*wy0)*X11 + (wx1*wy0)*X21) + (wx0*wy1)*X12) + (wx1*wy1)*X22
 //         (wx0/wx1 = xs.w0/w1[ox], wy0/wy1 = ys.w0/w1[oy])
 //   y     = clamp(round(v / out_scale) + out_zp, 0, 255)      (a true division, as MLAS)
+// With `reciprocal` (set by the plan where resize_reciprocal_exact holds), a SIMD kernel may
+// take v / out_scale as reciprocal_quotient ("Quotients by a reciprocal" below): equal for
+// every v the kernel can form.
 struct ResizeAxis {
   std::vector<int32_t> i0, i1;  // neighbour indices (nearest uses i0 only)
   // build_resize_axis, linear: float weights of i0 and i1, ONNX Runtime's dx2 and dx1:
@@ -192,6 +195,7 @@ struct ResizeArgs {
   int32_t out_zp;   // linear only
   const uint8_t* lut;  // nearest only; nullptr when qparams are equal
   uint8_t* out;
+  bool reciprocal = false;  // linear only: resize_reciprocal_exact(in_scale, out_scale)
 };
 
 // Bilinear Resize whose output only feeds the per-pixel argmax over channels (the network's final
@@ -218,6 +222,9 @@ struct ResizeArgmaxArgs {
 //   A = (float)(a - za) * sa,  B = (float)(b - zb) * sb
 //   Add: v = A + B;  Mul: v = A * B
 //   y = clamp(round(v / sy) + zy, qmin, qmax)      (a true division, as MLAS)
+// With `reciprocal` (set by the plan where binary_reciprocal_exact holds), a SIMD kernel may
+// take v / sy as reciprocal_quotient ("Quotients by a reciprocal" below): y depends only on
+// the pair of bytes, and the plan has compared the two for all 65536 pairs.
 enum class Broadcast : uint8_t { Full, Channel, Pixel };
 struct BinaryArgs {
   const uint8_t* a;
@@ -228,7 +235,35 @@ struct BinaryArgs {
   int32_t za, zb, zy;
   float sa, sb, sy;
   int32_t qmin, qmax;
+  bool reciprocal = false;  // binary_reciprocal_exact(*this, op is Mul)
 };
+
+// ---- Quotients by a reciprocal --------------------------------------------------------------
+// QuantizeLinear's v / s costs a vector division per output value, which bounds Add, Mul and the
+// bilinear Resize. With r = 1.0f / s (a true division, once per call), Markstein's sequence
+//   q0 = v * r,  e = fma(-q0, s, v),  q = fma(e, r, q0)           (reciprocal_quotient)
+// gives the correctly rounded v / s for the inputs the checks below admit; the kernels then use
+// it (explicit FMA instructions) and stay bit-identical to the scalar division.
+// Why a check and not only the theorem: Markstein's theorem (Handbook of Floating-Point
+// Arithmetic, Muller et al., "Markstein's theorem") proves q = RN(v / s) when r is within half an
+// ulp of 1/s and q0 is a faithful approximation of v / s (within one ulp), for normal values and
+// no underflow or overflow. r = RN(1/s) satisfies the first hypothesis, but q0 = RN(v * r) is not
+// always faithful: it is off by up to about 1.47 ulp where the significand of s is near 2 (e.g.
+// s = 0x1.fffffep0, v = 1.5: 1.25 ulp). So equality is checked for the plan's own scales:
+// - binary_reciprocal_exact: Add / Mul's output byte depends only on the pair (a, b); all 65536
+//   pairs through the scalar formula of kernels.h and through reciprocal_quotient give the same
+//   byte (and never NaN).
+// - resize_reciprocal_exact: v is not enumerable, but both sides commute with scaling v by a power
+//   of two while every intermediate stays normal: the check compares reciprocal_quotient and v / s
+//   (as floats) for every significand of v (all 2^23 v in [1, 2)), and admits only scales for
+//   which every v the Resize can form stays in that range: 2^-60 <= s <= 2^60 and
+//   |v| <= 1024 * in_scale <= 2^100 * s (bilinear weights are in [0, 1], so |v| <= 4 * 255 *
+//   in_scale). Then a v with |v / s| >= 1/4 (so |v| >= 2^-62) has q0 normal and a remainder e
+//   that is 0 or at least 2^-47 times v's binade (>= 2^-109): every step is the checked one scaled;
+//   a smaller |v / s| gives |q| < 0.27, rounded to 0 as v / s is, whatever underflows.
+float reciprocal_quotient(float v, float s, float r);
+bool binary_reciprocal_exact(const BinaryArgs& a, bool is_mul);
+bool resize_reciprocal_exact(float in_scale, float out_scale);
 
 // y[p*C + c] = table[(per_channel ? c * 256 : 0) + x[p*C + c]] for pixels [p_begin, p_end).
 struct LutArgs {

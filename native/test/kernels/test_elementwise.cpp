@@ -1,5 +1,6 @@
 // Add, Mul, LUT, channel copy and argmax: hand-computed reference values, then every SIMD table
-// against the scalar reference (all broadcast modes, tie-prone scales, clamps, odd channel counts).
+// against the scalar reference (all broadcast modes, tie-prone scales, clamps, odd channel counts;
+// Add and Mul with the division and with the plan-checked quotient by the reciprocal).
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -111,19 +112,31 @@ BinCase random_binary(Broadcast bc, int channels = 0) {
   return c;
 }
 
-void check_binary(const KernelTable& t, bool is_mul, const BinCase& c) {
+// The table against the reference with the division, then (where the plan's check admits it, as
+// for every case here) with the quotient by the reciprocal. Returns whether the second ran.
+bool check_binary(const KernelTable& t, bool is_mul, const BinCase& c) {
   BinaryArgs a = c.a;
   const size_t n = c.pixels * a.channels;
-  auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
+  auto ref = kt::out_buffer(n);
   a.out = ref.data();
   (is_mul ? scalar_table().mul : scalar_table().add)(a, c.p_begin, c.p_end);
-  a.out = got.data();
-  (is_mul ? t.mul : t.add)(a, c.p_begin, c.p_end);
-  CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(is_mul ? "mul " : "add ") + c.desc);
+  const bool exact = binary_reciprocal_exact(a, is_mul);
+  for (bool reciprocal : {false, true}) {
+    if (reciprocal && !exact) break;
+    auto got = kt::out_buffer(n);
+    a.out = got.data();
+    a.reciprocal = reciprocal;
+    (is_mul ? t.mul : t.add)(a, c.p_begin, c.p_end);
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(),
+                   std::string(is_mul ? "mul " : "add ") + c.desc + (reciprocal ? " reciprocal" : " division"));
+  }
+  return exact;
 }
 
 void compare_binary(const KernelTable& t, bool is_mul, int cases) {
-  for (int i = 0; i < cases; ++i) check_binary(t, is_mul, random_binary(static_cast<Broadcast>(i % 3)));
+  int reciprocal = 0;
+  for (int i = 0; i < cases; ++i) reciprocal += check_binary(t, is_mul, random_binary(static_cast<Broadcast>(i % 3)));
+  CHECK_EQ(reciprocal, cases);  // every scale the tests draw is admitted, so both paths ran
 }
 
 // Channel counts around the 16, 32 and 64-byte vector widths and the network's widest (352) in
@@ -132,7 +145,7 @@ void compare_binary_channel_counts(const KernelTable& t, bool is_mul) {
   const int counts[] = {1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 96, 127, 128, 129, 352};
   for (int C : counts)
     for (int bc = 0; bc < 3; ++bc)
-      for (int rep = 0; rep < 3; ++rep) check_binary(t, is_mul, random_binary(static_cast<Broadcast>(bc), C));
+      for (int rep = 0; rep < 3; ++rep) CHECK(check_binary(t, is_mul, random_binary(static_cast<Broadcast>(bc), C)));
 }
 
 }  // namespace
@@ -149,8 +162,9 @@ ISA_TEST(mul_matches_scalar) {
 namespace {
 
 // Every (a, b) pair under random and tie-making scales, where v * (1 / sy) and v / sy round to
-// different integers for some pairs: a SIMD table that multiplied by the reciprocal instead of
-// dividing would fail. The test counts those pairs so it is known to reach them.
+// different integers for some pairs: a SIMD table that multiplied by the reciprocal without the
+// correction step would fail. The test counts those pairs so it is known to reach them. Both
+// quotient paths (division, corrected reciprocal) run.
 void compare_binary_near_ties(const KernelTable& t, bool is_mul) {
   std::vector<uint8_t> va(65536), vb(65536);
   for (int i = 0; i < 65536; ++i) {
@@ -182,15 +196,20 @@ void compare_binary_near_ties(const KernelTable& t, bool is_mul) {
       a.zy = rand_int(0, 30);
     }
     a.qmax = 255;
-    auto ref = kt::out_buffer(65536), got = kt::out_buffer(65536);
+    auto ref = kt::out_buffer(65536);
     a.out = ref.data();
     (is_mul ? scalar_table().mul : scalar_table().add)(a, 0, 4096);
-    a.out = got.data();
-    (is_mul ? t.mul : t.add)(a, 0, 4096);
-    std::ostringstream os;
-    os << (is_mul ? "mul" : "add") << " all pairs, z " << a.za << "," << a.zb << "," << a.zy << " s " << a.sa << ","
-       << a.sb << "," << a.sy;
-    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+    CHECK(binary_reciprocal_exact(a, is_mul));
+    for (bool reciprocal : {false, true}) {
+      auto got = kt::out_buffer(65536);
+      a.out = got.data();
+      a.reciprocal = reciprocal;
+      (is_mul ? t.mul : t.add)(a, 0, 4096);
+      std::ostringstream os;
+      os << (is_mul ? "mul" : "add") << " all pairs, z " << a.za << "," << a.zb << "," << a.zy << " s " << a.sa << ","
+         << a.sb << "," << a.sy << (reciprocal ? " reciprocal" : " division");
+      CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+    }
     const float r = 1.0f / a.sy;
     for (int i = 0; i < 65536; ++i) {
       const float fa = static_cast<float>(va[i] - a.za) * a.sa, fb = static_cast<float>(vb[i] - a.zb) * a.sb;
@@ -203,6 +222,41 @@ void compare_binary_near_ties(const KernelTable& t, bool is_mul) {
 }
 
 }  // namespace
+
+// The plan's check: admits the corrected reciprocal for ordinary scales (including the tie-making
+// ones above, where the plain reciprocal is wrong), and refuses output scales it cannot take (a
+// subnormal scale, whose reciprocal is infinite) and values that overflow to infinity.
+TEST(binary_reciprocal_exact_reference_values) {
+  BinaryArgs a{};
+  a.za = 3;
+  a.zb = 250;
+  a.zy = 17;
+  a.sa = a.sb = 0.0625f;
+  a.qmax = 255;
+  for (float k : {15.0f, 61.0f, 63.0f}) {
+    a.sy = k / 8.0f;
+    CHECK(binary_reciprocal_exact(a, false));
+    a.sy = k / 128.0f;
+    CHECK(binary_reciprocal_exact(a, true));
+  }
+  a.sy = 1e-40f;  // subnormal
+  CHECK(!binary_reciprocal_exact(a, false));
+  a.sy = 0.5f;
+  a.sa = a.sb = 1e37f;  // products overflow to infinity, the quotient by the reciprocal is NaN
+  CHECK(!binary_reciprocal_exact(a, true));
+}
+
+// kernels.h reciprocal_quotient is the correctly rounded quotient on the values where the plain
+// product is not: v = 1.5 (k + 0.5 with the scale's reciprocal rounded up) by the scale
+// 0x1.fffffep0, for which v * RN(1 / s) is 1.25 ulp from v / s.
+TEST(reciprocal_quotient_reference_values) {
+  const float s = 0x1.fffffep0f, r = 1.0f / s;
+  for (float v : {1.5f, 0x1.800002p0f, 3.0f, 1.0f, 255.5f}) {
+    CHECK_EQ(reciprocal_quotient(v, s, r), v / s);
+    CHECK_EQ(reciprocal_quotient(-v, s, r), -v / s);
+  }
+  CHECK(1.5f * r != 1.5f / s);  // the uncorrected product differs here
+}
 
 ISA_TEST(add_near_ties_matches_scalar) { compare_binary_near_ties(t, false); }
 ISA_TEST(mul_near_ties_matches_scalar) { compare_binary_near_ties(t, true); }

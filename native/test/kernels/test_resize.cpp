@@ -2,7 +2,9 @@
 // against hand-computed values, a hand-computed bilinear pixel, then every SIMD table against
 // the scalar reference in every mode, up- and down-scaling, every channel count up to 20.
 #include <cmath>
+#include <map>
 #include <sstream>
+#include <utility>
 
 #include "isa_test.h"
 #include "kernels/kernels.h"
@@ -189,6 +191,15 @@ TEST_CASE("resize_linear_reference_values") {
 
 namespace {
 
+// resize_reciprocal_exact, remembered per scale pair (its check runs every significand).
+bool reciprocal_admitted(float in_scale, float out_scale) {
+  static std::map<std::pair<float, float>, bool> known;
+  const auto key = std::make_pair(in_scale, out_scale);
+  const auto it = known.find(key);
+  if (it != known.end()) return it->second;
+  return known[key] = resize_reciprocal_exact(in_scale, out_scale);
+}
+
 // Completes a (sizes and channels set) with axes for the coordinate mode, random quantization,
 // random input and, for nearest with `maybe_lut`, sometimes a requantization table; runs the
 // scalar table whole and t over split row ranges, and compares the bytes.
@@ -215,12 +226,20 @@ void check_against_scalar(const KernelTable& t, ResizeArgs a, bool linear, int c
      << " C " << a.channels << " coord " << coord << " nearest " << nmode << " zp " << a.in_zp << "/" << a.out_zp
      << " scales " << a.in_scale << "/" << a.out_scale << " lut " << (a.lut != nullptr);
   const size_t n = static_cast<size_t>(a.out_h) * a.out_w * a.channels;
-  auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
+  auto ref = kt::out_buffer(n);
   a.out = ref.data();
   (linear ? scalar_table().resize_linear : scalar_table().resize_nearest)(a, 0, a.out_h);
-  a.out = got.data();
-  kt::split_range(a.out_h, [&](int b, int e) { (linear ? t.resize_linear : t.resize_nearest)(a, b, e); });
-  CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+  // Linear: with the division, then with the quotient by the reciprocal, which the plan's check
+  // admits for every scale drawn here.
+  if (linear) CHECK(reciprocal_admitted(a.in_scale, a.out_scale));
+  for (bool reciprocal : {false, true}) {
+    if (reciprocal && !linear) break;
+    auto got = kt::out_buffer(n);
+    a.out = got.data();
+    a.reciprocal = reciprocal;
+    kt::split_range(a.out_h, [&](int b, int e) { (linear ? t.resize_linear : t.resize_nearest)(a, b, e); });
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str() + (reciprocal ? " reciprocal" : ""));
+  }
 }
 
 void compare_resize(const KernelTable& t, bool linear, int cases) {
@@ -352,10 +371,17 @@ void compare_resize_argmax(const KernelTable& t, int cases, bool with_confidence
     uint8_t* gc = with_confidence ? got_c.data() : nullptr;
     a.out = out.data();
     scalar_table().resize_linear_argmax(ResizeArgmaxArgs{a, ref.data(), rc, softmax}, 0, a.out_h);
-    std::fill(out.begin(), out.end(), 0x5A);  // stale values the kernel must not rely on
-    kt::split_range(a.out_h, [&](int b, int e) { t.resize_linear_argmax(ResizeArgmaxArgs{a, got.data(), gc, softmax}, b, e); });
-    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
-    CHECK_BYTES_EQ(ref_c.data(), got_c.data(), ref_c.size(), os.str() + " confidence");
+    CHECK(reciprocal_admitted(a.in_scale, a.out_scale));
+    for (bool reciprocal : {false, true}) {  // the division, then the quotient by the reciprocal
+      a.reciprocal = reciprocal;
+      std::fill(out.begin(), out.end(), 0x5A);  // stale values the kernel must not rely on
+      std::fill(got.begin(), got.end(), 0xA5);
+      std::fill(got_c.begin(), got_c.end(), 0xA5);
+      kt::split_range(a.out_h, [&](int b, int e) { t.resize_linear_argmax(ResizeArgmaxArgs{a, got.data(), gc, softmax}, b, e); });
+      const std::string desc = os.str() + (reciprocal ? " reciprocal" : "");
+      CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), desc);
+      CHECK_BYTES_EQ(ref_c.data(), got_c.data(), ref_c.size(), desc + " confidence");
+    }
   }
 }
 
@@ -389,4 +415,131 @@ ISA_TEST(resize_linear_matches_scalar) {
   compare_long_rows(t);
   compare_channel_counts(t);
   compare_wide_channel_counts(t, true);
+}
+
+namespace {
+
+// A random float of the given sign-less magnitude range [2^lo, 2^hi), uniform in the exponent.
+float log_uniform(int lo, int hi) {
+  return std::ldexp(testing::rand_float(1.0f, 2.0f), rand_int(lo, hi - 1));
+}
+
+// An output scale: a full 24-bit significand, one with few bits (so that (k + 0.5) * s is exact
+// and v / s is an exact tie), or a significand next to 1 or 2 (the reciprocal's worst roundings).
+float adversarial_scale(int lo, int hi) {
+  const int e = rand_int(lo, hi - 1);
+  switch (rand_int(0, 3)) {
+    case 0: return std::ldexp(static_cast<float>(rand_int(1, 4095)) / 4096.0f + 1.0f, e);
+    case 1: return std::ldexp(2.0f - static_cast<float>(rand_int(1, 64)) * 0x1p-23f, e);
+    case 2: return std::ldexp(1.0f + static_cast<float>(rand_int(1, 64)) * 0x1p-23f, e);
+    default: return log_uniform(lo, hi);
+  }
+}
+
+}  // namespace
+
+// kernels.h "Quotients by a reciprocal": the check admits every scale in its range and refuses
+// the others; for admitted scales, reciprocal_quotient equals the division on millions of v in
+// every binade the Resize can form (the check itself only runs v in [1, 2)): near ties
+// (k + 0.5) * s, random values, and tiny ones, which must at least round to the same integer.
+TEST(resize_reciprocal_quotient_equals_division) {
+  CHECK(!resize_reciprocal_exact(1.0f, 0x1p-61f));
+  CHECK(!resize_reciprocal_exact(1.0f, 0x1p61f));
+  CHECK(!resize_reciprocal_exact(1.0f, 1e-40f));
+  CHECK(!resize_reciprocal_exact(1.0f, std::nanf("")));
+  CHECK(!resize_reciprocal_exact(0x1p95f, 0x1p-10f));  // |v| could pass 2^100 * s
+  CHECK(!resize_reciprocal_exact(std::nanf(""), 1.0f));
+  int64_t values = 0;
+  for (int trial = 0; trial < 24; ++trial) {
+    const float s = trial == 0 ? 0x1.fffffep0f : adversarial_scale(-60, 60);
+    const float in_scale = s * testing::rand_float(0.001f, 100.0f);
+    CHECK(resize_reciprocal_exact(in_scale, s));
+    const float r = 1.0f / s;
+    const float vmax = 1024.0f * in_scale;
+    for (int i = 0; i < 400000; ++i) {
+      float v;
+      const int kind = i % 4;
+      if (kind == 0) {  // within a few ulps of a tie
+        const float k = static_cast<float>(rand_int(0, 1 << rand_int(1, 24)));
+        v = (k + 0.5f) * s;
+        for (int j = rand_int(-3, 3); j != 0; j += j > 0 ? -1 : 1) v = std::nextafter(v, j > 0 ? 2 * v + 1 : -1.0f);
+      } else if (kind == 1) {  // anywhere in the kernel's range
+        v = vmax * testing::rand_float(0.0f, 1.0f);
+      } else if (kind == 2) {  // a random significand in a random binade down to the tiny
+        v = std::ldexp(testing::rand_float(1.0f, 2.0f), std::ilogb(vmax) - rand_int(0, 140));
+      } else {  // next to s / 4, where the proof switches argument
+        v = std::nextafter(s * 0.25f, rand_int(0, 1) ? 0.0f : s) * testing::rand_float(0.99f, 1.01f);
+      }
+      if (rand_int(0, 1)) v = -v;
+      const float q = reciprocal_quotient(v, s, r), d = v / s;
+      const bool ok = std::fabs(d) >= 0.25f ? q == d : std::nearbyint(q) == std::nearbyint(d);
+      if (!ok) {
+        std::ostringstream os;
+        os << std::hexfloat << "v " << v << " s " << s << ": " << q << " != " << d;
+        testing::fail(__FILE__, __LINE__, os.str());
+        return;
+      }
+      ++values;
+    }
+  }
+  CHECK(values == 24 * 400000);
+}
+
+// The SIMD kernels' quotient itself: a 1x1 source whose channels are +-X, upsampled to thousands
+// of columns whose x weights are chosen values alpha (the other weights 0), so that v = alpha * X
+// exactly and each output value is round(v / out_scale) of a chosen v: values a few ulps from the
+// ties (k + 0.5) * out_scale (exact ties where the scale has few significant bits) and random
+// ones, at input scales from 2^-40 to 2^40; the dense path (5 channels) and the per-pixel blocks
+// (8, 16). Every table with the reciprocal against the scalar division.
+ISA_TEST(resize_linear_reciprocal_near_ties_matches_scalar) {
+  int64_t values = 0;
+  for (int trial = 0; trial < 90; ++trial) {
+    const int C = trial % 3 == 0 ? 5 : (trial % 3 == 1 ? 8 : 16);
+    const int j = rand_int(-40, 40);
+    const float s = adversarial_scale(-12, -8);  // (k + 0.5) * s <= 1 for k < 128
+    std::vector<float> alpha;
+    for (int k = 0; k < 128; ++k)
+      for (int u = -3; u <= 3; ++u) {
+        float v = (static_cast<float>(k) + 0.5f) * s;
+        for (int m = u; m != 0; m += m > 0 ? -1 : 1) v = std::nextafter(v, m > 0 ? 2.0f : 0.0f);
+        alpha.push_back(std::min(v, 1.0f));
+      }
+    while (alpha.size() < 4096) alpha.push_back(testing::rand_float(0.0f, 1.0f));
+    ResizeAxis ys, xs;
+    ys.i0.assign(1, 0);
+    ys.i1.assign(1, 0);
+    ys.w0 = {1.0f};
+    ys.w1 = {0.0f};
+    xs.i0.assign(alpha.size(), 0);
+    xs.i1.assign(alpha.size(), 0);
+    xs.w0 = alpha;
+    xs.w1.assign(alpha.size(), 0.0f);
+    std::vector<uint8_t> in(static_cast<size_t>(C));
+    for (int c = 0; c < C; ++c) in[c] = c % 2 ? 127 : 129;  // X = -+2^j with in_zp 128
+    ResizeArgs a{};
+    a.in = in.data();
+    a.in_h = a.in_w = 1;
+    a.channels = C;
+    a.out_h = 1;
+    a.out_w = static_cast<int>(alpha.size());
+    a.ys = &ys;
+    a.xs = &xs;
+    a.in_scale = std::ldexp(1.0f, j);
+    a.in_zp = 128;
+    a.out_scale = std::ldexp(s, j);
+    a.out_zp = 128;
+    CHECK(reciprocal_admitted(a.in_scale, a.out_scale));
+    a.reciprocal = true;
+    const size_t n = alpha.size() * C;
+    auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
+    a.out = ref.data();
+    scalar_table().resize_linear(a, 0, 1);
+    a.out = got.data();
+    t.resize_linear(a, 0, 1);
+    std::ostringstream os;
+    os << std::hexfloat << "C " << C << " scales " << a.in_scale << "/" << a.out_scale;
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+    values += static_cast<int64_t>(n);
+  }
+  CHECK(values > 2000000);
 }

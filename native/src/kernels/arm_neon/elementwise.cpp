@@ -17,67 +17,75 @@ namespace {
 struct BinaryVec {
   int32x4_t za, zb, zy;
   uint8x16_t qmin, qmax;
-  float32x4_t sa, sb, sy;
+  float32x4_t sa, sb, sy, ry;  // ry = 1 / sy
   explicit BinaryVec(const BinaryArgs& a)
       : za(vdupq_n_s32(a.za)), zb(vdupq_n_s32(a.zb)), zy(vdupq_n_s32(a.zy)),
         qmin(vdupq_n_u8(static_cast<uint8_t>(a.qmin))), qmax(vdupq_n_u8(static_cast<uint8_t>(a.qmax))),
-        sa(vdupq_n_f32(a.sa)), sb(vdupq_n_f32(a.sb)), sy(vdupq_n_f32(a.sy)) {}
+        sa(vdupq_n_f32(a.sa)), sb(vdupq_n_f32(a.sb)), sy(vdupq_n_f32(a.sy)), ry(vdupq_n_f32(1.0f / a.sy)) {}
 };
 
 // (float)(x - z) * s, as scalar.
 inline float32x4_t dequant4(int32x4_t x, int32x4_t z, float32x4_t s) {
   return vmulq_f32(vcvtq_f32_s32(vsubq_s32(x, z)), s);
 }
-// round(v / sy) + zy: QuantizeLinear's true division; the clamp to [qmin, qmax] (the
-// activation) follows on the narrowed bytes.
+// round(v / sy) + zy: QuantizeLinear's true division, or with kReciprocal the plan-checked
+// reciprocal_quotient; the clamp to [qmin, qmax] (the activation) follows on the narrowed bytes.
+template <bool kReciprocal>
 inline int32x4_t quant4(const BinaryVec& q, float32x4_t v) {
-  return round_add4(vdivq_f32(v, q.sy), q.zy);
+  return round_add4(quotient4<kReciprocal>(v, q.sy, q.ry), q.zy);
 }
 
 struct AddOp {
+  template <bool kReciprocal>
   static inline int32x4_t apply(const BinaryVec& q, int32x4_t a, int32x4_t b) {
-    return quant4(q, vaddq_f32(dequant4(a, q.za, q.sa), dequant4(b, q.zb, q.sb)));
+    return quant4<kReciprocal>(q, vaddq_f32(dequant4(a, q.za, q.sa), dequant4(b, q.zb, q.sb)));
   }
 };
 struct MulOp {
+  template <bool kReciprocal>
   static inline int32x4_t apply(const BinaryVec& q, int32x4_t a, int32x4_t b) {
-    return quant4(q, vmulq_f32(dequant4(a, q.za, q.sa), dequant4(b, q.zb, q.sb)));
+    return quant4<kReciprocal>(q, vmulq_f32(dequant4(a, q.za, q.sa), dequant4(b, q.zb, q.sb)));
   }
 };
 
 // 16 outputs from 16 a bytes and 16 b bytes. Saturating to 0..255 and then clamping to
 // [qmin, qmax] equals clamping directly, as 0 <= qmin <= qmax <= 255.
-template <class Op>
+template <class Op, bool kReciprocal>
 inline uint8x16_t block16(const BinaryVec& q, uint8x16_t av, uint8x16_t bv) {
   int32x4_t a0, a1, a2, a3, b0, b1, b2, b3;
   widen16(av, &a0, &a1, &a2, &a3);
   widen16(bv, &b0, &b1, &b2, &b3);
-  const uint8x16_t y = narrow16(Op::apply(q, a0, b0), Op::apply(q, a1, b1), Op::apply(q, a2, b2), Op::apply(q, a3, b3));
+  const uint8x16_t y = narrow16(Op::template apply<kReciprocal>(q, a0, b0), Op::template apply<kReciprocal>(q, a1, b1),
+                                Op::template apply<kReciprocal>(q, a2, b2), Op::template apply<kReciprocal>(q, a3, b3));
   return vminq_u8(vmaxq_u8(y, q.qmin), q.qmax);
 }
 
 // A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_value.
-template <class Op>
+template <class Op, bool kReciprocal>
 struct Run {
   const BinaryVec& q;
   void operator()(const uint8_t* a, const uint8_t* b, uint8_t b_value, uint8_t* out, size_t n) const {
     const uint8x16_t bb = vdupq_n_u8(b_value);
     size_t i = 0;
-    for (; i + 16 <= n; i += 16) vst1q_u8(out + i, block16<Op>(q, vld1q_u8(a + i), b ? vld1q_u8(b + i) : bb));
+    for (; i + 16 <= n; i += 16) vst1q_u8(out + i, block16<Op, kReciprocal>(q, vld1q_u8(a + i), b ? vld1q_u8(b + i) : bb));
     if (i < n) {
       uint8_t ta[16] = {0}, tb[16] = {0}, to[16];
       std::memcpy(ta, a + i, n - i);
       if (b) std::memcpy(tb, b + i, n - i);
-      vst1q_u8(to, block16<Op>(q, vld1q_u8(ta), b ? vld1q_u8(tb) : bb));
+      vst1q_u8(to, block16<Op, kReciprocal>(q, vld1q_u8(ta), b ? vld1q_u8(tb) : bb));
       std::memcpy(out + i, to, n - i);
     }
   }
 };
 
+// The quotient by sy as the plan admitted it (kernels.h "Quotients by a reciprocal").
 template <class Op>
 void binary(const BinaryArgs& a, size_t p_begin, size_t p_end) {
   const BinaryVec q(a);
-  binary_runs(a, p_begin, p_end, Run<Op>{q});
+  if (a.reciprocal)
+    binary_runs(a, p_begin, p_end, Run<Op, true>{q});
+  else
+    binary_runs(a, p_begin, p_end, Run<Op, false>{q});
 }
 
 }  // namespace

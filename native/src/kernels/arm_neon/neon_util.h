@@ -31,6 +31,19 @@ inline uint8_t clamp1(int32_t v, int32_t lo = 0, int32_t hi = 255) {
 // [qmin, qmax] clamp is the same.
 inline int32x4_t round_add4(float32x4_t x, int32x4_t zp) { return vqaddq_s32(vcvtnq_s32_f32(x), zp); }
 
+// v / s: the true division (FDIV, correctly rounded as the scalar one) or, with kReciprocal,
+// kernels.h reciprocal_quotient with r = 1 / s (FMUL, FMLS, FMLA), equal to it where the plan's
+// check admitted it (kernels.h "Quotients by a reciprocal").
+template <bool kReciprocal>
+inline float32x4_t quotient4(float32x4_t v, float32x4_t s, float32x4_t r) {
+  if constexpr (kReciprocal) {
+    const float32x4_t q0 = vmulq_f32(v, r);
+    return vfmaq_f32(q0, vfmsq_f32(v, q0, s), r);  // q0 + (v - q0 * s) * r, fused
+  } else {
+    return vdivq_f32(v, s);
+  }
+}
+
 // Four int32 lanes (a, b, c, d: 16 values) -> 16 bytes, saturating to 0..255. Exact for
 // values already in 0..255; for others, saturating first and clamping to [lo, hi] afterwards
 // equals clamping directly when 0 <= lo <= hi <= 255.

@@ -40,22 +40,33 @@ inline __m256i round_clamped8(__m256 x) {
 
 // clamp(round(v / s) + zp, lo, hi) for integer bounds 0 <= lo <= hi <= 255, in two steps so that
 // the zero point and the bounds apply to packed lanes:
-//   round8(v): round(v / s) as int32, the true division (QuantizeLinear's, as the scalar code;
-//     multiplying by 1 / s differs near half-integers, which bilinear weights and related scales
-//     make common) converted with round half to even. Quotients over 65536 are clamped there;
-//     under -2^31 the conversion gives INT_MIN, which saturates like the scalar -65536 clamp.
+//   round8(v): round(v / s) as int32, converted with round half to even. The quotient is the true
+//     division (QuantizeLinear's, as the scalar code; multiplying by 1 / s alone differs near
+//     half-integers, which bilinear weights and related scales make common), or with kReciprocal
+//     kernels.h reciprocal_quotient (FMA), equal to it where the plan's check admitted it.
+//     Quotients over 65536 are clamped there; under -2^31 the conversion gives INT_MIN, which
+//     saturates like the scalar -65536 clamp.
 //   pack32 / store8: signed packs to int16 (saturating), + zp saturating, unsigned packs to
 //     bytes, then the [lo, hi] clamp on bytes.
 // Equal to the scalar clamp_u8(round_clamped(v / s) + zp, lo, hi): a rounded quotient outside
 // int16 saturates to a value whose sum with zp (0..255) is still outside 0..255 on the same side.
-struct QuantizeDiv8 {
-  __m256 s, hi_f;
+template <bool kReciprocal>
+struct Quantize8 {
+  __m256 s, r, hi_f;
   __m256i zp16, lo8, hi8;
-  QuantizeDiv8(float scale, int32_t zero_point, int32_t lo, int32_t hi)
-      : s(_mm256_set1_ps(scale)), hi_f(_mm256_set1_ps(65536.0f)),
+  Quantize8(float scale, int32_t zero_point, int32_t lo, int32_t hi)
+      : s(_mm256_set1_ps(scale)), r(_mm256_set1_ps(1.0f / scale)), hi_f(_mm256_set1_ps(65536.0f)),
         zp16(_mm256_set1_epi16(static_cast<int16_t>(zero_point))), lo8(_mm256_set1_epi8(static_cast<char>(lo))),
         hi8(_mm256_set1_epi8(static_cast<char>(hi))) {}
-  inline __m256i round8(__m256 v) const { return _mm256_cvtps_epi32(_mm256_min_ps(_mm256_div_ps(v, s), hi_f)); }
+  inline __m256 quotient(__m256 v) const {
+    if constexpr (kReciprocal) {
+      const __m256 q0 = _mm256_mul_ps(v, r);
+      return _mm256_fmadd_ps(_mm256_fnmadd_ps(q0, s, v), r, q0);  // q0 + (v - q0 * s) * r, fused
+    } else {
+      return _mm256_div_ps(v, s);
+    }
+  }
+  inline __m256i round8(__m256 v) const { return _mm256_cvtps_epi32(_mm256_min_ps(quotient(v), hi_f)); }
   // Four round8 results -> 32 bytes, packed in lane (r0 | r1 | r2 | r3 hold elements {0-3,16-19},
   // {4-7,20-23}, {8-11,24-27}, {12-15,28-31} for the bytes to come out in order).
   inline __m256i pack32(__m256i r0, __m256i r1, __m256i r2, __m256i r3) const {

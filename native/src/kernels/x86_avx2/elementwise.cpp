@@ -14,17 +14,18 @@ namespace avx2 {
 namespace {
 
 // Quantization parameters broadcast once per call; quant rounds v / sy (QuantizeLinear's
-// division) and packs with + zy and the activation's [qmin, qmax] clamp.
+// division, or with kReciprocal the plan-checked reciprocal_quotient) and packs with + zy and the activation's [qmin, qmax] clamp.
 // Widened lanes hold a byte x as the float 2^23 + x (bits 0x4B0000xx, made by the widening
 // unpacks themselves), so no conversion is needed: (2^23 + x) - (2^23 + z) is (float)(x - z)
 // exactly.
 constexpr float kTwo23 = 8388608.0f;
 constexpr int32_t kTwo23Bits = 0x4B000000;
 
+template <bool kReciprocal>
 struct BinaryVec {
   __m256 za, zb;  // 2^23 + zero point
   __m256 sa, sb;
-  QuantizeDiv8 quant;
+  Quantize8<kReciprocal> quant;
   explicit BinaryVec(const BinaryArgs& a)
       : za(_mm256_set1_ps(kTwo23 + static_cast<float>(a.za))), zb(_mm256_set1_ps(kTwo23 + static_cast<float>(a.zb))),
         sa(_mm256_set1_ps(a.sa)), sb(_mm256_set1_ps(a.sb)), quant(a.sy, a.zy, a.qmin, a.qmax) {}
@@ -38,13 +39,15 @@ inline __m256 dequant8(__m256i x, __m256 z, __m256 s) {
 // Add of 8 lanes: A + B of the dequantized operands, no FMA, as the scalar code; the rounded
 // quotient by sy.
 struct AddOp {
-  static inline __m256i apply(const BinaryVec& q, __m256i a, __m256i b) {
+  template <class Q>
+  static inline __m256i apply(const Q& q, __m256i a, __m256i b) {
     return q.quant.round8(_mm256_add_ps(dequant8(a, q.za, q.sa), dequant8(b, q.zb, q.sb)));
   }
 };
 // Mul of 8 lanes: A * B of the dequantized operands.
 struct MulOp {
-  static inline __m256i apply(const BinaryVec& q, __m256i a, __m256i b) {
+  template <class Q>
+  static inline __m256i apply(const Q& q, __m256i a, __m256i b) {
     return q.quant.round8(_mm256_mul_ps(dequant8(a, q.za, q.sa), dequant8(b, q.zb, q.sb)));
   }
 };
@@ -64,8 +67,8 @@ inline Widened widen32(__m256i x) {
 }
 
 // 32 outputs from 32 a bytes and either 32 b bytes (b != nullptr) or one broadcast b value.
-template <class Op>
-inline __m256i block32(const BinaryVec& q, const uint8_t* a, const uint8_t* b, __m256i bb) {
+template <class Op, class Q>
+inline __m256i block32(const Q& q, const uint8_t* a, const uint8_t* b, __m256i bb) {
   const Widened wa = widen32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a)));
   Widened wb{{bb, bb, bb, bb}};
   if (b) wb = widen32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b)));
@@ -76,28 +79,34 @@ inline __m256i block32(const BinaryVec& q, const uint8_t* a, const uint8_t* b, _
 }
 
 // A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_value.
-template <class Op>
+template <class Op, class Q>
 struct Run {
-  const BinaryVec& q;
+  const Q& q;
   void operator()(const uint8_t* a, const uint8_t* b, uint8_t b_value, uint8_t* out, size_t n) const {
     const __m256i bb = _mm256_set1_epi32(kTwo23Bits | b_value);
     size_t i = 0;
     for (; i + 32 <= n; i += 32)
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), block32<Op>(q, a + i, b ? b + i : nullptr, bb));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), block32<Op, Q>(q, a + i, b ? b + i : nullptr, bb));
     if (i < n) {
       uint8_t ta[32] = {0}, tb[32] = {0}, to[32];
       std::memcpy(ta, a + i, n - i);
       if (b) std::memcpy(tb, b + i, n - i);
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), block32<Op>(q, ta, b ? tb : nullptr, bb));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), block32<Op, Q>(q, ta, b ? tb : nullptr, bb));
       std::memcpy(out + i, to, n - i);
     }
   }
 };
 
+// The quotient by sy as the plan admitted it (kernels.h "Quotients by a reciprocal").
 template <class Op>
 void binary(const BinaryArgs& a, size_t p_begin, size_t p_end) {
-  const BinaryVec q(a);
-  binary_runs(a, p_begin, p_end, Run<Op>{q});
+  if (a.reciprocal) {
+    const BinaryVec<true> q(a);
+    binary_runs(a, p_begin, p_end, Run<Op, BinaryVec<true>>{q});
+  } else {
+    const BinaryVec<false> q(a);
+    binary_runs(a, p_begin, p_end, Run<Op, BinaryVec<false>>{q});
+  }
 }
 
 }  // namespace

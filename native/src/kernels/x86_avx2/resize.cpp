@@ -147,13 +147,14 @@ bool dense_path(const ResizeArgs& a) {
 // Channel counts under 16 that are not a multiple of 8: an output row is one run of out_w*C
 // values, 8 per vector (the last block overlapping), from the expanded rows and the x weights
 // spread per value. Per lane the scalar operations in the scalar order: w11 = wx0*wy0 ...,
-// v = ((w11*X11 + w21*X21) + w12*X12) + w22*X22, divided by the output scale, rounded.
+// v = ((w11*X11 + w21*X21) + w12*X12) + w22*X22, divided by the output scale (Quantize8), rounded.
 // With labels (resize_linear_argmax): the rows' argmax (and confidence) too, and without confidence where
 // resize_labels_may_skip holds, the
 // blocks whose pixels all have a certain label (their four source pixels share a dominant
 // channel) are not computed; their values in a.out are left as they were.
-void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels, uint8_t* confidence,
-                         const uint32_t* softmax) {
+template <bool kReciprocal>
+void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels, uint8_t* confidence,
+                const uint32_t* softmax) {
   const int C = a.channels;
   const size_t n = static_cast<size_t>(a.out_w) * C;
   DenseScratch& scratch = per_thread<DenseScratch>();
@@ -182,7 +183,7 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_
     if (scratch.unsure.size() < static_cast<size_t>(a.out_w) + 1) scratch.unsure.resize(a.out_w + 1);
     if (scratch.runs.size() < static_cast<size_t>(a.out_w) + 1) scratch.runs.resize(a.out_w + 1);
   }
-  const QuantizeDiv8 quant(a.out_scale, a.out_zp, 0, 255);
+  const Quantize8<kReciprocal> quant(a.out_scale, a.out_zp, 0, 255);
   for (int oy = row_begin; oy < row_end;) {
     // Consecutive output rows reading the same two source rows (k of them when upscaling by k)
     // run together, 32 values at a time, so each block of the expanded rows is read from L1.
@@ -295,30 +296,15 @@ void dequant_rows(const ResizeArgs& a, int y0, int y1, DequantRows* r, const flo
   }
 }
 
-}  // namespace
-
-// 8 channels at a time (32 per store where there are as many), the scalar float operations lane
-// by lane (kernels.h "Resize"): the four neighbours come from rows dequantized once
-// (DequantRows), are weighted by the four weight products (computed once per output pixel, as
-// scalar), summed in the same order, divided by the output scale and rounded half to even
-// (QuantizeDiv8). A channel count that is not a multiple of 8 ends with an overlapping block.
-// Fewer than 16 channels that are not a multiple of 8 take resize_linear_dense instead; the rest
-// of fewer than 8 channels run scalar::resize_linear.
-void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
+// resize_linear's per-pixel blocks (8 or more channels, not the dense path).
+template <bool kReciprocal>
+void resize_linear_blocks(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
-  if (dense_path(a)) {
-    resize_linear_dense(a, row_begin, row_end, nullptr, nullptr, nullptr);
-    return;
-  }
-  if (C < 8) {  // rows of fewer than 8 values: the reference itself
-    scalar::resize_linear(a, row_begin, row_end);
-    return;
-  }
   const float os = a.out_scale;
   DequantRows& rows = per_thread<DequantRows>();
   rows.row[0] = rows.row[1] = -1;  // another call's rows (another tensor, or the same one rewritten)
   for (int k = 0; k < 2; ++k) grow(&rows.f[k], static_cast<size_t>(a.in_w) * C);
-  const QuantizeDiv8 quant(os, a.out_zp, 0, 255);
+  const Quantize8<kReciprocal> quant(os, a.out_zp, 0, 255);
   for (int oy = row_begin; oy < row_end; ++oy) {
     const float *f0, *f1;
     dequant_rows(a, a.ys->i0[oy], a.ys->i1[oy], &rows, &f0, &f1);
@@ -345,6 +331,41 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
       if (c < C) block8(C - 8);  // overlapping tail, identical values
     }
   }
+}
+
+// The dense path with the quotient as the plan admitted it (kernels.h "Quotients by a reciprocal").
+void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels, uint8_t* confidence,
+                         const uint32_t* softmax) {
+  if (a.reciprocal)
+    dense_rows<true>(a, row_begin, row_end, labels, confidence, softmax);
+  else
+    dense_rows<false>(a, row_begin, row_end, labels, confidence, softmax);
+}
+
+}  // namespace
+
+// 8 channels at a time (32 per store where there are as many), the scalar float operations lane
+// by lane (kernels.h "Resize"): the four neighbours come from rows dequantized once
+// (DequantRows), are weighted by the four weight products (computed once per output pixel, as
+// scalar), summed in the same order, divided by the output scale (or, where the plan admitted
+// it, multiplied by its reciprocal with the FMA correction step) and rounded half to even
+// (Quantize8). A channel count that is not a multiple of 8 ends with an overlapping block.
+// Fewer than 16 channels that are not a multiple of 8 take resize_linear_dense instead; the rest
+// of fewer than 8 channels run scalar::resize_linear.
+void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
+  const int C = a.channels;
+  if (dense_path(a)) {
+    resize_linear_dense(a, row_begin, row_end, nullptr, nullptr, nullptr);
+    return;
+  }
+  if (C < 8) {  // rows of fewer than 8 values: the reference itself
+    scalar::resize_linear(a, row_begin, row_end);
+    return;
+  }
+  if (a.reciprocal)
+    resize_linear_blocks<true>(a, row_begin, row_end);
+  else
+    resize_linear_blocks<false>(a, row_begin, row_end);
 }
 
 // Few channels (the class maps of a segmentation network): the dense path, skipping the pixels

@@ -62,19 +62,29 @@ inline void copy_small(uint8_t* dst, const uint8_t* src, size_t n) {
   }
 }
 
-// The 16-lane form of x86_avx2's QuantizeDiv8, clamp(round(v / s) + zp, lo, hi) for
-// 0 <= lo <= hi <= 255: the true division, min with 65536, conversion rounding half to even
-// (INT_MIN under -2^31, which saturates like the scalar -65536 clamp); then signed packs to int16,
-// + zp saturating, unsigned packs to bytes, and the [lo, hi] clamp on bytes. The packs work per
-// 128-bit lane as AVX2's do, so pack64's lane order is pack32's, four lanes wide.
-struct QuantizeDiv16 {
-  __m512 s, hi_f;
+// The 16-lane form of x86_avx2's Quantize8, clamp(round(v / s) + zp, lo, hi) for
+// 0 <= lo <= hi <= 255: the true division or (kReciprocal) kernels.h reciprocal_quotient, min
+// with 65536, conversion rounding half to even (INT_MIN under -2^31, which saturates like the
+// scalar -65536 clamp); then signed packs to int16, + zp saturating, unsigned packs to bytes, and
+// the [lo, hi] clamp on bytes. The packs work per 128-bit lane as AVX2's do, so pack64's lane
+// order is pack32's, four lanes wide.
+template <bool kReciprocal>
+struct Quantize16 {
+  __m512 s, r, hi_f;
   __m512i zp16, lo8, hi8;
-  QuantizeDiv16(float scale, int32_t zero_point, int32_t lo, int32_t hi)
-      : s(_mm512_set1_ps(scale)), hi_f(_mm512_set1_ps(65536.0f)),
+  Quantize16(float scale, int32_t zero_point, int32_t lo, int32_t hi)
+      : s(_mm512_set1_ps(scale)), r(_mm512_set1_ps(1.0f / scale)), hi_f(_mm512_set1_ps(65536.0f)),
         zp16(_mm512_set1_epi16(static_cast<int16_t>(zero_point))), lo8(_mm512_set1_epi8(static_cast<char>(lo))),
         hi8(_mm512_set1_epi8(static_cast<char>(hi))) {}
-  inline __m512i round16(__m512 v) const { return _mm512_cvtps_epi32(_mm512_min_ps(_mm512_div_ps(v, s), hi_f)); }
+  inline __m512 quotient(__m512 v) const {
+    if constexpr (kReciprocal) {
+      const __m512 q0 = _mm512_mul_ps(v, r);
+      return _mm512_fmadd_ps(_mm512_fnmadd_ps(q0, s, v), r, q0);  // q0 + (v - q0 * s) * r, fused
+    } else {
+      return _mm512_div_ps(v, s);
+    }
+  }
+  inline __m512i round16(__m512 v) const { return _mm512_cvtps_epi32(_mm512_min_ps(quotient(v), hi_f)); }
   // Four round16 results -> 64 bytes, packed per 128-bit lane: r0 | r1 | r2 | r3 hold, in lane k,
   // elements 16k + {0-3}, {4-7}, {8-11}, {12-15}.
   inline __m512i pack64(__m512i r0, __m512i r1, __m512i r2, __m512i r3) const {

@@ -22,10 +22,11 @@ namespace {
 constexpr float kTwo23 = 8388608.0f;
 constexpr int32_t kTwo23Bits = 0x4B000000;
 
+template <bool kReciprocal>
 struct BinaryVec {
   __m512 za, zb;  // 2^23 + zero point
   __m512 sa, sb;
-  QuantizeDiv16 quant;
+  Quantize16<kReciprocal> quant;
   explicit BinaryVec(const BinaryArgs& a)
       : za(_mm512_set1_ps(kTwo23 + static_cast<float>(a.za))), zb(_mm512_set1_ps(kTwo23 + static_cast<float>(a.zb))),
         sa(_mm512_set1_ps(a.sa)), sb(_mm512_set1_ps(a.sb)), quant(a.sy, a.zy, a.qmin, a.qmax) {}
@@ -36,18 +37,20 @@ inline __m512 dequant16(__m512i x, __m512 z, __m512 s) { return _mm512_mul_ps(_m
 
 // A + B (Add) or A * B (Mul) of the dequantized operands, no FMA; the rounded quotient by sy.
 struct AddOp {
-  static inline __m512i apply(const BinaryVec& q, __m512i a, __m512i b) {
+  template <class Q>
+  static inline __m512i apply(const Q& q, __m512i a, __m512i b) {
     return q.quant.round16(_mm512_add_ps(dequant16(a, q.za, q.sa), dequant16(b, q.zb, q.sb)));
   }
 };
 struct MulOp {
-  static inline __m512i apply(const BinaryVec& q, __m512i a, __m512i b) {
+  template <class Q>
+  static inline __m512i apply(const Q& q, __m512i a, __m512i b) {
     return q.quant.round16(_mm512_mul_ps(dequant16(a, q.za, q.sa), dequant16(b, q.zb, q.sb)));
   }
 };
 
 // 64 bytes -> four vectors of 16 floats 2^23 + x by in-lane unpacks: vector j holds, in 128-bit
-// lane k, elements 16k + 4j .. 16k + 4j + 3, the order QuantizeDiv16::pack64 undoes.
+// lane k, elements 16k + 4j .. 16k + 4j + 3, the order Quantize16::pack64 undoes.
 struct Widened {
   __m512i v[4];
 };
@@ -59,8 +62,8 @@ inline Widened widen64(__m512i x) {
 }
 
 // 64 outputs from 64 a bytes and either 64 b bytes or (b_bytes false) the widened value bb.
-template <class Op>
-inline __m512i block64(const BinaryVec& q, __m512i av, __m512i bv, bool b_bytes, __m512i bb) {
+template <class Op, class Q>
+inline __m512i block64(const Q& q, __m512i av, __m512i bv, bool b_bytes, __m512i bb) {
   const Widened wa = widen64(av);
   Widened wb{{bb, bb, bb, bb}};
   if (b_bytes) wb = widen64(bv);
@@ -70,26 +73,32 @@ inline __m512i block64(const BinaryVec& q, __m512i av, __m512i bv, bool b_bytes,
 }
 
 // A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_value.
-template <class Op>
+template <class Op, class Q>
 struct Run {
-  const BinaryVec& q;
+  const Q& q;
   void operator()(const uint8_t* a, const uint8_t* b, uint8_t b_value, uint8_t* out, size_t n) const {
     const __m512i bb = _mm512_set1_epi32(kTwo23Bits | b_value);
     const __m512i none = _mm512_setzero_si512();
     size_t i = 0;
     for (; i + 64 <= n; i += 64)
-      store64(out + i, block64<Op>(q, load64(a + i), b ? load64(b + i) : none, b != nullptr, bb));
+      store64(out + i, block64<Op, Q>(q, load64(a + i), b ? load64(b + i) : none, b != nullptr, bb));
     if (i < n) {
       const __mmask64 m = first_bytes(n - i);
-      store64(out + i, block64<Op>(q, load64(a + i, m), b ? load64(b + i, m) : none, b != nullptr, bb), m);
+      store64(out + i, block64<Op, Q>(q, load64(a + i, m), b ? load64(b + i, m) : none, b != nullptr, bb), m);
     }
   }
 };
 
+// The quotient by sy as the plan admitted it (kernels.h "Quotients by a reciprocal").
 template <class Op>
 void binary(const BinaryArgs& a, size_t p_begin, size_t p_end) {
-  const BinaryVec q(a);
-  binary_runs(a, p_begin, p_end, Run<Op>{q});
+  if (a.reciprocal) {
+    const BinaryVec<true> q(a);
+    binary_runs(a, p_begin, p_end, Run<Op, BinaryVec<true>>{q});
+  } else {
+    const BinaryVec<false> q(a);
+    binary_runs(a, p_begin, p_end, Run<Op, BinaryVec<false>>{q});
+  }
 }
 
 }  // namespace
