@@ -141,7 +141,7 @@ void run_resize(const PreparedModel& m, const PreparedOp& p, Plan& plan, size_t 
   const QuantParams& qo = m.spec.tensors[op.output].q;
   ResizeArgs a{plan.tensor(op.inputs[0]), in.h, in.w, in.c, out.h, out.w, &plan.ops[index].ys, &plan.ops[index].xs,
                qi.scale, qi.zero_point, qo.scale, qo.zero_point, p.luts.empty() ? nullptr : p.luts[0].data(),
-               plan.tensor(op.output), p.reciprocal};
+               plan.tensor(op.output), p.quotient};
   auto fn = op.resize.mode == ResizeMode::Linear ? m.k->resize_linear : m.k->resize_nearest;
   if (!labels) {
     pool.parallel_for(out.h, 1, [&](int64_t b, int64_t e, int) { fn(a, int(b), int(e)); });
@@ -191,7 +191,7 @@ void run_binary(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadP
   a.sy = m.spec.tensors[op.output].q.scale;
   a.qmin = op.act_min;
   a.qmax = op.act_max;
-  a.reciprocal = p.reciprocal;
+  a.quotient = p.quotient;
   auto fn = op.kind == OpKind::Add ? m.k->add : m.k->mul;
   const int64_t pixels = int64_t(out.h) * out.w;
   pool.parallel_for(pixels, std::max<int64_t>(16, 4096 / out.c), [&](int64_t b, int64_t e, int) { fn(a, size_t(b), size_t(e)); });

@@ -48,9 +48,9 @@ struct PreparedOp {
   // nearest Resize use luts[0]; Concat uses one per input.
   std::vector<std::vector<uint8_t>> luts;
   float ratio = 0;  // AveragePool / GlobalAveragePool: in_scale / out_scale
-  // Add, Mul, linear Resize: the quotient by the output scale may be taken by its reciprocal
-  // (binary_reciprocal_exact / resize_reciprocal_exact, kernels.h "Quotients by a reciprocal").
-  bool reciprocal = false;
+  // Add, Mul, linear Resize: how the kernel takes the quotient by the output scale (kernels.h
+  // "Quotients by a reciprocal").
+  kernels::Quotient quotient = kernels::Quotient::Division;
 };
 
 struct PreparedModel {

@@ -173,7 +173,9 @@ PreparedModel::PreparedModel(const ModelSpec& s, const kernels::KernelTable& tab
         break;
       case OpKind::Resize:
         if (op.resize.mode == ResizeMode::Nearest && !same_q(qa, qo)) p.luts.push_back(requant_table(qa, qo));
-        if (op.resize.mode == ResizeMode::Linear) p.reciprocal = kernels::resize_reciprocal_exact(qa.scale, qo.scale);
+        if (op.resize.mode == ResizeMode::Linear && table.corrected_quotient &&
+            kernels::resize_corrected_quotient_exact(qa.scale, qo.scale))
+          p.quotient = kernels::Quotient::Corrected;
         break;
       case OpKind::AveragePool:
       case OpKind::GlobalAveragePool: p.ratio = qa.scale / qo.scale; break;
@@ -189,7 +191,11 @@ PreparedModel::PreparedModel(const ModelSpec& s, const kernels::KernelTable& tab
         b.sy = qo.scale;
         b.qmin = op.act_min;
         b.qmax = op.act_max;
-        p.reciprocal = kernels::binary_reciprocal_exact(b, op.kind == OpKind::Mul);
+        const bool is_mul = op.kind == OpKind::Mul;
+        if (kernels::binary_quotient_exact(b, is_mul, kernels::Quotient::Reciprocal))
+          p.quotient = kernels::Quotient::Reciprocal;
+        else if (table.corrected_quotient && kernels::binary_quotient_exact(b, is_mul, kernels::Quotient::Corrected))
+          p.quotient = kernels::Quotient::Corrected;
         break;
       }
       case OpKind::Concat:

@@ -168,6 +168,7 @@ KernelTable inherit(KernelTable t, const KernelTable& b) {
   auto fill = [](auto& mine, const auto& theirs) {
     if (!mine) mine = theirs;
   };
+  fill(t.corrected_quotient, b.corrected_quotient);
   if (!t.gemm.run) t.gemm = b.gemm;
   fill(t.im2col, b.im2col);
   if (!t.dwconv.run) t.dwconv = b.dwconv;

@@ -31,6 +31,9 @@ static inline uint8_t clamp_u8(int32_t v, int32_t lo = 0, int32_t hi = 255) {
   return static_cast<uint8_t>(v < lo ? lo : (v > hi ? hi : v));
 }
 
+// How a SIMD kernel takes QuantizeLinear's v / s ("Quotients by a reciprocal").
+enum class Quotient : uint8_t { Division, Reciprocal, Corrected };
+
 struct Requant {
   const int32_t* bias = nullptr;   // per output channel, already includes -in_zp * sum_k w[n][k]
   const float* scale = nullptr;    // per output channel: in_scale * w_scale[n] / out_scale
@@ -172,8 +175,8 @@ struct PoolArgs {
 //   v     = (((wx0*wy0)*X11 + (wx1*wy0)*X21) + (wx0*wy1)*X12) + (wx1*wy1)*X22
 //         (wx0/wx1 = xs.w0/w1[ox], wy0/wy1 = ys.w0/w1[oy])
 //   y     = clamp(round(v / out_scale) + out_zp, 0, 255)      (a true division, as MLAS)
-// With `reciprocal` (set by the plan where resize_reciprocal_exact holds), a SIMD kernel may
-// take v / out_scale as reciprocal_quotient ("Quotients by a reciprocal" below): equal for
+// With quotient Corrected (set by the plan where resize_corrected_quotient_exact holds), a SIMD
+// kernel takes v / out_scale as corrected_quotient ("Quotients by a reciprocal" below): equal for
 // every v the kernel can form.
 struct ResizeAxis {
   std::vector<int32_t> i0, i1;  // neighbour indices (nearest uses i0 only)
@@ -195,7 +198,7 @@ struct ResizeArgs {
   int32_t out_zp;   // linear only
   const uint8_t* lut;  // nearest only; nullptr when qparams are equal
   uint8_t* out;
-  bool reciprocal = false;  // linear only: resize_reciprocal_exact(in_scale, out_scale)
+  Quotient quotient = Quotient::Division;  // linear only: Division or Corrected
 };
 
 // Bilinear Resize whose output only feeds the per-pixel argmax over channels (the network's final
@@ -222,9 +225,9 @@ struct ResizeArgmaxArgs {
 //   A = (float)(a - za) * sa,  B = (float)(b - zb) * sb
 //   Add: v = A + B;  Mul: v = A * B
 //   y = clamp(round(v / sy) + zy, qmin, qmax)      (a true division, as MLAS)
-// With `reciprocal` (set by the plan where binary_reciprocal_exact holds), a SIMD kernel may
-// take v / sy as reciprocal_quotient ("Quotients by a reciprocal" below): y depends only on
-// the pair of bytes, and the plan has compared the two for all 65536 pairs.
+// With quotient Reciprocal or Corrected (set by the plan where binary_quotient_exact holds), a
+// SIMD kernel takes v / sy as v * (1 / sy) or as corrected_quotient ("Quotients by a reciprocal"
+// below): y depends only on the pair of bytes, and the plan has compared the bytes of all 65536.
 enum class Broadcast : uint8_t { Full, Channel, Pixel };
 struct BinaryArgs {
   const uint8_t* a;
@@ -235,35 +238,38 @@ struct BinaryArgs {
   int32_t za, zb, zy;
   float sa, sb, sy;
   int32_t qmin, qmax;
-  bool reciprocal = false;  // binary_reciprocal_exact(*this, op is Mul)
+  Quotient quotient = Quotient::Division;
 };
 
 // ---- Quotients by a reciprocal --------------------------------------------------------------
-// QuantizeLinear's v / s costs a vector division per output value, which bounds Add, Mul and the
-// bilinear Resize. With r = 1.0f / s (a true division, once per call), Markstein's sequence
-//   q0 = v * r,  e = fma(-q0, s, v),  q = fma(e, r, q0)           (reciprocal_quotient)
-// gives the correctly rounded v / s for the inputs the checks below admit; the kernels then use
-// it (explicit FMA instructions) and stay bit-identical to the scalar division.
-// Why a check and not only the theorem: Markstein's theorem (Handbook of Floating-Point
-// Arithmetic, Muller et al., "Markstein's theorem") proves q = RN(v / s) when r is within half an
-// ulp of 1/s and q0 is a faithful approximation of v / s (within one ulp), for normal values and
-// no underflow or overflow. r = RN(1/s) satisfies the first hypothesis, but q0 = RN(v * r) is not
-// always faithful: it is off by up to about 1.47 ulp where the significand of s is near 2 (e.g.
-// s = 0x1.fffffep0, v = 1.5: 1.25 ulp). So equality is checked for the plan's own scales:
-// - binary_reciprocal_exact: Add / Mul's output byte depends only on the pair (a, b); all 65536
-//   pairs through the scalar formula of kernels.h and through reciprocal_quotient give the same
-//   byte (and never NaN).
-// - resize_reciprocal_exact: v is not enumerable, but both sides commute with scaling v by a power
-//   of two while every intermediate stays normal: the check compares reciprocal_quotient and v / s
-//   (as floats) for every significand of v (all 2^23 v in [1, 2)), and admits only scales for
-//   which every v the Resize can form stays in that range: 2^-60 <= s <= 2^60 and
-//   |v| <= 1024 * in_scale <= 2^100 * s (bilinear weights are in [0, 1], so |v| <= 4 * 255 *
-//   in_scale). Then a v with |v / s| >= 1/4 (so |v| >= 2^-62) has q0 normal and a remainder e
-//   that is 0 or at least 2^-47 times v's binade (>= 2^-109): every step is the checked one scaled;
-//   a smaller |v / s| gives |q| < 0.27, rounded to 0 as v / s is, whatever underflows.
-float reciprocal_quotient(float v, float s, float r);
-bool binary_reciprocal_exact(const BinaryArgs& a, bool is_mul);
-bool resize_reciprocal_exact(float in_scale, float out_scale);
+// QuantizeLinear's v / s (Add, Mul, bilinear Resize) costs a vector division per output value.
+// With r = 1.0f / s (a true division, once per call), a SIMD kernel may instead take
+//   Reciprocal: q = v * r                                            (one multiplication)
+//   Corrected:  q0 = v * r, e = fma(-q0, s, v), q = fma(e, r, q0)    (corrected_quotient)
+// (explicit FMA instructions), where the plan has shown the result equal to the division's, so
+// the tables stay bit-identical to the scalar reference, which divides.
+// - binary_quotient_exact: Add / Mul's output byte depends only on the pair (a, b); all 65536
+//   pairs through the scalar formula of "Element-wise" with the division and with the given
+//   quotient give the same byte (and never NaN). The plain product fails for a few pairs of some
+//   scales (v / s within an ulp of k + 0.5: 3 of the shipped model's 33 Adds and Muls).
+// - resize_corrected_quotient_exact: v is not enumerable. Markstein's theorem (Handbook of
+//   Floating-Point Arithmetic, Muller et al.) proves the corrected q = RN(v / s) when r is within
+//   half an ulp of 1/s and q0 is a faithful approximation of v / s (within one ulp), for normal
+//   values without underflow or overflow. r = RN(1/s) meets the first hypothesis, but
+//   q0 = RN(v * r) is not always faithful (up to about 1.47 ulp where the significand of s is near
+//   2; s = 0x1.fffffep0, v = 1.5: 1.25 ulp), so the theorem alone does not apply. Both sides
+//   commute with scaling v by a power of two while every intermediate stays normal, so the check
+//   compares corrected_quotient with v / s (as floats) for every v in [1, 2) (all 2^23
+//   significands) and admits only scales that keep every v the Resize can form in that regime:
+//   2^-60 <= s <= 2^60 and |v| <= 1024 * in_scale <= 2^100 * s (weights are in [0, 1], so
+//   |v| <= 4 * 255 * in_scale). A v with |v / s| >= 1/4 (so |v| >= 2^-62) then has q0 normal and a
+//   remainder e that is 0 or at least 2^-47 times v's binade (>= 2^-109): every step is the checked
+//   one scaled. A smaller |v / s| gives |q| < 0.27, rounded to 0 as v / s is, whatever underflows.
+// The plan takes Reciprocal where it is exact, else Corrected where it is exact and the table's
+// corrected_quotient says it pays, else Division.
+float corrected_quotient(float v, float s, float r);
+bool binary_quotient_exact(const BinaryArgs& a, bool is_mul, Quotient q);
+bool resize_corrected_quotient_exact(float in_scale, float out_scale);
 
 // y[p*C + c] = table[(per_channel ? c * 256 : 0) + x[p*C + c]] for pixels [p_begin, p_end).
 struct LutArgs {
@@ -348,6 +354,11 @@ struct OverlayArgs {
 struct KernelTable {
   Isa isa = Isa::Scalar;
   const char* name = nullptr;
+  // Whether the plan should give this table's Add, Mul and bilinear Resize the Corrected quotient
+  // where it is exact: its three FP operations replace one division, which pays where the
+  // vector division is slow (NEON FDIV) but not on the AVX2 / AVX-512 CPU measured (Zen 5, whose
+  // kernels there are not bound by the division).
+  bool corrected_quotient = false;
   GemmKernel gemm{};
   void (*im2col)(const Im2colArgs& a, int p_begin, int p_end, uint8_t* A, size_t lda) = nullptr;
   DwKernel dwconv{};

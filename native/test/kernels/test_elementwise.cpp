@@ -1,6 +1,6 @@
 // Add, Mul, LUT, channel copy and argmax: hand-computed reference values, then every SIMD table
 // against the scalar reference (all broadcast modes, tie-prone scales, clamps, odd channel counts;
-// Add and Mul with the division and with the plan-checked quotient by the reciprocal).
+// Add and Mul with the division and with each plan-checked quotient by the reciprocal).
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -112,31 +112,33 @@ BinCase random_binary(Broadcast bc, int channels = 0) {
   return c;
 }
 
-// The table against the reference with the division, then (where the plan's check admits it, as
-// for every case here) with the quotient by the reciprocal. Returns whether the second ran.
+// The table against the reference with each quotient the plan's check admits (kernels.h
+// "Quotients by a reciprocal"): the division always, the corrected quotient for every case
+// here, the plain product where it is exact. Returns whether the plain product was admitted.
 bool check_binary(const KernelTable& t, bool is_mul, const BinCase& c) {
   BinaryArgs a = c.a;
   const size_t n = c.pixels * a.channels;
   auto ref = kt::out_buffer(n);
   a.out = ref.data();
   (is_mul ? scalar_table().mul : scalar_table().add)(a, c.p_begin, c.p_end);
-  const bool exact = binary_reciprocal_exact(a, is_mul);
-  for (bool reciprocal : {false, true}) {
-    if (reciprocal && !exact) break;
+  CHECK(binary_quotient_exact(a, is_mul, Quotient::Corrected));
+  const bool plain = binary_quotient_exact(a, is_mul, Quotient::Reciprocal);
+  for (Quotient q : {Quotient::Division, Quotient::Corrected, Quotient::Reciprocal}) {
+    if (q == Quotient::Reciprocal && !plain) break;
     auto got = kt::out_buffer(n);
     a.out = got.data();
-    a.reciprocal = reciprocal;
+    a.quotient = q;
     (is_mul ? t.mul : t.add)(a, c.p_begin, c.p_end);
     CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(),
-                   std::string(is_mul ? "mul " : "add ") + c.desc + (reciprocal ? " reciprocal" : " division"));
+                   std::string(is_mul ? "mul " : "add ") + c.desc + " quotient " + std::to_string(static_cast<int>(q)));
   }
-  return exact;
+  return plain;
 }
 
 void compare_binary(const KernelTable& t, bool is_mul, int cases) {
-  int reciprocal = 0;
-  for (int i = 0; i < cases; ++i) reciprocal += check_binary(t, is_mul, random_binary(static_cast<Broadcast>(i % 3)));
-  CHECK_EQ(reciprocal, cases);  // every scale the tests draw is admitted, so both paths ran
+  int plain = 0;
+  for (int i = 0; i < cases; ++i) plain += check_binary(t, is_mul, random_binary(static_cast<Broadcast>(i % 3)));
+  CHECK(plain > 0);  // the plain product ran too
 }
 
 // Channel counts around the 16, 32 and 64-byte vector widths and the network's widest (352) in
@@ -145,7 +147,7 @@ void compare_binary_channel_counts(const KernelTable& t, bool is_mul) {
   const int counts[] = {1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 96, 127, 128, 129, 352};
   for (int C : counts)
     for (int bc = 0; bc < 3; ++bc)
-      for (int rep = 0; rep < 3; ++rep) CHECK(check_binary(t, is_mul, random_binary(static_cast<Broadcast>(bc), C)));
+      for (int rep = 0; rep < 3; ++rep) check_binary(t, is_mul, random_binary(static_cast<Broadcast>(bc), C));
 }
 
 }  // namespace
@@ -163,8 +165,8 @@ namespace {
 
 // Every (a, b) pair under random and tie-making scales, where v * (1 / sy) and v / sy round to
 // different integers for some pairs: a SIMD table that multiplied by the reciprocal without the
-// correction step would fail. The test counts those pairs so it is known to reach them. Both
-// quotient paths (division, corrected reciprocal) run.
+// correction step where the plan did not admit it would fail. The test counts those pairs so it
+// is known to reach them. Each admitted quotient runs.
 void compare_binary_near_ties(const KernelTable& t, bool is_mul) {
   std::vector<uint8_t> va(65536), vb(65536);
   for (int i = 0; i < 65536; ++i) {
@@ -172,6 +174,7 @@ void compare_binary_near_ties(const KernelTable& t, bool is_mul) {
     vb[i] = static_cast<uint8_t>(i);
   }
   int64_t reciprocal_differs = 0;
+  int plain_refused = 0;
   for (int trial = 0; trial < 40; ++trial) {
     BinaryArgs a{};
     a.a = va.data();
@@ -199,15 +202,18 @@ void compare_binary_near_ties(const KernelTable& t, bool is_mul) {
     auto ref = kt::out_buffer(65536);
     a.out = ref.data();
     (is_mul ? scalar_table().mul : scalar_table().add)(a, 0, 4096);
-    CHECK(binary_reciprocal_exact(a, is_mul));
-    for (bool reciprocal : {false, true}) {
+    CHECK(binary_quotient_exact(a, is_mul, Quotient::Corrected));
+    const bool plain = binary_quotient_exact(a, is_mul, Quotient::Reciprocal);
+    plain_refused += !plain;
+    for (Quotient q : {Quotient::Division, Quotient::Corrected, Quotient::Reciprocal}) {
+      if (q == Quotient::Reciprocal && !plain) break;
       auto got = kt::out_buffer(65536);
       a.out = got.data();
-      a.reciprocal = reciprocal;
+      a.quotient = q;
       (is_mul ? t.mul : t.add)(a, 0, 4096);
       std::ostringstream os;
       os << (is_mul ? "mul" : "add") << " all pairs, z " << a.za << "," << a.zb << "," << a.zy << " s " << a.sa << ","
-         << a.sb << "," << a.sy << (reciprocal ? " reciprocal" : " division");
+         << a.sb << "," << a.sy << " quotient " << static_cast<int>(q);
       CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
     }
     const float r = 1.0f / a.sy;
@@ -219,41 +225,48 @@ void compare_binary_near_ties(const KernelTable& t, bool is_mul) {
     }
   }
   CHECK(reciprocal_differs > 0);
+  CHECK(plain_refused > 0);  // the plan's check sees those pairs too
 }
 
 }  // namespace
 
-// The plan's check: admits the corrected reciprocal for ordinary scales (including the tie-making
-// ones above, where the plain reciprocal is wrong), and refuses output scales it cannot take (a
-// subnormal scale, whose reciprocal is infinite) and values that overflow to infinity.
-TEST(binary_reciprocal_exact_reference_values) {
+// The plan's check: admits the corrected quotient for ordinary scales, including tie-making ones
+// where it refuses the plain product, and refuses both for output scales they cannot take (a
+// subnormal scale, whose reciprocal is infinite) and for values that overflow to infinity.
+TEST(binary_quotient_exact_reference_values) {
   BinaryArgs a{};
   a.za = 3;
   a.zb = 250;
   a.zy = 17;
   a.sa = a.sb = 0.0625f;
   a.qmax = 255;
+  int plain_refused = 0;
   for (float k : {15.0f, 61.0f, 63.0f}) {
     a.sy = k / 8.0f;
-    CHECK(binary_reciprocal_exact(a, false));
+    CHECK(binary_quotient_exact(a, false, Quotient::Corrected));
+    plain_refused += !binary_quotient_exact(a, false, Quotient::Reciprocal);
     a.sy = k / 128.0f;
-    CHECK(binary_reciprocal_exact(a, true));
+    CHECK(binary_quotient_exact(a, true, Quotient::Corrected));
+    plain_refused += !binary_quotient_exact(a, true, Quotient::Reciprocal);
   }
+  CHECK(plain_refused > 0);
+  a.sy = 0.5f;  // a power of two: the product by 2 is the quotient
+  CHECK(binary_quotient_exact(a, false, Quotient::Reciprocal));
   a.sy = 1e-40f;  // subnormal
-  CHECK(!binary_reciprocal_exact(a, false));
+  CHECK(!binary_quotient_exact(a, false, Quotient::Corrected));
+  CHECK(!binary_quotient_exact(a, false, Quotient::Reciprocal));
   a.sy = 0.5f;
-  a.sa = a.sb = 1e37f;  // products overflow to infinity, the quotient by the reciprocal is NaN
-  CHECK(!binary_reciprocal_exact(a, true));
+  a.sa = a.sb = 1e37f;  // products overflow to infinity, the corrected quotient is NaN
+  CHECK(!binary_quotient_exact(a, true, Quotient::Corrected));
 }
 
-// kernels.h reciprocal_quotient is the correctly rounded quotient on the values where the plain
-// product is not: v = 1.5 (k + 0.5 with the scale's reciprocal rounded up) by the scale
-// 0x1.fffffep0, for which v * RN(1 / s) is 1.25 ulp from v / s.
-TEST(reciprocal_quotient_reference_values) {
+// kernels.h corrected_quotient is the correctly rounded quotient on values where the plain
+// product is not: v = 1.5 by the scale 0x1.fffffep0, for which v * RN(1 / s) is 1.25 ulp from v / s.
+TEST(corrected_quotient_reference_values) {
   const float s = 0x1.fffffep0f, r = 1.0f / s;
   for (float v : {1.5f, 0x1.800002p0f, 3.0f, 1.0f, 255.5f}) {
-    CHECK_EQ(reciprocal_quotient(v, s, r), v / s);
-    CHECK_EQ(reciprocal_quotient(-v, s, r), -v / s);
+    CHECK_EQ(corrected_quotient(v, s, r), v / s);
+    CHECK_EQ(corrected_quotient(-v, s, r), -v / s);
   }
   CHECK(1.5f * r != 1.5f / s);  // the uncorrected product differs here
 }

@@ -2,9 +2,7 @@
 // against hand-computed values, a hand-computed bilinear pixel, then every SIMD table against
 // the scalar reference in every mode, up- and down-scaling, every channel count up to 20.
 #include <cmath>
-#include <map>
 #include <sstream>
-#include <utility>
 
 #include "isa_test.h"
 #include "kernels/kernels.h"
@@ -191,13 +189,18 @@ TEST_CASE("resize_linear_reference_values") {
 
 namespace {
 
-// resize_reciprocal_exact, remembered per scale pair (its check runs every significand).
-bool reciprocal_admitted(float in_scale, float out_scale) {
-  static std::map<std::pair<float, float>, bool> known;
-  const auto key = std::make_pair(in_scale, out_scale);
-  const auto it = known.find(key);
-  if (it != known.end()) return it->second;
-  return known[key] = resize_reciprocal_exact(in_scale, out_scale);
+// An output scale: one that makes exact .5 ties common (kt::tie_scale's), or one of 16 random
+// significands at a random power of two: few significands, as the corrected quotient's check
+// runs every significand of v per significand of the scale (and must stay quick under qemu).
+float out_scale() {
+  static const float ties[] = {0.5f, 0.25f, 1.0f, 2.0f, 0.125f, 1.5f};
+  static const std::vector<float> random = [] {
+    std::vector<float> v;
+    for (int i = 0; i < 16; ++i) v.push_back(testing::rand_float(1.0f, 2.0f));
+    return v;
+  }();
+  const int i = rand_int(0, 7);
+  return i < 6 ? ties[i] : std::ldexp(random[rand_int(0, 15)], rand_int(-7, 1));
 }
 
 // Completes a (sizes and channels set) with axes for the coordinate mode, random quantization,
@@ -213,7 +216,7 @@ void check_against_scalar(const KernelTable& t, ResizeArgs a, bool linear, int c
   a.in_zp = rand_int(0, 255);
   a.out_zp = rand_int(0, 255);
   a.in_scale = kt::tie_scale();
-  a.out_scale = kt::tie_scale();
+  a.out_scale = out_scale();
   std::vector<uint8_t> in = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h) * a.in_w * a.channels, 0, 255);
   a.in = in.data();
   std::vector<uint8_t> lut;
@@ -229,16 +232,16 @@ void check_against_scalar(const KernelTable& t, ResizeArgs a, bool linear, int c
   auto ref = kt::out_buffer(n);
   a.out = ref.data();
   (linear ? scalar_table().resize_linear : scalar_table().resize_nearest)(a, 0, a.out_h);
-  // Linear: with the division, then with the quotient by the reciprocal, which the plan's check
-  // admits for every scale drawn here.
-  if (linear) CHECK(reciprocal_admitted(a.in_scale, a.out_scale));
-  for (bool reciprocal : {false, true}) {
-    if (reciprocal && !linear) break;
+  // Linear: with the division, then with the corrected quotient, which the plan's check admits
+  // for every scale drawn here.
+  if (linear) CHECK(resize_corrected_quotient_exact(a.in_scale, a.out_scale));
+  for (Quotient q : {Quotient::Division, Quotient::Corrected}) {
+    if (q == Quotient::Corrected && !linear) break;
     auto got = kt::out_buffer(n);
     a.out = got.data();
-    a.reciprocal = reciprocal;
+    a.quotient = q;
     kt::split_range(a.out_h, [&](int b, int e) { (linear ? t.resize_linear : t.resize_nearest)(a, b, e); });
-    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str() + (reciprocal ? " reciprocal" : ""));
+    CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str() + (q == Quotient::Corrected ? " corrected" : ""));
   }
 }
 
@@ -343,10 +346,10 @@ void compare_resize_argmax(const KernelTable& t, int cases, bool with_confidence
     a.ys = &ys;
     a.xs = &xs;
     a.in_zp = rand_int(0, 255);
-    a.in_scale = kt::tie_scale();
+    a.in_scale = out_scale();
     const bool same_q = rand_int(0, 4) != 0;
     a.out_zp = same_q ? a.in_zp : rand_int(0, 255);
-    a.out_scale = same_q ? a.in_scale : kt::tie_scale();
+    a.out_scale = same_q ? a.in_scale : out_scale();
     const int C = a.channels, base = rand_int(0, 250), bs = rand_int(1, 4);
     const std::vector<uint8_t> winners = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h + 4) * (a.in_w + 4), 0, C - 1);
     std::vector<uint8_t> in(static_cast<size_t>(a.in_h) * a.in_w * C);
@@ -371,14 +374,14 @@ void compare_resize_argmax(const KernelTable& t, int cases, bool with_confidence
     uint8_t* gc = with_confidence ? got_c.data() : nullptr;
     a.out = out.data();
     scalar_table().resize_linear_argmax(ResizeArgmaxArgs{a, ref.data(), rc, softmax}, 0, a.out_h);
-    CHECK(reciprocal_admitted(a.in_scale, a.out_scale));
-    for (bool reciprocal : {false, true}) {  // the division, then the quotient by the reciprocal
-      a.reciprocal = reciprocal;
+    CHECK(resize_corrected_quotient_exact(a.in_scale, a.out_scale));
+    for (Quotient q : {Quotient::Division, Quotient::Corrected}) {
+      a.quotient = q;
       std::fill(out.begin(), out.end(), 0x5A);  // stale values the kernel must not rely on
       std::fill(got.begin(), got.end(), 0xA5);
       std::fill(got_c.begin(), got_c.end(), 0xA5);
       kt::split_range(a.out_h, [&](int b, int e) { t.resize_linear_argmax(ResizeArgmaxArgs{a, got.data(), gc, softmax}, b, e); });
-      const std::string desc = os.str() + (reciprocal ? " reciprocal" : "");
+      const std::string desc = os.str() + (q == Quotient::Corrected ? " corrected" : "");
       CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), desc);
       CHECK_BYTES_EQ(ref_c.data(), got_c.data(), ref_c.size(), desc + " confidence");
     }
@@ -439,24 +442,24 @@ float adversarial_scale(int lo, int hi) {
 }  // namespace
 
 // kernels.h "Quotients by a reciprocal": the check admits every scale in its range and refuses
-// the others; for admitted scales, reciprocal_quotient equals the division on millions of v in
+// the others; for admitted scales, corrected_quotient equals the division on millions of v in
 // every binade the Resize can form (the check itself only runs v in [1, 2)): near ties
 // (k + 0.5) * s, random values, and tiny ones, which must at least round to the same integer.
-TEST(resize_reciprocal_quotient_equals_division) {
-  CHECK(!resize_reciprocal_exact(1.0f, 0x1p-61f));
-  CHECK(!resize_reciprocal_exact(1.0f, 0x1p61f));
-  CHECK(!resize_reciprocal_exact(1.0f, 1e-40f));
-  CHECK(!resize_reciprocal_exact(1.0f, std::nanf("")));
-  CHECK(!resize_reciprocal_exact(0x1p95f, 0x1p-10f));  // |v| could pass 2^100 * s
-  CHECK(!resize_reciprocal_exact(std::nanf(""), 1.0f));
+TEST(resize_corrected_quotient_equals_division) {
+  CHECK(!resize_corrected_quotient_exact(1.0f, 0x1p-61f));
+  CHECK(!resize_corrected_quotient_exact(1.0f, 0x1p61f));
+  CHECK(!resize_corrected_quotient_exact(1.0f, 1e-40f));
+  CHECK(!resize_corrected_quotient_exact(1.0f, std::nanf("")));
+  CHECK(!resize_corrected_quotient_exact(0x1p95f, 0x1p-10f));  // |v| could pass 2^100 * s
+  CHECK(!resize_corrected_quotient_exact(std::nanf(""), 1.0f));
   int64_t values = 0;
-  for (int trial = 0; trial < 24; ++trial) {
+  for (int trial = 0; trial < 16; ++trial) {
     const float s = trial == 0 ? 0x1.fffffep0f : adversarial_scale(-60, 60);
     const float in_scale = s * testing::rand_float(0.001f, 100.0f);
-    CHECK(resize_reciprocal_exact(in_scale, s));
+    CHECK(resize_corrected_quotient_exact(in_scale, s));
     const float r = 1.0f / s;
     const float vmax = 1024.0f * in_scale;
-    for (int i = 0; i < 400000; ++i) {
+    for (int i = 0; i < 250000; ++i) {
       float v;
       const int kind = i % 4;
       if (kind == 0) {  // within a few ulps of a tie
@@ -471,7 +474,7 @@ TEST(resize_reciprocal_quotient_equals_division) {
         v = std::nextafter(s * 0.25f, rand_int(0, 1) ? 0.0f : s) * testing::rand_float(0.99f, 1.01f);
       }
       if (rand_int(0, 1)) v = -v;
-      const float q = reciprocal_quotient(v, s, r), d = v / s;
+      const float q = corrected_quotient(v, s, r), d = v / s;
       const bool ok = std::fabs(d) >= 0.25f ? q == d : std::nearbyint(q) == std::nearbyint(d);
       if (!ok) {
         std::ostringstream os;
@@ -482,7 +485,7 @@ TEST(resize_reciprocal_quotient_equals_division) {
       ++values;
     }
   }
-  CHECK(values == 24 * 400000);
+  CHECK(values == 16 * 250000);
 }
 
 // The SIMD kernels' quotient itself: a 1x1 source whose channels are +-X, upsampled to thousands
@@ -490,13 +493,15 @@ TEST(resize_reciprocal_quotient_equals_division) {
 // exactly and each output value is round(v / out_scale) of a chosen v: values a few ulps from the
 // ties (k + 0.5) * out_scale (exact ties where the scale has few significant bits) and random
 // ones, at input scales from 2^-40 to 2^40; the dense path (5 channels) and the per-pixel blocks
-// (8, 16). Every table with the reciprocal against the scalar division.
-ISA_TEST(resize_linear_reciprocal_near_ties_matches_scalar) {
+// (8, 16). Every table with the corrected quotient against the scalar division.
+ISA_TEST(resize_linear_corrected_near_ties_matches_scalar) {
+  std::vector<float> scales;  // significands for the check, which runs per significand
+  for (int i = 0; i < 12; ++i) scales.push_back(adversarial_scale(0, 1));
   int64_t values = 0;
   for (int trial = 0; trial < 90; ++trial) {
     const int C = trial % 3 == 0 ? 5 : (trial % 3 == 1 ? 8 : 16);
     const int j = rand_int(-40, 40);
-    const float s = adversarial_scale(-12, -8);  // (k + 0.5) * s <= 1 for k < 128
+    const float s = std::ldexp(scales[trial % 12], rand_int(-12, -9));  // (k + 0.5) * s <= 1 for k < 128
     std::vector<float> alpha;
     for (int k = 0; k < 128; ++k)
       for (int u = -3; u <= 3; ++u) {
@@ -528,8 +533,8 @@ ISA_TEST(resize_linear_reciprocal_near_ties_matches_scalar) {
     a.in_zp = 128;
     a.out_scale = std::ldexp(s, j);
     a.out_zp = 128;
-    CHECK(reciprocal_admitted(a.in_scale, a.out_scale));
-    a.reciprocal = true;
+    CHECK(resize_corrected_quotient_exact(a.in_scale, a.out_scale));
+    a.quotient = Quotient::Corrected;
     const size_t n = alpha.size() * C;
     auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
     a.out = ref.data();

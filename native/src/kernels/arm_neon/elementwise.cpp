@@ -28,51 +28,51 @@ struct BinaryVec {
 inline float32x4_t dequant4(int32x4_t x, int32x4_t z, float32x4_t s) {
   return vmulq_f32(vcvtq_f32_s32(vsubq_s32(x, z)), s);
 }
-// round(v / sy) + zy: QuantizeLinear's true division, or with kReciprocal the plan-checked
-// reciprocal_quotient; the clamp to [qmin, qmax] (the activation) follows on the narrowed bytes.
-template <bool kReciprocal>
+// round(v / sy) + zy: QuantizeLinear's true division, or the plan-checked quotient by the
+// reciprocal kQuotient names; the clamp to [qmin, qmax] (the activation) follows on the narrowed bytes.
+template <Quotient kQuotient>
 inline int32x4_t quant4(const BinaryVec& q, float32x4_t v) {
-  return round_add4(quotient4<kReciprocal>(v, q.sy, q.ry), q.zy);
+  return round_add4(quotient4<kQuotient>(v, q.sy, q.ry), q.zy);
 }
 
 struct AddOp {
-  template <bool kReciprocal>
+  template <Quotient kQuotient>
   static inline int32x4_t apply(const BinaryVec& q, int32x4_t a, int32x4_t b) {
-    return quant4<kReciprocal>(q, vaddq_f32(dequant4(a, q.za, q.sa), dequant4(b, q.zb, q.sb)));
+    return quant4<kQuotient>(q, vaddq_f32(dequant4(a, q.za, q.sa), dequant4(b, q.zb, q.sb)));
   }
 };
 struct MulOp {
-  template <bool kReciprocal>
+  template <Quotient kQuotient>
   static inline int32x4_t apply(const BinaryVec& q, int32x4_t a, int32x4_t b) {
-    return quant4<kReciprocal>(q, vmulq_f32(dequant4(a, q.za, q.sa), dequant4(b, q.zb, q.sb)));
+    return quant4<kQuotient>(q, vmulq_f32(dequant4(a, q.za, q.sa), dequant4(b, q.zb, q.sb)));
   }
 };
 
 // 16 outputs from 16 a bytes and 16 b bytes. Saturating to 0..255 and then clamping to
 // [qmin, qmax] equals clamping directly, as 0 <= qmin <= qmax <= 255.
-template <class Op, bool kReciprocal>
+template <class Op, Quotient kQuotient>
 inline uint8x16_t block16(const BinaryVec& q, uint8x16_t av, uint8x16_t bv) {
   int32x4_t a0, a1, a2, a3, b0, b1, b2, b3;
   widen16(av, &a0, &a1, &a2, &a3);
   widen16(bv, &b0, &b1, &b2, &b3);
-  const uint8x16_t y = narrow16(Op::template apply<kReciprocal>(q, a0, b0), Op::template apply<kReciprocal>(q, a1, b1),
-                                Op::template apply<kReciprocal>(q, a2, b2), Op::template apply<kReciprocal>(q, a3, b3));
+  const uint8x16_t y = narrow16(Op::template apply<kQuotient>(q, a0, b0), Op::template apply<kQuotient>(q, a1, b1),
+                                Op::template apply<kQuotient>(q, a2, b2), Op::template apply<kQuotient>(q, a3, b3));
   return vminq_u8(vmaxq_u8(y, q.qmin), q.qmax);
 }
 
 // A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_value.
-template <class Op, bool kReciprocal>
+template <class Op, Quotient kQuotient>
 struct Run {
   const BinaryVec& q;
   void operator()(const uint8_t* a, const uint8_t* b, uint8_t b_value, uint8_t* out, size_t n) const {
     const uint8x16_t bb = vdupq_n_u8(b_value);
     size_t i = 0;
-    for (; i + 16 <= n; i += 16) vst1q_u8(out + i, block16<Op, kReciprocal>(q, vld1q_u8(a + i), b ? vld1q_u8(b + i) : bb));
+    for (; i + 16 <= n; i += 16) vst1q_u8(out + i, block16<Op, kQuotient>(q, vld1q_u8(a + i), b ? vld1q_u8(b + i) : bb));
     if (i < n) {
       uint8_t ta[16] = {0}, tb[16] = {0}, to[16];
       std::memcpy(ta, a + i, n - i);
       if (b) std::memcpy(tb, b + i, n - i);
-      vst1q_u8(to, block16<Op, kReciprocal>(q, vld1q_u8(ta), b ? vld1q_u8(tb) : bb));
+      vst1q_u8(to, block16<Op, kQuotient>(q, vld1q_u8(ta), b ? vld1q_u8(tb) : bb));
       std::memcpy(out + i, to, n - i);
     }
   }
@@ -82,10 +82,12 @@ struct Run {
 template <class Op>
 void binary(const BinaryArgs& a, size_t p_begin, size_t p_end) {
   const BinaryVec q(a);
-  if (a.reciprocal)
-    binary_runs(a, p_begin, p_end, Run<Op, true>{q});
-  else
-    binary_runs(a, p_begin, p_end, Run<Op, false>{q});
+  switch (a.quotient) {
+    case Quotient::Reciprocal: binary_runs(a, p_begin, p_end, Run<Op, Quotient::Reciprocal>{q}); break;
+    case Quotient::Corrected: binary_runs(a, p_begin, p_end, Run<Op, Quotient::Corrected>{q}); break;
+    case Quotient::Division:
+    default: binary_runs(a, p_begin, p_end, Run<Op, Quotient::Division>{q}); break;
+  }
 }
 
 }  // namespace

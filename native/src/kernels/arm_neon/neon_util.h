@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/kernels.h"
+
 namespace attendseg {
 namespace kernels {
 namespace neon {
@@ -31,12 +33,14 @@ inline uint8_t clamp1(int32_t v, int32_t lo = 0, int32_t hi = 255) {
 // [qmin, qmax] clamp is the same.
 inline int32x4_t round_add4(float32x4_t x, int32x4_t zp) { return vqaddq_s32(vcvtnq_s32_f32(x), zp); }
 
-// v / s: the true division (FDIV, correctly rounded as the scalar one) or, with kReciprocal,
-// kernels.h reciprocal_quotient with r = 1 / s (FMUL, FMLS, FMLA), equal to it where the plan's
-// check admitted it (kernels.h "Quotients by a reciprocal").
-template <bool kReciprocal>
+// v / s: the true division (FDIV, correctly rounded as the scalar one) or, as kQuotient says,
+// v * r or kernels.h corrected_quotient with r = 1 / s (FMUL, FMLS, FMLA), each only where the
+// plan's check showed it equal (kernels.h "Quotients by a reciprocal").
+template <Quotient kQuotient>
 inline float32x4_t quotient4(float32x4_t v, float32x4_t s, float32x4_t r) {
-  if constexpr (kReciprocal) {
+  if constexpr (kQuotient == Quotient::Reciprocal) {
+    return vmulq_f32(v, r);
+  } else if constexpr (kQuotient == Quotient::Corrected) {
     const float32x4_t q0 = vmulq_f32(v, r);
     return vfmaq_f32(q0, vfmsq_f32(v, q0, s), r);  // q0 + (v - q0 * s) * r, fused
   } else {

@@ -103,7 +103,7 @@ void fetch_rows(const ResizeArgs& a, int y0, int y1, bool dominance, FloatRows* 
 
 // Output pixels [ox_begin, ox_end) of row oy (4 or more channels) from the dequantized source
 // rows f0 (y0) and f1 (y1), the scalar float operations lane by lane.
-template <bool kReciprocal>
+template <Quotient kQuotient>
 void linear_pixels_q(const ResizeArgs& a, int oy, const float* f0, const float* f1, int ox_begin, int ox_end) {
   const int C = a.channels;
   const int32x4_t out_zp = vdupq_n_s32(a.out_zp);
@@ -122,7 +122,7 @@ void linear_pixels_q(const ResizeArgs& a, int oy, const float* f0, const float* 
       v = vaddq_f32(v, vmulq_f32(v21, vld1q_f32(p21 + c)));
       v = vaddq_f32(v, vmulq_f32(v12, vld1q_f32(p12 + c)));
       v = vaddq_f32(v, vmulq_f32(v22, vld1q_f32(p22 + c)));
-      return round_add4(quotient4<kReciprocal>(v, vos, vr), out_zp);
+      return round_add4(quotient4<kQuotient>(v, vos, vr), out_zp);
     };
     if (C >= 8) {
       int c = 0;
@@ -140,10 +140,10 @@ void linear_pixels_q(const ResizeArgs& a, int oy, const float* f0, const float* 
 
 // linear_pixels_q with the quotient as the plan admitted it (kernels.h "Quotients by a reciprocal").
 void linear_pixels(const ResizeArgs& a, int oy, const float* f0, const float* f1, int ox_begin, int ox_end) {
-  if (a.reciprocal)
-    linear_pixels_q<true>(a, oy, f0, f1, ox_begin, ox_end);
+  if (a.quotient == Quotient::Corrected)
+    linear_pixels_q<Quotient::Corrected>(a, oy, f0, f1, ox_begin, ox_end);
   else
-    linear_pixels_q<false>(a, oy, f0, f1, ox_begin, ox_end);
+    linear_pixels_q<Quotient::Division>(a, oy, f0, f1, ox_begin, ox_end);
 }
 
 }  // namespace
@@ -152,8 +152,8 @@ void linear_pixels(const ResizeArgs& a, int oy, const float* f0, const float* f1
 // (kernels.h "Resize"): the four neighbours' dequantized values (from rows dequantized once,
 // see FloatRows), weighted by the four weight products (computed once per output pixel, as
 // scalar), summed in the same order with separate FMUL and FADD, divided by the output scale
-// (FDIV, correctly rounded as the scalar division, or where the plan admitted it the reciprocal
-// with the FMA correction step, quotient4) and rounded half to even. A channel count
+// (FDIV, correctly rounded as the scalar division, or where the plan admitted it the corrected
+// quotient by the reciprocal, quotient4) and rounded half to even. A channel count
 // that is not a multiple of the block ends with an overlapping block. Fewer than 4 channels,
 // or rows longer than the buffer, run scalar::resize_linear.
 void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {

@@ -14,6 +14,7 @@ const KernelTable& neon_table() {
     KernelTable t;
     t.isa = Isa::Neon;
     t.name = "neon";
+    t.corrected_quotient = true;  // FDIV's throughput is a fraction of FMUL / FMLA's
     t.gemm = {neon::gemm_packed_bytes, neon::gemm_pack, neon::gemm_run};
     t.im2col = neon::im2col;
     t.dwconv = {neon::dw_packed_bytes, neon::dw_pack, neon::dw_run};

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/kernels.h"
+
 namespace attendseg {
 namespace kernels {
 namespace avx2 {
@@ -41,16 +43,17 @@ inline __m256i round_clamped8(__m256 x) {
 // clamp(round(v / s) + zp, lo, hi) for integer bounds 0 <= lo <= hi <= 255, in two steps so that
 // the zero point and the bounds apply to packed lanes:
 //   round8(v): round(v / s) as int32, converted with round half to even. The quotient is the true
-//     division (QuantizeLinear's, as the scalar code; multiplying by 1 / s alone differs near
-//     half-integers, which bilinear weights and related scales make common), or with kReciprocal
-//     kernels.h reciprocal_quotient (FMA), equal to it where the plan's check admitted it.
+//     division (QuantizeLinear's, as the scalar code), or as kQuotient says v * (1 / s) or
+//     kernels.h corrected_quotient (FMA), each only where the plan's check showed it equal
+//     (kernels.h "Quotients by a reciprocal"; the plain product differs near half-integers,
+//     which bilinear weights and related scales make common).
 //     Quotients over 65536 are clamped there; under -2^31 the conversion gives INT_MIN, which
 //     saturates like the scalar -65536 clamp.
 //   pack32 / store8: signed packs to int16 (saturating), + zp saturating, unsigned packs to
 //     bytes, then the [lo, hi] clamp on bytes.
 // Equal to the scalar clamp_u8(round_clamped(v / s) + zp, lo, hi): a rounded quotient outside
 // int16 saturates to a value whose sum with zp (0..255) is still outside 0..255 on the same side.
-template <bool kReciprocal>
+template <Quotient kQuotient>
 struct Quantize8 {
   __m256 s, r, hi_f;
   __m256i zp16, lo8, hi8;
@@ -59,7 +62,9 @@ struct Quantize8 {
         zp16(_mm256_set1_epi16(static_cast<int16_t>(zero_point))), lo8(_mm256_set1_epi8(static_cast<char>(lo))),
         hi8(_mm256_set1_epi8(static_cast<char>(hi))) {}
   inline __m256 quotient(__m256 v) const {
-    if constexpr (kReciprocal) {
+    if constexpr (kQuotient == Quotient::Reciprocal) {
+      return _mm256_mul_ps(v, r);
+    } else if constexpr (kQuotient == Quotient::Corrected) {
       const __m256 q0 = _mm256_mul_ps(v, r);
       return _mm256_fmadd_ps(_mm256_fnmadd_ps(q0, s, v), r, q0);  // q0 + (v - q0 * s) * r, fused
     } else {

@@ -14,18 +14,18 @@ namespace avx2 {
 namespace {
 
 // Quantization parameters broadcast once per call; quant rounds v / sy (QuantizeLinear's
-// division, or with kReciprocal the plan-checked reciprocal_quotient) and packs with + zy and the activation's [qmin, qmax] clamp.
+// division, or the plan-checked quotient by the reciprocal kQuotient names) and packs with + zy and the activation's [qmin, qmax] clamp.
 // Widened lanes hold a byte x as the float 2^23 + x (bits 0x4B0000xx, made by the widening
 // unpacks themselves), so no conversion is needed: (2^23 + x) - (2^23 + z) is (float)(x - z)
 // exactly.
 constexpr float kTwo23 = 8388608.0f;
 constexpr int32_t kTwo23Bits = 0x4B000000;
 
-template <bool kReciprocal>
+template <Quotient kQuotient>
 struct BinaryVec {
   __m256 za, zb;  // 2^23 + zero point
   __m256 sa, sb;
-  Quantize8<kReciprocal> quant;
+  Quantize8<kQuotient> quant;
   explicit BinaryVec(const BinaryArgs& a)
       : za(_mm256_set1_ps(kTwo23 + static_cast<float>(a.za))), zb(_mm256_set1_ps(kTwo23 + static_cast<float>(a.zb))),
         sa(_mm256_set1_ps(a.sa)), sb(_mm256_set1_ps(a.sb)), quant(a.sy, a.zy, a.qmin, a.qmax) {}
@@ -98,14 +98,18 @@ struct Run {
 };
 
 // The quotient by sy as the plan admitted it (kernels.h "Quotients by a reciprocal").
+template <class Op, Quotient kQuotient>
+void binary_as(const BinaryArgs& a, size_t p_begin, size_t p_end) {
+  const BinaryVec<kQuotient> q(a);
+  binary_runs(a, p_begin, p_end, Run<Op, BinaryVec<kQuotient>>{q});
+}
 template <class Op>
 void binary(const BinaryArgs& a, size_t p_begin, size_t p_end) {
-  if (a.reciprocal) {
-    const BinaryVec<true> q(a);
-    binary_runs(a, p_begin, p_end, Run<Op, BinaryVec<true>>{q});
-  } else {
-    const BinaryVec<false> q(a);
-    binary_runs(a, p_begin, p_end, Run<Op, BinaryVec<false>>{q});
+  switch (a.quotient) {
+    case Quotient::Reciprocal: binary_as<Op, Quotient::Reciprocal>(a, p_begin, p_end); break;
+    case Quotient::Corrected: binary_as<Op, Quotient::Corrected>(a, p_begin, p_end); break;
+    case Quotient::Division:
+    default: binary_as<Op, Quotient::Division>(a, p_begin, p_end); break;
   }
 }
 

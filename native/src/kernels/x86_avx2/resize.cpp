@@ -152,7 +152,7 @@ bool dense_path(const ResizeArgs& a) {
 // resize_labels_may_skip holds, the
 // blocks whose pixels all have a certain label (their four source pixels share a dominant
 // channel) are not computed; their values in a.out are left as they were.
-template <bool kReciprocal>
+template <Quotient kQuotient>
 void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels, uint8_t* confidence,
                 const uint32_t* softmax) {
   const int C = a.channels;
@@ -183,7 +183,7 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
     if (scratch.unsure.size() < static_cast<size_t>(a.out_w) + 1) scratch.unsure.resize(a.out_w + 1);
     if (scratch.runs.size() < static_cast<size_t>(a.out_w) + 1) scratch.runs.resize(a.out_w + 1);
   }
-  const Quantize8<kReciprocal> quant(a.out_scale, a.out_zp, 0, 255);
+  const Quantize8<kQuotient> quant(a.out_scale, a.out_zp, 0, 255);
   for (int oy = row_begin; oy < row_end;) {
     // Consecutive output rows reading the same two source rows (k of them when upscaling by k)
     // run together, 32 values at a time, so each block of the expanded rows is read from L1.
@@ -297,14 +297,14 @@ void dequant_rows(const ResizeArgs& a, int y0, int y1, DequantRows* r, const flo
 }
 
 // resize_linear's per-pixel blocks (8 or more channels, not the dense path).
-template <bool kReciprocal>
+template <Quotient kQuotient>
 void resize_linear_blocks(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
   const float os = a.out_scale;
   DequantRows& rows = per_thread<DequantRows>();
   rows.row[0] = rows.row[1] = -1;  // another call's rows (another tensor, or the same one rewritten)
   for (int k = 0; k < 2; ++k) grow(&rows.f[k], static_cast<size_t>(a.in_w) * C);
-  const Quantize8<kReciprocal> quant(os, a.out_zp, 0, 255);
+  const Quantize8<kQuotient> quant(os, a.out_zp, 0, 255);
   for (int oy = row_begin; oy < row_end; ++oy) {
     const float *f0, *f1;
     dequant_rows(a, a.ys->i0[oy], a.ys->i1[oy], &rows, &f0, &f1);
@@ -336,10 +336,10 @@ void resize_linear_blocks(const ResizeArgs& a, int row_begin, int row_end) {
 // The dense path with the quotient as the plan admitted it (kernels.h "Quotients by a reciprocal").
 void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels, uint8_t* confidence,
                          const uint32_t* softmax) {
-  if (a.reciprocal)
-    dense_rows<true>(a, row_begin, row_end, labels, confidence, softmax);
+  if (a.quotient == Quotient::Corrected)
+    dense_rows<Quotient::Corrected>(a, row_begin, row_end, labels, confidence, softmax);
   else
-    dense_rows<false>(a, row_begin, row_end, labels, confidence, softmax);
+    dense_rows<Quotient::Division>(a, row_begin, row_end, labels, confidence, softmax);
 }
 
 }  // namespace
@@ -348,7 +348,7 @@ void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_
 // by lane (kernels.h "Resize"): the four neighbours come from rows dequantized once
 // (DequantRows), are weighted by the four weight products (computed once per output pixel, as
 // scalar), summed in the same order, divided by the output scale (or, where the plan admitted
-// it, multiplied by its reciprocal with the FMA correction step) and rounded half to even
+// it, the corrected quotient by its reciprocal) and rounded half to even
 // (Quantize8). A channel count that is not a multiple of 8 ends with an overlapping block.
 // Fewer than 16 channels that are not a multiple of 8 take resize_linear_dense instead; the rest
 // of fewer than 8 channels run scalar::resize_linear.
@@ -362,10 +362,10 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
     scalar::resize_linear(a, row_begin, row_end);
     return;
   }
-  if (a.reciprocal)
-    resize_linear_blocks<true>(a, row_begin, row_end);
+  if (a.quotient == Quotient::Corrected)
+    resize_linear_blocks<Quotient::Corrected>(a, row_begin, row_end);
   else
-    resize_linear_blocks<false>(a, row_begin, row_end);
+    resize_linear_blocks<Quotient::Division>(a, row_begin, row_end);
 }
 
 // Few channels (the class maps of a segmentation network): the dense path, skipping the pixels

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/kernels.h"
+
 namespace attendseg {
 namespace kernels {
 namespace avx512vnni {
@@ -63,12 +65,13 @@ inline void copy_small(uint8_t* dst, const uint8_t* src, size_t n) {
 }
 
 // The 16-lane form of x86_avx2's Quantize8, clamp(round(v / s) + zp, lo, hi) for
-// 0 <= lo <= hi <= 255: the true division or (kReciprocal) kernels.h reciprocal_quotient, min
+// 0 <= lo <= hi <= 255: the true division or, as kQuotient says, v * (1 / s) or kernels.h
+// corrected_quotient, min
 // with 65536, conversion rounding half to even (INT_MIN under -2^31, which saturates like the
 // scalar -65536 clamp); then signed packs to int16, + zp saturating, unsigned packs to bytes, and
 // the [lo, hi] clamp on bytes. The packs work per 128-bit lane as AVX2's do, so pack64's lane
 // order is pack32's, four lanes wide.
-template <bool kReciprocal>
+template <Quotient kQuotient>
 struct Quantize16 {
   __m512 s, r, hi_f;
   __m512i zp16, lo8, hi8;
@@ -77,7 +80,9 @@ struct Quantize16 {
         zp16(_mm512_set1_epi16(static_cast<int16_t>(zero_point))), lo8(_mm512_set1_epi8(static_cast<char>(lo))),
         hi8(_mm512_set1_epi8(static_cast<char>(hi))) {}
   inline __m512 quotient(__m512 v) const {
-    if constexpr (kReciprocal) {
+    if constexpr (kQuotient == Quotient::Reciprocal) {
+      return _mm512_mul_ps(v, r);
+    } else if constexpr (kQuotient == Quotient::Corrected) {
       const __m512 q0 = _mm512_mul_ps(v, r);
       return _mm512_fmadd_ps(_mm512_fnmadd_ps(q0, s, v), r, q0);  // q0 + (v - q0 * s) * r, fused
     } else {

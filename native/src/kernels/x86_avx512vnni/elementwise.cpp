@@ -22,11 +22,11 @@ namespace {
 constexpr float kTwo23 = 8388608.0f;
 constexpr int32_t kTwo23Bits = 0x4B000000;
 
-template <bool kReciprocal>
+template <Quotient kQuotient>
 struct BinaryVec {
   __m512 za, zb;  // 2^23 + zero point
   __m512 sa, sb;
-  Quantize16<kReciprocal> quant;
+  Quantize16<kQuotient> quant;
   explicit BinaryVec(const BinaryArgs& a)
       : za(_mm512_set1_ps(kTwo23 + static_cast<float>(a.za))), zb(_mm512_set1_ps(kTwo23 + static_cast<float>(a.zb))),
         sa(_mm512_set1_ps(a.sa)), sb(_mm512_set1_ps(a.sb)), quant(a.sy, a.zy, a.qmin, a.qmax) {}
@@ -90,14 +90,18 @@ struct Run {
 };
 
 // The quotient by sy as the plan admitted it (kernels.h "Quotients by a reciprocal").
+template <class Op, Quotient kQuotient>
+void binary_as(const BinaryArgs& a, size_t p_begin, size_t p_end) {
+  const BinaryVec<kQuotient> q(a);
+  binary_runs(a, p_begin, p_end, Run<Op, BinaryVec<kQuotient>>{q});
+}
 template <class Op>
 void binary(const BinaryArgs& a, size_t p_begin, size_t p_end) {
-  if (a.reciprocal) {
-    const BinaryVec<true> q(a);
-    binary_runs(a, p_begin, p_end, Run<Op, BinaryVec<true>>{q});
-  } else {
-    const BinaryVec<false> q(a);
-    binary_runs(a, p_begin, p_end, Run<Op, BinaryVec<false>>{q});
+  switch (a.quotient) {
+    case Quotient::Reciprocal: binary_as<Op, Quotient::Reciprocal>(a, p_begin, p_end); break;
+    case Quotient::Corrected: binary_as<Op, Quotient::Corrected>(a, p_begin, p_end); break;
+    case Quotient::Division:
+    default: binary_as<Op, Quotient::Division>(a, p_begin, p_end); break;
   }
 }
 
