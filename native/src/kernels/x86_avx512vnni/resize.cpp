@@ -1,6 +1,5 @@
 // Nearest resize, NHWC uint8, AVX-512BW: bit-identical to scalar/resize.cpp. Bilinear resize stays
-// the AVX2 table's: it is bound by the true division of every output value (kernels.h "Resize"),
-// and vdivps on 16 lanes does no more lanes per cycle than on 8 on the CPUs measured.
+// the AVX2 table's (not ported to 512 bits).
 // GCC 12 reports -Wuninitialized inside its own AVX-512 intrinsic headers (an _mm512_undefined_*
 // pass-through operand, GCC bug 105593); no value read here is uninitialized.
 #pragma GCC diagnostic ignored "-Wuninitialized"
