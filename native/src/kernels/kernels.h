@@ -251,7 +251,7 @@ struct BinaryArgs {
 // - binary_quotient_exact: Add / Mul's output byte depends only on the pair (a, b); all 65536
 //   pairs through the scalar formula of "Element-wise" with the division and with the given
 //   quotient give the same byte (and never NaN). The plain product fails for a few pairs of some
-//   scales (v / s within an ulp of k + 0.5: 3 of the shipped model's 33 Adds and Muls).
+//   scales (where v / s is within an ulp or two of k + 0.5).
 // - resize_corrected_quotient_exact: v is not enumerable. Markstein's theorem (Handbook of
 //   Floating-Point Arithmetic, Muller et al.) proves the corrected q = RN(v / s) when r is within
 //   half an ulp of 1/s and q0 is a faithful approximation of v / s (within one ulp), for normal
@@ -357,7 +357,7 @@ struct KernelTable {
   // Whether the plan should give this table's Add, Mul and bilinear Resize the Corrected quotient
   // where it is exact: its three FP operations replace one division, which pays where the
   // vector division is slow (NEON FDIV) but not on the AVX2 / AVX-512 CPU measured (Zen 5, whose
-  // kernels there are not bound by the division).
+  // kernels there are not bound by the division). inherit() takes the base's when false.
   bool corrected_quotient = false;
   GemmKernel gemm{};
   void (*im2col)(const Im2colArgs& a, int p_begin, int p_end, uint8_t* A, size_t lda) = nullptr;
