@@ -233,7 +233,7 @@ void compare_binary_near_ties(const KernelTable& t, bool is_mul) {
 // The plan's check: admits the corrected quotient for ordinary scales, including tie-making ones
 // where it refuses the plain product, and refuses both for output scales they cannot take (a
 // subnormal scale, whose reciprocal is infinite) and for values that overflow to infinity.
-TEST(binary_quotient_exact_reference_values) {
+TEST_CASE("binary_quotient_exact_reference_values") {
   BinaryArgs a{};
   a.za = 3;
   a.zb = 250;
@@ -262,11 +262,11 @@ TEST(binary_quotient_exact_reference_values) {
 
 // kernels.h corrected_quotient is the correctly rounded quotient on values where the plain
 // product is not: v = 1.5 by the scale 0x1.fffffep0, for which v * RN(1 / s) is 1.25 ulp from v / s.
-TEST(corrected_quotient_reference_values) {
+TEST_CASE("corrected_quotient_reference_values") {
   const float s = 0x1.fffffep0f, r = 1.0f / s;
   for (float v : {1.5f, 0x1.800002p0f, 3.0f, 1.0f, 255.5f}) {
-    CHECK_EQ(corrected_quotient(v, s, r), v / s);
-    CHECK_EQ(corrected_quotient(-v, s, r), -v / s);
+    CHECK(corrected_quotient(v, s, r) == v / s);
+    CHECK(corrected_quotient(-v, s, r) == -v / s);
   }
   CHECK(1.5f * r != 1.5f / s);  // the uncorrected product differs here
 }

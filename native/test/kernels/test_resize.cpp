@@ -445,7 +445,7 @@ float adversarial_scale(int lo, int hi) {
 // the others; for admitted scales, corrected_quotient equals the division on millions of v in
 // every binade the Resize can form (the check itself only runs v in [1, 2)): near ties
 // (k + 0.5) * s, random values, and tiny ones, which must at least round to the same integer.
-TEST(resize_corrected_quotient_equals_division) {
+TEST_CASE("resize_corrected_quotient_equals_division") {
   CHECK(!resize_corrected_quotient_exact(1.0f, 0x1p-61f));
   CHECK(!resize_corrected_quotient_exact(1.0f, 0x1p61f));
   CHECK(!resize_corrected_quotient_exact(1.0f, 1e-40f));
@@ -479,7 +479,7 @@ TEST(resize_corrected_quotient_equals_division) {
       if (!ok) {
         std::ostringstream os;
         os << std::hexfloat << "v " << v << " s " << s << ": " << q << " != " << d;
-        testing::fail(__FILE__, __LINE__, os.str());
+        FAIL_CHECK(os.str());
         return;
       }
       ++values;
