@@ -1,0 +1,88 @@
+// The plan's choice of how Add, Mul and the bilinear Resize take QuantizeLinear's division
+// (kernels.h "Quotients by a reciprocal"): the plain product where every byte pair agrees, else the
+// corrected quotient where the table says it pays, else the division; and every usable table's
+// network output equal to the scalar reference's with those choices.
+#include <string>
+#include <vector>
+
+#include "kernels/kernels.h"
+#include "model_check.h"
+#include "network.h"
+#include "test_util.h"
+#include "thread_pool.h"
+
+using namespace attendseg;
+using kernels::Quotient;
+
+namespace {
+
+// input -> Lut -> Add(input, lut) -> Mul(add, lut) -> linear Resize x2 -> output, 3 channels.
+// Inputs at scale 1/16: the Add's output scale 15/8 makes some sums land within an ulp of a .5
+// tie, where the plain product rounds the other way (so it is refused); the Mul's 1/2 is a power
+// of two, whose product is exact; the Resize's 15/8 is admitted for the corrected quotient.
+ModelSpec model() {
+  ModelSpec s;
+  const QuantParams in{0.0625f, 128}, sum{15.0f / 8.0f, 128}, prod{0.5f, 128};
+  s.tensors = {{"input", 3, in}, {"lut", 3, in}, {"add", 3, sum}, {"mul", 3, prod}, {"up", 3, sum}};
+  s.input = 0;
+  OpSpec lut;
+  lut.kind = OpKind::Lut;
+  lut.name = "lut";
+  lut.inputs = {0};
+  lut.output = 1;
+  lut.lut.table = testing::rand_vec<uint8_t>(3 * 256, 0, 255);
+  OpSpec add;
+  add.kind = OpKind::Add;
+  add.name = "add";
+  add.inputs = {0, 1};
+  add.output = 2;
+  OpSpec mul = add;
+  mul.kind = OpKind::Mul;
+  mul.name = "mul";
+  mul.inputs = {2, 1};
+  mul.output = 3;
+  OpSpec up;
+  up.kind = OpKind::Resize;
+  up.name = "up";
+  up.inputs = {3};
+  up.output = 4;
+  up.resize.mode = ResizeMode::Linear;
+  up.resize.scale_h = up.resize.scale_w = 2.0f;
+  s.ops = {lut, add, mul, up};
+  s.output = 4;
+  return s;
+}
+
+std::vector<uint8_t> run(const ModelSpec& s, const kernels::KernelTable& t, const std::vector<uint8_t>& input, int h,
+                         int w) {
+  PreparedModel m(s, t);
+  ThreadPool pool(1);
+  auto plan = build_plan(m, h, w, 1);
+  std::copy(input.begin(), input.end(), plan->tensor(s.input));
+  execute(m, *plan, pool);
+  const Shape os = plan->shapes[s.output];
+  return std::vector<uint8_t>(plan->tensor(s.output), plan->tensor(s.output) + os.bytes());
+}
+
+}  // namespace
+
+TEST_CASE("plan_quotient_choice_and_output") {
+  const ModelSpec s = model();
+  check_model(s);
+  const int h = 37, w = 29;
+  const std::vector<uint8_t> input = testing::rand_vec<uint8_t>(size_t(h) * w * 3, 0, 255);
+  const std::vector<uint8_t> want = run(s, kernels::scalar_table(), input, h, w);
+  for (const auto& e : kernels::all_kernel_tables()) {
+    const kernels::KernelTable& t = *e.table;
+    INFO(t.name);
+    PreparedModel m(s, t);
+    const Quotient fallback = t.corrected_quotient ? Quotient::Corrected : Quotient::Division;
+    CHECK(m.ops[1].quotient == fallback);              // Add: the plain product is refused
+    CHECK(m.ops[2].quotient == Quotient::Reciprocal);  // Mul
+    CHECK(m.ops[3].quotient == fallback);              // Resize: never the plain product
+    if (!e.usable) continue;
+    const std::vector<uint8_t> got = run(s, t, input, h, w);
+    REQUIRE(got.size() == want.size());
+    CHECK_BYTES_EQ(want.data(), got.data(), want.size(), std::string(t.name) + " network output");
+  }
+}
