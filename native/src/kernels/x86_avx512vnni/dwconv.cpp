@@ -19,7 +19,9 @@
 // GCC 12 reports -Wuninitialized inside its own AVX-512 intrinsic headers (an _mm512_undefined_*
 // pass-through operand, GCC bug 105593); no value read here is uninitialized.
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#if !defined(__clang__)  // a GCC-only warning group
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include <algorithm>

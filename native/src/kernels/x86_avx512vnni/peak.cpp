@@ -3,7 +3,9 @@
 // it (a false positive inside the header, reported where it is inlined into this file).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#if !defined(__clang__)  // a GCC-only warning group
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include "kernels/x86_avx512vnni/dpbusd.h"
