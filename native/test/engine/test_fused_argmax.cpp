@@ -10,6 +10,7 @@
 #include "kernels/kernels.h"
 #include "model_check.h"
 #include "network.h"
+#include "op_spec.h"
 #include "test_util.h"
 #include "thread_pool.h"
 
@@ -25,31 +26,20 @@ ModelSpec model(bool resize_last, bool linear, float scale, bool same_q) {
   const QuantParams q{0.02f, 17};
   s.tensors = {{"input", 3, q}};
   s.input = 0;
-  OpSpec cat;
-  cat.kind = OpKind::Concat;
-  cat.name = "cat";
+  OpSpec cat = testing::op_spec(OpKind::Concat, "cat", {}, 5);
   for (int k = 0; k < 4; ++k) {
     s.tensors.push_back({"lut" + std::to_string(k), 3, q});
-    OpSpec lut;
-    lut.kind = OpKind::Lut;
-    lut.name = "lut" + std::to_string(k);
-    lut.inputs = {0};
-    lut.output = k + 1;
+    OpSpec lut = testing::op_spec(OpKind::Lut, "lut" + std::to_string(k), {0}, k + 1);
     lut.lut.table = testing::rand_vec<uint8_t>(3 * 256, 0, 255);
     s.ops.push_back(lut);
     cat.inputs.push_back(k + 1);
   }
   s.tensors.push_back({"cat", 12, q});
-  cat.output = 5;
   s.ops.push_back(cat);
   s.output = 5;
   if (resize_last) {
     s.tensors.push_back({"up", 12, same_q ? q : QuantParams{0.03f, 9}});
-    OpSpec up;
-    up.kind = OpKind::Resize;
-    up.name = "up";
-    up.inputs = {5};
-    up.output = 6;
+    OpSpec up = testing::op_spec(OpKind::Resize, "up", {5}, 6);
     up.resize.mode = linear ? ResizeMode::Linear : ResizeMode::Nearest;
     up.resize.scale_h = up.resize.scale_w = scale;
     s.ops.push_back(up);

@@ -8,6 +8,7 @@
 #include "kernels/kernels.h"
 #include "model_check.h"
 #include "network.h"
+#include "op_spec.h"
 #include "test_util.h"
 #include "thread_pool.h"
 
@@ -25,27 +26,11 @@ ModelSpec model() {
   const QuantParams in{0.0625f, 128}, sum{15.0f / 8.0f, 128}, prod{0.5f, 128};
   s.tensors = {{"input", 3, in}, {"lut", 3, in}, {"add", 3, sum}, {"mul", 3, prod}, {"up", 3, sum}};
   s.input = 0;
-  OpSpec lut;
-  lut.kind = OpKind::Lut;
-  lut.name = "lut";
-  lut.inputs = {0};
-  lut.output = 1;
+  OpSpec lut = testing::op_spec(OpKind::Lut, "lut", {0}, 1);
   lut.lut.table = testing::rand_vec<uint8_t>(3 * 256, 0, 255);
-  OpSpec add;
-  add.kind = OpKind::Add;
-  add.name = "add";
-  add.inputs = {0, 1};
-  add.output = 2;
-  OpSpec mul = add;
-  mul.kind = OpKind::Mul;
-  mul.name = "mul";
-  mul.inputs = {2, 1};
-  mul.output = 3;
-  OpSpec up;
-  up.kind = OpKind::Resize;
-  up.name = "up";
-  up.inputs = {3};
-  up.output = 4;
+  const OpSpec add = testing::op_spec(OpKind::Add, "add", {0, 1}, 2);
+  const OpSpec mul = testing::op_spec(OpKind::Mul, "mul", {2, 1}, 3);
+  OpSpec up = testing::op_spec(OpKind::Resize, "up", {3}, 4);
   up.resize.mode = ResizeMode::Linear;
   up.resize.scale_h = up.resize.scale_w = 2.0f;
   s.ops = {lut, add, mul, up};

@@ -9,6 +9,7 @@
 
 #include "model_check.h"
 #include "network.h"
+#include "op_spec.h"
 #include "test_util.h"
 #include "thread_pool.h"
 
@@ -22,16 +23,8 @@ ModelSpec conv_model(int copies, int out_c, const ConvSpec& conv, uint8_t act_mi
   s.tensors = {{"input", 3, {0.02f, 17}}, {"cat", 3 * copies, {0.02f, 17}}, {"conv", out_c, {0.05f, 121}}};
   s.input = 0;
   s.output = 2;
-  OpSpec cat;
-  cat.kind = OpKind::Concat;
-  cat.name = "cat";
-  cat.inputs.assign(copies, 0);
-  cat.output = 1;
-  OpSpec op;
-  op.kind = OpKind::Conv;
-  op.name = "conv";
-  op.inputs = {1};
-  op.output = 2;
+  const OpSpec cat = testing::op_spec(OpKind::Concat, "cat", std::vector<int32_t>(copies, 0), 1);
+  OpSpec op = testing::op_spec(OpKind::Conv, "conv", {1}, 2);
   op.act_min = act_min;
   op.act_max = act_max;
   op.conv = conv;

@@ -288,41 +288,38 @@ void compare_long_rows(const KernelTable& t) {
   }
 }
 
+// Nearest or linear resize of C channels from in_h x in_w to out_h x out_w.
+struct Size {
+  int in_h, in_w, out_h, out_w;
+};
+ResizeArgs args_of(int C, const Size& sz) {
+  ResizeArgs a{};
+  a.channels = C;
+  a.in_h = sz.in_h;
+  a.in_w = sz.in_w;
+  a.out_h = sz.out_h;
+  a.out_w = sz.out_w;
+  return a;
+}
+
 // Every channel count 1..20 (dense flat rows below 16 channels, per-pixel blocks above) on odd
 // widths, up- and down-scaling by integer and other factors, in each coordinate mode.
 void compare_channel_counts(const KernelTable& t) {
-  struct Size { int in_h, in_w, out_h, out_w; };
   const Size sizes[] = {{3, 5, 12, 20}, {7, 9, 14, 27}, {5, 11, 13, 31}, {12, 21, 6, 7},
                         {9, 17, 4, 5},  {1, 3, 3, 1},   {2, 1, 5, 7},    {4, 13, 4, 13}};
   for (int C = 1; C <= 20; ++C)
     for (const Size& sz : sizes)
-      for (int coord = kHalfPixel; coord <= kAsymmetric; ++coord) {
-        ResizeArgs a{};
-        a.channels = C;
-        a.in_h = sz.in_h;
-        a.in_w = sz.in_w;
-        a.out_h = sz.out_h;
-        a.out_w = sz.out_w;
-        check_against_scalar(t, a, true, coord, 0, 0.0f, 0.0f, false);
-      }
+      for (int coord = kHalfPixel; coord <= kAsymmetric; ++coord)
+        check_against_scalar(t, args_of(C, sz), true, coord, 0, 0.0f, 0.0f, false);
 }
 
 // Channel counts from 16 up (per-pixel blocks) around the 16 and 64-lane vector widths and the
 // network's widest (352), on odd widths and the network's half-pixel 2x and 4x upscales.
 void compare_wide_channel_counts(const KernelTable& t, bool linear) {
-  struct Size { int in_h, in_w, out_h, out_w; };
   const Size sizes[] = {{3, 5, 6, 10}, {2, 7, 8, 28}, {5, 3, 4, 7}, {1, 1, 2, 3}};
   const int counts[] = {16, 17, 31, 32, 33, 48, 63, 64, 65, 96, 127, 128, 129, 352};
   for (int C : counts)
-    for (const Size& sz : sizes) {
-      ResizeArgs a{};
-      a.channels = C;
-      a.in_h = sz.in_h;
-      a.in_w = sz.in_w;
-      a.out_h = sz.out_h;
-      a.out_w = sz.out_w;
-      check_against_scalar(t, a, linear, kHalfPixel, 0, 0.0f, 0.0f, true);
-    }
+    for (const Size& sz : sizes) check_against_scalar(t, args_of(C, sz), linear, kHalfPixel, 0, 0.0f, 0.0f, true);
 }
 
 // resize_linear_argmax against the reference (scalar resize_linear, then argmax): the labels

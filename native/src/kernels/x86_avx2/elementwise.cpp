@@ -3,7 +3,7 @@
 
 #include <cstring>
 
-#include "kernels/binary_runs.h"
+#include "kernels/binary_lanes.h"
 #include "kernels/x86_avx2/avx2_util.h"
 #include "kernels/x86_avx2/other_ops.h"
 
@@ -13,110 +13,65 @@ namespace avx2 {
 
 namespace {
 
-// Quantization parameters broadcast once per call; quant rounds v / sy (QuantizeLinear's
-// division, or the plan-checked quotient by the reciprocal kQuotient names) and packs with + zy and the activation's [qmin, qmax] clamp.
-// Widened lanes hold a byte x as the float 2^23 + x (bits 0x4B0000xx, made by the widening
-// unpacks themselves), so no conversion is needed: (2^23 + x) - (2^23 + z) is (float)(x - z)
-// exactly.
-constexpr float kTwo23 = 8388608.0f;
-constexpr int32_t kTwo23Bits = 0x4B000000;
-
-template <Quotient kQuotient>
-struct BinaryVec {
-  __m256 za, zb;  // 2^23 + zero point
-  __m256 sa, sb;
-  Quantize8<kQuotient> quant;
-  explicit BinaryVec(const BinaryArgs& a)
-      : za(_mm256_set1_ps(kTwo23 + static_cast<float>(a.za))), zb(_mm256_set1_ps(kTwo23 + static_cast<float>(a.zb))),
-        sa(_mm256_set1_ps(a.sa)), sb(_mm256_set1_ps(a.sb)), quant(a.sy, a.zy, a.qmin, a.qmax) {}
-};
-
-// Dequantized operands of 8 lanes: (float)(x - z) * s, as scalar.
-inline __m256 dequant8(__m256i x, __m256 z, __m256 s) {
-  return _mm256_mul_ps(_mm256_sub_ps(_mm256_castsi256_ps(x), z), s);
-}
-
-// Add of 8 lanes: A + B of the dequantized operands, no FMA, as the scalar code; the rounded
-// quotient by sy.
-struct AddOp {
+struct BinaryV {
+  using F = __m256;
+  using I = __m256i;
+  static inline F set1(float x) { return _mm256_set1_ps(x); }
+  static inline F sub(F a, F b) { return _mm256_sub_ps(a, b); }
+  static inline F add(F a, F b) { return _mm256_add_ps(a, b); }
+  static inline F mul(F a, F b) { return _mm256_mul_ps(a, b); }
+  static inline F as_float(I x) { return _mm256_castsi256_ps(x); }
+  template <Quotient kQuotient>
+  using Quantize = Quantize8<kQuotient>;
   template <class Q>
-  static inline __m256i apply(const Q& q, __m256i a, __m256i b) {
-    return q.quant.round8(_mm256_add_ps(dequant8(a, q.za, q.sa), dequant8(b, q.zb, q.sb)));
-  }
-};
-// Mul of 8 lanes: A * B of the dequantized operands.
-struct MulOp {
-  template <class Q>
-  static inline __m256i apply(const Q& q, __m256i a, __m256i b) {
-    return q.quant.round8(_mm256_mul_ps(dequant8(a, q.za, q.sa), dequant8(b, q.zb, q.sb)));
-  }
-};
-
-// 32 bytes -> four vectors of 8 floats 2^23 + x, by unpacking inside each 128-bit lane (one uop
-// each, where vpmovzxbd to 256 bits is two), the second time with the float's high half 0x4B00:
-// lanes hold elements {0-3,16-19}, {4-7,20-23}, {8-11,24-27}, {12-15,28-31}, an order the
-// in-lane packs of block32 undo.
-struct Widened {
-  __m256i v[4];
-};
-inline Widened widen32(__m256i x) {
-  const __m256i z = _mm256_setzero_si256(), f = _mm256_set1_epi16(static_cast<int16_t>(kTwo23Bits >> 16));
-  const __m256i lo = _mm256_unpacklo_epi8(x, z), hi = _mm256_unpackhi_epi8(x, z);
-  return {{_mm256_unpacklo_epi16(lo, f), _mm256_unpackhi_epi16(lo, f), _mm256_unpacklo_epi16(hi, f),
-           _mm256_unpackhi_epi16(hi, f)}};
-}
-
-// 32 outputs from 32 a bytes and either 32 b bytes (b != nullptr) or one broadcast b value.
-template <class Op, class Q>
-inline __m256i block32(const Q& q, const uint8_t* a, const uint8_t* b, __m256i bb) {
-  const Widened wa = widen32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a)));
-  Widened wb{{bb, bb, bb, bb}};
-  if (b) wb = widen32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b)));
-  __m256i r[4];
-  for (int k = 0; k < 4; ++k) r[k] = Op::apply(q, wa.v[k], wb.v[k]);
+  static inline I round(const Q& quant, F v) { return quant.round8(v); }
   // In-lane packs put every element back in place: 0-7 | 16-23, then 8-15 | 24-31, then bytes.
-  return q.quant.pack32(r[0], r[1], r[2], r[3]);
-}
+  template <class Q>
+  static inline I pack(const Q& quant, I r0, I r1, I r2, I r3) { return quant.pack32(r0, r1, r2, r3); }
 
-// A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_value.
-template <class Op, class Q>
-struct Run {
-  const Q& q;
-  void operator()(const uint8_t* a, const uint8_t* b, uint8_t b_value, uint8_t* out, size_t n) const {
-    const __m256i bb = _mm256_set1_epi32(kTwo23Bits | b_value);
-    size_t i = 0;
-    for (; i + 32 <= n; i += 32)
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), block32<Op, Q>(q, a + i, b ? b + i : nullptr, bb));
-    if (i < n) {
-      uint8_t ta[32] = {0}, tb[32] = {0}, to[32];
-      std::memcpy(ta, a + i, n - i);
-      if (b) std::memcpy(tb, b + i, n - i);
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), block32<Op, Q>(q, ta, b ? tb : nullptr, bb));
-      std::memcpy(out + i, to, n - i);
+  // 32 bytes -> four vectors of 8 floats 2^23 + x, by unpacking inside each 128-bit lane (one
+  // uop each, where vpmovzxbd to 256 bits is two), the second time with the float's high half
+  // 0x4B00: lanes hold elements {0-3,16-19}, {4-7,20-23}, {8-11,24-27}, {12-15,28-31}, an order
+  // pack32 undoes.
+  struct Widened {
+    I v[4];
+  };
+  static inline Widened widen(I x) {
+    const I z = _mm256_setzero_si256(), f = _mm256_set1_epi16(static_cast<int16_t>(kTwo23Bits >> 16));
+    const I lo = _mm256_unpacklo_epi8(x, z), hi = _mm256_unpackhi_epi8(x, z);
+    return {{_mm256_unpacklo_epi16(lo, f), _mm256_unpackhi_epi16(lo, f), _mm256_unpacklo_epi16(hi, f),
+             _mm256_unpackhi_epi16(hi, f)}};
+  }
+
+  // A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_value. The
+  // tail goes through zero-padded stack copies.
+  template <class Op, class Q>
+  struct Run {
+    const Q& q;
+    void operator()(const uint8_t* a, const uint8_t* b, uint8_t b_value, uint8_t* out, size_t n) const {
+      const I bb = _mm256_set1_epi32(kTwo23Bits | b_value), none = _mm256_setzero_si256();
+      auto block = [&](const uint8_t* pa, const uint8_t* pb) {
+        return binary_block<BinaryV, Op>(q, load(pa), pb ? load(pb) : none, pb != nullptr, bb);
+      };
+      size_t i = 0;
+      for (; i + 32 <= n; i += 32) store(out + i, block(a + i, b ? b + i : nullptr));
+      if (i < n) {
+        uint8_t ta[32] = {0}, tb[32] = {0}, to[32];
+        std::memcpy(ta, a + i, n - i);
+        if (b) std::memcpy(tb, b + i, n - i);
+        store(to, block(ta, b ? tb : nullptr));
+        std::memcpy(out + i, to, n - i);
+      }
     }
-  }
+  };
+  static inline I load(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const I*>(p)); }
+  static inline void store(uint8_t* p, I v) { _mm256_storeu_si256(reinterpret_cast<I*>(p), v); }
 };
-
-// The quotient by sy as the plan admitted it (kernels.h "Quotients by a reciprocal").
-template <class Op, Quotient kQuotient>
-void binary_as(const BinaryArgs& a, size_t p_begin, size_t p_end) {
-  const BinaryVec<kQuotient> q(a);
-  binary_runs(a, p_begin, p_end, Run<Op, BinaryVec<kQuotient>>{q});
-}
-template <class Op>
-void binary(const BinaryArgs& a, size_t p_begin, size_t p_end) {
-  switch (a.quotient) {
-    case Quotient::Reciprocal: binary_as<Op, Quotient::Reciprocal>(a, p_begin, p_end); break;
-    case Quotient::Corrected: binary_as<Op, Quotient::Corrected>(a, p_begin, p_end); break;
-    case Quotient::Division:
-    default: binary_as<Op, Quotient::Division>(a, p_begin, p_end); break;
-  }
-}
 
 }  // namespace
 
-void add(const BinaryArgs& a, size_t p_begin, size_t p_end) { binary<AddOp>(a, p_begin, p_end); }
-void mul(const BinaryArgs& a, size_t p_begin, size_t p_end) { binary<MulOp>(a, p_begin, p_end); }
+void add(const BinaryArgs& a, size_t p_begin, size_t p_end) { binary_lanes<BinaryV, AddOp>(a, p_begin, p_end); }
+void mul(const BinaryArgs& a, size_t p_begin, size_t p_end) { binary_lanes<BinaryV, MulOp>(a, p_begin, p_end); }
 
 // Per-tensor: vpshufb lookup over the flat range. Per-channel: 8 channels per dword gather
 // (index c * 256 + x); fewer than 8 channels use the plain loop.

@@ -1,5 +1,6 @@
-// AVX-512BW building blocks of this folder's element-wise, pooling and resize kernels. Internal
-// linkage throughout, so no AVX-512-compiled copy can be picked for another ISA's code.
+// AVX-512BW building blocks of this folder's element-wise, pooling and resize kernels, over
+// x86_avx2's where 256 bits or less do. Internal linkage throughout, so no AVX-512-compiled copy
+// can be picked for another ISA's code.
 #pragma once
 #include <immintrin.h>
 
@@ -8,19 +9,14 @@
 #include <cstring>
 
 #include "kernels/kernels.h"
+#include "kernels/x86_avx2/avx2_util.h"
 
 namespace attendseg {
 namespace kernels {
 namespace avx512vnni {
 namespace {
 
-// This thread's instance of T (scratch that only grows: no allocation per frame), out of line so a
-// kernel takes the address once.
-template <class T>
-__attribute__((noinline)) T& per_thread() {
-  thread_local T t;
-  return t;
-}
+using avx2::per_thread;
 
 // Mask of the first n lanes of 64 (n >= 64: all).
 inline __mmask64 first_bytes(size_t n) { return n >= 64 ? ~__mmask64{0} : (__mmask64{1} << n) - 1; }
@@ -31,37 +27,15 @@ inline void store64(uint8_t* p, __m512i v) { _mm512_storeu_si512(p, v); }
 inline void store64(uint8_t* p, __m512i v, __mmask64 m) { _mm512_mask_storeu_epi8(p, m, v); }
 
 // Copies n bytes between non-overlapping buffers with overlapping moves: for the short runs of a
-// pixel's channels these measured faster than masked stores.
+// pixel's channels these measured faster than masked stores. Under 64 bytes, AVX2's moves.
 inline void copy_small(uint8_t* dst, const uint8_t* src, size_t n) {
-  if (n >= 64) {
-    size_t i = 0;
-    for (; i + 64 <= n; i += 64) store64(dst + i, load64(src + i));
-    if (i < n) store64(dst + n - 64, load64(src + n - 64));
-  } else if (n >= 32) {
-    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src));
-    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + n - 32));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), a);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + n - 32), b);
-  } else if (n >= 16) {
-    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + n - 16));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), a);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + n - 16), b);
-  } else if (n >= 8) {
-    uint64_t a, b;
-    std::memcpy(&a, src, 8);
-    std::memcpy(&b, src + n - 8, 8);
-    std::memcpy(dst, &a, 8);
-    std::memcpy(dst + n - 8, &b, 8);
-  } else if (n >= 4) {
-    uint32_t a, b;
-    std::memcpy(&a, src, 4);
-    std::memcpy(&b, src + n - 4, 4);
-    std::memcpy(dst, &a, 4);
-    std::memcpy(dst + n - 4, &b, 4);
-  } else {
-    for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+  if (n < 64) {
+    avx2::copy_small(dst, src, n);
+    return;
   }
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) store64(dst + i, load64(src + i));
+  if (i < n) store64(dst + n - 64, load64(src + n - 64));
 }
 
 // The 16-lane form of x86_avx2's Quantize8, clamp(round(v / s) + zp, lo, hi) for

@@ -16,13 +16,7 @@
 // Packed layout per block of 32 channels: 32 int32 sums of weights (even channels, then odd),
 // then per tap (ky, kx) 32 int16 even-channel weights and 32 int16 odd-channel weights. Channels
 // past C are zero.
-// GCC 12 reports -Wuninitialized inside its own AVX-512 intrinsic headers (an _mm512_undefined_*
-// pass-through operand, GCC bug 105593); no value read here is uninitialized.
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#if !defined(__clang__)  // a GCC-only warning group
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
+#include "kernels/x86_avx512vnni/gcc_avx512_warnings.h"
 
 #include <algorithm>
 #include <cstddef>

@@ -15,13 +15,7 @@
 // GCC too few registers and spilled. When a row's padding (lda >= K rounded up to 4, as im2col's
 // tiles have) holds the last quad, it is read whole against zero weights; otherwise (a 1x1
 // convolution's own tensor, K % 4 != 0) assembled bytewise, so no read goes past the row.
-// GCC 12 reports -Wuninitialized inside its own AVX-512 intrinsic headers (an _mm512_undefined_*
-// pass-through operand, GCC bug 105593); no value read here is uninitialized.
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#if !defined(__clang__)  // a GCC-only warning group
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
+#include "kernels/x86_avx512vnni/gcc_avx512_warnings.h"
 
 #include <algorithm>
 #include <cstring>

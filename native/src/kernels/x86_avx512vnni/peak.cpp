@@ -1,12 +1,5 @@
-// GCC 12's _mm512_alignr_epi32 and _mm512_reduce_add_epi32 pass _mm512_undefined_epi32(), a
-// deliberately self-initialised value, as the ignored merge operand, and -Wuninitialized reports
-// it (a false positive inside the header, reported where it is inlined into this file).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#if !defined(__clang__)  // a GCC-only warning group
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
+// The multiply-accumulate ceiling loop of the avx512vnni table (KernelTable::peak_loop).
+#include "kernels/x86_avx512vnni/gcc_avx512_warnings.h"
 
 #include "kernels/x86_avx512vnni/dpbusd.h"
 #include "kernels/x86_avx512vnni/peak.h"
@@ -45,4 +38,3 @@ int64_t peak_loop(int64_t iterations) {
 }  // namespace kernels
 }  // namespace attendseg
 
-#pragma GCC diagnostic pop

@@ -1,12 +1,6 @@
 // Nearest resize, NHWC uint8, AVX-512BW: bit-identical to scalar/resize.cpp. Bilinear resize stays
 // the AVX2 table's (not ported to 512 bits).
-// GCC 12 reports -Wuninitialized inside its own AVX-512 intrinsic headers (an _mm512_undefined_*
-// pass-through operand, GCC bug 105593); no value read here is uninitialized.
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#if !defined(__clang__)  // a GCC-only warning group
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
+#include "kernels/x86_avx512vnni/gcc_avx512_warnings.h"
 
 #include "kernels/nearest_rows.h"
 #include "kernels/x86_avx512vnni/avx512_util.h"
