@@ -177,20 +177,12 @@ void run_binary(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadP
     std::swap(ia, ib);
   }
   const Shape sb = plan.shapes[ib];
-  BinaryArgs a{};
+  BinaryArgs a = binary_quantization(m.spec, op, ia, ib);
   a.a = plan.tensor(ia);
   a.b = plan.tensor(ib);
   a.out = plan.tensor(op.output);
   a.channels = out.c;
   a.broadcast = (sb.h == out.h && sb.w == out.w) ? (sb.c == out.c ? Broadcast::Full : Broadcast::Pixel) : Broadcast::Channel;
-  a.za = m.spec.tensors[ia].q.zero_point;
-  a.zb = m.spec.tensors[ib].q.zero_point;
-  a.zy = m.spec.tensors[op.output].q.zero_point;
-  a.sa = m.spec.tensors[ia].q.scale;
-  a.sb = m.spec.tensors[ib].q.scale;
-  a.sy = m.spec.tensors[op.output].q.scale;
-  a.qmin = op.act_min;
-  a.qmax = op.act_max;
   a.quotient = p.quotient;
   auto fn = op.kind == OpKind::Add ? m.k->add : m.k->mul;
   const int64_t pixels = int64_t(out.h) * out.w;

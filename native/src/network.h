@@ -53,6 +53,10 @@ struct PreparedOp {
   kernels::Quotient quotient = kernels::Quotient::Division;
 };
 
+// An Add's or Mul's zero points, scales and activation range with operands ia, ib in that order
+// (either order: both ops commute); the tensors, channels, broadcast and quotient are the caller's.
+kernels::BinaryArgs binary_quantization(const ModelSpec& s, const OpSpec& op, int ia, int ib);
+
 struct PreparedModel {
   ModelSpec spec;
   const kernels::KernelTable* k = nullptr;

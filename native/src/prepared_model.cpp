@@ -158,6 +158,19 @@ void prepare_conv(const ModelSpec& spec, const OpSpec& op, const kernels::Kernel
 
 }  // namespace
 
+kernels::BinaryArgs binary_quantization(const ModelSpec& s, const OpSpec& op, int ia, int ib) {
+  kernels::BinaryArgs b{};
+  b.za = s.tensors[ia].q.zero_point;
+  b.zb = s.tensors[ib].q.zero_point;
+  b.zy = s.tensors[op.output].q.zero_point;
+  b.sa = s.tensors[ia].q.scale;
+  b.sb = s.tensors[ib].q.scale;
+  b.sy = s.tensors[op.output].q.scale;
+  b.qmin = op.act_min;
+  b.qmax = op.act_max;
+  return b;
+}
+
 PreparedModel::PreparedModel(const ModelSpec& s, const kernels::KernelTable& table) : spec(s), k(&table) {
   ops.resize(spec.ops.size());
   for (size_t i = 0; i < spec.ops.size(); ++i) {
@@ -180,17 +193,8 @@ PreparedModel::PreparedModel(const ModelSpec& s, const kernels::KernelTable& tab
       case OpKind::AveragePool:
       case OpKind::GlobalAveragePool: p.ratio = qa.scale / qo.scale; break;
       case OpKind::Add:
-      case OpKind::Mul: {  // the executor passes the three tensor scales
-        const QuantParams& qb = spec.tensors[op.inputs[1]].q;
-        kernels::BinaryArgs b{};
-        b.za = qa.zero_point;
-        b.zb = qb.zero_point;
-        b.zy = qo.zero_point;
-        b.sa = qa.scale;
-        b.sb = qb.scale;
-        b.sy = qo.scale;
-        b.qmin = op.act_min;
-        b.qmax = op.act_max;
+      case OpKind::Mul: {
+        const kernels::BinaryArgs b = binary_quantization(spec, op, op.inputs[0], op.inputs[1]);
         const bool is_mul = op.kind == OpKind::Mul;
         if (kernels::binary_quotient_exact(b, is_mul, kernels::Quotient::Reciprocal))
           p.quotient = kernels::Quotient::Reciprocal;
