@@ -18,3 +18,20 @@ export function cameraFrame(width: number, height: number): Uint8Array {
       for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = (x * (c + 1) + y * 2 + ((x * y) >> 7)) & 255;
   return data;
 }
+
+/** An rgb8 frame of `data`, as the engine takes it. */
+export function rgbFrame(width: number, height: number, data: Uint8Array) {
+  return { encoding: 'rgb8', width, height, step: width * 3, data };
+}
+
+/** The network at the frame's own size, producing only the label map: the engine cases' run. */
+export function labelOnly(width: number, height: number) {
+  return {
+    networkWidth: width,
+    networkHeight: height,
+    labelResolution: 'network' as const,
+    label: true,
+    colorized: false,
+    overlay: false,
+  };
+}

@@ -3,7 +3,7 @@
 // The label (and the confidence) at the network's resolution, as the engine-vs-ort case.
 import { Engine } from '../src/engine/engine';
 import { median, round } from './stats';
-import { BenchCaseInput, cameraFrame } from './camera-frame';
+import { BenchCaseInput, cameraFrame, labelOnly, rgbFrame } from './camera-frame';
 
 export const CONFIDENCE_TARGET = 0.1;
 
@@ -25,15 +25,8 @@ export type ConfidenceCostInput = BenchCaseInput;
 
 export function runConfidenceCost(c: ConfidenceCostInput): ConfidenceCostResult {
   const engine = Engine.fromFile(c.modelPath, { threads: c.threads });
-  const frame = { encoding: 'rgb8', width: c.width, height: c.height, step: c.width * 3, data: cameraFrame(c.width, c.height) };
-  const base = {
-    networkWidth: c.width,
-    networkHeight: c.height,
-    labelResolution: 'network' as const,
-    label: true,
-    colorized: false,
-    overlay: false,
-  };
+  const frame = rgbFrame(c.width, c.height, cameraFrame(c.width, c.height));
+  const base = labelOnly(c.width, c.height);
   const without: number[] = [];
   const withConf: number[] = [];
   const contenders: [boolean, number[]][] = [

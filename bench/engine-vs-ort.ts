@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 
 import { Engine } from '../src/engine/engine';
 import { loadAddon } from '../src/engine/native';
+import { labelOnly, rgbFrame } from './camera-frame';
 import { median, round } from './stats';
 
 export interface CaseResult {
@@ -74,15 +75,8 @@ export async function runCase(c: CaseInput): Promise<CaseResult> {
   const ortFp32 = await ort.InferenceSession.create(c.fp32, sessionOptions(c.threads));
 
   const rgb = randomRgb(c.width, c.height, 7);
-  const frame = { encoding: 'rgb8', width: c.width, height: c.height, step: c.width * 3, data: rgb };
-  const segment = {
-    networkWidth: c.width,
-    networkHeight: c.height,
-    labelResolution: 'network' as const,
-    label: true,
-    colorized: false,
-    overlay: false,
-  };
+  const frame = rgbFrame(c.width, c.height, rgb);
+  const segment = labelOnly(c.width, c.height);
   // ONNX Runtime gets the network input already normalised: it does none of our preprocessing.
   const { mean, std } = engine.metadata.norm;
   const plane = c.width * c.height;
