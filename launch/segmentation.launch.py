@@ -8,7 +8,9 @@ Arguments: image (camera topic), cameras (several cameras in one node), params_f
 use_rviz, fixed_frame, large_images, lifecycle (true: a managed node that waits for
 configure/activate, e.g. from nav2_lifecycle_manager).
 """
+import copy
 import os
+import tempfile
 
 import yaml
 
@@ -49,6 +51,50 @@ def camera_list(text):
     return cameras
 
 
+def rviz_config_for_cameras(base, cameras):
+    """The rviz2 config (text) for several cameras: each image display of the one-camera config
+    `base`, once per camera, named "<camera> <display>" and reading <camera>/<its topic>, where
+    the node publishes that camera's outputs."""
+    config = yaml.safe_load(base)
+    displays = config['Visualization Manager']['Displays']
+    geometry = config['Window Geometry']
+    per_camera = []
+    for camera in cameras:
+        for display in displays:
+            d = copy.deepcopy(display)
+            d['Name'] = '%s %s' % (camera, display['Name'])
+            d['Topic']['Value'] = '%s/%s' % (camera, display['Topic']['Value'])
+            per_camera.append(d)
+            geometry[d['Name']] = {'collapsed': False}
+    for display in displays:
+        geometry.pop(display['Name'], None)
+    config['Visualization Manager']['Displays'] = per_camera
+    return yaml.safe_dump(config, sort_keys=False)
+
+
+def rviz_node(context, share):
+    """rviz2 (use_rviz:=true) with config/attendseg.rviz, or with several cameras a copy of it
+    showing each camera's outputs, written to a temporary file."""
+    if LaunchConfiguration('use_rviz').perform(context).lower() not in ('true', '1', 'yes'):
+        return []
+    config = PathJoinSubstitution([share, 'config', 'attendseg.rviz']).perform(context)
+    cameras = camera_list(LaunchConfiguration('cameras').perform(context))
+    if cameras:
+        with open(config) as f:
+            text = rviz_config_for_cameras(f.read(), cameras)
+        with tempfile.NamedTemporaryFile('w', prefix='attendseg_', suffix='.rviz', delete=False) as f:
+            f.write(text)
+            config = f.name
+    return [Node(
+        package='rviz2',
+        executable='rviz2',
+        name='rviz2',
+        namespace=LaunchConfiguration('namespace'),
+        arguments=['-d', config, '-f', LaunchConfiguration('fixed_frame')],
+        output='screen',
+    )]
+
+
 def segmentation_nodes(context):
     """The node, plain or (lifecycle:=true) managed. `cameras` is passed only when given: an empty
     list has no element type in a parameter file, so the node's default (no cameras) stands."""
@@ -78,7 +124,6 @@ def segmentation_nodes(context):
 
 def generate_launch_description():
     share = FindPackageShare('attendseg_ros')
-    namespace = LaunchConfiguration('namespace')
     return LaunchDescription([
         DeclareLaunchArgument(
             'image', default_value='image',
@@ -98,7 +143,8 @@ def generate_launch_description():
             description='namespace of the node (outputs: <namespace>/attendseg/label, ...) and of rviz2'),
         DeclareLaunchArgument(
             'use_rviz', default_value='false',
-            description='start rviz2 showing the overlay and colorized images'),
+            description='start rviz2 showing the overlay and colorized images (of each camera '
+                        'with cameras:=...)'),
         DeclareLaunchArgument(
             'fixed_frame', default_value='map',
             description='rviz2\'s fixed frame: the image panels need no TF, but rviz2 reports a missing '
@@ -114,14 +160,5 @@ def generate_launch_description():
                         'subscribes and publishes only while active (ros2 lifecycle set, or '
                         'nav2_lifecycle_manager with node_names [<namespace>/attendseg])'),
         OpaqueFunction(function=segmentation_nodes),
-        Node(
-            package='rviz2',
-            executable='rviz2',
-            name='rviz2',
-            namespace=namespace,
-            arguments=['-d', PathJoinSubstitution([share, 'config', 'attendseg.rviz']),
-                       '-f', LaunchConfiguration('fixed_frame')],
-            condition=IfCondition(LaunchConfiguration('use_rviz')),
-            output='screen',
-        ),
+        OpaqueFunction(function=rviz_node, args=[share]),
     ])

@@ -187,6 +187,7 @@ describe('launch/segmentation.launch.py', () => {
     assert.deepEqual(files, ['config/attendseg.rviz', 'config/cyclonedds_large_images.xml', 'config/params.yaml']);
     for (const f of files) assert.ok(fs.existsSync(path.join(root, f)), f);
   });
+
 });
 
 describe('README parameter table', () => {
@@ -297,5 +298,51 @@ print(json.dumps([[type(a).__name__] + (a.kw['msg'].split(' ')[:1] if 'msg' in a
       ['LogInfo', 'large_images:'],
       ['SetEnvironmentVariable', 'CYCLONEDDS_URI', `file:///mine.xml,${ours}`],
     ]);
+  });
+});
+
+describe('use_rviz:=true', () => {
+  const script = `${standIns}
+acts = m.rviz_node({'use_rviz': sys.argv[2], 'cameras': sys.argv[3], 'namespace': '', 'fixed_frame': 'map'}, sys.argv[4])
+out = []
+for a in acts:
+    config = a.kw['arguments'][1]
+    out.append({'node': type(a).__name__, 'config': config, 'text': open(config).read()})
+    if not config.startswith(sys.argv[4]): os.unlink(config)
+print(json.dumps(out))
+`;
+  function run(useRviz: string, cameras: string): { node: string; config: string; text: string }[] {
+    const r = spawnSync('python3', ['-c', script, path.join(root, 'launch', 'segmentation.launch.py'), useRviz, cameras, root], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  }
+  const shipped = path.join(root, 'config', 'attendseg.rviz');
+
+  it('starts rviz2 with config/attendseg.rviz for one camera, and nothing when false', () => {
+    assert.deepEqual(run('false', "['front']"), []);
+    const [one] = run('true', '');
+    assert.equal(one.node, 'Node');
+    assert.equal(one.config, shipped);
+  });
+
+  it("with several cameras, shows each camera's overlay and colorized images, the rest as shipped", () => {
+    const [many] = run('true', "['front', 'down']");
+    assert.notEqual(many.config, shipped);
+    const config = parseDocument(many.text).toJS();
+    const base = parseDocument(fs.readFileSync(shipped, 'utf8')).toJS();
+    const displays = config['Visualization Manager'].Displays as { Name: string; Topic: Record<string, string> }[];
+    assert.deepEqual(
+      displays.map((d) => [d.Name, d.Topic.Value]),
+      [
+        ['front Overlay', 'front/attendseg/overlay'],
+        ['front Colorized', 'front/attendseg/colorized'],
+        ['down Overlay', 'down/attendseg/overlay'],
+        ['down Colorized', 'down/attendseg/colorized'],
+      ],
+    );
+    // where the node publishes a camera's outputs: <camera>/<node name>/<output>
+    for (const d of displays) assert.equal(d.Topic['Reliability Policy'], 'Best Effort');
+    assert.deepEqual(config['Visualization Manager']['Global Options'], base['Visualization Manager']['Global Options']);
+    assert.deepEqual(Object.keys(config['Window Geometry']), ['Displays', 'Height', 'Width', ...displays.map((d) => d.Name)]);
   });
 });
