@@ -19,3 +19,17 @@ nice -n 19 "$PY" -m attendseg.train --out runs/v2-train --arch v2 --splits train
 nice -n 19 "$PY" -m attendseg.train --out runs/v2-final --arch v2 --splits train,val --epochs 600 \
   --crop 256x192,384x288@0.5,480x360@0.85 --eval-every 50 \
   --resume-point campaign/v2-final.resume.pt >> runs/v2-final.log 2>&1
+
+# Stage 3: the shipped files, once stage 2 has ended (and again only if it trained further): the
+# int8 QDQ model and its float twin from the final checkpoint, calibrated as model v2 was, and the
+# int8 engine's scores on val (training data for this model: a check, not the recipe's evidence).
+# The model card and tests are then updated by hand (models/README.md, "Model v2").
+if [ runs/v2-final/last.pt -nt runs/v2-final-int8-val.json ]; then
+  rm -rf runs/v2-final-cal64  # calibration only: nothing to resume
+  nice -n 19 "$PY" -m attendseg.qat --checkpoint runs/v2-final/last.pt --out runs/v2-final-cal64 --epochs 0 \
+    --weight-qmax 64 --full-range-convs stem.0,classifier \
+    --export ../models/attendseg_camvid.onnx --float-export ../models/attendseg_camvid_fp32.onnx \
+    >> runs/v2-final-cal64.log 2>&1
+  (cd .. && nice -n 19 npx attendseg eval --images ../shared/data/camvid/val --labels ../shared/data/camvid/valannot \
+    --ignore 11 --json training/runs/v2-final-int8-val.json) >> runs/v2-final-cal64.log 2>&1
+fi
