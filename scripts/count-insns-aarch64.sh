@@ -13,7 +13,11 @@
 # Needs: g++-aarch64-linux-gnu, qemu-user, cmake, a host C compiler, npm ci (for tsx).
 #   bash scripts/count-insns-aarch64.sh [model.onnx] [width height]
 # ATTENDSEG_TABLES="neon neon_dotprod" counts only those tables (the first one is the ratio's base).
+# Each conv takes its table's static path order (ATTENDSEG_CONV_PATHS=static, set here): under
+# qemu, timing the candidate paths would measure the emulation's speed, not the CPU's, and make
+# the count depend on the host's load.
 set -euo pipefail
+export ATTENDSEG_CONV_PATHS=static
 cd "$(dirname "$0")/.."
 
 MODEL="${1:-bench/models/attendseg_bench_qdq.onnx}"

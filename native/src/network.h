@@ -26,6 +26,10 @@ enum class ConvPath : uint8_t {
 };
 const char* conv_path_name(ConvPath p);
 inline int winograd_tile_of(ConvPath p) { return p == ConvPath::Winograd4 ? 4 : p == ConvPath::Winograd2 ? 2 : 0; }
+// Whether Winograd with tile x tile outputs leads im2col in a conv's static path order on table k:
+// from 16 input channels, where its multiplies cost the table fewer instructions than the GEMM's
+// (KernelTable::gemm_macs_per_insn, winograd_macs_per_insn).
+bool winograd_leads(const kernels::KernelTable& k, int tile, int in_c);
 
 struct ConvCandidate {
   ConvPath path = ConvPath::Im2col;

@@ -27,10 +27,12 @@ namespace {
 // The order candidates are offered in, which is the path taken where nothing is timed. Winograd's
 // transforms cost per channel what its multiplies save per channel pair, so it leads from 16
 // input channels (on AVX2, Zen 3: 0.5-0.8x the im2col time from 16 channels, 1.0-1.5x at 8-12),
-// F(4x4) before F(2x2) (0.6-0.75x its time on every 3x3 conv of the shipped model); below that
+// F(4x4) before F(2x2) (0.6-0.75x its time on every 3x3 conv of the shipped model), and only
+// where its multiplies cost the table fewer instructions than the GEMM's (winograd_leads); then
 // the small-channel kernel (a 3x3 stem over RGB: about 1.4x faster than im2col on AVX2), then
-// im2col, then Winograd.
+// im2col, then the Winograd paths that do not lead.
 constexpr int kWinogradLeadsFromInChannels = 16;
+
 
 // The small-channel kernels are written (and tested) for up to 4 input channels (an RGB stem).
 constexpr int kSmallConvMaxInChannels = 4;
@@ -139,12 +141,12 @@ void prepare_conv(const ModelSpec& spec, const OpSpec& op, const kernels::Kernel
     winograd.push_back(ConvPath::Winograd2);
   const bool small = c.groups == 1 && pc->in_c <= kSmallConvMaxInChannels && pc->K <= kernels::kSmallConvMaxK &&
                      k.small_conv.run;
-  const bool winograd_first = pc->in_c >= kWinogradLeadsFromInChannels;
-  std::vector<ConvPath> order;
-  if (winograd_first) order = winograd;
+  std::vector<ConvPath> order, trailing;
+  for (ConvPath path : winograd)
+    (winograd_leads(k, winograd_tile_of(path), pc->in_c) ? order : trailing).push_back(path);
   if (small) order.push_back(ConvPath::Small);
   order.push_back(ConvPath::Im2col);
-  if (!winograd_first) order.insert(order.end(), winograd.begin(), winograd.end());
+  order.insert(order.end(), trailing.begin(), trailing.end());
   for (ConvPath path : order) {
     if (path == ConvPath::Im2col) {
       pc->paths.push_back(std::move(gemm));
@@ -157,6 +159,17 @@ void prepare_conv(const ModelSpec& spec, const OpSpec& op, const kernels::Kernel
 }
 
 }  // namespace
+
+// Winograd's (tile + 2)^2 multiplies per tile and channel pair against the direct 9 * tile^2, at
+// the table's multiply-accumulates per instruction for each (unstated rates count as equal). The
+// neon table's F(2x2) does 36 / 16 x 4 = 9 per SMLAL against its GEMM's 4; the dot-product GEMM's
+// 16 per SDOT beats that, so there im2col leads.
+bool winograd_leads(const kernels::KernelTable& k, int tile, int in_c) {
+  if (in_c < kWinogradLeadsFromInChannels) return false;
+  const int gemm = k.gemm_macs_per_insn ? k.gemm_macs_per_insn : 1;
+  const int winograd = k.winograd_macs_per_insn ? k.winograd_macs_per_insn : 1;
+  return 9 * tile * tile * winograd > (tile + 2) * (tile + 2) * gemm;
+}
 
 kernels::BinaryArgs binary_quantization(const ModelSpec& s, const OpSpec& op, int ia, int ib) {
   kernels::BinaryArgs b{};

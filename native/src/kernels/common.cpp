@@ -175,6 +175,8 @@ KernelTable inherit(KernelTable t, const KernelTable& b) {
   if (!t.winograd.run) t.winograd = b.winograd;
   if (!t.winograd4x4.run) t.winograd4x4 = b.winograd4x4;
   if (!t.small_conv.run) t.small_conv = b.small_conv;
+  fill(t.gemm_macs_per_insn, b.gemm_macs_per_insn);
+  fill(t.winograd_macs_per_insn, b.winograd_macs_per_insn);
   fill(t.maxpool, b.maxpool);
   fill(t.avgpool, b.avgpool);
   fill(t.resize_nearest, b.resize_nearest);

@@ -368,6 +368,11 @@ struct KernelTable {
   WinogradKernel winograd{};
   WinogradKernel winograd4x4{};
   SmallConvKernel small_conv{};
+  // The static path order's cost model (prepared_model.cpp, winograd_leads): multiply-accumulates
+  // per multiply instruction of the GEMM and of the Winograd kernels' channel sums; 0 where the
+  // table does not say, which counts as equal rates.
+  int gemm_macs_per_insn = 0;
+  int winograd_macs_per_insn = 0;
   void (*maxpool)(const PoolArgs& a, int row_begin, int row_end) = nullptr;
   void (*avgpool)(const PoolArgs& a, int row_begin, int row_end) = nullptr;
   void (*resize_nearest)(const ResizeArgs& a, int row_begin, int row_end) = nullptr;

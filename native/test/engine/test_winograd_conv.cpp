@@ -102,11 +102,12 @@ std::vector<uint8_t> run(const ModelSpec& s, const kernels::KernelTable& t, int 
   return std::vector<uint8_t>(y, y + os.bytes());
 }
 
-// The tile size prepare_conv gives a conv of these tests on table t: F(4x4) where the table has
-// it, else F(2x2), as far as ATTENDSEG_WINOGRAD allows.
-int expected_tile(const kernels::KernelTable& t) {
-  if (winograd_max_tile() >= 4 && t.winograd4x4.run) return 4;
-  return winograd_max_tile() >= 2 && t.winograd.run ? 2 : 0;
+// The tile size prepare_conv leads with for a conv of these tests with in_c input channels on
+// table t: F(4x4) where the table has it and it leads im2col, else F(2x2) where that does, as far
+// as ATTENDSEG_WINOGRAD allows.
+int expected_tile(const kernels::KernelTable& t, int in_c) {
+  if (winograd_max_tile() >= 4 && t.winograd4x4.run && winograd_leads(t, 4, in_c)) return 4;
+  return winograd_max_tile() >= 2 && t.winograd.run && winograd_leads(t, 2, in_c) ? 2 : 0;
 }
 
 }  // namespace
@@ -134,7 +135,7 @@ TEST_CASE("winograd_conv_selected_and_exact_in_the_engine") {
         ctx << t.name << " " << sh.h << "x" << sh.w << "x" << 3 * sh.copies << " -> " << oh << "x" << ow << "x"
             << sh.out_c << " threads " << threads;
         INFO(ctx.str());
-        CHECK(winograd == expected_tile(t));
+        CHECK(winograd == expected_tile(t, 3 * sh.copies));
         CHECK(got.size() == want.size());
         if (got.size() == want.size()) CHECK_BYTES_EQ(want.data(), got.data(), want.size(), ctx.str());
       }
@@ -169,6 +170,35 @@ TEST_CASE("conv_paths_timed_choice_is_exact") {
       CHECK(got.size() == want.size());
       if (got.size() == want.size()) CHECK_BYTES_EQ(want.data(), got.data(), want.size(), std::string(t.name) + " timed");
     }
+  }
+}
+
+// Untimed, a 3x3 conv with 24 input channels leads with the path whose multiplies cost the table
+// fewer instructions, and still offers the other for the timed choice.
+TEST_CASE("conv_static_order_follows_the_tables_multiply_rates") {
+  const ModelSpec s = conv_model(8, 24, rand_conv(24, 24, 1, 1, 21, 37), 0, 255);
+  auto paths = [&](const kernels::KernelTable& t) {
+    PreparedModel m(s, t);
+    std::vector<ConvPath> p;
+    for (const ConvCandidate& cc : m.ops[1].conv.paths) p.push_back(cc.path);
+    return p;
+  };
+  if (winograd_max_tile() < 2) return;
+  // The scalar kernels with stated rates: F(2x2)'s 36 / 16 fewer multiplies win at equal rates
+  // and lose against a GEMM doing 16 per instruction to Winograd's 4 (the dot-product case).
+  kernels::KernelTable t = kernels::scalar_table();
+  t.winograd4x4 = {};
+  t.gemm_macs_per_insn = t.winograd_macs_per_insn = 4;
+  CHECK(paths(t) == std::vector<ConvPath>{ConvPath::Winograd2, ConvPath::Im2col});
+  t.gemm_macs_per_insn = 16;
+  CHECK(paths(t) == std::vector<ConvPath>{ConvPath::Im2col, ConvPath::Winograd2});
+  // The NEON tables: SMLAL everywhere on neon; SDOT's GEMM on neon_dotprod.
+  for (const auto& e : kernels::all_kernel_tables()) {
+    if (!e.usable) continue;
+    const std::string name = e.table->name;
+    INFO("table " << name);
+    if (name == "neon") CHECK(paths(*e.table).front() == ConvPath::Winograd2);
+    if (name == "neon_dotprod") CHECK(paths(*e.table) == std::vector<ConvPath>{ConvPath::Im2col, ConvPath::Winograd2});
   }
 }
 
@@ -219,8 +249,9 @@ TEST_CASE("winograd_conv_4x4_fits_boundary_selects_the_path") {
       const auto got = run(s, t, 2, input, h, w, &winograd);
       int oh = 0, ow = 0;
       const auto want = reference(s, input, h, w, &oh, &ow);
-      const int tile = expected_tile(t);
-      CHECK(winograd == (extra && tile == 4 ? (t.winograd.run && winograd_max_tile() >= 2 ? 2 : 0) : tile));
+      const int tile = expected_tile(t, in_c);
+      const bool f2 = t.winograd.run && winograd_max_tile() >= 2 && winograd_leads(t, 2, in_c);
+      CHECK(winograd == (extra && tile == 4 ? (f2 ? 2 : 0) : tile));
       CHECK(got.size() == want.size());
       if (got.size() == want.size())
         CHECK_BYTES_EQ(want.data(), got.data(), want.size(), "output");

@@ -19,6 +19,8 @@ const KernelTable& neon_table() {
     t.im2col = neon::im2col;
     t.dwconv = {neon::dw_packed_bytes, neon::dw_pack, neon::dw_run};
     t.winograd = {neon::winograd_packed_bytes, neon::winograd_pack, neon::winograd_scratch_bytes, neon::winograd_run};
+    t.gemm_macs_per_insn = 4;      // SMLAL by element: 4 int16 products into int32 lanes
+    t.winograd_macs_per_insn = 4;  // the same SMLAL
     t.maxpool = neon::maxpool;
     t.avgpool = neon::avgpool;
     t.resize_nearest = neon::resize_nearest;
@@ -44,6 +46,7 @@ const KernelTable& neon_dotprod_table() {
     t.isa = Isa::NeonDotprod;
     t.name = "neon_dotprod";
     t.gemm = {neon_dotprod::gemm_packed_bytes, neon_dotprod::gemm_pack, neon_dotprod::gemm_run};
+    t.gemm_macs_per_insn = 16;  // SDOT: 4 lanes of 4 byte products; Winograd stays neon's SMLAL
     t.peak_loop = neon_dotprod::peak_loop;
     return inherit(t, neon_table());
   }();

@@ -1,6 +1,7 @@
 // NEON Winograd F(2x2, 3x3) (kernels.h, WinogradKernel), bit-exact with scalar::winograd_run,
 // for the neon table: against its widening GEMM (4 multiply-adds per SMLAL) Winograd does the
-// work of 9 per SMLAL. The dot-product table keeps im2col: its SDOT GEMM does 16 per instruction.
+// work of 9 per SMLAL. The dot-product table offers it after im2col (its gemm_macs_per_insn): its
+// SDOT GEMM does 16 per instruction.
 //
 // The structure of the AVX2 kernel: a run call (tiles of one tile row) transforms the input of
 // every tile into scratch, V as int16 [pos][tile][cs] with cs = in_c rounded up to 8 (one
