@@ -13,9 +13,11 @@
 // holding channels 4j..4j+3, each channel's 4 consecutive k weights. K is padded with zero
 // weights to a multiple of 16, one activation register.
 //
-// Micro-kernel: MR = 4 rows x 16 channels of int32 accumulators. One 16-byte activation load
-// per row covers four k groups; SDOT by element broadcasts each group in turn against the
-// four weight registers (16 SDOT, 256 multiply-accumulates, per 4 weight loads).
+// Micro-kernel: MR = 4 rows x 16 channels of int32 accumulators. A block of MR rows is moved to
+// signed bytes once, interleaved by 16 k (prepare_rows), and reused for every panel. Per 16 k,
+// one LD1 of four registers brings the 4 rows' activations and four more the weights; SDOT by
+// element broadcasts each row's k groups in turn against the four weight registers of the group
+// (64 SDOT, 1024 multiply-accumulates, per 5 loads).
 #include <arm_neon.h>
 
 #include <cstring>
@@ -39,43 +41,76 @@ inline int round16(int k) { return (k + 15) & ~15; }
 inline int panels_of(int N) { return (N + 15) / 16; }
 inline size_t panel_bytes(int K) { return 64 + static_cast<size_t>(round16(K)) * 16; }
 
-// Rows [0, mr) x k [k0, k0 + kc) of A as signed bytes a - 128 at dst (row stride `stride` >=
-// round16(kc)); the padding up to round16(kc) is zero (it meets zero weights).
-inline void prepare_rows(const uint8_t* A, size_t lda, int mr, int k0, int kc, int8_t* dst, int stride) {
+// Rows [0, MR) x k [k0, k0 + kc) of A as signed bytes a - 128 at dst, interleaved by 16 k:
+// block b holds row r's k0 + 16b .. + 15 at dst + (b * MR + r) * 16, so the micro-kernel loads a
+// block's MR activation registers together (one LD1 of four for MR = 4). The padding up to
+// round16(kc) is zero (it meets zero weights).
+template <int MR>
+inline void prepare_rows(const uint8_t* A, size_t lda, int k0, int kc, int8_t* dst) {
+  // TBL indices that move the last t bytes of a register to its front and zero the rest.
+  static const uint8_t kTail[32] = {0,    1,    2,    3,    4,    5,    6,    7,    8,    9,    10,
+                                    11,   12,   13,   14,   15,   0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
   const uint8x16_t bias = vdupq_n_u8(0x80);
-  for (int r = 0; r < mr; ++r) {
+  const int full = kc / 16, tail = kc % 16;
+  for (int r = 0; r < MR; ++r) {
     const uint8_t* s = A + static_cast<size_t>(r) * lda + k0;
-    int8_t* d = dst + static_cast<size_t>(r) * stride;
-    int k = 0;
-    for (; k + 16 <= kc; k += 16) vst1q_s8(d + k, vreinterpretq_s8_u8(veorq_u8(vld1q_u8(s + k), bias)));
-    for (; k < kc; ++k) d[k] = static_cast<int8_t>(s[k] ^ 0x80);
-    for (; k < round16(kc); ++k) d[k] = 0;
+    int8_t* d = dst + r * 16;
+    int b = 0;
+    for (; b + 2 <= full; b += 2) {
+      const uint8x16x2_t v = vld1q_u8_x2(s + 16 * b);
+      vst1q_s8(d + b * MR * 16, vreinterpretq_s8_u8(veorq_u8(v.val[0], bias)));
+      vst1q_s8(d + (b + 1) * MR * 16, vreinterpretq_s8_u8(veorq_u8(v.val[1], bias)));
+    }
+    if (b < full) vst1q_s8(d + b * MR * 16, vreinterpretq_s8_u8(veorq_u8(vld1q_u8(s + 16 * b), bias)));
+    if (!tail) continue;
+    int8_t* t = d + full * MR * 16;
+    if (kc >= 16) {  // the 16 bytes ending at k0 + kc, moved down and zero-filled by TBL
+      const uint8x16_t v = veorq_u8(vld1q_u8(s + kc - 16), bias);
+      vst1q_s8(t, vreinterpretq_s8_u8(vqtbl1q_u8(v, vld1q_u8(kTail + 16 - tail))));
+    } else {
+      for (int k = 0; k < 16; ++k) t[k] = k < kc ? static_cast<int8_t>(s[k] ^ 0x80) : 0;
+    }
   }
 }
 
 // One group of 4 k values: group L of each row's activation register against the 4 weight
-// registers at w.
+// registers at w, loaded by one LD1 of four registers.
 template <int MR, int L>
 inline __attribute__((always_inline)) void step(const int8x16_t (&a)[MR], const int8_t* w, int32x4_t (&acc)[MR][4]) {
-  const int8x16_t w0 = vld1q_s8(w), w1 = vld1q_s8(w + 16), w2 = vld1q_s8(w + 32), w3 = vld1q_s8(w + 48);
+  const int8x16x4_t wv = vld1q_s8_x4(w);
   for (int r = 0; r < MR; ++r) {
-    acc[r][0] = vdotq_laneq_s32(acc[r][0], w0, a[r], L);
-    acc[r][1] = vdotq_laneq_s32(acc[r][1], w1, a[r], L);
-    acc[r][2] = vdotq_laneq_s32(acc[r][2], w2, a[r], L);
-    acc[r][3] = vdotq_laneq_s32(acc[r][3], w3, a[r], L);
+    acc[r][0] = vdotq_laneq_s32(acc[r][0], wv.val[0], a[r], L);
+    acc[r][1] = vdotq_laneq_s32(acc[r][1], wv.val[1], a[r], L);
+    acc[r][2] = vdotq_laneq_s32(acc[r][2], wv.val[2], a[r], L);
+    acc[r][3] = vdotq_laneq_s32(acc[r][3], wv.val[3], a[r], L);
   }
 }
 
-// acc += rows of a (row stride `stride`) x kp (multiple of 16) k values of panel weights w.
+// acc += `blocks` interleaved activation blocks at a (prepare_rows) x the panel weights at w.
 template <int MR>
-inline void accumulate(const int8_t* a, int stride, int kp, const int8_t* w, int32x4_t (&acc)[MR][4]) {
-  for (int k = 0; k < kp; k += 16, w += 4 * 64) {
+inline void accumulate(const int8_t* a, int blocks, const int8_t* w, int32x4_t (&acc)[MR][4]) {
+  for (int b = 0; b < blocks; ++b, a += MR * 16) {
     int8x16_t av[MR];
-    for (int r = 0; r < MR; ++r) av[r] = vld1q_s8(a + static_cast<size_t>(r) * stride + k);
+    if constexpr (MR == 4) {
+      const int8x16x4_t v = vld1q_s8_x4(a);
+      for (int r = 0; r < 4; ++r) av[r] = v.val[r];
+    } else {
+      for (int r = 0; r < MR; ++r) av[r] = vld1q_s8(a + r * 16);
+    }
+    // The empty asm keeps each group's weight loads after the previous group's SDOTs: GCC
+    // otherwise hoists all 16 weight registers, and 16 accumulators no longer fit (it spills two).
     step<MR, 0>(av, w, acc);
-    step<MR, 1>(av, w + 64, acc);
-    step<MR, 2>(av, w + 128, acc);
-    step<MR, 3>(av, w + 192, acc);
+    w += 64;
+    asm volatile("" ::: "memory");
+    step<MR, 1>(av, w, acc);
+    w += 64;
+    asm volatile("" ::: "memory");
+    step<MR, 2>(av, w, acc);
+    w += 64;
+    asm volatile("" ::: "memory");
+    step<MR, 3>(av, w, acc);
+    w += 64;
   }
 }
 
@@ -94,12 +129,12 @@ void tile(const uint8_t* A, size_t lda, int K, const uint8_t* panel, const int32
     for (int r = 0; r < MR; ++r) acc[r][j] = init;
   }
   if (prepared) {
-    accumulate<MR>(abuf, round16(K), round16(K), w, acc);
+    accumulate<MR>(abuf, round16(K) / 16, w, acc);
   } else {
     for (int k0 = 0; k0 < K; k0 += kKC) {
       const int kc = K - k0 < kKC ? K - k0 : kKC;
-      prepare_rows(A, lda, MR, k0, kc, abuf, kKC);
-      accumulate<MR>(abuf, kKC, round16(kc), w + static_cast<size_t>(k0) * 16, acc);
+      prepare_rows<MR>(A, lda, k0, kc, abuf);
+      accumulate<MR>(abuf, round16(kc) / 16, w + static_cast<size_t>(k0) * 16, acc);
     }
   }
   for (int r = 0; r < MR; ++r) neon::store_bytes(C + static_cast<size_t>(r) * ldc, neon::requant16(acc[r], s, rk), nw);
@@ -111,7 +146,7 @@ void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N
                const RequantConsts& rk, uint8_t* C, size_t ldc, int8_t* abuf) {
   // When K fits the buffer the rows are prepared once for all panels; otherwise per panel and chunk.
   const bool prepared = K <= kKC;
-  if (prepared) prepare_rows(A, lda, MR, 0, K, abuf, round16(K));
+  if (prepared) prepare_rows<MR>(A, lda, 0, K, abuf);
   for (int p = 0; p < panels_of(N); ++p) {
     const int n0 = 16 * p;
     const int nw = N - n0 < 16 ? N - n0 : 16;
