@@ -8,6 +8,7 @@
 //               _mm*_cvtps_epi32, vcvtnq_s32_f32. All float math in single precision, no FMA
 //               contraction (-ffp-contract=off), in the order written here.
 //   requant   : y = clamp(round((float)acc * scale[n]) + out_zp, qmin, qmax)
+//   Zero points (out_zp, in_zp, za, zb, zy) are 0..255, as model_check requires of every tensor.
 //   bilinear  : weights in 1/2048 units; v = (p00*(2048-wx) + p01*wx)*(2048-wy) + (p10*(2048-wx) + p11*wx)*wy
 #pragma once
 #include <cstddef>

@@ -61,8 +61,8 @@ struct Vec<16> {
     acc[3] = vmlal_high_s16(acc[3], hi, w[1]);
   }
   static inline void store(uint8_t* out, const int32x4_t* acc, const float32x4_t* s, const RequantConsts& k) {
-    const uint8x16_t v = narrow16(requant4(acc[0], s[0], k), requant4(acc[1], s[1], k), requant4(acc[2], s[2], k),
-                                  requant4(acc[3], s[3], k));
+    auto scaled = [&](int j) { return vmulq_f32(vcvtq_f32_s32(acc[j]), s[j]); };
+    const uint8x16_t v = round_narrow16(scaled(0), scaled(1), scaled(2), scaled(3), k.zp16);
     vst1q_u8(out, vmaxq_u8(vminq_u8(v, k.qmax), k.qmin));
   }
 };

@@ -15,49 +15,46 @@ namespace {
 
 // Quantization parameters broadcast once per call.
 struct BinaryVec {
-  int32x4_t za, zb, zy;
+  uint8x8_t za, zb;
+  int16x8_t zy;
   uint8x16_t qmin, qmax;
   float32x4_t sa, sb, sy, ry;  // ry = 1 / sy
   explicit BinaryVec(const BinaryArgs& a)
-      : za(vdupq_n_s32(a.za)), zb(vdupq_n_s32(a.zb)), zy(vdupq_n_s32(a.zy)),
-        qmin(vdupq_n_u8(static_cast<uint8_t>(a.qmin))), qmax(vdupq_n_u8(static_cast<uint8_t>(a.qmax))),
-        sa(vdupq_n_f32(a.sa)), sb(vdupq_n_f32(a.sb)), sy(vdupq_n_f32(a.sy)), ry(vdupq_n_f32(1.0f / a.sy)) {}
+      : za(vdup_n_u8(static_cast<uint8_t>(a.za))), zb(vdup_n_u8(static_cast<uint8_t>(a.zb))),
+        zy(vdupq_n_s16(static_cast<int16_t>(a.zy))), qmin(vdupq_n_u8(static_cast<uint8_t>(a.qmin))),
+        qmax(vdupq_n_u8(static_cast<uint8_t>(a.qmax))), sa(vdupq_n_f32(a.sa)), sb(vdupq_n_f32(a.sb)),
+        sy(vdupq_n_f32(a.sy)), ry(vdupq_n_f32(1.0f / a.sy)) {}
 };
 
-// (float)(x - z) * s, as scalar.
-inline float32x4_t dequant4(int32x4_t x, int32x4_t z, float32x4_t s) {
-  return vmulq_f32(vcvtq_f32_s32(vsubq_s32(x, z)), s);
-}
-// round(v / sy) + zy: QuantizeLinear's true division, or the plan-checked quotient by the
-// reciprocal kQuotient names; the clamp to [qmin, qmax] (the activation) follows on the narrowed bytes.
-template <Quotient kQuotient>
-inline int32x4_t quant4(const BinaryVec& q, float32x4_t v) {
-  return round_add4(quotient4<kQuotient>(v, q.sy, q.ry), q.zy);
+// (float)(x - z) * s of 16 bytes, as scalar: x - z by one widening subtract per 8 bytes (the
+// uint16 difference read as int16 is exact: |x - z| <= 255), then widened to int32.
+inline void dequant16(uint8x16_t x, uint8x8_t z, float32x4_t s, float32x4_t (&out)[4]) {
+  const int16x8_t lo = vreinterpretq_s16_u16(vsubl_u8(vget_low_u8(x), z));
+  const int16x8_t hi = vreinterpretq_s16_u16(vsubl_u8(vget_high_u8(x), z));
+  out[0] = vmulq_f32(vcvtq_f32_s32(vmovl_s16(vget_low_s16(lo))), s);
+  out[1] = vmulq_f32(vcvtq_f32_s32(vmovl_high_s16(lo)), s);
+  out[2] = vmulq_f32(vcvtq_f32_s32(vmovl_s16(vget_low_s16(hi))), s);
+  out[3] = vmulq_f32(vcvtq_f32_s32(vmovl_high_s16(hi)), s);
 }
 
 struct AddOp {
-  template <Quotient kQuotient>
-  static inline int32x4_t apply(const BinaryVec& q, int32x4_t a, int32x4_t b) {
-    return quant4<kQuotient>(q, vaddq_f32(dequant4(a, q.za, q.sa), dequant4(b, q.zb, q.sb)));
-  }
+  static inline float32x4_t apply(float32x4_t a, float32x4_t b) { return vaddq_f32(a, b); }
 };
 struct MulOp {
-  template <Quotient kQuotient>
-  static inline int32x4_t apply(const BinaryVec& q, int32x4_t a, int32x4_t b) {
-    return quant4<kQuotient>(q, vmulq_f32(dequant4(a, q.za, q.sa), dequant4(b, q.zb, q.sb)));
-  }
+  static inline float32x4_t apply(float32x4_t a, float32x4_t b) { return vmulq_f32(a, b); }
 };
 
-// 16 outputs from 16 a bytes and 16 b bytes. Saturating to 0..255 and then clamping to
-// [qmin, qmax] equals clamping directly, as 0 <= qmin <= qmax <= 255.
+// 16 outputs from 16 a bytes and 16 b bytes: round(v / sy) + zy with QuantizeLinear's true
+// division or the plan-checked quotient by the reciprocal kQuotient names, narrowed; saturating
+// to 0..255 and then clamping to [qmin, qmax] (the activation) equals clamping directly, as
+// 0 <= qmin <= qmax <= 255.
 template <class Op, Quotient kQuotient>
 inline uint8x16_t block16(const BinaryVec& q, uint8x16_t av, uint8x16_t bv) {
-  int32x4_t a0, a1, a2, a3, b0, b1, b2, b3;
-  widen16(av, &a0, &a1, &a2, &a3);
-  widen16(bv, &b0, &b1, &b2, &b3);
-  const uint8x16_t y = narrow16(Op::template apply<kQuotient>(q, a0, b0), Op::template apply<kQuotient>(q, a1, b1),
-                                Op::template apply<kQuotient>(q, a2, b2), Op::template apply<kQuotient>(q, a3, b3));
-  return vminq_u8(vmaxq_u8(y, q.qmin), q.qmax);
+  float32x4_t a[4], b[4];
+  dequant16(av, q.za, q.sa, a);
+  dequant16(bv, q.zb, q.sb, b);
+  auto y = [&](int j) { return quotient4<kQuotient>(Op::apply(a[j], b[j]), q.sy, q.ry); };
+  return vminq_u8(vmaxq_u8(round_narrow16(y(0), y(1), y(2), y(3), q.zy), q.qmin), q.qmax);
 }
 
 // A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_value.

@@ -19,9 +19,11 @@ namespace {
 
 struct RequantConsts {
   int32x4_t zp;
+  int16x8_t zp16;  // for round_narrow16
   uint8x16_t qmin, qmax;
   explicit RequantConsts(const Requant& rq)
       : zp(vdupq_n_s32(rq.out_zp)),
+        zp16(vdupq_n_s16(static_cast<int16_t>(rq.out_zp))),
         qmin(vdupq_n_u8(static_cast<uint8_t>(rq.qmin))),
         qmax(vdupq_n_u8(static_cast<uint8_t>(rq.qmax))) {}
 };
@@ -33,8 +35,8 @@ inline int32x4_t requant4(int32x4_t acc, float32x4_t scale, const RequantConsts&
 
 // 16 accumulators of consecutive channels -> 16 clamped bytes in channel order.
 inline uint8x16_t requant16(const int32x4_t (&acc)[4], const float32x4_t (&scale)[4], const RequantConsts& k) {
-  const uint8x16_t v = narrow16(requant4(acc[0], scale[0], k), requant4(acc[1], scale[1], k),
-                                requant4(acc[2], scale[2], k), requant4(acc[3], scale[3], k));
+  auto scaled = [&](int j) { return vmulq_f32(vcvtq_f32_s32(acc[j]), scale[j]); };
+  const uint8x16_t v = round_narrow16(scaled(0), scaled(1), scaled(2), scaled(3), k.zp16);
   return vmaxq_u8(vminq_u8(v, k.qmax), k.qmin);
 }
 
