@@ -62,6 +62,9 @@ template <class Op, Quotient kQuotient>
 struct Run {
   const BinaryVec& q;
   void operator()(const uint8_t* a, const uint8_t* b, uint8_t b_value, uint8_t* out, size_t n) const {
+    // A local copy: through the reference, every byte store may alias the constants, and GCC
+    // reloads them each block.
+    const BinaryVec q = this->q;
     const uint8x16_t bb = vdupq_n_u8(b_value);
     size_t i = 0;
     for (; i + 16 <= n; i += 16) vst1q_u8(out + i, block16<Op, kQuotient>(q, vld1q_u8(a + i), b ? vld1q_u8(b + i) : bb));
