@@ -16,6 +16,14 @@ namespace kernels {
 namespace neon {
 namespace {
 
+// This thread's instance of T (scratch that only grows: no allocation per frame). Out of line, so
+// a kernel takes the address once rather than a TLS lookup at every use.
+template <class T>
+__attribute__((noinline)) T& per_thread() {
+  thread_local T t;
+  return t;
+}
+
 // Scalar forms of kernels.h round_clamped / clamp_u8 for tails (see the note above).
 inline int32_t round1(float x) {
   x = x < -65536.0f ? -65536.0f : (x > 65536.0f ? 65536.0f : x);

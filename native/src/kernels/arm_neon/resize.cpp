@@ -2,6 +2,7 @@
 #include <arm_neon.h>
 
 #include <cstring>
+#include <vector>
 
 #include "kernels/arm_neon/neon_util.h"
 #include "kernels/arm_neon/other_ops.h"
@@ -27,14 +28,26 @@ namespace {
 
 // Input rows dequantized once, X = (float)(q - in_zp) * in_scale (the contract's X(q)), kept
 // for the output rows that follow: upsampling by k reads each input row pair for k output rows,
-// and every input element for k * k outputs. Two rows of up to kMaxRow values each.
-constexpr int kMaxRow = 4096;
+// and every input element for k * k outputs. Per-thread scratch (per_thread), grown to the row.
 struct FloatRows {
-  float data[2][kMaxRow];
-  uint8_t dom[2][kMaxRow];  // with labels: dominant_row per slot
+  std::vector<float> data[2];
+  std::vector<uint8_t> dom[2];  // with labels: dominant_row per slot
+  std::vector<uint8_t> column;  // resize_linear_argmax: per source column, the rows' shared label
   int row[2] = {-1, -1};
   int last[2] = {0, 0};     // the slots of the last fetch's y0 and y1
 };
+// This thread's FloatRows, emptied, for rows of a's input.
+FloatRows& float_rows(const ResizeArgs& a) {
+  FloatRows& f = per_thread<FloatRows>();
+  const size_t n = static_cast<size_t>(a.in_w) * a.channels;
+  for (int k = 0; k < 2; ++k) {
+    if (f.data[k].size() < n) f.data[k].resize(n);
+    if (f.dom[k].size() < static_cast<size_t>(a.in_w)) f.dom[k].resize(a.in_w);
+    f.row[k] = -1;
+  }
+  if (f.column.size() < static_cast<size_t>(a.in_w)) f.column.resize(a.in_w);
+  return f;
+}
 
 void dequantize_row(const uint8_t* q, int n, int32x4_t zp, float32x4_t s, float* out) {
   int i = 0;
@@ -92,11 +105,11 @@ void fetch_rows(const ResizeArgs& a, int y0, int y1, bool dominance, FloatRows* 
     if (slot < 0) {
       // Replace a slot holding neither wanted row (k == 1 must keep y0's).
       slot = (f->row[0] != want[0] && f->row[0] != want[1]) ? 0 : 1;
-      dequantize_row(a.in + static_cast<size_t>(want[k]) * n, n, zp, s, f->data[slot]);
-      if (dominance) dominant_row(a.in + static_cast<size_t>(want[k]) * n, a.in_w, a.channels, f->dom[slot]);
+      dequantize_row(a.in + static_cast<size_t>(want[k]) * n, n, zp, s, f->data[slot].data());
+      if (dominance) dominant_row(a.in + static_cast<size_t>(want[k]) * n, a.in_w, a.channels, f->dom[slot].data());
       f->row[slot] = want[k];
     }
-    *dst[k] = f->data[slot];
+    *dst[k] = f->data[slot].data();
     f->last[k] = slot;
   }
 }
@@ -154,15 +167,15 @@ void linear_pixels(const ResizeArgs& a, int oy, const float* f0, const float* f1
 // scalar), summed in the same order with separate FMUL and FADD, divided by the output scale
 // (FDIV, correctly rounded as the scalar division, or where the plan admitted it the corrected
 // quotient by the reciprocal, quotient4) and rounded half to even. A channel count
-// that is not a multiple of the block ends with an overlapping block. Fewer than 4 channels,
-// or rows longer than the buffer, run scalar::resize_linear.
+// that is not a multiple of the block ends with an overlapping block. Fewer than 4 channels
+// run scalar::resize_linear.
 void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
-  if (C < 4 || static_cast<int64_t>(a.in_w) * C > kMaxRow) {
+  if (C < 4) {
     scalar::resize_linear(a, row_begin, row_end);
     return;
   }
-  FloatRows rows;
+  FloatRows& rows = float_rows(a);
   for (int oy = row_begin; oy < row_end; ++oy) {
     const float *f0, *f1;
     fetch_rows(a, a.ys->i0[oy], a.ys->i1[oy], false, &rows, &f0, &f1);
@@ -178,19 +191,18 @@ void resize_linear_argmax(const ResizeArgmaxArgs& aa, int row_begin, int row_end
   const ResizeArgs& a = aa.resize;
   const int C = a.channels;
   const size_t w = static_cast<size_t>(a.out_w);
-  if (C < 4 || C >= 16 || static_cast<int64_t>(a.in_w) * C > kMaxRow || aa.confidence ||
-      !resize_labels_may_skip(a, row_begin, row_end)) {
+  if (C < 4 || C >= 16 || aa.confidence || !resize_labels_may_skip(a, row_begin, row_end)) {
     resize_linear(a, row_begin, row_end);
     argmax(ArgmaxArgs{a.out, C, aa.labels, aa.confidence, aa.softmax}, static_cast<size_t>(row_begin) * w,
            static_cast<size_t>(row_end) * w);
     return;
   }
-  FloatRows rows;
-  uint8_t column[kMaxRow];
+  FloatRows& rows = float_rows(a);
+  uint8_t* column = rows.column.data();
   for (int oy = row_begin; oy < row_end; ++oy) {
     const float *f0, *f1;
     fetch_rows(a, a.ys->i0[oy], a.ys->i1[oy], true, &rows, &f0, &f1);
-    const uint8_t *d0 = rows.dom[rows.last[0]], *d1 = rows.dom[rows.last[1]];
+    const uint8_t *d0 = rows.dom[rows.last[0]].data(), *d1 = rows.dom[rows.last[1]].data();
     for (int x = 0; x < a.in_w; ++x) column[x] = d0[x] == d1[x] ? d0[x] : kResizeLabelUnsure;
     uint8_t* lrow = aa.labels + static_cast<size_t>(oy) * w;
     const ArgmaxArgs am{a.out + static_cast<size_t>(oy) * w * C, C, lrow};
