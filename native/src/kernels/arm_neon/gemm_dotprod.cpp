@@ -98,17 +98,19 @@ inline void accumulate(const int8_t* a, int blocks, const int8_t* w, int32x4_t (
     } else {
       for (int r = 0; r < MR; ++r) av[r] = vld1q_s8(a + r * 16);
     }
-    // The empty asm keeps each group's weight loads after the previous group's SDOTs: GCC
-    // otherwise hoists all 16 weight registers, and 16 accumulators no longer fit (it spills two).
+    // The empty asm keeps each group's weight loads after the previous group's SDOTs (GCC
+    // otherwise hoists all 16 weight registers, and 16 accumulators no longer fit: it spills
+    // two), and hides w's value, so each load post-increments w instead of taking an address of
+    // its own.
     step<MR, 0>(av, w, acc);
     w += 64;
-    asm volatile("" ::: "memory");
+    asm volatile("" : "+r"(w) : : "memory");
     step<MR, 1>(av, w, acc);
     w += 64;
-    asm volatile("" ::: "memory");
+    asm volatile("" : "+r"(w) : : "memory");
     step<MR, 2>(av, w, acc);
     w += 64;
-    asm volatile("" ::: "memory");
+    asm volatile("" : "+r"(w) : : "memory");
     step<MR, 3>(av, w, acc);
     w += 64;
   }
