@@ -20,11 +20,26 @@ inline Window window(const PoolArgs& a, int oy, int ox) {
   return {std::max(y0, 0), std::min(y0 + a.kernel_h, a.in_h), std::max(x0, 0), std::min(x0 + a.kernel_w, a.in_w)};
 }
 
+// The maximum of n (<= 64) 16-byte vectors at p, p + step, ...: with a compile-time K, a full
+// window (n == K) is unrolled, since a few rows or columns would cost more loop than maxima.
+template <int K>
+inline uint8x16_t max_n(const uint8_t* p, size_t step, int n) {
+  uint8x16_t m = vdupq_n_u8(0);
+  if (K && n == K) {
+    for (int i = 0; i < K; ++i) m = vmaxq_u8(m, vld1q_u8(p + i * step));
+    return m;
+  }
+  for (int i = 0; i < n; ++i, p += step) m = vmaxq_u8(m, vld1q_u8(p));
+  return m;
+}
+
 // One output row of a max pool whose windows overlap horizontally (stride < kernel, e.g. the
 // 5x5 stride-1 pools of a chained residual pooling block), 16 channels at a time: the column
 // maxima over the window's rows are taken once per input column into a stack buffer, then
 // each output takes the maximum of its window's columns: kh + kw vector maxima per output
-// instead of kh * kw. Max is associative, so the result is the reference's exactly.
+// instead of kh * kw. Max is associative, so the result is the reference's exactly. K: the
+// kernel's height and width where both are K (unrolled full windows), else 0.
+template <int K>
 void max_row_separable(const PoolArgs& a, int oy, uint8_t* orow) {
   constexpr int kCols = 256;
   uint8x16_t col[kCols];
@@ -38,17 +53,12 @@ void max_row_separable(const PoolArgs& a, int oy, uint8_t* orow) {
     const int xa = std::max(0, ox0 * sw - pl), xb = std::min(in_w, (ox1 - 1) * sw - pl + kw);
     for (int c = 0; c < C; c += 16) {
       const int cc = c + 16 <= C ? c : C - 16;  // the last block overlaps: identical values
-      for (int x = xa; x < xb; ++x) {
-        const uint8_t* p = a.in + static_cast<size_t>(vy0) * row_stride + static_cast<size_t>(x) * C + cc;
-        uint8x16_t m = vdupq_n_u8(0);
-        for (int iy = vy0; iy < vy1; ++iy, p += row_stride) m = vmaxq_u8(m, vld1q_u8(p));
-        col[x - xa] = m;
-      }
+      const uint8_t* p = a.in + static_cast<size_t>(vy0) * row_stride + static_cast<size_t>(xa) * C + cc;
+      for (int x = xa; x < xb; ++x, p += C) col[x - xa] = max_n<K>(p, row_stride, vy1 - vy0);
       for (int ox = ox0; ox < ox1; ++ox) {
         const int x0 = ox * sw - pl;
         const int vx0 = std::max(x0, 0), vx1 = std::min(x0 + kw, in_w);
-        uint8x16_t m = vdupq_n_u8(0);
-        for (int x = vx0; x < vx1; ++x) m = vmaxq_u8(m, col[x - xa]);
+        const uint8x16_t m = max_n<K>(reinterpret_cast<const uint8_t*>(&col[vx0 - xa]), sizeof(uint8x16_t), vx1 - vx0);
         vst1q_u8(orow + static_cast<size_t>(ox) * C + cc, m);
       }
     }
@@ -71,7 +81,12 @@ void maxpool(const PoolArgs& a, int row_begin, int row_end) {
   for (int oy = row_begin; oy < row_end; ++oy) {
     uint8_t* orow = a.out + static_cast<size_t>(oy) * a.out_w * C;
     if (separable) {
-      max_row_separable(a, oy, orow);
+      if (a.kernel_h == 5 && a.kernel_w == 5)
+        max_row_separable<5>(a, oy, orow);
+      else if (a.kernel_h == 3 && a.kernel_w == 3)
+        max_row_separable<3>(a, oy, orow);
+      else
+        max_row_separable<0>(a, oy, orow);
       if (a.lut) lut_apply(L, orow, orow, static_cast<size_t>(a.out_w) * C);
       continue;
     }
