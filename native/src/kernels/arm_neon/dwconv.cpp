@@ -8,7 +8,8 @@
 // previous one (recomputing identical bytes), so no load or store leaves the pixel.
 //
 // Padding: interior output pixels (every tap inside the image) read the input directly, four
-// pixels at a time so each weight load is reused; a border pixel reads its outside taps from a
+// pixels at a time so each weight load is reused (and, for 3-wide kernels with stride_w ==
+// dilation_w, each input column widened once for the four); a border pixel reads its outside taps from a
 // register-sized buffer of in_zp bytes, exactly the reference's "padding reads as in_zp".
 //
 // Layers with fewer than 8 channels do not fill one register and run the scalar reference
@@ -107,6 +108,36 @@ inline void interior(const DwConvArgs& a, const Geometry& g, const uint8_t* p, c
   for (int i = 0; i < NPX; ++i) Vec<W>::store(out + static_cast<size_t>(i) * a.channels, acc[i], q.scale, rk);
 }
 
+// interior<16, NPX> for a 3-wide kernel whose tap step equals the pixel step (stride_w ==
+// dilation_w, e.g. 3x3 stride 1): pixel i's tap kx reads window column i + kx, so each kernel row's
+// NPX + 2 columns are widened once and shared, instead of once per pixel and tap.
+template <int NPX>
+inline void interior_shared3(const DwConvArgs& a, const Geometry& g, const uint8_t* p, const int16_t* wblock,
+                             const BlockQ& q, const RequantConsts& rk, uint8_t* out) {
+  int32x4_t acc[NPX][4];
+  for (int i = 0; i < NPX; ++i)
+    for (int j = 0; j < 4; ++j) acc[i][j] = q.bias[j];
+  const int16_t* w = wblock;
+  for (int ky = 0; ky < a.kernel_h; ++ky, p += g.row_step) {
+    int16x8_t x[NPX + 2][2];
+    for (int c = 0; c < NPX + 2; ++c) {
+      const uint8x16_t v = vld1q_u8(p + c * g.px_step);
+      x[c][0] = vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(v)));
+      x[c][1] = vreinterpretq_s16_u16(vmovl_high_u8(v));
+    }
+    for (int kx = 0; kx < 3; ++kx, w += 16) {
+      const int16x8_t w0 = vld1q_s16(w), w1 = vld1q_s16(w + 8);
+      for (int i = 0; i < NPX; ++i) {
+        acc[i][0] = vmlal_s16(acc[i][0], vget_low_s16(x[i + kx][0]), vget_low_s16(w0));
+        acc[i][1] = vmlal_high_s16(acc[i][1], x[i + kx][0], w0);
+        acc[i][2] = vmlal_s16(acc[i][2], vget_low_s16(x[i + kx][1]), vget_low_s16(w1));
+        acc[i][3] = vmlal_high_s16(acc[i][3], x[i + kx][1], w1);
+      }
+    }
+  }
+  for (int i = 0; i < NPX; ++i) Vec<16>::store(out + static_cast<size_t>(i) * a.channels, acc[i], q.scale, rk);
+}
+
 // One output pixel anywhere: taps outside the image read the in_zp buffer.
 template <int W>
 inline void border(const DwConvArgs& a, int oy, int ox, int c0, const int16_t* wblock, const BlockQ& q,
@@ -141,6 +172,7 @@ void run_blocks(const DwConvArgs& a, int row_begin, int row_end) {
   g.px_step = static_cast<ptrdiff_t>(a.stride_w) * a.channels;
   g.row_step = static_cast<ptrdiff_t>(a.dilation_h) * a.in_w * a.channels;
   g.tap_step = static_cast<ptrdiff_t>(a.dilation_w) * a.channels;
+  const bool shared3 = a.kernel_w == 3 && g.tap_step == g.px_step;
   // Output columns whose whole window is inside the image horizontally: [ox_lo, ox_hi].
   const int ox_lo = (a.pad_left + a.stride_w - 1) / a.stride_w;
   const int last_origin = a.in_w - 1 - (a.kernel_w - 1) * a.dilation_w;  // largest valid ix0
@@ -164,6 +196,10 @@ void run_blocks(const DwConvArgs& a, int row_begin, int row_end) {
       for (; ox < lo; ++ox) border<W>(a, oy, ox, c0, wblock, q, rk, zp_buf, out_row + static_cast<size_t>(ox) * a.channels);
       if (hi >= lo) {
         const uint8_t* p = a.in + (static_cast<size_t>(iy0) * a.in_w + (ox * a.stride_w - a.pad_left)) * a.channels + c0;
+        if (W == 16 && shared3) {
+          for (; ox + 4 <= hi + 1; ox += 4, p += 4 * g.px_step)
+            interior_shared3<4>(a, g, p, wblock, q, rk, out_row + static_cast<size_t>(ox) * a.channels);
+        }
         for (; ox + 4 <= hi + 1; ox += 4, p += 4 * g.px_step)
           interior<W, 4>(a, g, p, wblock, q, rk, out_row + static_cast<size_t>(ox) * a.channels);
         for (; ox <= hi; ++ox, p += g.px_step)
