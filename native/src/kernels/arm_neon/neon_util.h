@@ -91,7 +91,11 @@ inline void widen16(uint8x16_t v, int32x4_t* a, int32x4_t* b, int32x4_t* c, int3
 inline void copy_small(uint8_t* dst, const uint8_t* src, size_t n) {
   if (n >= 32) {
     size_t i = 0;
-    for (; i + 32 <= n; i += 32) vst1q_u8_x2(dst + i, vld1q_u8_x2(src + i));
+    for (; i + 64 <= n; i += 64) vst1q_u8_x4(dst + i, vld1q_u8_x4(src + i));
+    if (i + 32 <= n) {
+      vst1q_u8_x2(dst + i, vld1q_u8_x2(src + i));
+      i += 32;
+    }
     if (i + 16 <= n) {
       vst1q_u8(dst + i, vld1q_u8(src + i));
       i += 16;
