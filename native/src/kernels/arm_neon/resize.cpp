@@ -120,6 +120,7 @@ template <Quotient kQuotient>
 void linear_pixels_q(const ResizeArgs& a, int oy, const float* f0, const float* f1, int ox_begin, int ox_end) {
   const int C = a.channels;
   const int32x4_t out_zp = vdupq_n_s32(a.out_zp);
+  const int16x8_t out_zp16 = vdupq_n_s16(static_cast<int16_t>(a.out_zp));
   const float32x4_t vos = vdupq_n_f32(a.out_scale), vr = vdupq_n_f32(1.0f / a.out_scale);
   const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
   uint8_t* orow = a.out + static_cast<size_t>(oy) * a.out_w * C;
@@ -135,15 +136,20 @@ void linear_pixels_q(const ResizeArgs& a, int oy, const float* f0, const float* 
       v = vaddq_f32(v, vmulq_f32(v21, vld1q_f32(p21 + c)));
       v = vaddq_f32(v, vmulq_f32(v12, vld1q_f32(p12 + c)));
       v = vaddq_f32(v, vmulq_f32(v22, vld1q_f32(p22 + c)));
-      return round_add4(quotient4<kQuotient>(v, vos, vr), out_zp);
+      return quotient4<kQuotient>(v, vos, vr);
+    };
+    auto block8 = [&](int c) {
+      return narrow8(round_add4(blend4(c), out_zp), round_add4(blend4(c + 4), out_zp));
     };
     if (C >= 8) {
       int c = 0;
-      for (; c + 8 <= C; c += 8) vst1_u8(out + c, narrow8(blend4(c), blend4(c + 4)));
-      if (c < C) vst1_u8(out + C - 8, narrow8(blend4(C - 8), blend4(C - 4)));  // overlapping tail
+      for (; c + 16 <= C; c += 16)
+        vst1q_u8(out + c, round_narrow16(blend4(c), blend4(c + 4), blend4(c + 8), blend4(c + 12), out_zp16));
+      for (; c + 8 <= C; c += 8) vst1_u8(out + c, block8(c));
+      if (c < C) vst1_u8(out + C - 8, block8(C - 8));  // overlapping tail
     } else {
       // 4..7 channels: channels 0..3 and C-4..C-1 (overlapping), four bytes each.
-      const uint8x8_t b = narrow8(blend4(0), blend4(C - 4));
+      const uint8x8_t b = narrow8(round_add4(blend4(0), out_zp), round_add4(blend4(C - 4), out_zp));
       const uint32_t lo = vget_lane_u32(vreinterpret_u32_u8(b), 0), hi = vget_lane_u32(vreinterpret_u32_u8(b), 1);
       std::memcpy(out, &lo, 4);
       std::memcpy(out + C - 4, &hi, 4);
@@ -161,7 +167,7 @@ void linear_pixels(const ResizeArgs& a, int oy, const float* f0, const float* f1
 
 }  // namespace
 
-// 8 channels at a time (4 when the layer has 4..7), the scalar float operations lane by lane
+// 16 or 8 channels at a time (4 when the layer has 4..7), the scalar float operations lane by lane
 // (kernels.h "Resize"): the four neighbours' dequantized values (from rows dequantized once,
 // see FloatRows), weighted by the four weight products (computed once per output pixel, as
 // scalar), summed in the same order with separate FMUL and FADD, divided by the output scale
