@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "env_settings.h"
 #include "network.h"
@@ -277,27 +278,24 @@ void execute(const PreparedModel& m, Plan& plan, ThreadPool& pool, uint8_t* labe
 void choose_conv_paths(const PreparedModel& m, Plan& plan, ThreadPool& pool) {
   if (!env_settings().timed_conv_paths) return;
   // Best of kRuns after a warm-up run: the minimum is what a candidate costs when nothing else
-  // interferes, which is what the choice should follow on a busy machine.
-  constexpr int kRuns = 3;
+  // interferes, which is what the choice should follow on a busy machine. The candidates take
+  // turns run by run, so a burst of load elsewhere slows all of them rather than one.
+  constexpr int kRuns = 5;
   for (size_t i = 0; i < m.ops.size(); ++i) {
-    if (m.ops[i].spec->kind != OpKind::Conv || m.ops[i].conv.paths.size() < 2) continue;
-    double best_ms = 0;
-    uint8_t best = 0;
-    for (size_t c = 0; c < m.ops[i].conv.paths.size(); ++c) {
-      plan.conv_path[i] = static_cast<uint8_t>(c);
-      run_conv(m, i, plan, pool);
-      double ms = 0;
-      for (int r = 0; r < kRuns; ++r) {
+    const size_t n = m.ops[i].conv.paths.size();
+    if (m.ops[i].spec->kind != OpKind::Conv || n < 2) continue;
+    std::vector<double> best_ms(n, 0);
+    for (int r = -1; r < kRuns; ++r)
+      for (size_t c = 0; c < n; ++c) {
+        plan.conv_path[i] = static_cast<uint8_t>(c);
         const auto t0 = std::chrono::steady_clock::now();
         run_conv(m, i, plan, pool);
         const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        ms = r == 0 ? t : std::min(ms, t);
+        if (r == 0 || (r > 0 && t < best_ms[c])) best_ms[c] = t;  // r == -1: the warm-up run
       }
-      if (c == 0 || ms < best_ms) {
-        best_ms = ms;
-        best = static_cast<uint8_t>(c);
-      }
-    }
+    uint8_t best = 0;
+    for (size_t c = 1; c < n; ++c)
+      if (best_ms[c] < best_ms[best]) best = static_cast<uint8_t>(c);
     plan.conv_path[i] = best;
   }
 }

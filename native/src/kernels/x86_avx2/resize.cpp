@@ -305,16 +305,24 @@ void resize_linear_blocks(const ResizeArgs& a, int row_begin, int row_end) {
   rows.row[0] = rows.row[1] = -1;  // another call's rows (another tensor, or the same one rewritten)
   for (int k = 0; k < 2; ++k) grow(&rows.f[k], static_cast<size_t>(a.in_w) * C);
   const Quantize8<kQuotient> quant(os, a.out_zp, 0, 255);
+  // The x axis read through local pointers: the output's byte stores may alias anything, so
+  // fields read through `a` would be loaded again for every pixel.
+  const int32_t* const xi0 = a.xs->i0.data();
+  const int32_t* const xi1 = a.xs->i1.data();
+  const float* const xw0 = a.xs->w0.data();
+  const float* const xw1 = a.xs->w1.data();
+  const int out_w = a.out_w;
+  uint8_t* const out_base = a.out;
   for (int oy = row_begin; oy < row_end; ++oy) {
     const float *f0, *f1;
     dequant_rows(a, a.ys->i0[oy], a.ys->i1[oy], &rows, &f0, &f1);
     const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
-    for (int ox = 0; ox < a.out_w; ++ox) {
-      const size_t x0 = static_cast<size_t>(a.xs->i0[ox]) * C, x1 = static_cast<size_t>(a.xs->i1[ox]) * C;
-      const float wx0 = a.xs->w0[ox], wx1 = a.xs->w1[ox];
+    uint8_t* out = out_base + static_cast<size_t>(oy) * out_w * C;
+    for (int ox = 0; ox < out_w; ++ox, out += C) {
+      const size_t x0 = static_cast<size_t>(xi0[ox]) * C, x1 = static_cast<size_t>(xi1[ox]) * C;
+      const float wx0 = xw0[ox], wx1 = xw1[ox];
       const __m256 v11 = _mm256_set1_ps(wx0 * wy0), v21 = _mm256_set1_ps(wx1 * wy0);
       const __m256 v12 = _mm256_set1_ps(wx0 * wy1), v22 = _mm256_set1_ps(wx1 * wy1);
-      uint8_t* out = a.out + (static_cast<size_t>(oy) * a.out_w + ox) * C;
       auto blend8 = [&](int c) {
         __m256 v = _mm256_mul_ps(v11, _mm256_loadu_ps(f0 + x0 + c));
         v = _mm256_add_ps(v, _mm256_mul_ps(v21, _mm256_loadu_ps(f0 + x1 + c)));

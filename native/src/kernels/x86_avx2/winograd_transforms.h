@@ -1,7 +1,7 @@
 // The AVX2 Winograd transforms of kernels.h, F(2x2, 3x3) and F(4x4, 3x3), for winograd.cpp: the
 // input transform in int16 lanes across 16 input channels (every intermediate fits int16, and
 // wrapping would cancel anyway since V does), the output transform in int32 lanes across 8
-// output channels, wrapping as kernels.h's sums do.
+// output channels (16 where compiled with AVX-512), wrapping as kernels.h's sums do.
 #pragma once
 #include <immintrin.h>
 
@@ -39,6 +39,25 @@ inline __m256i load_chunk(const uint8_t* px, int c0, const InputCtx& x) {
   return _mm256_cvtepu8_epi16(_mm_load_si128(reinterpret_cast<const __m128i*>(buf)));
 }
 
+// int32 lane operations of the output transform at either width: 8 output channels per ymm, or
+// 16 per zmm where the file is compiled with AVX-512 (the avx512vnni table's copy).
+inline __m256i add32(__m256i a, __m256i b) { return _mm256_add_epi32(a, b); }
+inline __m256i sub32(__m256i a, __m256i b) { return _mm256_sub_epi32(a, b); }
+template <int k>
+inline __m256i shl32(__m256i a) { return _mm256_slli_epi32(a, k); }
+template <int k>
+inline __m256i sra32(__m256i a) { return _mm256_srai_epi32(a, k); }
+inline __m256i mul32(__m256i a, int32_t b) { return _mm256_mullo_epi32(a, _mm256_set1_epi32(b)); }
+#if defined(__AVX512F__)
+inline __m512i add32(__m512i a, __m512i b) { return _mm512_add_epi32(a, b); }
+inline __m512i sub32(__m512i a, __m512i b) { return _mm512_sub_epi32(a, b); }
+template <int k>
+inline __m512i shl32(__m512i a) { return _mm512_slli_epi32(a, k); }
+template <int k>
+inline __m512i sra32(__m512i a) { return _mm512_srai_epi32(a, k); }
+inline __m512i mul32(__m512i a, int32_t b) { return _mm512_mullo_epi32(a, _mm512_set1_epi32(b)); }
+#endif
+
 // The transforms of tile size T: window N = T + 2, P = N * N positions.
 template <int T>
 struct Wino;
@@ -54,12 +73,14 @@ struct Wino<2> {
     o[3] = _mm256_sub_epi16(d[1], d[3]);
   }
   // A^T x for one column x of 4 int32 vectors.
-  static inline void at(const __m256i (&m)[4], __m256i (&o)[2]) {
-    o[0] = _mm256_add_epi32(_mm256_add_epi32(m[0], m[1]), m[2]);
-    o[1] = _mm256_sub_epi32(_mm256_sub_epi32(m[1], m[2]), m[3]);
+  template <class V>
+  static inline void at(const V (&m)[4], V (&o)[2]) {
+    o[0] = add32(add32(m[0], m[1]), m[2]);
+    o[1] = sub32(sub32(m[1], m[2]), m[3]);
   }
   // y from Y = A^T M A: Y is 4 y.
-  static inline __m256i sum(__m256i r) { return _mm256_srai_epi32(r, 2); }
+  template <class V>
+  static inline V sum(V r) { return sra32<2>(r); }
 };
 
 template <>
@@ -81,20 +102,22 @@ struct Wino<4> {
   }
   // A'^T x, rows (6,4,4,1,1,0), (0,4,-4,2,-2,0), (0,4,4,4,4,0), (0,4,-4,8,-8,24), with
   // p, q = m1 +- m2 and r, s = m3 +- m4: 2 (3 m0 + 2 p) + r, 2 (2 q + s), 4 (p + r), 4 (q + 2 (s + 3 m5)).
-  static inline void at(const __m256i (&m)[6], __m256i (&o)[4]) {
-    const __m256i p = _mm256_add_epi32(m[1], m[2]), q = _mm256_sub_epi32(m[1], m[2]);
-    const __m256i r = _mm256_add_epi32(m[3], m[4]), s = _mm256_sub_epi32(m[3], m[4]);
-    const __m256i m0x3 = _mm256_add_epi32(m[0], _mm256_slli_epi32(m[0], 1));
-    const __m256i m5x3 = _mm256_add_epi32(m[5], _mm256_slli_epi32(m[5], 1));
-    o[0] = _mm256_add_epi32(_mm256_slli_epi32(_mm256_add_epi32(m0x3, _mm256_slli_epi32(p, 1)), 1), r);
-    o[1] = _mm256_slli_epi32(_mm256_add_epi32(_mm256_slli_epi32(q, 1), s), 1);
-    o[2] = _mm256_slli_epi32(_mm256_add_epi32(p, r), 2);
-    o[3] = _mm256_slli_epi32(_mm256_add_epi32(q, _mm256_slli_epi32(_mm256_add_epi32(s, m5x3), 1)), 2);
+  template <class V>
+  static inline void at(const V (&m)[6], V (&o)[4]) {
+    const V p = add32(m[1], m[2]), q = sub32(m[1], m[2]);
+    const V r = add32(m[3], m[4]), s = sub32(m[3], m[4]);
+    const V m0x3 = add32(m[0], shl32<1>(m[0]));
+    const V m5x3 = add32(m[5], shl32<1>(m[5]));
+    o[0] = add32(shl32<1>(add32(m0x3, shl32<1>(p))), r);
+    o[1] = shl32<1>(add32(shl32<1>(q), s));
+    o[2] = shl32<2>(add32(p, r));
+    o[3] = shl32<2>(add32(q, shl32<1>(add32(s, m5x3))));
   }
   // y from R = A'^T M' A' = 576 y: R times the inverse of 9 is 64 y (mod 2^32, and exactly while
   // |y| < 2^25), then the shift.
-  static inline __m256i sum(__m256i r) {
-    return _mm256_srai_epi32(_mm256_mullo_epi32(r, _mm256_set1_epi32(0x38E38E39)), 6);
+  template <class V>
+  static inline V sum(V r) {
+    return sra32<6>(mul32(r, 0x38E38E39));
   }
 };
 
@@ -118,19 +141,20 @@ inline void transform_chunk(const uint8_t* const (&px)[Wino<T>::P], int c0, cons
   }
 }
 
-// y of the T x T outputs of one tile from its P vectors of M (8 output channels): y[T * i + j].
-template <int T>
-inline void transform_output(const __m256i (&m)[Wino<T>::P], __m256i (&y)[T * T]) {
+// y of the T x T outputs of one tile from its P vectors of M (8 output channels per ymm, 16 per
+// zmm): y[T * i + j].
+template <int T, class V>
+inline void transform_output(const V (&m)[Wino<T>::P], V (&y)[T * T]) {
   constexpr int N = Wino<T>::N;
-  __m256i s[T][N];  // A^T M: s[i][q]
+  V s[T][N];  // A^T M: s[i][q]
   for (int q = 0; q < N; ++q) {
-    __m256i col[N], o[T];
+    V col[N], o[T];
     for (int p = 0; p < N; ++p) col[p] = m[N * p + q];
     Wino<T>::at(col, o);
     for (int i = 0; i < T; ++i) s[i][q] = o[i];
   }
   for (int i = 0; i < T; ++i) {  // (A^T M) A, row i
-    __m256i o[T];
+    V o[T];
     Wino<T>::at(s[i], o);
     for (int j = 0; j < T; ++j) y[T * i + j] = Wino<T>::sum(o[j]);
   }

@@ -4,7 +4,7 @@
 // input bytes to int16 and accumulates them with _mm512_dpwssd_epi32 against an even-channel and
 // an odd-channel weight vector (the other lanes zero), so every int32 lane receives exactly one
 // exact product per tap. Accumulators stay in even/odd channel order; bias and scale are
-// arranged to match and two permutes restore channel order before the store.
+// arranged to match and the narrowing (finish) restores channel order for one store.
 //
 // Padding: interior pixels (every tap inside the image) use raw bytes. Border pixels visit only
 // their in-image taps with (x - in_zp) and start from bias + in_zp * sum(w), which equals the
@@ -40,7 +40,7 @@ struct BlockConsts {
   __m512i bias2_e, bias2_o;  // border pixels: bias + in_zp * sum(w)
   __m512 scale_e, scale_o;
   __mmask32 load_mask;       // channels of this block that exist
-  __mmask16 store_lo, store_hi;
+  __mmask32 store;            // the same, for the store
 };
 
 struct Geometry {
@@ -105,15 +105,20 @@ inline Vec<MODE> load_x(const uint8_t* p, __mmask32 mask) {
   return r;
 }
 
-// Requantizes one pixel's even/odd accumulators and stores its channels in order.
+// Requantizes one pixel's even/odd accumulators and stores its channels in order with one store:
+// the packs of requant.h narrow64 (same exactness argument), then a byte shuffle and a qword
+// permute from the packs' per-lane even/odd order.
 inline void finish(__m512i acc_e, __m512i acc_o, const BlockConsts& bc, const RequantConsts& rk, uint8_t* out) {
-  const __m512i ye = requant_i32(acc_e, bc.scale_e, rk);  // channels 0,2,..,30
-  const __m512i yo = requant_i32(acc_o, bc.scale_o, rk);  // channels 1,3,..,31
-  // Output lane i takes channel i: even i from ye lane i/2, odd i from yo lane i/2 (index 16+).
-  const __m512i idx_lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-  const __m512i idx_hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-  _mm512_mask_cvtepi32_storeu_epi8(out, bc.store_lo, _mm512_permutex2var_epi32(ye, idx_lo, yo));
-  if (bc.store_hi) _mm512_mask_cvtepi32_storeu_epi8(out + 16, bc.store_hi, _mm512_permutex2var_epi32(ye, idx_hi, yo));
+  const __m512i ye = round_i32(acc_e, bc.scale_e, rk);  // channels 0,2,..,30
+  const __m512i yo = round_i32(acc_o, bc.scale_o, rk);  // channels 1,3,..,31
+  // Lane l: int16 channels 8l, 8l+2, 8l+4, 8l+6, 8l+1, 8l+3, 8l+5, 8l+7; as bytes twice over.
+  const __m512i w = _mm512_adds_epi16(_mm512_packs_epi32(ye, yo), rk.zp16);
+  const __m512i b = _mm512_packus_epi16(w, w);
+  // Bytes of lane l in channel order, then the lanes' low qwords together.
+  const __m512i in_order = _mm512_shuffle_epi8(b, _mm512_broadcast_i32x4(_mm_setr_epi8(0, 4, 1, 5, 2, 6, 3, 7, 0, 4, 1, 5, 2, 6, 3, 7)));
+  const __m256i r = _mm512_castsi512_si256(_mm512_permutexvar_epi64(_mm512_setr_epi64(0, 2, 4, 6, 0, 2, 4, 6), in_order));
+  const __m256i c = _mm256_min_epu8(_mm256_max_epu8(r, _mm512_castsi512_si256(rk.qmin8)), _mm512_castsi512_si256(rk.qmax8));
+  _mm256_mask_storeu_epi8(out, bc.store, c);
 }
 
 // NPX horizontally adjacent output pixels of one channel block. p: the first visited tap of the
@@ -287,8 +292,7 @@ void dw_run(const DwConvArgs& a, int row_begin, int row_end) {
       bc.scale_e = _mm512_load_ps(se);
       bc.scale_o = _mm512_load_ps(so);
       bc.load_mask = first_lanes32(nc);
-      bc.store_lo = first_lanes16(std::min(16, nc));
-      bc.store_hi = first_lanes16(std::max(0, nc - 16));
+      bc.store = bc.load_mask;
     }
     for (int oy = row_begin; oy < row_end; ++oy) {
       for (int j = 0; j < nb; ++j) {

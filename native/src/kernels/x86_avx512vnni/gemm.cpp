@@ -14,7 +14,8 @@
 // per panel feed 16 dpbusd. 16 chains cover vpdpbusd's latency; 6 rows (24 accumulators) left
 // GCC too few registers and spilled. When a row's padding (lda >= K rounded up to 4, as im2col's
 // tiles have) holds the last quad, it is read whole against zero weights; otherwise (a 1x1
-// convolution's own tensor, K % 4 != 0) assembled bytewise, so no read goes past the row.
+// convolution's own tensor, K % 4 != 0) assembled bytewise, so no read goes past the row. Each
+// row's panels are requantized together into one store (requant.h narrow64).
 #include "kernels/x86_avx512vnni/gcc_avx512_warnings.h"
 
 #include <algorithm>
@@ -87,13 +88,16 @@ void tile(const uint8_t* A, size_t lda, int kq, int tail, const uint8_t* w, size
       }
     }
   }
+  __m512 s[NP];
 #pragma GCC unroll 4
-  for (int j = 0; j < NP; ++j) {
-    const __m512 s = _mm512_maskz_loadu_ps(mask[j], rq.scale + n0 + 16 * j);
+  for (int j = 0; j < NP; ++j) s[j] = _mm512_maskz_loadu_ps(mask[j], rq.scale + n0 + 16 * j);
+  const __mmask64 out_mask = nw >= 64 ? ~__mmask64{0} : (__mmask64{1} << nw) - 1;
 #pragma GCC unroll 6
-    for (int r = 0; r < MR; ++r)
-      _mm512_mask_cvtepi32_storeu_epi8(C + static_cast<size_t>(r) * ldc + n0 + 16 * j, mask[j],
-                                       requant_i32(acc[r][j], s, rk));
+  for (int r = 0; r < MR; ++r) {
+    __m512i v[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+#pragma GCC unroll 4
+    for (int j = 0; j < NP; ++j) v[j] = round_i32(acc[r][j], s[j], rk);
+    _mm512_mask_storeu_epi8(C + static_cast<size_t>(r) * ldc + n0, out_mask, narrow64(v[0], v[1], v[2], v[3], rk));
   }
 }
 

@@ -19,12 +19,16 @@ namespace {
 struct RequantConsts {
   __m512 lo, hi;          // -65536, 65536
   __m512i zp, qmin, qmax; // int32 lanes
+  __m512i zp16, qmin8, qmax8;  // for narrow64: int16 and byte lanes
   explicit RequantConsts(const Requant& rq)
       : lo(_mm512_set1_ps(-65536.0f)),
         hi(_mm512_set1_ps(65536.0f)),
         zp(_mm512_set1_epi32(rq.out_zp)),
         qmin(_mm512_set1_epi32(rq.qmin)),
-        qmax(_mm512_set1_epi32(rq.qmax)) {}
+        qmax(_mm512_set1_epi32(rq.qmax)),
+        zp16(_mm512_set1_epi16(static_cast<int16_t>(rq.out_zp))),
+        qmin8(_mm512_set1_epi8(static_cast<char>(rq.qmin))),
+        qmax8(_mm512_set1_epi8(static_cast<char>(rq.qmax))) {}
 };
 
 // clamp(round((float)acc * scale) + out_zp, qmin, qmax) for 16 lanes, as int32 in [qmin, qmax].
@@ -33,6 +37,29 @@ inline __m512i requant_i32(__m512i acc, __m512 scale, const RequantConsts& k) {
   f = _mm512_min_ps(_mm512_max_ps(f, k.lo), k.hi);
   const __m512i y = _mm512_add_epi32(_mm512_cvtps_epi32(f), k.zp);
   return _mm512_min_epi32(_mm512_max_epi32(y, k.qmin), k.qmax);
+}
+
+// round((float)acc * scale) for 16 lanes, as int32, without the zero point and the bounds, which
+// narrow64 applies. Only the upper clamp: a value below -2^31 converts to INT_MIN, which
+// saturates in narrow64's packs exactly as the scalar -65536 clamp would end.
+inline __m512i round_i32(__m512i acc, __m512 scale, const RequantConsts& k) {
+  return _mm512_cvtps_epi32(_mm512_min_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale), k.hi));
+}
+
+// Four round_i32 results (channels 0-15, 16-31, 32-47, 48-63) -> 64 bytes in channel order with
+// the zero point and the [qmin, qmax] clamp: signed packs to int16, + zp saturating, unsigned
+// packs to bytes, one dword permute (the packs interleave per 128-bit lane), the clamp on bytes.
+// Equal to requant_i32 narrowed: a value outside int16 stays outside 0..255 on the same side after
+// adding a zero point of 0..255, and with 0 <= qmin <= qmax <= 255 saturating to [0, 255] first and
+// clamping after equals clamping directly. One store per 64 channels instead of four vpmovdb.
+inline __m512i narrow64(__m512i r0, __m512i r1, __m512i r2, __m512i r3, const RequantConsts& k) {
+  const __m512i w0 = _mm512_adds_epi16(_mm512_packs_epi32(r0, r1), k.zp16);
+  const __m512i w1 = _mm512_adds_epi16(_mm512_packs_epi32(r2, r3), k.zp16);
+  // Lane l holds dwords (channels 4l..4l+3) of r0, r1, r2, r3; dword j of the result is channels
+  // 4j..4j+3, from lane j % 4, dword j / 4.
+  const __m512i idx = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  const __m512i b = _mm512_permutexvar_epi32(idx, _mm512_packus_epi16(w0, w1));
+  return _mm512_min_epu8(_mm512_max_epu8(b, k.qmin8), k.qmax8);
 }
 
 // Mask of the first n (0..16) lanes.

@@ -2,6 +2,8 @@
 // same packing and transforms) compiled with AVX-512 VNNI, where each pair product and its add
 // become one vpdpwssd (madd16_accumulate.h). Bit-exact with the scalar reference as the AVX2
 // kernels are.
+#include "kernels/x86_avx512vnni/gcc_avx512_warnings.h"
+
 #include <algorithm>
 #include <vector>
 
