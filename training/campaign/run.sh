@@ -3,7 +3,8 @@
 # runs/<stage>/last.pt on the machine that ran it, else from the committed resume point here.
 # Rerun this script to continue; it runs at the lowest CPU priority and logs to runs/<stage>.log.
 #   bash training/campaign/run.sh            # in the background: nohup bash training/campaign/run.sh &
-# Pause for benchmarks with: pkill -STOP -f attendseg.train ; resume with: pkill -CONT -f attendseg.train
+# Pause for benchmarks with: pkill -STOP -f "[a]ttendseg.train" ; resume with: pkill -CONT -f "[a]ttendseg.train"
+# (the brackets keep pkill from matching, and stopping, the shell that runs it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
