@@ -8,7 +8,7 @@
 // qualify. _mm256_madd_epi16 by ones then adds the two pair sums of a k-quad into int32 exactly,
 // and the reduction over k is a plain int32 sum, as in the reference.
 //
-// Packed weights: the k-quad panels of gemm_paths.h (quad_pack).
+// Packed weights: the k-quad panels of gemm_paths.h (quad_pack), shared with the avxvnni GEMM.
 // Micro-kernel: quad_gemm_body.inc's 6 rows x 16 channels, one vpmaddubsw + vpmaddwd + vpaddd per
 // accumulator and k-quad.
 #include <immintrin.h>

@@ -4,7 +4,7 @@
 //   madd16 : activations widened to int16, vpmaddwd; exact for any int8 weights.
 //   maddubs: u8 activations straight from A, vpmaddubsw + vpmaddwd by ones; exact only for
 //            weights that maddubs_exact() accepts (no int16 pair sum can saturate). Its weights
-//            are k-quad panels (quad_pack).
+//            are k-quad panels (quad_pack), the layout the avxvnni table's vpdpbusd GEMM reads too.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -1,4 +1,6 @@
-// The k-quad panel weight layout (gemm_paths.h quad_pack): the avx2 GEMM's maddubs format.
+// The k-quad panel weight layout (gemm_paths.h quad_pack): the avx2 GEMM's maddubs format and the
+// avxvnni GEMM's packed weights. Pack time only; compiled with the AVX2 flags, which every CPU of
+// both tables has.
 #include "kernels/x86_avx2/gemm_paths.h"
 #include "kernels/x86_avx2/gemm_tile.h"
 
