@@ -21,5 +21,6 @@ check() {  # namespace, instruction, chains
   fi
 }
 check avx2 vpmaddubsw 7
+check avxvnni vpdpbusd 12
 check avx512vnni vpdpbusd 16
 exit $fail

@@ -3,7 +3,7 @@
 //
 // The native library reads its own tuning and diagnosis variables, with the same rules, in one
 // place (native/src/env_settings.h, where each is described), when the first engine is created:
-//   ATTENDSEG_ISA=auto|scalar|avx2|avx512vnni|neon|neon_dotprod  the kernel table (default auto)
+//   ATTENDSEG_ISA=auto|scalar|avx2|avxvnni|avx512vnni|neon|neon_dotprod  the kernel table (default auto)
 //   ATTENDSEG_WINOGRAD=4x4|2x2|0        Winograd convolutions offered (default 4x4: both sizes)
 //   ATTENDSEG_CONV_PATHS=timed|static   time each conv's candidate paths per input size (default timed)
 //   ATTENDSEG_PIN_THREADS=0|1           pin each worker thread to its own CPU (default 0)

@@ -2,8 +2,8 @@
 // (the TypeScript side reads its own in src/env.ts). An unset or empty variable takes its
 // default; any value not listed is an error naming the variable.
 //   ATTENDSEG_ISA           the kernel table wherever the engine's isa option is "" or "auto":
-//                           auto (default) or a table name (scalar, avx2, avx512vnni, neon,
-//                           neon_dotprod), which select_kernels checks against this build and CPU
+//                           auto (default) or a table name (scalar, avx2, avxvnni, avx512vnni,
+//                           neon, neon_dotprod), which select_kernels checks against this build and CPU
 //   ATTENDSEG_WINOGRAD      4x4 (default): convs may take F(4x4) or F(2x2); 2x2: F(2x2) only;
 //                           0: no Winograd (for diagnosis)
 //   ATTENDSEG_CONV_PATHS    timed (default): each conv's candidate paths are timed when a plan is

@@ -9,7 +9,7 @@ import type { ModelMetadata } from './spec';
 export interface EngineOptions {
   /** Worker threads, caller included; 0: all online cores. Default: the node's `threads`. */
   threads?: number;
-  /** Kernel set: 'auto' (default), 'scalar', 'avx2', 'avx512vnni', 'neon', 'neon_dotprod'. */
+  /** Kernel set: 'auto' (default), 'scalar', 'avx2', 'avxvnni', 'avx512vnni', 'neon', 'neon_dotprod'. */
   isa?: string;
   /**
    * Activation memory (MiB) one network input size may plan, arena and scratch together; a model

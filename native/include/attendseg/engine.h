@@ -23,7 +23,7 @@ constexpr size_t kDefaultMaxActivationBytes = size_t(1) << 30;
 
 struct EngineOptions {
   int threads = 0;  // 0: all online cores
-  std::string isa;  // "" or "auto": best supported; else "scalar", "avx2", "avx512vnni", "neon", "neon_dotprod"
+  std::string isa;  // "" or "auto": best supported; else "scalar", "avx2", "avxvnni", "avx512vnni", "neon", "neon_dotprod"
   size_t max_activation_bytes = kDefaultMaxActivationBytes;  // per plan; 0: no limit
 };
 

@@ -20,7 +20,7 @@
 namespace attendseg {
 namespace kernels {
 
-enum class Isa : uint8_t { Scalar, Avx2, Avx512Vnni, Neon, NeonDotprod };
+enum class Isa : uint8_t { Scalar, Avx2, AvxVnni, Avx512Vnni, Neon, NeonDotprod };
 
 // The scalar form of round() above. static: each ISA file keeps its own copy, so a CPU without
 // AVX2 never runs one compiled with AVX2 flags.
@@ -350,8 +350,9 @@ struct OverlayArgs {
 };
 
 // Each ISA's table.cpp names the kernels it has and takes every other entry from the table of
-// the next plainer ISA its CPUs always have (inherit): avx512vnni from avx2, neon_dotprod from
-// neon, so no ISA carries forwarding functions and a new kernel is registered once.
+// the next plainer ISA its CPUs always have (inherit): avxvnni and avx512vnni from avx2 (an
+// AVX-512 VNNI CPU need not have the VEX AVX-VNNI), neon_dotprod from neon, so no ISA carries
+// forwarding functions and a new kernel is registered once.
 struct KernelTable {
   Isa isa = Isa::Scalar;
   const char* name = nullptr;
@@ -434,13 +435,14 @@ struct TableEntry {
   bool usable;
 };
 std::vector<TableEntry> all_kernel_tables();
-// The best usable table, or the one named by `name` / ATTENDSEG_ISA ("scalar", "avx2",
+// The best usable table, or the one named by `name` / ATTENDSEG_ISA ("scalar", "avx2", "avxvnni",
 // "avx512vnni", "neon", "neon_dotprod"); throws attendseg::Error if it is unknown or unusable.
 const KernelTable& select_kernels(const char* name);
 
 const KernelTable& scalar_table();
 #if defined(__x86_64__) || defined(_M_X64)
 const KernelTable& avx2_table();
+const KernelTable& avxvnni_table();
 const KernelTable& avx512vnni_table();
 #endif
 #if defined(__aarch64__)

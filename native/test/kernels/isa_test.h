@@ -1,5 +1,5 @@
 // Per-table test cases: ISA_TEST(name) is a test case "name" that runs its body, in one section
-// per non-scalar table of all_kernel_tables() (the section is named after the table), on the
+// per non-scalar table of tables_under_test() (the section is named after the table), on the
 // table under test `t`, to compare it with scalar_table() bit for bit. A table this CPU cannot run
 // is not run: its section reports the warning "skip: this CPU cannot run the <table> kernels; ...".
 #pragma once
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "tables_under_test.h"
 #include "test_util.h"
 
 namespace kt {
@@ -21,7 +22,7 @@ using attendseg::kernels::KernelTable;
 inline void for_each_table(const std::function<bool(const KernelTable&)>& wanted,
                            const std::function<void(const KernelTable&)>& fn) {
   int tables = 0;
-  for (const auto& e : attendseg::kernels::all_kernel_tables()) {
+  for (const auto& e : tables_under_test()) {
     if (!wanted(*e.table)) continue;
     ++tables;
     DYNAMIC_SECTION(e.table->name) {

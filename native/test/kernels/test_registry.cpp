@@ -1,6 +1,7 @@
 // Kernel table selection: "auto" takes the widest table this CPU runs, a name (argument or
 // ATTENDSEG_ISA) forces one, and an unusable or unknown name is an error naming the problem.
 #include <string>
+#include <vector>
 
 #include "attendseg/engine.h"
 #include "kernels/kernels.h"
@@ -37,6 +38,32 @@ TEST_CASE("registry_auto_picks_widest_usable") {
     if (t.table->isa == Isa::NeonDotprod) dot = t.usable;
   }
   CHECK(name_of(nullptr) == (dot ? "neon_dotprod" : "neon"));
+#endif
+}
+
+// Tables are listed plainest first and "auto" takes the last usable one, so the order is the
+// preference: avxvnni (VEX AVX-VNNI, 256-bit) above avx2, below avx512vnni, which a CPU with both
+// (Sapphire Rapids) gets. avxvnni and avx512vnni are each usable on their own (Alder Lake has
+// only the first, Ice Lake and this project's Zen 5 test machines only the second), never without avx2.
+TEST_CASE("registry_order") {
+  std::vector<std::string> names;
+  std::vector<Isa> isas;
+  for (const auto& t : all_kernel_tables()) {
+    names.push_back(t.table->name);
+    isas.push_back(t.table->isa);
+  }
+#if defined(__x86_64__) || defined(_M_X64)
+  CHECK(names == std::vector<std::string>{"scalar", "avx2", "avxvnni", "avx512vnni"});
+  CHECK(isas == std::vector<Isa>{Isa::Scalar, Isa::Avx2, Isa::AvxVnni, Isa::Avx512Vnni});
+  const auto tables = all_kernel_tables();
+  REQUIRE(tables.size() == 4);
+  if (tables[2].usable || tables[3].usable) CHECK(tables[1].usable);
+  testing::ScopedEnv unset("ATTENDSEG_ISA", nullptr);
+  const char* expected = tables[3].usable ? "avx512vnni" : tables[2].usable ? "avxvnni" : tables[1].usable ? "avx2" : "scalar";
+  CHECK(name_of(nullptr) == expected);
+#elif defined(__aarch64__)
+  CHECK(names == std::vector<std::string>{"scalar", "neon", "neon_dotprod"});
+  CHECK(isas == std::vector<Isa>{Isa::Scalar, Isa::Neon, Isa::NeonDotprod});
 #endif
 }
 

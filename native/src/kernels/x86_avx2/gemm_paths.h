@@ -3,7 +3,8 @@
 // exactly scalar::gemm_run.
 //   madd16 : activations widened to int16, vpmaddwd; exact for any int8 weights.
 //   maddubs: u8 activations straight from A, vpmaddubsw + vpmaddwd by ones; exact only for
-//            weights that maddubs_exact() accepts (no int16 pair sum can saturate).
+//            weights that maddubs_exact() accepts (no int16 pair sum can saturate). Its weights
+//            are k-quad panels (quad_pack), the layout the avxvnni table's vpdpbusd GEMM reads too.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -30,9 +31,14 @@ void madd16_pack(const int8_t* w, int K, int N, uint8_t* packed);
 void madd16_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N, const Requant& rq,
                 uint8_t* C, size_t ldc);
 
+// k-quad panels (quad_panels.cpp): channels in panels of 16 (the last one 8 wide when
+// N % 16 <= 8, gemm_tile.h), each panel k-quad major: for each quad (4q .. 4q+3) the panel's
+// channels' four int8 weights, channel after channel, so one ymm holds 8 channels' quads. Channels
+// past N and k past K are zero. GemmKernel::packed_bytes and ::pack of that layout.
+size_t quad_packed_bytes(int K, int N);
+void quad_pack(const int8_t* w, int K, int N, uint8_t* packed);
+
 bool maddubs_exact(const int8_t* w, int K, int N);
-size_t maddubs_packed_bytes(int K, int N);
-void maddubs_pack(const int8_t* w, int K, int N, uint8_t* packed);
 void maddubs_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N, const Requant& rq,
                  uint8_t* C, size_t ldc);
 

@@ -51,8 +51,10 @@ struct TileParams {
 
 template <int MR, int NR>
 inline __attribute__((always_inline)) void init_acc(const int32_t* bias, __m256i (&acc)[MR][NR]) {
+#pragma GCC unroll 2
   for (int j = 0; j < NR; ++j) {
     const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + 8 * j));
+#pragma GCC unroll 8
     for (int r = 0; r < MR; ++r) acc[r][j] = b;
   }
 }
@@ -62,7 +64,9 @@ template <int MR, int NR>
 inline __attribute__((always_inline)) void store_tile(const __m256i (&acc)[MR][NR], const float* scale, int nw,
                                                       const RequantConsts& rk, uint8_t* C, size_t ldc) {
   __m256 s[NR];
+#pragma GCC unroll 2
   for (int j = 0; j < NR; ++j) s[j] = _mm256_loadu_ps(scale + 8 * j);
+#pragma GCC unroll 8
   for (int r = 0; r < MR; ++r) {
     const __m256i y0 = requant_i32(acc[r][0], s[0], rk);
     const __m256i y1 = NR == 2 ? requant_i32(acc[r][NR - 1], s[NR - 1], rk) : y0;

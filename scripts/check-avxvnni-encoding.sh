@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The avxvnni table ships the VEX (AVX-VNNI) vpdpbusd, and where the CPU lacks AVX-VNNI its kernel
+# bodies are tested through their EVEX twin (the same source compiled with AVX-512 VNNI + VL,
+# native/test/kernels/x86/avxvnni_evex_twin.cpp). That holds only while each side has the intended
+# encoding: the assembler encodes a bare `vpdpbusd` as EVEX whatever the compiler flags, so a lost
+# {vex} would make the shipped table need AVX-512, and a twin on another instruction or register
+# width would test something else. Checks, in the disassembly of each namespace's functions:
+#   avxvnni (the library):          vpdpbusd present, every one VEX (c4/c5), no EVEX (62) instruction
+#   avxvnni_evex_twin (the tests):  vpdpbusd present, every one EVEX on ymm registers
+# (Their counts may differ: the compiler inlines and unrolls by its cost model, which the AVX-512
+# flags change.)
+#   check-avxvnni-encoding.sh <libattendseg_kernels.a> <attendseg_kernel_tests>
+set -euo pipefail
+lib="$1"
+tests="$2"
+
+# "function<TAB>bytes<TAB>instruction" for every instruction of the functions in namespace $2.
+insns() {
+  objdump -d -C --insn-width=15 "$1" | awk -v ns="attendseg::kernels::$2::" '
+    /^[0-9a-f]+ <.*>:$/ {
+      name = substr($0, index($0, "<") + 1); sub(/>:$/, "", name)
+      fn = ""
+      if (index(name, ns) == 1) fn = substr(name, length(ns) + 1)
+      else if (index(name, "void " ns) == 1) fn = substr(name, length(ns) + 6)
+      next
+    }
+    fn != "" && /^ +[0-9a-f]+:\t/ {
+      split($0, f, "\t")
+      if (f[3] != "") print fn "\t" f[2] "\t" f[3]
+    }'
+}
+
+fail=0
+bad() { echo "FAIL $*" >&2; fail=1; }
+
+shipped=$(insns "$lib" avxvnni)
+twin=$(insns "$tests" avxvnni_evex_twin)
+[ -n "$shipped" ] || bad "no avxvnni functions in $lib"
+[ -n "$twin" ] || bad "no avxvnni_evex_twin functions in $tests"
+
+sd=$(grep -P '\t(\{vex\} |\{evex\} )?vpdpbusd ' <<<"$shipped" || true)
+td=$(grep -P '\t(\{vex\} |\{evex\} )?vpdpbusd ' <<<"$twin" || true)
+ns=$(grep -c . <<<"$sd" || true)
+nt=$(grep -c . <<<"$td" || true)
+[ "$ns" -gt 0 ] || bad "avxvnni: no vpdpbusd"
+[ "$nt" -gt 0 ] || bad "avxvnni_evex_twin: no vpdpbusd"
+
+# First opcode byte: VEX is c4 or c5, EVEX 62 (in 64-bit mode 62 is nothing else).
+n=$(awk -F'\t' '{ split($2, b, " "); if (b[1] != "c4" && b[1] != "c5") print }' <<<"$sd" | grep -c . || true)
+[ "$n" -eq 0 ] || bad "avxvnni: $n vpdpbusd not VEX-encoded"
+n=$(awk -F'\t' '{ split($2, b, " "); if (b[1] == "62") print }' <<<"$shipped" | grep -c . || true)
+[ "$n" -eq 0 ] || bad "avxvnni: $n EVEX (AVX-512) instructions, e.g. $(awk -F'\t' '{ split($2, b, " "); if (b[1] == "62") { print $3; exit } }' <<<"$shipped")"
+n=$(awk -F'\t' '{ split($2, b, " "); if (b[1] != "62" || $3 !~ /%ymm[0-9]+,%ymm[0-9]+,%ymm[0-9]+$/) print }' <<<"$td" | grep -c . || true)
+[ "$n" -eq 0 ] || bad "avxvnni_evex_twin: $n vpdpbusd not EVEX on ymm registers"
+
+[ "$fail" -eq 0 ] && echo "ok   avxvnni: $ns VEX vpdpbusd, no EVEX instruction; avxvnni_evex_twin: $nt EVEX vpdpbusd, all on ymm"
+exit $fail
