@@ -92,6 +92,29 @@ void tile(const uint8_t* A, size_t lda, int kq, int tail, const uint8_t* w, size
 #pragma GCC unroll 4
   for (int j = 0; j < NP; ++j) s[j] = _mm512_maskz_loadu_ps(mask[j], rq.scale + n0 + 16 * j);
   const __mmask64 out_mask = nw >= 64 ? ~__mmask64{0} : (__mmask64{1} << nw) - 1;
+  if constexpr (NP <= 2) {
+    // narrow64 takes 64 channels: 64 / (16 * NP) rows of at most 16 * NP share one, each row
+    // stored from its own part of the result.
+    constexpr int RPN = 4 / NP;  // rows per narrow64
+#pragma GCC unroll 4
+    for (int r0 = 0; r0 < MR; r0 += RPN) {
+      __m512i v[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+#pragma GCC unroll 4
+      for (int i = 0; i < RPN && r0 + i < MR; ++i)
+#pragma GCC unroll 2
+        for (int j = 0; j < NP; ++j) v[i * NP + j] = round_i32(acc[r0 + i][j], s[j], rk);
+      const __m512i b = narrow64(v[0], v[1], v[2], v[3], rk);
+#pragma GCC unroll 4
+      for (int i = 0; i < RPN && r0 + i < MR; ++i) {
+        uint8_t* row = C + static_cast<size_t>(r0 + i) * ldc + n0;
+        if constexpr (NP == 1)
+          _mm_mask_storeu_epi8(row, static_cast<__mmask16>(out_mask), _mm512_extracti32x4_epi32(b, i));
+        else
+          _mm256_mask_storeu_epi8(row, static_cast<__mmask32>(out_mask), _mm512_extracti64x4_epi64(b, i));
+      }
+    }
+    return;
+  }
 #pragma GCC unroll 6
   for (int r = 0; r < MR; ++r) {
     __m512i v[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
