@@ -37,12 +37,18 @@ function view(bytes: Uint8Array): DataView {
 /**
  * The chunks in reading order when no two overlap in log time (what recorders write), else
  * undefined: overlapping chunks need a merge across chunks, which @mcap/core's reader does.
+ * Chunks that touch (one ends at the time the next starts) are in order only if the later one
+ * also lies later in the file, since the merge gives equal log times by chunk offset.
  */
 export function chunksInOrder(chunkIndexes: readonly ChunkIndex[]): ChunkIndex[] | undefined {
   const sorted = [...chunkIndexes].sort((a, b) =>
     a.messageStartTime !== b.messageStartTime ? (a.messageStartTime < b.messageStartTime ? -1 : 1) : a.chunkStartOffset < b.chunkStartOffset ? -1 : 1,
   );
-  for (let i = 1; i < sorted.length; i++) if (sorted[i].messageStartTime < sorted[i - 1].messageEndTime) return undefined;
+  for (let i = 1; i < sorted.length; i++) {
+    const [prev, next] = [sorted[i - 1], sorted[i]];
+    if (next.messageStartTime < prev.messageEndTime) return undefined;
+    if (next.messageStartTime === prev.messageEndTime && next.chunkStartOffset < prev.chunkStartOffset) return undefined;
+  }
   return sorted;
 }
 

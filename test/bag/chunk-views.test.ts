@@ -107,6 +107,22 @@ describe('bag: MCAP messages as views into their chunk', () => {
     );
   });
 
+  it('orders equal log times in touching chunks by chunk offset, as @mcap/core does', async () => {
+    // Found by the property above: the first chunk holds one message at 14, the second one at 14
+    // and one at 0, so the second starts first but both hold time 14, whose messages come first
+    // from the chunk earlier in the file.
+    const messages: Msg[] = [
+      { topic: '/a', logTime: 14n, publishTime: 0n, data: new Uint8Array([0]) },
+      { topic: '/a', logTime: 14n, publishTime: 0n, data: new Uint8Array() },
+      { topic: '/a', logTime: 0n, publishTime: 0n, data: new Uint8Array() },
+    ];
+    const file = path.join(tmp.path, 'touching.mcap');
+    await writeMcap(file, messages, 'none', 64);
+    const expected = await reference(file);
+    assert.deepEqual(plain(expected), plain([messages[2], messages[0], messages[1]]));
+    assert.deepEqual(plain(await readBag(file)), plain(expected));
+  });
+
   it('hands out views into one buffer per chunk that stay intact while held', async () => {
     const messages: Msg[] = Array.from({ length: 40 }, (_, i) => ({
       topic: TOPICS[i % 3],
