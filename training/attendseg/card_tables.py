@@ -17,7 +17,7 @@ import torch
 from . import camvid
 from .flops import count_macs
 from .loop import fmt_time, read_csv
-from .model import AttendSeg, AttendSegConfig, count_params
+from .model import AttendSeg, config_for, count_params
 
 
 def _f(v) -> str:
@@ -36,7 +36,9 @@ def main(argv=None) -> None:
     eng = json.load(open(a.engine_eval))
     rows = read_csv(os.path.join(a.float_run, "log.csv"))
 
-    m = AttendSeg(AttendSegConfig(num_classes=camvid.NUM_CLASSES))
+    # The run's own topology: the default one is not what a campaign with --arch trained.
+    args = fsum.get("args", {})
+    m = AttendSeg(config_for(args.get("arch", "v1"), num_classes=camvid.NUM_CLASSES, width=args.get("width", 1.0)))
     print("| | value |\n|---|---|")
     print(f"| parameters | {count_params(m):,} |")
     for w, h in ((480, 360), (512, 512)):
@@ -50,9 +52,11 @@ def main(argv=None) -> None:
     step = "calibration + export (no QAT)" if calibrated_only else "QAT fine-tuning + export"
     print(f"| {step} | {qsum['qat_epochs']} | {fmt_time(qsum['qat_seconds'])} | "
           f"{qsum['device']}, {qsum['threads']} threads |")
-    if rows:
-        best = max(rows, key=lambda r: float(r["val_miou"]))
-        print(f"\nFloat run: last epoch val mIoU {rows[-1]['val_miou']}, best {best['val_miou']} (epoch {best['epoch']}).")
+    scored = [r for r in rows if r.get("val_miou")]  # --eval-every N leaves the other epochs blank
+    if scored:
+        best = max(scored, key=lambda r: float(r["val_miou"]))
+        print(f"\nFloat run: last scored epoch ({scored[-1]['epoch']}) val mIoU {scored[-1]['val_miou']}, "
+              f"best {best['val_miou']} (epoch {best['epoch']}).")
     print()
     fv, qv = qsum["float_val"], qsum["fake_quant_val"]
     print("| CamVid val (101 images, 480x360, void ignored) | mIoU | pixel accuracy | class-average accuracy |")

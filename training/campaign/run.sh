@@ -25,9 +25,13 @@ nice -n 19 "$PY" -m attendseg.train --out runs/v2-final --arch v2 --splits train
 # int8 QDQ model and its float twin from the final checkpoint, calibrated as model v2 was, and the
 # int8 engine's scores on val (training data for this model: a check, not the recipe's evidence).
 # The model card and tests are then updated by hand (models/README.md, "Model v2").
-if [ runs/v2-final/last.pt -nt runs/v2-final-int8-val.json ]; then
+# On a machine that only resumed a finished stage 2, last.pt was never written: the resume point
+# holds the same final weights.
+final=runs/v2-final/last.pt
+[ -e "$final" ] || final=campaign/v2-final.resume.pt
+if [ ! -e runs/v2-final-int8-val.json ] || [ "$final" -nt runs/v2-final-int8-val.json ]; then
   rm -rf runs/v2-final-cal64  # calibration only: nothing to resume
-  nice -n 19 "$PY" -m attendseg.qat --checkpoint runs/v2-final/last.pt --out runs/v2-final-cal64 --epochs 0 \
+  nice -n 19 "$PY" -m attendseg.qat --checkpoint "$final" --out runs/v2-final-cal64 --epochs 0 \
     --weight-qmax 64 --full-range-convs stem.0,classifier \
     --export ../models/attendseg_camvid.onnx --float-export ../models/attendseg_camvid_fp32.onnx \
     >> runs/v2-final-cal64.log 2>&1
