@@ -38,3 +38,10 @@ if [ ! -e runs/v2-final-int8-val.json ] || [ "$final" -nt runs/v2-final-int8-val
   (cd .. && nice -n 19 npx attendseg eval --images ../shared/data/camvid/val --labels ../shared/data/camvid/valannot \
     --ignore 11 --json training/runs/v2-final-int8-val.json) >> runs/v2-final-cal64.log 2>&1
 fi
+
+# Stage 4: a candidate topology (model.py ARCHS "v3": wider 1/8 stage and 1/2 detail level, for
+# the thin classes), the same recipe on train only, scored on val. It replaces v2 only if it beats
+# the v2 recipe run's held-out val (72.53 int8), and then through its own train+val stage.
+nice -n 19 "$PY" -m attendseg.train --out runs/v3-train --arch v3 --splits train --epochs 600 \
+  --crop 256x192,384x288@0.5,480x360@0.85 --eval-every 10 \
+  --resume-point campaign/v3-train.resume.pt >> runs/v3-train.log 2>&1
