@@ -25,20 +25,9 @@ inline __m256i widen16(const uint8_t* p) {
 }
 inline void store16(int16_t* d, __m256i v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(d), v); }
 
-// Per call: what decides whether a pixel's kernel rows are whole runs of the input.
-struct Geometry {
-  int run;                 // kernel_w * group_channels: values per kernel row
-  bool dense;              // a kernel row's taps are adjacent whole pixels
-  size_t row_bytes;        // input bytes between kernel rows (dilation_h input rows)
-  int ix_max;              // last first column whose kernel row stays inside
-  const uint8_t* in_end;
-  explicit Geometry(const Im2colArgs& a)
-      : run(a.group_channels * a.kernel_w),
-        dense(static_cast<size_t>(a.dilation_w) * a.in_stride == static_cast<size_t>(a.group_channels)),
-        row_bytes(static_cast<size_t>(a.dilation_h) * a.in_w * a.in_stride),
-        ix_max(a.in_w - 1 - (a.kernel_w - 1) * a.dilation_w),
-        in_end(a.in + static_cast<size_t>(a.in_h) * a.in_w * a.in_stride) {}
-};
+#include "kernels/x86_avx2/small_conv_rows.inc"
+
+using Geometry = SmallConvGeometry;
 
 // Rows of K <= 32 values whose kernel rows are runs of at most 16 bytes (the RGB stem: 3 runs of
 // 9): each kernel row is one 16-byte load, and one pshufb per kernel row and half gathers the
@@ -53,15 +42,7 @@ struct PackedRows {
     usable = g.dense && g.run <= 16 && a.kernel_h <= 8 && a.kernel_h * g.run <= 32;
     if (!usable) return;
     kernel_h = a.kernel_h;
-    for (int h = 0; h < 2; ++h)
-      for (int ky = 0; ky < kernel_h; ++ky) {
-        alignas(16) int8_t m[16];
-        for (int i = 0; i < 16; ++i) {
-          const int off = 16 * h + i - ky * g.run;
-          m[i] = static_cast<int8_t>(off >= 0 && off < g.run ? off : -128);
-        }
-        mask[h][ky] = _mm_load_si128(reinterpret_cast<const __m128i*>(m));
-      }
+    small_conv_gather_masks(g.run, kernel_h, 2, mask);
   }
   // s: the first byte of kernel row 0; every kernel row's 16 bytes must lie inside the input.
   inline void fill(const uint8_t* s, size_t row_bytes, int16_t* row) const {
@@ -120,12 +101,7 @@ inline void fill_row(const Im2colArgs& a, const Geometry& g, const PackedRows& p
       widen_run(src + static_cast<size_t>(ix0) * in_stride, run, g.in_end, d);
       continue;
     }
-    const int gc = a.group_channels;
-    for (int kx = 0; kx < a.kernel_w; ++kx) {
-      const int ix = ix0 + kx * a.dilation_w;
-      const bool inside = ix >= 0 && ix < a.in_w;
-      for (int c = 0; c < gc; ++c) d[kx * gc + c] = inside ? src[ix * in_stride + c] : a.pad_value;
-    }
+    small_conv_taps(a, src, ix0, d);
   }
 }
 

@@ -24,36 +24,18 @@ constexpr int kBlock = 32;                // pixels per GEMM call: the rows stay
 constexpr int kRowStride = kSmallConvMaxK;  // K <= 64 with its last quad whole (the GEMM reads it)
 constexpr int kMaxChunks = kSmallConvMaxK / 16;
 
-// Per call: what decides whether a pixel's kernel rows are whole runs of the input, and the
-// shuffles that gather a row from one 16-byte load per kernel row.
-struct Geometry {
-  int run;             // kernel_w * group_channels: bytes per kernel row
-  bool dense;          // a kernel row's taps are adjacent whole pixels
-  size_t row_bytes;    // input bytes between kernel rows (dilation_h input rows)
-  int ix_max;          // last first column whose kernel row stays inside
-  const uint8_t* in_end;
-  bool gather;         // dense, run <= 16, kernel_h <= 8: rows by gather()
+#include "kernels/x86_avx2/small_conv_rows.inc"
+
+// Per call: SmallConvGeometry and the shuffles that gather a row from one 16-byte load per kernel
+// row.
+struct Geometry : SmallConvGeometry {
+  bool gather;         // dense, run <= 16, kernel_h <= 8: rows by gather_rows()
   int chunks;          // 16-byte chunks of a row
-  __m128i mask[kMaxChunks][8];  // [chunk][ky]: byte 16 * chunk + i of the row from load ky, or zero
-  explicit Geometry(const Im2colArgs& a)
-      : run(a.group_channels * a.kernel_w),
-        dense(static_cast<size_t>(a.dilation_w) * a.in_stride == static_cast<size_t>(a.group_channels)),
-        row_bytes(static_cast<size_t>(a.dilation_h) * a.in_w * a.in_stride),
-        ix_max(a.in_w - 1 - (a.kernel_w - 1) * a.dilation_w),
-        in_end(a.in + static_cast<size_t>(a.in_h) * a.in_w * a.in_stride) {
-    const int K = run * a.kernel_h;
+  __m128i mask[kMaxChunks][8];
+  explicit Geometry(const Im2colArgs& a) : SmallConvGeometry(a) {
     gather = dense && run <= 16 && a.kernel_h <= 8;
-    chunks = (K + 15) / 16;
-    if (!gather) return;
-    for (int h = 0; h < chunks; ++h)
-      for (int ky = 0; ky < a.kernel_h; ++ky) {
-        alignas(16) int8_t m[16];
-        for (int i = 0; i < 16; ++i) {
-          const int off = 16 * h + i - ky * run;
-          m[i] = static_cast<int8_t>(off >= 0 && off < run ? off : -128);
-        }
-        mask[h][ky] = _mm_load_si128(reinterpret_cast<const __m128i*>(m));
-      }
+    chunks = (run * a.kernel_h + 15) / 16;
+    if (gather) small_conv_gather_masks(run, a.kernel_h, chunks, mask);
   }
   // s: the first byte of kernel row 0; every kernel row's 16 bytes lie inside the input.
   template <int kChunks>
@@ -96,13 +78,7 @@ inline void fill_row(const Im2colArgs& a, const Geometry& g, int oy, int ox, uin
       std::memset(d, a.pad_value, static_cast<size_t>(run));
       continue;
     }
-    const uint8_t* src = a.in + static_cast<size_t>(iy) * a.in_w * in_stride + a.c_offset;
-    const int gc = a.group_channels;
-    for (int kx = 0; kx < a.kernel_w; ++kx) {
-      const int ix = ix0 + kx * a.dilation_w;
-      const bool inside = ix >= 0 && ix < a.in_w;
-      for (int c = 0; c < gc; ++c) d[kx * gc + c] = inside ? src[ix * in_stride + c] : a.pad_value;
-    }
+    small_conv_taps(a, a.in + static_cast<size_t>(iy) * a.in_w * in_stride + a.c_offset, ix0, d);
   }
 }
 
