@@ -99,18 +99,29 @@ void tile(const uint8_t* A, size_t lda, int kq, int tail, const uint8_t* w, size
 #pragma GCC unroll 4
     for (int r0 = 0; r0 < MR; r0 += RPN) {
       __m512i v[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
-#pragma GCC unroll 4
+      // The inner loops (at most 4 trips) are unrolled whole without a pragma; one on them is
+      // ignored, with a warning, in the instantiations where the outer unroll has peeled them.
       for (int i = 0; i < RPN && r0 + i < MR; ++i)
 #pragma GCC unroll 2
         for (int j = 0; j < NP; ++j) v[i * NP + j] = round_i32(acc[r0 + i][j], s[j], rk);
       const __m512i b = narrow64(v[0], v[1], v[2], v[3], rk);
-#pragma GCC unroll 4
       for (int i = 0; i < RPN && r0 + i < MR; ++i) {
         uint8_t* row = C + static_cast<size_t>(r0 + i) * ldc + n0;
-        if constexpr (NP == 1)
-          _mm_mask_storeu_epi8(row, static_cast<__mmask16>(out_mask), _mm512_extracti32x4_epi32(b, i));
-        else
-          _mm256_mask_storeu_epi8(row, static_cast<__mmask32>(out_mask), _mm512_extracti64x4_epi64(b, i));
+        // The extracts take an immediate: clang rejects a loop index even where GCC unrolls the
+        // loop, so a switch, which the unrolled loop folds away.
+        if constexpr (NP == 1) {
+          __m128i part;
+          switch (i) {
+            case 0: part = _mm512_extracti32x4_epi32(b, 0); break;
+            case 1: part = _mm512_extracti32x4_epi32(b, 1); break;
+            case 2: part = _mm512_extracti32x4_epi32(b, 2); break;
+            default: part = _mm512_extracti32x4_epi32(b, 3); break;
+          }
+          _mm_mask_storeu_epi8(row, static_cast<__mmask16>(out_mask), part);
+        } else {
+          const __m256i part = i == 0 ? _mm512_extracti64x4_epi64(b, 0) : _mm512_extracti64x4_epi64(b, 1);
+          _mm256_mask_storeu_epi8(row, static_cast<__mmask32>(out_mask), part);
+        }
       }
     }
     return;
