@@ -87,14 +87,16 @@ describe('bag: MCAP messages as views into their chunk', () => {
         }),
         fc.constantFrom<Compression>('none', 'zstd', 'lz4'),
         fc.integer({ min: 64, max: 12000 }),
-        // Log times: rising, shuffled within groups of messages, or anywhere (chunks overlap).
-        fc.constantFrom('rising', 'local', 'any'),
+        // Log times: rising, shuffled within groups of messages, anywhere (chunks overlap), or
+        // from three values (equal times inside and across chunks, chunks that touch).
+        fc.constantFrom('rising', 'local', 'any', 'ties'),
         fc.option(fc.subarray(TOPICS), { nil: undefined }),
         async (specs, compression, chunkSize, order, topics) => {
           const messages: Msg[] = specs.map((s, i) => {
             const data = new Uint8Array(s.size);
             for (let k = 0; k < data.length; k++) data[k] = (s.seed + k * 131 + i) & 0xff;
-            const t = order === 'rising' ? i * 10 : order === 'local' ? Math.floor(i / 5) * 1000 + s.jitter : Math.abs(s.seed) % 500;
+            const t =
+              order === 'rising' ? i * 10 : order === 'local' ? Math.floor(i / 5) * 1000 + s.jitter : order === 'ties' ? (s.jitter % 3) * 7 : Math.abs(s.seed) % 500;
             return { topic: s.topic, logTime: BigInt(t), publishTime: BigInt(s.seed >>> 0), data };
           });
           const file = path.join(tmp.path, `random_${n++}.mcap`);
@@ -103,7 +105,7 @@ describe('bag: MCAP messages as views into their chunk', () => {
           fs.rmSync(file);
         },
       ),
-      { numRuns: 120 },
+      { numRuns: 300 },
     );
   });
 
