@@ -13,9 +13,8 @@
 // The last, partial block of a pixel uses masked loads and stores (no access past channel C);
 // when it has at most 16 channels it is computed 16 wide.
 //
-// Packed layout per block of 32 channels: 32 int32 sums of weights (even channels, then odd),
-// then per tap (ky, kx) 32 int16 even-channel weights and 32 int16 odd-channel weights. Channels
-// past C are zero.
+// Packed layout (blocks of 32 channels) and the walk over rows: x86_avx2/dwconv_rows.inc, shared
+// with the AVX2 kernel.
 #include "kernels/x86_avx512vnni/gcc_avx512_warnings.h"
 
 #include <algorithm>
@@ -32,8 +31,7 @@ namespace avx512vnni {
 namespace {
 
 constexpr int kBlock = 32;
-
-inline size_t block_bytes(int taps) { return 128 + static_cast<size_t>(taps) * 128; }
+using Zp16 = __m512i;
 
 struct BlockConsts {
   __m512i bias_e, bias_o;    // interior pixels
@@ -151,97 +149,14 @@ inline void pixels(const Geometry& g, const uint8_t* p, const int16_t* w, int nk
   for (int i = 0; i < NPX; ++i) finish(widen(acc_e[i]), widen(acc_o[i]), bc, rk, out + i * out_step);
 }
 
-// Taps [lo, hi) of a kernel axis that land inside [0, size) for window origin `origin`.
-inline void tap_range(int origin, int dilation, int taps, int size, int* lo, int* hi) {
-  int a = 0;
-  while (a < taps && origin + a * dilation < 0) ++a;
-  int b = taps;
-  while (b > a && origin + (b - 1) * dilation >= size) --b;
-  *lo = a;
-  *hi = b;
-}
-
-// All output pixels of row oy for one channel block.
-template <int MODE>
-void block_row(const DwConvArgs& a, const Geometry& g, int oy, int c0, const int16_t* wblock, const BlockConsts& bc,
-               const RequantConsts& rk, __m512i zp16, int ox_lo, int ox_hi) {
-  const int C = a.channels;
-  const int iy0 = oy * a.stride_h - a.pad_top;
-  int ky0, ky1;
-  tap_range(iy0, a.dilation_h, a.kernel_h, a.in_h, &ky0, &ky1);
-  const bool row_full = ky0 == 0 && ky1 == a.kernel_h;
-  uint8_t* out_row = a.out + static_cast<size_t>(oy) * a.out_w * C + c0;
-  const ptrdiff_t out_step = C;
-
-  auto border = [&](int ox) {
-    const int ix0 = ox * a.stride_w - a.pad_left;
-    int kx0, kx1;
-    tap_range(ix0, a.dilation_w, a.kernel_w, a.in_w, &kx0, &kx1);
-    uint8_t* out = out_row + static_cast<size_t>(ox) * C;
-    if (ky1 <= ky0 || kx1 <= kx0) {  // window entirely in the padding
-      pixels<1, true, MODE>(g, nullptr, wblock, 0, 0, zp16, bc, rk, out, out_step);
-      return;
-    }
-    const int iy = iy0 + ky0 * a.dilation_h, ix = ix0 + kx0 * a.dilation_w;
-    const uint8_t* p = a.in + (static_cast<size_t>(iy) * a.in_w + ix) * C + c0;
-    const int16_t* w = wblock + static_cast<size_t>(ky0 * a.kernel_w + kx0) * 64;
-    pixels<1, true, MODE>(g, p, w, ky1 - ky0, kx1 - kx0, zp16, bc, rk, out, out_step);
-  };
-
-  if (!row_full || ox_lo > ox_hi) {
-    for (int ox = 0; ox < a.out_w; ++ox) border(ox);
-    return;
-  }
-  for (int ox = 0; ox < ox_lo; ++ox) border(ox);
-  const uint8_t* p = a.in + (static_cast<size_t>(iy0) * a.in_w + (ox_lo * a.stride_w - a.pad_left)) * C + c0;
-  int ox = ox_lo;
-  for (; ox + 4 <= ox_hi + 1; ox += 4, p += 4 * g.px_step)
-    pixels<4, false, MODE>(g, p, wblock, a.kernel_h, a.kernel_w, zp16, bc, rk,
-                           out_row + static_cast<size_t>(ox) * C, out_step);
-  for (; ox + 2 <= ox_hi + 1; ox += 2, p += 2 * g.px_step)
-    pixels<2, false, MODE>(g, p, wblock, a.kernel_h, a.kernel_w, zp16, bc, rk,
-                              out_row + static_cast<size_t>(ox) * C, out_step);
-  if (ox <= ox_hi) {
-    pixels<1, false, MODE>(g, p, wblock, a.kernel_h, a.kernel_w, zp16, bc, rk,
-                              out_row + static_cast<size_t>(ox) * C, out_step);
-    ++ox;
-  }
-  for (; ox < a.out_w; ++ox) border(ox);
-}
+#include "kernels/x86_avx2/dwconv_rows.inc"
 
 }  // namespace
 
-size_t dw_packed_bytes(int kernel_h, int kernel_w, int channels) {
-  const size_t blocks = static_cast<size_t>(channels + kBlock - 1) / kBlock;
-  return blocks * block_bytes(kernel_h * kernel_w);
-}
+size_t dw_packed_bytes(int kernel_h, int kernel_w, int channels) { return dw_blocks_bytes(kernel_h, kernel_w, channels); }
 
 void dw_pack(const int8_t* w, int kernel_h, int kernel_w, int channels, uint8_t* packed) {
-  const int taps = kernel_h * kernel_w;
-  const int blocks = (channels + kBlock - 1) / kBlock;
-  for (int b = 0; b < blocks; ++b) {
-    uint8_t* dst = packed + static_cast<size_t>(b) * block_bytes(taps);
-    int32_t sums[32];
-    for (int i = 0; i < 32; ++i) {
-      const int c = kBlock * b + (i < 16 ? 2 * i : 2 * (i - 16) + 1);  // even channels, then odd
-      int32_t s = 0;
-      if (c < channels)
-        for (int t = 0; t < taps; ++t) s += w[static_cast<size_t>(c) * taps + t];
-      sums[i] = s;
-    }
-    std::memcpy(dst, sums, sizeof(sums));
-    for (int t = 0; t < taps; ++t) {
-      int16_t v[64];
-      for (int i = 0; i < 32; ++i) {
-        const int c = kBlock * b + i;
-        const int16_t wc = c < channels ? w[static_cast<size_t>(c) * taps + t] : 0;
-        // lane i of the even vector multiplies channel i when i is even, of the odd when odd
-        v[i] = (i % 2 == 0) ? wc : 0;
-        v[32 + i] = (i % 2 == 1) ? wc : 0;
-      }
-      std::memcpy(dst + 128 + static_cast<size_t>(t) * 128, v, sizeof(v));
-    }
-  }
+  dw_pack_blocks(w, kernel_h, kernel_w, channels, packed);
 }
 
 void dw_run(const DwConvArgs& a, int row_begin, int row_end) {
@@ -255,14 +170,7 @@ void dw_run(const DwConvArgs& a, int row_begin, int row_end) {
   g.tap_step = static_cast<ptrdiff_t>(a.dilation_w) * C;
   g.kw = a.kernel_w;
 
-  // Output columns whose whole window is inside the image horizontally.
-  const int ox_lo = (a.pad_left + a.stride_w - 1) / a.stride_w;
-  const int last_origin = a.in_w - 1 - (a.kernel_w - 1) * a.dilation_w;  // largest valid ix0
-  const int ox_hi = last_origin + a.pad_left < 0 ? -1
-                                                 : std::min(a.out_w - 1, (last_origin + a.pad_left) / a.stride_w);
-
-  // Rows outside, channel blocks inside, so each input row is read while it is in cache; the
-  // per-block constants are prepared once per group of up to kGroup blocks.
+  // The per-block constants are prepared once per group of up to kGroup blocks.
   constexpr int kGroup = 8;
   BlockConsts consts[kGroup];
   const int blocks = (C + kBlock - 1) / kBlock;
@@ -270,44 +178,18 @@ void dw_run(const DwConvArgs& a, int row_begin, int row_end) {
     const int nb = std::min(kGroup, blocks - b0);
     for (int j = 0; j < nb; ++j) {
       const int c0 = (b0 + j) * kBlock;
-      const int nc = std::min(kBlock, C - c0);
-      const uint8_t* blk = a.packed + static_cast<size_t>(b0 + j) * block_bytes(taps);
-      alignas(64) int32_t be[16], bo[16], be2[16], bo2[16], sums[32];
-      alignas(64) float se[16], so[16];
-      std::memcpy(sums, blk, sizeof(sums));
-      for (int i = 0; i < 16; ++i) {
-        const int ce = c0 + 2 * i, co = ce + 1;
-        be[i] = ce < C && a.rq.bias ? a.rq.bias[ce] : 0;
-        bo[i] = co < C && a.rq.bias ? a.rq.bias[co] : 0;
-        se[i] = ce < C ? a.rq.scale[ce] : 0.0f;
-        so[i] = co < C ? a.rq.scale[co] : 0.0f;
-        be2[i] = be[i] + static_cast<int32_t>(a.in_zp) * sums[i];
-        bo2[i] = bo[i] + static_cast<int32_t>(a.in_zp) * sums[16 + i];
-      }
+      const BlockValues v(a, a.packed + static_cast<size_t>(b0 + j) * block_bytes(taps), c0);
       BlockConsts& bc = consts[j];
-      bc.bias_e = _mm512_load_si512(be);
-      bc.bias_o = _mm512_load_si512(bo);
-      bc.bias2_e = _mm512_load_si512(be2);
-      bc.bias2_o = _mm512_load_si512(bo2);
-      bc.scale_e = _mm512_load_ps(se);
-      bc.scale_o = _mm512_load_ps(so);
-      bc.load_mask = first_lanes32(nc);
+      bc.bias_e = _mm512_load_si512(v.bias_e);
+      bc.bias_o = _mm512_load_si512(v.bias_o);
+      bc.bias2_e = _mm512_load_si512(v.bias2_e);
+      bc.bias2_o = _mm512_load_si512(v.bias2_o);
+      bc.scale_e = _mm512_load_ps(v.scale_e);
+      bc.scale_o = _mm512_load_ps(v.scale_o);
+      bc.load_mask = first_lanes32(std::min(kBlock, C - c0));
       bc.store = bc.load_mask;
     }
-    for (int oy = row_begin; oy < row_end; ++oy) {
-      for (int j = 0; j < nb; ++j) {
-        const int c0 = (b0 + j) * kBlock;
-        const int16_t* wblock =
-            reinterpret_cast<const int16_t*>(a.packed + static_cast<size_t>(b0 + j) * block_bytes(taps) + 128);
-        const int nc = C - c0;
-        if (nc >= kBlock)
-          block_row<kFull>(a, g, oy, c0, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
-        else if (nc > 16)
-          block_row<kPartial>(a, g, oy, c0, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
-        else
-          block_row<kHalf>(a, g, oy, c0, wblock, consts[j], rk, zp16, ox_lo, ox_hi);
-      }
-    }
+    block_rows(a, g, row_begin, row_end, b0, nb, consts, rk, zp16);
   }
 }
 
