@@ -63,8 +63,8 @@ struct VecOf<kHalf> {
 template <int MODE>
 using Vec = typename VecOf<MODE>::type;
 
-inline __m256i madd_add(__m256i acc, __m256i x, __m256i w) { return _mm256_add_epi32(acc, _mm256_madd_epi16(x, w)); }
-inline __m128i madd_add(__m128i acc, __m128i x, __m128i w) { return _mm_add_epi32(acc, _mm_madd_epi16(x, w)); }
+inline __m256i dot_add(__m256i acc, __m256i x, __m256i w) { return _mm256_add_epi32(acc, _mm256_madd_epi16(x, w)); }
+inline __m128i dot_add(__m128i acc, __m128i x, __m128i w) { return _mm_add_epi32(acc, _mm_madd_epi16(x, w)); }
 inline __m256i sub16(__m256i a, __m256i b) { return _mm256_sub_epi16(a, b); }
 inline __m128i sub16(__m128i a, __m128i b) { return _mm_sub_epi16(a, b); }
 inline void narrow(__m256i v, __m256i* out) { *out = v; }
@@ -92,7 +92,8 @@ inline Vec<MODE> load_w(const int16_t* p) {
 // The block's input bytes at p widened to int16. A partial block may not read past the end of
 // the input; its extra lanes meet zero weights, so their contents do not matter.
 template <int MODE>
-inline Vec<MODE> load_x(const uint8_t* p, const uint8_t* end) {
+inline Vec<MODE> load_x(const uint8_t* p, const Geometry& g, const BlockConsts&) {
+  const uint8_t* end = g.in_end;
   Vec<MODE> r;
   if (MODE == kHalf) {
     __m128i b;
@@ -118,9 +119,11 @@ inline Vec<MODE> load_x(const uint8_t* p, const uint8_t* end) {
   return r;
 }
 
-// Requantizes one pixel's even/odd accumulators and stores nc bytes in channel order.
-inline void finish(__m256i acc_e, __m256i acc_o, const BlockConsts& bc, const RequantConsts& rk, uint8_t* out,
-                   int nc) {
+// Requantizes one pixel's even/odd accumulators and stores the block's channels in order (full
+// blocks with a constant width: one plain store).
+template <int MODE>
+inline void finish(__m256i acc_e, __m256i acc_o, const BlockConsts& bc, const RequantConsts& rk, uint8_t* out) {
+  const int nc = MODE == kFull ? kBlock : bc.nc;
   const __m256i ye = requant_i32(acc_e, bc.scale_e, rk);  // channels 0,2,..,14
   const __m256i yo = requant_i32(acc_o, bc.scale_o, rk);  // channels 1,3,..,15
   const __m256i w = add_zp_16(ye, yo, rk);                // e0-3 o0-3 | e4-7 o4-7
@@ -129,37 +132,6 @@ inline void finish(__m256i acc_e, __m256i acc_o, const BlockConsts& bc, const Re
       u, _mm256_setr_epi8(0, 4, 1, 5, 2, 6, 3, 7, 0, 4, 1, 5, 2, 6, 3, 7, 0, 4, 1, 5, 2, 6, 3, 7, 0, 4, 1, 5, 2, 6, 3, 7));
   const __m128i v = _mm256_castsi256_si128(_mm256_permute4x64_epi64(inter, 0x08));
   store_bytes(out, _mm_max_epu8(_mm_min_epu8(v, rk.qmax), rk.qmin), nc);
-}
-
-// NPX horizontally adjacent output pixels of one channel block. p: the first visited tap of the
-// first pixel; w: that tap's weights; nky x nkx taps are visited.
-template <int NPX, bool BORDER, int MODE>
-inline void pixels(const Geometry& g, const uint8_t* p, const int16_t* w, int nky, int nkx, __m256i zp16,
-                   const BlockConsts& bc, const RequantConsts& rk, uint8_t* out, ptrdiff_t out_step) {
-  using V = Vec<MODE>;
-  V acc_e[NPX], acc_o[NPX];
-  for (int i = 0; i < NPX; ++i) {
-    acc_e[i] = lower<MODE>(BORDER ? bc.bias2_e : bc.bias_e);
-    acc_o[i] = lower<MODE>(BORDER ? bc.bias2_o : bc.bias_o);
-  }
-  const V zp = lower<MODE>(zp16);
-  for (int ky = 0; ky < nky; ++ky, p += g.row_step, w += 32 * g.kw) {
-    const uint8_t* q = p;
-    const int16_t* wt = w;
-    for (int kx = 0; kx < nkx; ++kx, q += g.tap_step, wt += 32) {
-      const V we = load_w<MODE>(wt);
-      const V wo = load_w<MODE>(wt + 16);
-#pragma GCC unroll 4
-      for (int i = 0; i < NPX; ++i) {
-        V x = load_x<MODE>(q + i * g.px_step, g.in_end);
-        if (BORDER) x = sub16(x, zp);
-        acc_e[i] = madd_add(acc_e[i], x, we);
-        acc_o[i] = madd_add(acc_o[i], x, wo);
-      }
-    }
-  }
-  const int nc = MODE == kFull ? kBlock : bc.nc;  // a constant for full blocks: one plain store
-  for (int i = 0; i < NPX; ++i) finish(widen(acc_e[i]), widen(acc_o[i]), bc, rk, out + i * out_step, nc);
 }
 
 #include "kernels/x86_avx2/dwconv_rows.inc"

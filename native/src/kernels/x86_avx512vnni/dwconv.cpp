@@ -91,7 +91,8 @@ inline Vec<MODE> load_w(const int16_t* p) {
 
 // The block's input bytes at p widened to int16; masked (no access past channel C) unless full.
 template <int MODE>
-inline Vec<MODE> load_x(const uint8_t* p, __mmask32 mask) {
+inline Vec<MODE> load_x(const uint8_t* p, const Geometry&, const BlockConsts& bc) {
+  const __mmask32 mask = bc.load_mask;
   Vec<MODE> r;
   if (MODE == kHalf) {
     narrow(_mm512_castsi256_si512(_mm256_cvtepu8_epi16(_mm_maskz_loadu_epi8(static_cast<__mmask16>(mask), p))), &r);
@@ -106,6 +107,7 @@ inline Vec<MODE> load_x(const uint8_t* p, __mmask32 mask) {
 // Requantizes one pixel's even/odd accumulators and stores its channels in order with one store:
 // the packs of requant.h narrow64 (same exactness argument), then a byte shuffle and a qword
 // permute from the packs' per-lane even/odd order.
+template <int MODE>
 inline void finish(__m512i acc_e, __m512i acc_o, const BlockConsts& bc, const RequantConsts& rk, uint8_t* out) {
   const __m512i ye = round_i32(acc_e, bc.scale_e, rk);  // channels 0,2,..,30
   const __m512i yo = round_i32(acc_o, bc.scale_o, rk);  // channels 1,3,..,31
@@ -117,36 +119,6 @@ inline void finish(__m512i acc_e, __m512i acc_o, const BlockConsts& bc, const Re
   const __m256i r = _mm512_castsi512_si256(_mm512_permutexvar_epi64(_mm512_setr_epi64(0, 2, 4, 6, 0, 2, 4, 6), in_order));
   const __m256i c = _mm256_min_epu8(_mm256_max_epu8(r, _mm512_castsi512_si256(rk.qmin8)), _mm512_castsi512_si256(rk.qmax8));
   _mm256_mask_storeu_epi8(out, bc.store, c);
-}
-
-// NPX horizontally adjacent output pixels of one channel block. p: the first visited tap of the
-// first pixel; w: that tap's weights; nky x nkx taps are visited.
-template <int NPX, bool BORDER, int MODE>
-inline void pixels(const Geometry& g, const uint8_t* p, const int16_t* w, int nky, int nkx, __m512i zp16,
-                   const BlockConsts& bc, const RequantConsts& rk, uint8_t* out, ptrdiff_t out_step) {
-  using V = Vec<MODE>;
-  V acc_e[NPX], acc_o[NPX];
-  for (int i = 0; i < NPX; ++i) {
-    acc_e[i] = lower<MODE>(BORDER ? bc.bias2_e : bc.bias_e);
-    acc_o[i] = lower<MODE>(BORDER ? bc.bias2_o : bc.bias_o);
-  }
-  const V zp = lower<MODE>(zp16);
-  for (int ky = 0; ky < nky; ++ky, p += g.row_step, w += 64 * g.kw) {
-    const uint8_t* q = p;
-    const int16_t* wt = w;
-    for (int kx = 0; kx < nkx; ++kx, q += g.tap_step, wt += 64) {
-      const V we = load_w<MODE>(wt);
-      const V wo = load_w<MODE>(wt + 32);
-#pragma GCC unroll 4
-      for (int i = 0; i < NPX; ++i) {
-        V x = load_x<MODE>(q + i * g.px_step, bc.load_mask);
-        if (BORDER) x = sub16(x, zp);
-        acc_e[i] = dot_add(acc_e[i], x, we);
-        acc_o[i] = dot_add(acc_o[i], x, wo);
-      }
-    }
-  }
-  for (int i = 0; i < NPX; ++i) finish(widen(acc_e[i]), widen(acc_o[i]), bc, rk, out + i * out_step);
 }
 
 #include "kernels/x86_avx2/dwconv_rows.inc"
