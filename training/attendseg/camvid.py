@@ -36,8 +36,8 @@ def spec(root: str | None = None) -> DatasetSpec:
 def normalize(img_u8: torch.Tensor) -> torch.Tensor:
     """uint8 [N,3,H,W] RGB -> float, the engine's input contract (x/255 - mean) / std."""
     x = img_u8.float() / 255.0
-    m = torch.tensor(MEAN).view(1, 3, 1, 1)
-    s = torch.tensor(STD).view(1, 3, 1, 1)
+    m = torch.tensor(MEAN, device=img_u8.device).view(1, 3, 1, 1)
+    s = torch.tensor(STD, device=img_u8.device).view(1, 3, 1, 1)
     return (x - m) / s
 
 
@@ -62,12 +62,14 @@ def augment_batch(imgs: torch.Tensor, labs: torch.Tensor, crop_hw: tuple[int, in
     """Random scale (log-uniform), pad, random crop, horizontal flip, colour jitter.
 
     imgs uint8 [B,3,H,W], labs uint8 [B,H,W] -> normalised float [B,3,ch,cw], int64 [B,ch,cw].
-    Padding is 0 after normalisation for images and void for labels, so it is ignored by the loss."""
+    Padding is 0 after normalisation for images and void for labels, so it is ignored by the loss.
+    Runs on the device the batch is on (the training set stays on a GPU when there is one)."""
     ch, cw = crop_hw
-    out_x = torch.empty(len(imgs), 3, ch, cw)
-    out_y = torch.empty(len(imgs), ch, cw, dtype=torch.long)
-    m = torch.tensor(MEAN).view(3, 1, 1)
-    s = torch.tensor(STD).view(3, 1, 1)
+    dev = imgs.device
+    out_x = torch.empty(len(imgs), 3, ch, cw, device=dev)
+    out_y = torch.empty(len(imgs), ch, cw, dtype=torch.long, device=dev)
+    m = torch.tensor(MEAN, device=dev).view(3, 1, 1)
+    s = torch.tensor(STD, device=dev).view(3, 1, 1)
     for i in range(len(imgs)):
         h, w = imgs.shape[-2:]
         f = math.exp(rng.uniform(math.log(scale[0]), math.log(scale[1])))

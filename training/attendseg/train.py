@@ -103,6 +103,8 @@ def main(argv=None) -> dict:
     va_x, va_y = dataset.load_split(ds, a.val_split, limit)
     val_trained = a.val_split in a.split_list
     weights = dataset.class_weights(tr_y, ds.num_classes, ds.void)
+    if device.type == "cuda":  # CamVid fits in GPU memory: batches are cut and augmented there
+        tr_x, tr_y = tr_x.to(device), tr_y.to(device)
     cfg_model = config_for(a.arch, num_classes=ds.num_classes, width=a.width, class_names=ds.class_names)
     model = AttendSeg(cfg_model)
     model = model.to(device).to(memory_format=torch.channels_last)
