@@ -13,13 +13,19 @@ namespace {
 #if defined(__x86_64__) || defined(_M_X64)
 using namespace attendseg::kernels;
 
-// The avxvnni table (x86_avxvnni/table.cpp) with the twin's GEMM and peak loop.
+// The avxvnni table (x86_avxvnni/table.cpp) with the twin's GEMM, peak loop, Winograd and
+// depthwise kernels.
 const KernelTable& avxvnni_evex_twin_table() {
   static const KernelTable table = [] {
     KernelTable t;
     t.isa = Isa::AvxVnni;
     t.name = "avxvnni_evex_twin";
     t.gemm = {avx2::quad_packed_bytes, avx2::quad_pack, avxvnni_evex_twin::gemm_run};
+    t.dwconv = {avxvnni_evex_twin::dw_packed_bytes, avxvnni_evex_twin::dw_pack, avxvnni_evex_twin::dw_run};
+    t.winograd = {avxvnni_evex_twin::winograd_packed_bytes, avxvnni_evex_twin::winograd_pack,
+                  avxvnni_evex_twin::winograd_scratch_bytes, avxvnni_evex_twin::winograd_run};
+    t.winograd4x4 = {avxvnni_evex_twin::winograd4_packed_bytes, avxvnni_evex_twin::winograd4_pack,
+                     avxvnni_evex_twin::winograd4_scratch_bytes, avxvnni_evex_twin::winograd4_run};
     t.peak_loop = avxvnni_evex_twin::peak_loop;
     return inherit(t, avx2_table());
   }();

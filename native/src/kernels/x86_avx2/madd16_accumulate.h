@@ -1,8 +1,10 @@
 // The int16 pair product loop shared by the im2col GEMM's vpmaddwd path (gemm_madd16.cpp) and
 // the Winograd position GEMMs (winograd.cpp): int16 rows times panels of interleaved int16 weight
 // pairs, summed exactly into int32 by _mm256_madd_epi16 and an add; compiled with AVX-512 VNNI
-// (the avx512vnni table's copy of the Winograd kernels), by one vpdpwssd, the same exact sum
-// (no saturation: it is VPDPWSSD, not VPDPWSSDS) at 1.5x the rate on Zen 5.
+// (the avx512vnni table's copy of the Winograd kernels) or AVX-VNNI (the avxvnni table's), by one
+// vpdpwssd, the same exact sum (no saturation: it is VPDPWSSD, not VPDPWSSDS) at 1.5x the rate on
+// Zen 5. The AVX-VNNI form is written with {vex}: the assembler encodes a bare vpdpwssd as EVEX
+// (x86_avxvnni/dpbusd.h).
 #pragma once
 #include <immintrin.h>
 
@@ -28,8 +30,21 @@ inline int32_t load_i32(const int16_t* p) {
 inline __attribute__((always_inline)) void madd_acc(__m256i& acc, __m256i a, __m256i w) {
 #if defined(__AVX512VNNI__) && defined(__AVX512VL__)
   asm("vpdpwssd %2, %1, %0" : "+v"(acc) : "v"(a), "v"(w));
+#elif defined(__AVXVNNI__)
+  asm("%{vex%} vpdpwssd %2, %1, %0" : "+x"(acc) : "x"(a), "x"(w));
 #else
   acc = _mm256_add_epi32(acc, _mm256_madd_epi16(a, w));
+#endif
+}
+
+// The same on 4 lanes (the depthwise kernel's 8-channel blocks).
+inline __attribute__((always_inline)) void madd_acc(__m128i& acc, __m128i a, __m128i w) {
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
+  asm("vpdpwssd %2, %1, %0" : "+v"(acc) : "v"(a), "v"(w));
+#elif defined(__AVXVNNI__)
+  asm("%{vex%} vpdpwssd %2, %1, %0" : "+x"(acc) : "x"(a), "x"(w));
+#else
+  acc = _mm_add_epi32(acc, _mm_madd_epi16(a, w));
 #endif
 }
 

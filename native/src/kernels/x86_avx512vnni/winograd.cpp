@@ -21,6 +21,8 @@ namespace avx512vnni {
 
 using namespace avx2;
 
+// The output transform and requantization 16 channels per zmm (winograd_body.inc).
+#define ATTENDSEG_WINOGRAD_ZMM 1
 #include "kernels/x86_avx2/winograd_body.inc"
 
 }  // namespace avx512vnni

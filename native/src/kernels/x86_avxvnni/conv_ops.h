@@ -1,13 +1,14 @@
-// Convolution kernels of the avxvnni ISA: only the GEMM's run; its weights are packed by the avx2
-// table's quad_pack (x86_avx2/gemm_paths.h).
+// Convolution kernels of the avxvnni ISA: the GEMM's run (its weights packed by the avx2 table's
+// quad_pack, x86_avx2/gemm_paths.h), and the Winograd kernels and depthwise convolution
+// (pair_product_kernels.cpp). The other declarations of conv_ops.inc have no avxvnni definition:
+// the table takes those from avx2.
 #pragma once
 #include "kernels/kernels.h"
 
 namespace attendseg {
 namespace kernels {
 namespace avxvnni {
-void gemm_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N, const Requant& rq,
-              uint8_t* C, size_t ldc);
+#include "kernels/conv_ops.inc"
 }  // namespace avxvnni
 }  // namespace kernels
 }  // namespace attendseg
