@@ -98,6 +98,8 @@ def train_epoch(model, opt, imgs, labs, weights, cfg: dict, epoch: int, rng: ran
     order = list(range(n))
     rng.shuffle(order)
     b = cfg["batch"]
+    if n < b:  # an epoch would have no step, and the log a loss of 0
+        raise SystemExit(f"--batch {b} is larger than the {n} training images: use a smaller --batch or more images")
     steps = n // b
     if cfg.get("max_steps"):
         steps = min(steps, cfg["max_steps"])

@@ -43,6 +43,15 @@ class TrainSmokeTest(unittest.TestCase):
         with open(os.path.join(self.out, "log.csv")) as f:
             self.assertEqual([r["epoch"] for r in csv.DictReader(f)], ["1", "2"])
 
+    def test_refuses_a_batch_larger_than_the_training_set(self):
+        # Before: 4 images in batches of 8 made epochs of zero steps, logged as loss 0.0000.
+        args = ["--data", DATA, "--limit", "4", "--batch", "8", "--crop", "96x64", "--threads", "1",
+                "--device", "cpu", "--epochs", "1", "--width", "0.25", "--out", self.out]
+        with self.assertRaises(SystemExit) as e:
+            train.main(args)
+        self.assertIn("--batch 8", str(e.exception))
+        self.assertIn("4 training images", str(e.exception))
+
     def test_resume_point_continues_a_run_whose_folder_is_gone(self):
         rp = os.path.join(self.tmp.name, "campaign", "v2.resume.pt")
         args = self.common + ["--arch", "v2", "--width", "0.25", "--splits", "train,val", "--crop",
