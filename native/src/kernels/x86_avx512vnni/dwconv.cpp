@@ -37,8 +37,7 @@ struct BlockConsts {
   __m512i bias_e, bias_o;    // interior pixels
   __m512i bias2_e, bias2_o;  // border pixels: bias + in_zp * sum(w)
   __m512 scale_e, scale_o;
-  __mmask32 load_mask;       // channels of this block that exist
-  __mmask32 store;            // the same, for the store
+  __mmask32 mask;            // channels of this block that exist: loads and the store
 };
 
 struct Geometry {
@@ -92,7 +91,7 @@ inline Vec<MODE> load_w(const int16_t* p) {
 // The block's input bytes at p widened to int16; masked (no access past channel C) unless full.
 template <int MODE>
 inline Vec<MODE> load_x(const uint8_t* p, const Geometry&, const BlockConsts& bc) {
-  const __mmask32 mask = bc.load_mask;
+  const __mmask32 mask = bc.mask;
   Vec<MODE> r;
   if (MODE == kHalf) {
     narrow(_mm512_castsi256_si512(_mm256_cvtepu8_epi16(_mm_maskz_loadu_epi8(static_cast<__mmask16>(mask), p))), &r);
@@ -106,7 +105,8 @@ inline Vec<MODE> load_x(const uint8_t* p, const Geometry&, const BlockConsts& bc
 
 // Requantizes one pixel's even/odd accumulators and stores its channels in order with one store:
 // the packs of requant.h narrow64 (same exactness argument), then a byte shuffle and a qword
-// permute from the packs' per-lane even/odd order.
+// permute from the packs' per-lane even/odd order. MODE is dwconv_rows.inc's calling convention;
+// the masked store serves every mode here.
 template <int MODE>
 inline void finish(__m512i acc_e, __m512i acc_o, const BlockConsts& bc, const RequantConsts& rk, uint8_t* out) {
   const __m512i ye = round_i32(acc_e, bc.scale_e, rk);  // channels 0,2,..,30
@@ -118,7 +118,7 @@ inline void finish(__m512i acc_e, __m512i acc_o, const BlockConsts& bc, const Re
   const __m512i in_order = _mm512_shuffle_epi8(b, _mm512_broadcast_i32x4(_mm_setr_epi8(0, 4, 1, 5, 2, 6, 3, 7, 0, 4, 1, 5, 2, 6, 3, 7)));
   const __m256i r = _mm512_castsi512_si256(_mm512_permutexvar_epi64(_mm512_setr_epi64(0, 2, 4, 6, 0, 2, 4, 6), in_order));
   const __m256i c = _mm256_min_epu8(_mm256_max_epu8(r, _mm512_castsi512_si256(rk.qmin8)), _mm512_castsi512_si256(rk.qmax8));
-  _mm256_mask_storeu_epi8(out, bc.store, c);
+  _mm256_mask_storeu_epi8(out, bc.mask, c);
 }
 
 #include "kernels/x86_avx2/dwconv_rows.inc"
@@ -158,8 +158,7 @@ void dw_run(const DwConvArgs& a, int row_begin, int row_end) {
       bc.bias2_o = _mm512_load_si512(v.bias2_o);
       bc.scale_e = _mm512_load_ps(v.scale_e);
       bc.scale_o = _mm512_load_ps(v.scale_o);
-      bc.load_mask = first_lanes32(std::min(kBlock, C - c0));
-      bc.store = bc.load_mask;
+      bc.mask = first_lanes32(std::min(kBlock, C - c0));
     }
     block_rows(a, g, row_begin, row_end, b0, nb, consts, rk, zp16);
   }

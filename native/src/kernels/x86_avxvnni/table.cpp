@@ -1,8 +1,7 @@
 // AVX-VNNI (256-bit, VEX): the CPUs that have it without AVX-512 (Alder Lake and later client
 // cores) get the vpdpbusd GEMM and peak loop, and the Winograd and depthwise kernels with
-// vpdpwssd; everything
-// else is the AVX2 table's, which every AVX-VNNI CPU runs. The GEMM reads the avx2 table's k-quad
-// panels, packed by its quad_pack.
+// vpdpwssd; everything else is the AVX2 table's, which every AVX-VNNI CPU runs. The GEMM reads
+// the avx2 table's k-quad panels, packed by its quad_pack.
 #include "kernels/x86_avx2/gemm_paths.h"
 #include "kernels/x86_avxvnni/conv_ops.h"
 #include "kernels/x86_avxvnni/peak.h"
