@@ -1,9 +1,9 @@
 """A compact copy of CamVid for a machine that cannot read ../shared (a lent GPU machine, whose
 working tree travels with a size cap): images as JPEG, labels as the same index PNGs, in the
 layout `--data` reads (train/ + trainannot/, val/ + valannot/). Labels are copied as they are
-(exact); the images lose what JPEG at the given quality loses (q90, 4:2:0: about 25 MiB for train+val
-with the labels, so the copy and the repository fit the 64 MiB that travels; the training
-augmentation's colour jitter changes pixels far more). The test split is never copied.
+(exact); the images lose what JPEG at the given quality loses (q90, 4:2:0: about 25 MiB for
+train+val with the labels, so the copy and the repository fit the 64 MiB that travels; the
+training augmentation's colour jitter changes pixels far more). The test split is never copied.
 
     python3 -m attendseg.pack_camvid --out camvid-pack            # from training/ (ignored by git)
 """

@@ -7,8 +7,9 @@
 # (learning rate, crop sizes) follows whichever of epochs and time is further along, so a run cut
 # short still ends decayed. Everything lands in $OUT/<arch>-<splits>/ (last.pt, log.csv,
 # curve.png, summary.json, train.log), from where it is fetched and continued or exported here.
-# Extra arguments go to attendseg.train after the recipe's, so they override it (a CPU check:
-#   OUT=/tmp/g bash training/campaign/gpu.sh v3 train 1 --device cpu --limit 4 --batch 2 --max-steps 2 --epochs 2).
+# Extra arguments go to attendseg.train after the recipe's, so they override it. A CPU check:
+#   OUT=/tmp/g bash training/campaign/gpu.sh v3 train 1 \
+#     --device cpu --limit 4 --batch 2 --max-steps 2 --epochs 2
 set -euo pipefail
 cd "$(dirname "$0")/.."
 arch=${1:?usage: gpu.sh ARCH SPLITS MINUTES [train args...]}
