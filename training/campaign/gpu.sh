@@ -12,6 +12,7 @@
 #     --device cpu --limit 4 --batch 2 --max-steps 2 --epochs 2
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. campaign/recipe.sh
 arch=${1:?usage: gpu.sh ARCH SPLITS MINUTES [train args...]}
 splits=${2:?splits}
 minutes=${3:?minutes}
@@ -26,8 +27,6 @@ done
 "$PY" -c 'import torch; print(f"torch {torch.__version__}, cuda {torch.cuda.is_available()}, " + (torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"))'
 out="$OUT/$arch-${splits//,/+}"
 mkdir -p "$out"
-eval_every=10
-[[ "$splits" == *val* ]] && eval_every=50  # val is training data then: a check, not a score
-"$PY" -m attendseg.train --data camvid-pack --out "$out" --arch "$arch" --splits "$splits" --epochs 600 \
-  --crop 256x192,384x288@0.5,480x360@0.85 --eval-every "$eval_every" --time-budget "$minutes" \
+"$PY" -m attendseg.train --data camvid-pack --out "$out" --arch "$arch" --splits "$splits" "${RECIPE[@]}" \
+  --eval-every "$(recipe_eval_every "$splits")" --time-budget "$minutes" \
   --device cuda --no-resume "$@" 2>&1 | tee "$out/train.log"
