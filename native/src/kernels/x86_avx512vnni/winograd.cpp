@@ -1,7 +1,7 @@
 // Winograd F(2x2) and F(4x4) for the avx512vnni table: the AVX2 kernels (x86_avx2/winograd.cpp,
-// same packing and transforms) compiled with AVX-512 VNNI, where each pair product and its add
-// become one vpdpwssd (madd16_accumulate.h). Bit-exact with the scalar reference as the AVX2
-// kernels are.
+// same packing and transforms) compiled with AVX-512 VNNI: a full panel's 16 channels accumulate
+// in one zmm by vpdpwssd (a partial panel's in ymm, madd16_accumulate.h). Bit-exact with the
+// scalar reference as the AVX2 kernels are.
 #include "kernels/x86_avx512vnni/gcc_avx512_warnings.h"
 
 #include <algorithm>
@@ -21,7 +21,7 @@ namespace avx512vnni {
 
 using namespace avx2;
 
-// The output transform and requantization 16 channels per zmm (winograd_body.inc).
+// The position GEMM, output transform and requantization 16 channels per zmm (winograd_body.inc).
 #define ATTENDSEG_WINOGRAD_ZMM 1
 #include "kernels/x86_avx2/winograd_body.inc"
 
