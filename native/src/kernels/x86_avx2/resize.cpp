@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/nearest_rows.h"
+#include "kernels/resize_row_cache.h"
 #include "kernels/scalar/other_ops.h"
 #include "kernels/x86_avx2/avx2_util.h"
 #include "kernels/x86_avx2/other_ops.h"
@@ -95,16 +96,6 @@ void expand(const float* deq, const int32_t* idx, int out_w, int C, float* dst) 
     _mm256_storeu_ps(d, _mm256_loadu_ps(s));
     if (C > 8) _mm256_storeu_ps(d + 8, _mm256_loadu_ps(s + 8));
   }
-}
-
-// Of two row slots caching source rows, the one holding `want`, or (*fresh = true) the slot to
-// fill with it: one holding neither of the two rows an output row reads (y0, y1).
-int row_slot(const int (&row)[2], int want, int y0, int y1, bool* fresh) {
-  *fresh = false;
-  if (row[0] == want) return 0;
-  if (row[1] == want) return 1;
-  *fresh = true;
-  return (row[0] != y0 && row[0] != y1) ? 0 : 1;
 }
 
 // Source row y dequantized, X(q) of kernels.h, into f (in_w * channels floats).
@@ -272,38 +263,13 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
   }
 }
 
-// Dequantized source rows for resize_linear: each output row reads two, and consecutive output
-// rows mostly read the same ones, so a row is dequantized once per call rather than once per
-// output pixel that reads it.
-struct DequantRows {
-  std::vector<float> f[2];
-  int row[2] = {-1, -1};
-};
-
-// Rows y0 and y1 dequantized, converting whichever is not cached into a slot the other does not
-// use.
-void dequant_rows(const ResizeArgs& a, int y0, int y1, DequantRows* r, const float** f0, const float** f1) {
-  const int want[2] = {y0, y1};
-  const float** dst[2] = {f0, f1};
-  for (int k = 0; k < 2; ++k) {
-    bool fresh;
-    const int slot = row_slot(r->row, want[k], y0, y1, &fresh);
-    if (fresh) {
-      dequantize_row(a, want[k], r->f[slot].data());
-      r->row[slot] = want[k];
-    }
-    *dst[k] = r->f[slot].data();
-  }
-}
-
 // resize_linear's per-pixel blocks (8 or more channels, not the dense path).
 template <Quotient kQuotient>
 void resize_linear_blocks(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
   const float os = a.out_scale;
   DequantRows& rows = per_thread<DequantRows>();
-  rows.row[0] = rows.row[1] = -1;  // another call's rows (another tensor, or the same one rewritten)
-  for (int k = 0; k < 2; ++k) grow(&rows.f[k], static_cast<size_t>(a.in_w) * C);
+  rows.reset(a);
   const Quantize8<kQuotient> quant(os, a.out_zp, 0, 255);
   // The x axis read through local pointers: the output's byte stores may alias anything, so
   // fields read through `a` would be loaded again for every pixel.
@@ -315,7 +281,7 @@ void resize_linear_blocks(const ResizeArgs& a, int row_begin, int row_end) {
   uint8_t* const out_base = a.out;
   for (int oy = row_begin; oy < row_end; ++oy) {
     const float *f0, *f1;
-    dequant_rows(a, a.ys->i0[oy], a.ys->i1[oy], &rows, &f0, &f1);
+    dequant_rows(a, a.ys->i0[oy], a.ys->i1[oy], &rows, &f0, &f1, dequantize_row);
     const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
     uint8_t* out = out_base + static_cast<size_t>(oy) * out_w * C;
     for (int ox = 0; ox < out_w; ++ox, out += C) {

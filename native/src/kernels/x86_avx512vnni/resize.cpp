@@ -1,8 +1,11 @@
-// Nearest resize, NHWC uint8, AVX-512BW: bit-identical to scalar/resize.cpp. Bilinear resize stays
-// the AVX2 table's (not ported to 512 bits).
+// Nearest and bilinear resize, NHWC uint8, AVX-512: bit-identical to scalar/resize.cpp. Bilinear
+// resize of fewer than 16 channels (the class maps, with the fused argmax) stays the AVX2 table's
+// dense path.
 #include "kernels/x86_avx512vnni/gcc_avx512_warnings.h"
 
 #include "kernels/nearest_rows.h"
+#include "kernels/resize_row_cache.h"
+#include "kernels/x86_avx2/other_ops.h"
 #include "kernels/x86_avx512vnni/avx512_util.h"
 #include "kernels/x86_avx512vnni/other_ops.h"
 
@@ -20,6 +23,113 @@ void resize_nearest(const ResizeArgs& a, int row_begin, int row_end) {
       [&](uint8_t* row, size_t n) {
         if (a.lut) lut_apply(L, row, row, n);
       });
+}
+
+namespace {
+
+// Source row y dequantized, X(q) of kernels.h, into f (in_w * channels floats), 16 at a time.
+void dequantize_row(const ResizeArgs& a, int y, float* f) {
+  const int n = a.in_w * a.channels;
+  const __m512i vzp = _mm512_set1_epi32(a.in_zp);
+  const __m512 vs = _mm512_set1_ps(a.in_scale);
+  const uint8_t* q = a.in + static_cast<size_t>(y) * n;
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512i x = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q + i)));
+    _mm512_storeu_ps(f + i, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(x, vzp)), vs));
+  }
+  for (; i < n; ++i) f[i] = static_cast<float>(q[i] - a.in_zp) * a.in_scale;
+}
+
+// 16 channels per zmm, as the AVX2 kernel's blocks 8 per ymm: per lane the scalar operations in
+// the scalar order (kernels.h "Resize"), the four weight products computed once per output
+// pixel as scalar. 64 channels share one pack and store, then 32 one more; the rest go 16 at a
+// time, the last block overlapping the one before (identical values).
+template <Quotient kQuotient>
+void blocks(const ResizeArgs& a, int row_begin, int row_end) {
+  const int C = a.channels;
+  DequantRows& rows = per_thread<DequantRows>();
+  rows.reset(a);
+  const Quantize16<kQuotient> quant(a.out_scale, a.out_zp, 0, 255);
+  // pack64 leaves, in 128-bit lane k, dword j = elements 4k..4k+3 of its argument j; channels in
+  // order need dword 4j + k there.
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  const __m512i order32 = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m512i zp = _mm512_set1_epi32(a.out_zp), lo = _mm512_setzero_si512(), hi = _mm512_set1_epi32(255);
+  // The x axis through local pointers: the output's byte stores may alias anything.
+  const int32_t* const xi0 = a.xs->i0.data();
+  const int32_t* const xi1 = a.xs->i1.data();
+  const float* const xw0 = a.xs->w0.data();
+  const float* const xw1 = a.xs->w1.data();
+  const int out_w = a.out_w;
+  uint8_t* const out_base = a.out;
+  for (int oy = row_begin; oy < row_end; ++oy) {
+    const float *f0, *f1;
+    dequant_rows(a, a.ys->i0[oy], a.ys->i1[oy], &rows, &f0, &f1, dequantize_row);
+    const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
+    uint8_t* out = out_base + static_cast<size_t>(oy) * out_w * C;
+    for (int ox = 0; ox < out_w; ++ox, out += C) {
+      const size_t x0 = static_cast<size_t>(xi0[ox]) * C, x1 = static_cast<size_t>(xi1[ox]) * C;
+      const float wx0 = xw0[ox], wx1 = xw1[ox];
+      const __m512 v11 = _mm512_set1_ps(wx0 * wy0), v21 = _mm512_set1_ps(wx1 * wy0);
+      const __m512 v12 = _mm512_set1_ps(wx0 * wy1), v22 = _mm512_set1_ps(wx1 * wy1);
+      auto blend16 = [&](int c) {
+        __m512 v = _mm512_mul_ps(v11, _mm512_loadu_ps(f0 + x0 + c));
+        v = _mm512_add_ps(v, _mm512_mul_ps(v21, _mm512_loadu_ps(f0 + x1 + c)));
+        v = _mm512_add_ps(v, _mm512_mul_ps(v12, _mm512_loadu_ps(f1 + x0 + c)));
+        v = _mm512_add_ps(v, _mm512_mul_ps(v22, _mm512_loadu_ps(f1 + x1 + c)));
+        return quant.round16(v);
+      };
+      // One block's bytes: the packs' saturations and clamp in int32 (the rounded value is at most
+      // 65536, or INT_MIN, so + zp cannot overflow, and whatever the saturations would change
+      // lies outside [0, 255] either way), then a truncating narrow.
+      auto block16 = [&](int c) {
+        const __m512i q = _mm512_max_epi32(_mm512_min_epi32(_mm512_add_epi32(blend16(c), zp), hi), lo);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), _mm512_cvtepi32_epi8(q));
+      };
+      int c = 0;
+      for (; c + 64 <= C; c += 64)
+        store64(out + c, _mm512_permutexvar_epi32(order, quant.pack64(blend16(c), blend16(c + 16), blend16(c + 32),
+                                                                      blend16(c + 48))));
+      if (c + 32 <= C) {  // 32 channels: one pack, then dwords 4k (first block) and 4k + 1 in order
+        const __m512i w = _mm512_adds_epi16(_mm512_packs_epi32(blend16(c), blend16(c + 16)), quant.zp16);
+        const __m512i b = _mm512_permutexvar_epi32(order32, _mm512_packus_epi16(w, w));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c),
+                            _mm512_castsi512_si256(_mm512_min_epu8(_mm512_max_epu8(b, quant.lo8), quant.hi8)));
+        c += 32;
+      }
+      for (; c + 16 <= C; c += 16) block16(c);
+      if (c < C) block16(C - 16);
+    }
+  }
+}
+
+}  // namespace
+
+// Fewer than 16 channels: the AVX2 kernel (its dense path, or the reference for fewer than 8).
+void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
+  if (a.channels < 16) {
+    avx2::resize_linear(a, row_begin, row_end);
+    return;
+  }
+  if (a.quotient == Quotient::Corrected)
+    blocks<Quotient::Corrected>(a, row_begin, row_end);
+  else
+    blocks<Quotient::Division>(a, row_begin, row_end);
+}
+
+// Fewer than 16 channels: the AVX2 kernel's (the dense path skipping pixels of certain label);
+// others: the Resize, then the argmax of its rows.
+void resize_linear_argmax(const ResizeArgmaxArgs& a, int row_begin, int row_end) {
+  const ResizeArgs& r = a.resize;
+  if (r.channels < 16) {
+    avx2::resize_linear_argmax(a, row_begin, row_end);
+    return;
+  }
+  resize_linear(r, row_begin, row_end);
+  const size_t w = static_cast<size_t>(r.out_w);
+  avx2::argmax(ArgmaxArgs{r.out, r.channels, a.labels, a.confidence, a.softmax}, static_cast<size_t>(row_begin) * w,
+               static_cast<size_t>(row_end) * w);
 }
 
 }  // namespace avx512vnni

@@ -1,7 +1,7 @@
 // AVX-512 VNNI: the kernels where VNNI pays (the vpdpbusd GEMM, the small-channel convolution on it,
 // depthwise, the peak loop, and the Winograd kernels with vpdpwssd) and the 512-bit AVX-512BW Add,
-// Mul, LUT, max pooling and nearest resize; everything else is the AVX2 table's, which every
-// AVX-512 VNNI CPU runs.
+// Mul, LUT, max pooling and resize (bilinear from 16 channels); everything else is the AVX2
+// table's, which every AVX-512 VNNI CPU runs.
 #include "kernels/x86_avx512vnni/conv_ops.h"
 #include "kernels/x86_avx512vnni/other_ops.h"
 #include "kernels/x86_avx512vnni/peak.h"
@@ -23,6 +23,8 @@ const KernelTable& avx512vnni_table() {
     t.small_conv = {avx512vnni::small_conv_packed_bytes, avx512vnni::small_conv_pack, avx512vnni::small_conv_run};
     t.maxpool = avx512vnni::maxpool;
     t.resize_nearest = avx512vnni::resize_nearest;
+    t.resize_linear = avx512vnni::resize_linear;
+    t.resize_linear_argmax = avx512vnni::resize_linear_argmax;
     t.add = avx512vnni::add;
     t.mul = avx512vnni::mul;
     t.lut = avx512vnni::lut;
