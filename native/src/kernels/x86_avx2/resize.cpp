@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "kernels/nearest_rows.h"
-#include "kernels/resize_row_cache.h"
+#include "kernels/resize_linear_rows.h"
 #include "kernels/scalar/other_ops.h"
 #include "kernels/x86_avx2/avx2_util.h"
 #include "kernels/x86_avx2/other_ops.h"
@@ -267,44 +267,27 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
 template <Quotient kQuotient>
 void resize_linear_blocks(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
-  const float os = a.out_scale;
-  DequantRows& rows = per_thread<DequantRows>();
-  rows.reset(a);
-  const Quantize8<kQuotient> quant(os, a.out_zp, 0, 255);
-  // The x axis read through local pointers: the output's byte stores may alias anything, so
-  // fields read through `a` would be loaded again for every pixel.
-  const int32_t* const xi0 = a.xs->i0.data();
-  const int32_t* const xi1 = a.xs->i1.data();
-  const float* const xw0 = a.xs->w0.data();
-  const float* const xw1 = a.xs->w1.data();
-  const int out_w = a.out_w;
-  uint8_t* const out_base = a.out;
-  for (int oy = row_begin; oy < row_end; ++oy) {
-    const float *f0, *f1;
-    dequant_rows(a, a.ys->i0[oy], a.ys->i1[oy], &rows, &f0, &f1, dequantize_row);
-    const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
-    uint8_t* out = out_base + static_cast<size_t>(oy) * out_w * C;
-    for (int ox = 0; ox < out_w; ++ox, out += C) {
-      const size_t x0 = static_cast<size_t>(xi0[ox]) * C, x1 = static_cast<size_t>(xi1[ox]) * C;
-      const float wx0 = xw0[ox], wx1 = xw1[ox];
-      const __m256 v11 = _mm256_set1_ps(wx0 * wy0), v21 = _mm256_set1_ps(wx1 * wy0);
-      const __m256 v12 = _mm256_set1_ps(wx0 * wy1), v22 = _mm256_set1_ps(wx1 * wy1);
-      auto blend8 = [&](int c) {
-        __m256 v = _mm256_mul_ps(v11, _mm256_loadu_ps(f0 + x0 + c));
-        v = _mm256_add_ps(v, _mm256_mul_ps(v21, _mm256_loadu_ps(f0 + x1 + c)));
-        v = _mm256_add_ps(v, _mm256_mul_ps(v12, _mm256_loadu_ps(f1 + x0 + c)));
-        v = _mm256_add_ps(v, _mm256_mul_ps(v22, _mm256_loadu_ps(f1 + x1 + c)));
-        return quant.round8(v);
-      };
-      auto block8 = [&](int c) { quant.store8(out + c, blend8(c)); };
-      int c = 0;
-      for (; c + 32 <= C; c += 32)  // 32 channels share one pack and store
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c),
-                            quant.pack32_consecutive(blend8(c), blend8(c + 8), blend8(c + 16), blend8(c + 24)));
-      for (; c + 8 <= C; c += 8) block8(c);
-      if (c < C) block8(C - 8);  // overlapping tail, identical values
-    }
-  }
+  const Quantize8<kQuotient> quant(a.out_scale, a.out_zp, 0, 255);
+  linear_rows(a, row_begin, row_end, per_thread<DequantRows>(), dequantize_row,
+              [&](uint8_t* out, const float* p11, const float* p21, const float* p12, const float* p22, float w11,
+                  float w21, float w12, float w22) {
+                const __m256 v11 = _mm256_set1_ps(w11), v21 = _mm256_set1_ps(w21);
+                const __m256 v12 = _mm256_set1_ps(w12), v22 = _mm256_set1_ps(w22);
+                auto blend8 = [&](int c) {
+                  __m256 v = _mm256_mul_ps(v11, _mm256_loadu_ps(p11 + c));
+                  v = _mm256_add_ps(v, _mm256_mul_ps(v21, _mm256_loadu_ps(p21 + c)));
+                  v = _mm256_add_ps(v, _mm256_mul_ps(v12, _mm256_loadu_ps(p12 + c)));
+                  v = _mm256_add_ps(v, _mm256_mul_ps(v22, _mm256_loadu_ps(p22 + c)));
+                  return quant.round8(v);
+                };
+                auto block8 = [&](int c) { quant.store8(out + c, blend8(c)); };
+                int c = 0;
+                for (; c + 32 <= C; c += 32)  // 32 channels share one pack and store
+                  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c),
+                                      quant.pack32_consecutive(blend8(c), blend8(c + 8), blend8(c + 16), blend8(c + 24)));
+                for (; c + 8 <= C; c += 8) block8(c);
+                if (c < C) block8(C - 8);  // overlapping tail, identical values
+              });
 }
 
 // The dense path with the quotient as the plan admitted it (kernels.h "Quotients by a reciprocal").

@@ -4,7 +4,7 @@
 #include "kernels/x86_avx512vnni/gcc_avx512_warnings.h"
 
 #include "kernels/nearest_rows.h"
-#include "kernels/resize_row_cache.h"
+#include "kernels/resize_linear_rows.h"
 #include "kernels/x86_avx2/other_ops.h"
 #include "kernels/x86_avx512vnni/avx512_util.h"
 #include "kernels/x86_avx512vnni/other_ops.h"
@@ -48,60 +48,45 @@ void dequantize_row(const ResizeArgs& a, int y, float* f) {
 template <Quotient kQuotient>
 void blocks(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
-  DequantRows& rows = per_thread<DequantRows>();
-  rows.reset(a);
   const Quantize16<kQuotient> quant(a.out_scale, a.out_zp, 0, 255);
   // pack64 leaves, in 128-bit lane k, dword j = elements 4k..4k+3 of its argument j; channels in
   // order need dword 4j + k there.
   const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
   const __m512i order32 = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
   const __m512i zp = _mm512_set1_epi32(a.out_zp), lo = _mm512_setzero_si512(), hi = _mm512_set1_epi32(255);
-  // The x axis through local pointers: the output's byte stores may alias anything.
-  const int32_t* const xi0 = a.xs->i0.data();
-  const int32_t* const xi1 = a.xs->i1.data();
-  const float* const xw0 = a.xs->w0.data();
-  const float* const xw1 = a.xs->w1.data();
-  const int out_w = a.out_w;
-  uint8_t* const out_base = a.out;
-  for (int oy = row_begin; oy < row_end; ++oy) {
-    const float *f0, *f1;
-    dequant_rows(a, a.ys->i0[oy], a.ys->i1[oy], &rows, &f0, &f1, dequantize_row);
-    const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
-    uint8_t* out = out_base + static_cast<size_t>(oy) * out_w * C;
-    for (int ox = 0; ox < out_w; ++ox, out += C) {
-      const size_t x0 = static_cast<size_t>(xi0[ox]) * C, x1 = static_cast<size_t>(xi1[ox]) * C;
-      const float wx0 = xw0[ox], wx1 = xw1[ox];
-      const __m512 v11 = _mm512_set1_ps(wx0 * wy0), v21 = _mm512_set1_ps(wx1 * wy0);
-      const __m512 v12 = _mm512_set1_ps(wx0 * wy1), v22 = _mm512_set1_ps(wx1 * wy1);
-      auto blend16 = [&](int c) {
-        __m512 v = _mm512_mul_ps(v11, _mm512_loadu_ps(f0 + x0 + c));
-        v = _mm512_add_ps(v, _mm512_mul_ps(v21, _mm512_loadu_ps(f0 + x1 + c)));
-        v = _mm512_add_ps(v, _mm512_mul_ps(v12, _mm512_loadu_ps(f1 + x0 + c)));
-        v = _mm512_add_ps(v, _mm512_mul_ps(v22, _mm512_loadu_ps(f1 + x1 + c)));
-        return quant.round16(v);
-      };
-      // One block's bytes: the packs' saturations and clamp in int32 (the rounded value is at most
-      // 65536, or INT_MIN, so + zp cannot overflow, and whatever the saturations would change
-      // lies outside [0, 255] either way), then a truncating narrow.
-      auto block16 = [&](int c) {
-        const __m512i q = _mm512_max_epi32(_mm512_min_epi32(_mm512_add_epi32(blend16(c), zp), hi), lo);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), _mm512_cvtepi32_epi8(q));
-      };
-      int c = 0;
-      for (; c + 64 <= C; c += 64)
-        store64(out + c, _mm512_permutexvar_epi32(order, quant.pack64(blend16(c), blend16(c + 16), blend16(c + 32),
-                                                                      blend16(c + 48))));
-      if (c + 32 <= C) {  // 32 channels: one pack, then dwords 4k (first block) and 4k + 1 in order
-        const __m512i w = _mm512_adds_epi16(_mm512_packs_epi32(blend16(c), blend16(c + 16)), quant.zp16);
-        const __m512i b = _mm512_permutexvar_epi32(order32, _mm512_packus_epi16(w, w));
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c),
-                            _mm512_castsi512_si256(_mm512_min_epu8(_mm512_max_epu8(b, quant.lo8), quant.hi8)));
-        c += 32;
-      }
-      for (; c + 16 <= C; c += 16) block16(c);
-      if (c < C) block16(C - 16);
-    }
-  }
+  linear_rows(a, row_begin, row_end, per_thread<DequantRows>(), dequantize_row,
+              [&](uint8_t* out, const float* p11, const float* p21, const float* p12, const float* p22, float w11,
+                  float w21, float w12, float w22) {
+                const __m512 v11 = _mm512_set1_ps(w11), v21 = _mm512_set1_ps(w21);
+                const __m512 v12 = _mm512_set1_ps(w12), v22 = _mm512_set1_ps(w22);
+                auto blend16 = [&](int c) {
+                  __m512 v = _mm512_mul_ps(v11, _mm512_loadu_ps(p11 + c));
+                  v = _mm512_add_ps(v, _mm512_mul_ps(v21, _mm512_loadu_ps(p21 + c)));
+                  v = _mm512_add_ps(v, _mm512_mul_ps(v12, _mm512_loadu_ps(p12 + c)));
+                  v = _mm512_add_ps(v, _mm512_mul_ps(v22, _mm512_loadu_ps(p22 + c)));
+                  return quant.round16(v);
+                };
+                // One block's bytes: the packs' saturations and clamp in int32 (the rounded value is
+                // at most 65536, or INT_MIN, so + zp cannot overflow, and whatever the saturations
+                // would change lies outside [0, 255] either way), then a truncating narrow.
+                auto block16 = [&](int c) {
+                  const __m512i q = _mm512_max_epi32(_mm512_min_epi32(_mm512_add_epi32(blend16(c), zp), hi), lo);
+                  _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), _mm512_cvtepi32_epi8(q));
+                };
+                int c = 0;
+                for (; c + 64 <= C; c += 64)
+                  store64(out + c, _mm512_permutexvar_epi32(order, quant.pack64(blend16(c), blend16(c + 16),
+                                                                                blend16(c + 32), blend16(c + 48))));
+                if (c + 32 <= C) {  // 32 channels: one pack, then dwords 4k (first block) and 4k + 1 in order
+                  const __m512i w = _mm512_adds_epi16(_mm512_packs_epi32(blend16(c), blend16(c + 16)), quant.zp16);
+                  const __m512i b = _mm512_permutexvar_epi32(order32, _mm512_packus_epi16(w, w));
+                  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c),
+                                      _mm512_castsi512_si256(_mm512_min_epu8(_mm512_max_epu8(b, quant.lo8), quant.hi8)));
+                  c += 32;
+                }
+                for (; c + 16 <= C; c += 16) block16(c);
+                if (c < C) block16(C - 16);
+              });
 }
 
 }  // namespace

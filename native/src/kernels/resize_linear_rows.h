@@ -1,0 +1,89 @@
+// The walk of the x86 bilinear Resize kernels over output pixels of 8 or more channels: the two
+// dequantized source rows an output row reads, cached across the output rows of one call
+// (consecutive output rows mostly read the same two), and per output pixel its four source
+// pixels and weight products. Each ISA passes its own dequantize_row (X(q) of kernels.h for a
+// whole source row) and the vector code of one pixel.
+#pragma once
+#include <vector>
+
+#include "kernels/kernels.h"
+
+namespace attendseg {
+namespace kernels {
+// Internal linkage: each ISA's file compiles its own copy with its own flags, so no copy built
+// with wider instructions can be the one the linker keeps for another table.
+namespace {
+
+// Of two row slots caching source rows, the one holding `want`, or (*fresh = true) the slot to
+// fill with it: one holding neither of the two rows an output row reads (y0, y1).
+inline int row_slot(const int (&row)[2], int want, int y0, int y1, bool* fresh) {
+  *fresh = false;
+  if (row[0] == want) return 0;
+  if (row[1] == want) return 1;
+  *fresh = true;
+  return (row[0] != y0 && row[0] != y1) ? 0 : 1;
+}
+
+// Per thread (per_thread<DequantRows>()); a call starts with reset(), since the cached rows may be
+// another tensor's, or this one's before it was rewritten.
+struct DequantRows {
+  std::vector<float> f[2];
+  int row[2] = {-1, -1};
+  void reset(const ResizeArgs& a) {
+    row[0] = row[1] = -1;
+    for (auto& v : f)
+      if (v.size() < static_cast<size_t>(a.in_w) * a.channels) v.resize(static_cast<size_t>(a.in_w) * a.channels);
+  }
+};
+
+// Rows y0 and y1 dequantized (*f0, *f1), converting whichever is not cached into a slot the other
+// does not use with dequantize_row(a, y, floats).
+template <class DequantizeRow>
+inline void dequant_rows(const ResizeArgs& a, int y0, int y1, DequantRows* r, const float** f0, const float** f1,
+                         DequantizeRow dequantize_row) {
+  const int want[2] = {y0, y1};
+  const float** dst[2] = {f0, f1};
+  for (int k = 0; k < 2; ++k) {
+    bool fresh;
+    const int slot = row_slot(r->row, want[k], y0, y1, &fresh);
+    if (fresh) {
+      dequantize_row(a, want[k], r->f[slot].data());
+      r->row[slot] = want[k];
+    }
+    *dst[k] = r->f[slot].data();
+  }
+}
+
+// Output rows [row_begin, row_end) of a: pixel(out, p11, p21, p12, p22, w11, w21, w12, w22) for
+// each output pixel, where out is its C bytes, pij its source pixels' C dequantized values
+// (i: x neighbour, j: y neighbour) and wij = wxi * wyj, as the scalar reference computes them.
+// rows: this thread's cache (per_thread<DequantRows>()).
+template <class DequantizeRow, class Pixel>
+inline void linear_rows(const ResizeArgs& a, int row_begin, int row_end, DequantRows& rows,
+                        DequantizeRow dequantize_row, Pixel pixel) {
+  const int C = a.channels;
+  rows.reset(a);
+  // The x axis read through local pointers: the output's byte stores may alias anything, so
+  // fields read through `a` would be loaded again for every pixel.
+  const int32_t* const xi0 = a.xs->i0.data();
+  const int32_t* const xi1 = a.xs->i1.data();
+  const float* const xw0 = a.xs->w0.data();
+  const float* const xw1 = a.xs->w1.data();
+  const int out_w = a.out_w;
+  uint8_t* const out_base = a.out;
+  for (int oy = row_begin; oy < row_end; ++oy) {
+    const float *f0, *f1;
+    dequant_rows(a, a.ys->i0[oy], a.ys->i1[oy], &rows, &f0, &f1, dequantize_row);
+    const float wy0 = a.ys->w0[oy], wy1 = a.ys->w1[oy];
+    uint8_t* out = out_base + static_cast<size_t>(oy) * out_w * C;
+    for (int ox = 0; ox < out_w; ++ox, out += C) {
+      const size_t x0 = static_cast<size_t>(xi0[ox]) * C, x1 = static_cast<size_t>(xi1[ox]) * C;
+      const float wx0 = xw0[ox], wx1 = xw1[ox];
+      pixel(out, f0 + x0, f0 + x1, f1 + x0, f1 + x1, wx0 * wy0, wx1 * wy0, wx0 * wy1, wx1 * wy1);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kernels
+}  // namespace attendseg
