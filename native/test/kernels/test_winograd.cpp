@@ -12,6 +12,7 @@
 #include "aligned_buffer.h"
 #include "isa_test.h"
 #include "kernels/kernels.h"
+#include "kernels/row_blocks.h"
 #include "test_util.h"
 
 using namespace attendseg::kernels;
@@ -351,4 +352,25 @@ TEST_CASE("conv_winograd_entries_complete") {
   }
   CHECK(has_winograd(scalar_table(), 2));
   CHECK(has_winograd(scalar_table(), 4));
+}
+
+// The tile groups of the avx512vnni Winograd GEMM: every tile once, in order, in ceil(n / 6)
+// groups of at most 6 whose sizes differ by at most one (15 as 5 + 5 + 5).
+TEST_CASE("balanced_row_blocks_cover_every_row_once") {
+  for (int n = 0; n <= 40; ++n) {
+    std::vector<int> sizes;
+    int next = 0;
+    for_balanced_row_blocks<6>(n, [&](int m, auto rows) {
+      CHECK(m == next);
+      next += decltype(rows)::value;
+      sizes.push_back(decltype(rows)::value);
+    });
+    INFO(n << " rows");
+    CHECK(next == n);
+    CHECK(static_cast<int>(sizes.size()) == (n + 5) / 6);
+    if (!sizes.empty()) {
+      CHECK(*std::max_element(sizes.begin(), sizes.end()) <= 6);
+      CHECK(*std::max_element(sizes.begin(), sizes.end()) - *std::min_element(sizes.begin(), sizes.end()) <= 1);
+    }
+  }
 }
