@@ -174,9 +174,8 @@ void run_binary(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadP
   const Shape out = plan.shapes[op.output];
   // Read the full operand first (both ops are commutative).
   const Shape sa = plan.shapes[ia];
-  if (sa.h != out.h || sa.w != out.w || sa.c != out.c) {
-    std::swap(ia, ib);
-  }
+  const bool swapped = sa.h != out.h || sa.w != out.w || sa.c != out.c;
+  if (swapped) std::swap(ia, ib);
   const Shape sb = plan.shapes[ib];
   BinaryArgs a = binary_quantization(m.spec, op, ia, ib);
   a.a = plan.tensor(ia);
@@ -185,6 +184,8 @@ void run_binary(const PreparedModel& m, const PreparedOp& p, Plan& plan, ThreadP
   a.channels = out.c;
   a.broadcast = (sb.h == out.h && sb.w == out.w) ? (sb.c == out.c ? Broadcast::Full : Broadcast::Pixel) : Broadcast::Channel;
   a.quotient = p.quotient;
+  a.integer = p.integer;
+  if (swapped) std::swap(a.integer.ma, a.integer.mb);
   auto fn = op.kind == OpKind::Add ? m.k->add : m.k->mul;
   const int64_t pixels = int64_t(out.h) * out.w;
   pool.parallel_for(pixels, std::max<int64_t>(16, 4096 / out.c), [&](int64_t b, int64_t e, int) { fn(a, size_t(b), size_t(e)); });

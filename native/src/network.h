@@ -55,6 +55,9 @@ struct PreparedOp {
   // Add, Mul, linear Resize: how the kernel takes the quotient by the output scale (kernels.h
   // "Quotients by a reciprocal").
   kernels::Quotient quotient = kernels::Quotient::Division;
+  // Add: its parameters in integers for operands in the op's order, where find_integer_add
+  // found them (kernels.h "Add in integers").
+  kernels::IntegerAdd integer;
 };
 
 // An Add's or Mul's zero points, scales and activation range with operands ia, ib in that order

@@ -213,6 +213,7 @@ PreparedModel::PreparedModel(const ModelSpec& s, const kernels::KernelTable& tab
           p.quotient = kernels::Quotient::Reciprocal;
         else if (table.corrected_quotient && kernels::binary_quotient_exact(b, is_mul, kernels::Quotient::Corrected))
           p.quotient = kernels::Quotient::Corrected;
+        if (!is_mul) kernels::find_integer_add(b, &p.integer);
         break;
       }
       case OpKind::Concat:

@@ -10,9 +10,14 @@
 //   V::widen(I)               one vector of bytes -> V::Widened, four vectors v[4] of 2^23 + x,
 //                             in pack's order
 //   V::Run<Op, Q>             the contiguous loop binary_runs calls, built from binary_block
+//   V::set1_i, add_i, mullo_i, sra_i   int32 lanes: broadcast, add, low product, arithmetic
+//                             shift by a count in an xmm (the Add in integers)
+// Widening takes the op's bias: kTwo23Bits for the float ops, 0 for the Add in integers, whose
+// lanes hold the bytes as int32.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "kernels/binary_runs.h"
 #include "kernels/kernels.h"
@@ -44,15 +49,36 @@ inline typename V::F binary_dequant(typename V::I x, typename V::F z, typename V
 // A + B (Add) or A * B (Mul) of the dequantized operands, no FMA, as the scalar code; the
 // rounded quotient by sy.
 struct AddOp {
+  static constexpr int32_t kBias = kTwo23Bits;
   template <class V, class Q>
   static inline typename V::I apply(const Q& q, typename V::I a, typename V::I b) {
     return V::round(q.quant, V::add(binary_dequant<V>(a, q.za, q.sa), binary_dequant<V>(b, q.zb, q.sb)));
   }
 };
 struct MulOp {
+  static constexpr int32_t kBias = kTwo23Bits;
   template <class V, class Q>
   static inline typename V::I apply(const Q& q, typename V::I a, typename V::I b) {
     return V::round(q.quant, V::mul(binary_dequant<V>(a, q.za, q.sa), binary_dequant<V>(b, q.zb, q.sb)));
+  }
+};
+
+// kernels.h "Add in integers": (ma * a + mb * b + c) >> shift on the bytes as int32, clamped by
+// the pack (saturating to 0..255, then qmin..qmax).
+template <class V>
+struct IntegerAddVec {
+  typename V::I ma, mb, c;
+  __m128i shift;
+  typename V::template Quantize<Quotient::Division> quant;
+  explicit IntegerAddVec(const BinaryArgs& a)
+      : ma(V::set1_i(a.integer.ma)), mb(V::set1_i(a.integer.mb)), c(V::set1_i(a.integer.c)),
+        shift(_mm_cvtsi32_si128(a.integer.shift)), quant(1.0f, 0, a.qmin, a.qmax) {}
+};
+struct IntegerAddOp {
+  static constexpr int32_t kBias = 0;
+  template <class V, class Q>
+  static inline typename V::I apply(const Q& q, typename V::I a, typename V::I b) {
+    return V::sra_i(V::add_i(V::add_i(V::mullo_i(a, q.ma), q.c), V::mullo_i(b, q.mb)), q.shift);
   }
 };
 
@@ -61,9 +87,9 @@ struct MulOp {
 template <class V, class Op, class Q>
 inline typename V::I binary_block(const Q& q, typename V::I av, typename V::I bv, bool b_bytes, typename V::I bb) {
   using I = typename V::I;
-  const typename V::Widened wa = V::widen(av);
+  const typename V::Widened wa = V::template widen<Op::kBias>(av);
   typename V::Widened wb{{bb, bb, bb, bb}};
-  if (b_bytes) wb = V::widen(bv);
+  if (b_bytes) wb = V::template widen<Op::kBias>(bv);
   I r[4];
   for (int k = 0; k < 4; ++k) r[k] = Op::template apply<V>(q, wa.v[k], wb.v[k]);
   return V::pack(q.quant, r[0], r[1], r[2], r[3]);
@@ -79,6 +105,12 @@ inline void binary_as(const BinaryArgs& a, size_t p_begin, size_t p_end) {
 }
 template <class V, class Op>
 inline void binary_lanes(const BinaryArgs& a, size_t p_begin, size_t p_end) {
+  if (std::is_same_v<Op, AddOp> && a.integer.on) {
+    using Q = IntegerAddVec<V>;
+    const Q q(a);
+    binary_runs(a, p_begin, p_end, typename V::template Run<IntegerAddOp, Q>{q});
+    return;
+  }
   switch (a.quotient) {
     case Quotient::Reciprocal: binary_as<V, Op, Quotient::Reciprocal>(a, p_begin, p_end); break;
     case Quotient::Corrected: binary_as<V, Op, Quotient::Corrected>(a, p_begin, p_end); break;

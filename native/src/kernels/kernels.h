@@ -229,7 +229,24 @@ struct ResizeArgmaxArgs {
 // With quotient Reciprocal or Corrected (set by the plan where binary_quotient_exact holds), a
 // SIMD kernel takes v / sy as v * (1 / sy) or as corrected_quotient ("Quotients by a reciprocal"
 // below): y depends only on the pair of bytes, and the plan has compared the bytes of all 65536.
+// With integer.on (Add only; set by the plan where find_integer_add found it), a SIMD kernel may
+// instead take y from the integers ("Add in integers" below).
 enum class Broadcast : uint8_t { Full, Channel, Pixel };
+
+// ---- Add in integers ------------------------------------------------------------------------
+//   y = clamp((ma * a + mb * b + c) >> shift, qmin, qmax)     (a, b the bytes; >> arithmetic)
+// find_integer_add admits parameters only where this gives the float formula's byte for every
+// one of the 65536 pairs (a, b), with |ma * a + mb * b + c| < 2^31 for all of them, so any order
+// of int32 operations is exact. The float formula is a monotone function of the exact sum A + B
+// with one rounding at each step; the search tries multipliers near 2^shift * sa / sy and
+// 2^shift * sb / sy for the most precise shifts that fit, and for each the interval of c that the
+// 65536 pairs allow. It fails where the reference's rounding is not such a function of the bytes
+// (ties rounded to even, pairs the float steps round across a boundary), and those Adds keep the
+// float path. Swapping the operands swaps ma and mb (float addition commutes).
+struct IntegerAdd {
+  bool on = false;
+  int32_t ma = 0, mb = 0, c = 0, shift = 0;
+};
 struct BinaryArgs {
   const uint8_t* a;
   const uint8_t* b;
@@ -240,7 +257,11 @@ struct BinaryArgs {
   float sa, sb, sy;
   int32_t qmin, qmax;
   Quotient quotient = Quotient::Division;
+  IntegerAdd integer{};  // Add only
 };
+
+// Parameters of "Add in integers" for Add a (its a, b, out, channels and broadcast unused).
+bool find_integer_add(const BinaryArgs& a, IntegerAdd* out);
 
 // ---- Quotients by a reciprocal --------------------------------------------------------------
 // QuantizeLinear's v / s (Add, Mul, bilinear Resize) costs a vector division per output value.

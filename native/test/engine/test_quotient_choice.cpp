@@ -1,7 +1,7 @@
 // The plan's choice of how Add, Mul and the bilinear Resize take QuantizeLinear's division
 // (kernels.h "Quotients by a reciprocal"): the plain product where every byte pair agrees, else the
 // corrected quotient where the table says it pays, else the division; and every usable table's
-// network output equal to the scalar reference's with those choices.
+// network output equal to the scalar reference's with those choices; and the Add in integers.
 #include <string>
 #include <vector>
 
@@ -65,6 +65,44 @@ TEST_CASE("plan_quotient_choice_and_output") {
     CHECK(m.ops[1].quotient == fallback);              // Add: the plain product is refused
     CHECK(m.ops[2].quotient == Quotient::Reciprocal);  // Mul
     CHECK(m.ops[3].quotient == fallback);              // Resize: never the plain product
+    if (!e.usable) continue;
+    const std::vector<uint8_t> got = run(s, t, input, h, w);
+    REQUIRE(got.size() == want.size());
+    CHECK_BYTES_EQ(want.data(), got.data(), want.size(), std::string(t.name) + " network output");
+  }
+}
+
+namespace {
+
+// input -> GlobalAveragePool -> Add(pool, input) -> output, 3 channels: the Add's first operand
+// broadcasts over pixels, so the executor swaps the operands (and with them ma and mb). Unrelated
+// scales, as a trained network's, for which the integer parameters exist.
+ModelSpec broadcast_add_model() {
+  ModelSpec s;
+  s.tensors = {{"input", 3, {0.0517f, 121}}, {"pool", 3, {0.0213f, 97}}, {"sum", 3, {0.0731f, 110}}};
+  s.input = 0;
+  s.ops = {testing::op_spec(OpKind::GlobalAveragePool, "pool", {0}, 1), testing::op_spec(OpKind::Add, "sum", {1, 0}, 2)};
+  s.output = 2;
+  return s;
+}
+
+}  // namespace
+
+// kernels.h "Add in integers": the plan finds the parameters for the Add's operand order, and
+// every usable table's network output equals the scalar reference's (which never takes them).
+TEST_CASE("plan_integer_add_choice_and_output") {
+  const ModelSpec s = broadcast_add_model();
+  check_model(s);
+  const int h = 23, w = 41;
+  const std::vector<uint8_t> input = testing::rand_vec<uint8_t>(size_t(h) * w * 3, 0, 255);
+  const std::vector<uint8_t> want = run(s, kernels::scalar_table(), input, h, w);
+  for (const auto& e : kernels::all_kernel_tables()) {
+    const kernels::KernelTable& t = *e.table;
+    INFO(t.name);
+    PreparedModel m(s, t);
+    const kernels::IntegerAdd& p = m.ops[1].integer;
+    REQUIRE(p.on);
+    CHECK(p.ma != p.mb);  // a swap that forgot them would show
     if (!e.usable) continue;
     const std::vector<uint8_t> got = run(s, t, input, h, w);
     REQUIRE(got.size() == want.size());

@@ -2,6 +2,7 @@
 // against the scalar reference (all broadcast modes, tie-prone scales, clamps, odd channel counts;
 // Add and Mul with the division and with each plan-checked quotient by the reciprocal).
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <sstream>
 
@@ -112,9 +113,28 @@ BinCase random_binary(Broadcast bc, int channels = 0) {
   return c;
 }
 
+// An Add's table output in integers (kernels.h "Add in integers") against ref, where the plan's
+// search finds parameters; whether it did.
+bool check_integer_add(const KernelTable& t, BinaryArgs a, size_t p_begin, size_t p_end, const std::vector<uint8_t>& ref,
+                       const std::string& desc) {
+  IntegerAdd integer;
+  if (!find_integer_add(a, &integer)) return false;
+  auto got = kt::out_buffer(ref.size());
+  a.out = got.data();
+  a.integer = integer;
+  t.add(a, p_begin, p_end);
+  CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(),
+                 "add " + desc + " in integers " + std::to_string(integer.ma) + "," + std::to_string(integer.mb) + "," +
+                     std::to_string(integer.c) + " >> " + std::to_string(integer.shift));
+  return true;
+}
+
+int integer_adds_run = 0;  // cases whose Add also ran in integers
+
 // The table against the reference with each quotient the plan's check admits (kernels.h
 // "Quotients by a reciprocal"): the division always, the corrected quotient for every case
-// here, the plain product where it is exact. Returns whether the plain product was admitted.
+// here, the plain product where it is exact; an Add also in integers where the plan's search
+// finds them. Returns whether the plain product was admitted.
 bool check_binary(const KernelTable& t, bool is_mul, const BinCase& c) {
   BinaryArgs a = c.a;
   const size_t n = c.pixels * a.channels;
@@ -132,6 +152,8 @@ bool check_binary(const KernelTable& t, bool is_mul, const BinCase& c) {
     CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(),
                    std::string(is_mul ? "mul " : "add ") + c.desc + " quotient " + std::to_string(static_cast<int>(q)));
   }
+  a.quotient = Quotient::Division;
+  if (!is_mul) integer_adds_run += check_integer_add(t, a, c.p_begin, c.p_end, ref, c.desc);
   return plain;
 }
 
@@ -153,8 +175,10 @@ void compare_binary_channel_counts(const KernelTable& t, bool is_mul) {
 }  // namespace
 
 ISA_TEST(add_matches_scalar) {
+  integer_adds_run = 0;
   compare_binary(t, false, 600);
   compare_binary_channel_counts(t, false);
+  CHECK(integer_adds_run > 100);  // the integer path ran in every broadcast mode's share of them
 }
 ISA_TEST(mul_matches_scalar) {
   compare_binary(t, true, 600);
@@ -216,6 +240,12 @@ void compare_binary_near_ties(const KernelTable& t, bool is_mul) {
          << a.sb << "," << a.sy << " quotient " << static_cast<int>(q);
       CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
     }
+    if (!is_mul) {
+      a.quotient = Quotient::Division;
+      std::ostringstream os;
+      os << "all pairs, z " << a.za << "," << a.zb << "," << a.zy << " s " << a.sa << "," << a.sb << "," << a.sy;
+      check_integer_add(t, a, 0, 4096, ref, os.str());
+    }
     const float r = 1.0f / a.sy;
     for (int i = 0; i < 65536; ++i) {
       const float fa = static_cast<float>(va[i] - a.za) * a.sa, fb = static_cast<float>(vb[i] - a.zb) * a.sb;
@@ -258,6 +288,79 @@ TEST_CASE("binary_quotient_exact_reference_values") {
   a.sy = 0.5f;
   a.sa = a.sb = 1e37f;  // products overflow to infinity, the corrected quotient is NaN
   CHECK(!binary_quotient_exact(a, true, Quotient::Corrected));
+}
+
+namespace {
+
+// kernels.h "Add in integers" evaluated in int64, for pair (a, b); -1 where the sum leaves int32.
+int integer_add_byte(const BinaryArgs& a, const IntegerAdd& p, int x, int y) {
+  const int64_t v = int64_t{p.ma} * x + int64_t{p.mb} * y + p.c;
+  if (v < INT32_MIN || v > INT32_MAX) return -1;
+  const int64_t f = v >= 0 ? v >> p.shift : -((-v + (int64_t{1} << p.shift) - 1) >> p.shift);  // floor
+  return static_cast<int>(std::min<int64_t>(std::max<int64_t>(f, a.qmin), a.qmax));
+}
+
+// The reference Add of every pair (a, b) into ref[a * 256 + b].
+std::vector<uint8_t> all_pairs_add(BinaryArgs a) {
+  std::vector<uint8_t> va(65536), vb(65536), ref(65536);
+  for (int i = 0; i < 65536; ++i) {
+    va[i] = static_cast<uint8_t>(i >> 8);
+    vb[i] = static_cast<uint8_t>(i);
+  }
+  a.a = va.data();
+  a.b = vb.data();
+  a.out = ref.data();
+  a.channels = 1;
+  a.broadcast = Broadcast::Full;
+  scalar_table().add(a, 0, 65536);
+  return ref;
+}
+
+}  // namespace
+
+// The plan's search: found for most scales of a trained network's Adds, and then the formula
+// gives the reference's byte for every pair, in either operand order with ma and mb swapped;
+// refused where the reference rounds exact ties to even, which no floor of a linear form does.
+TEST_CASE("find_integer_add_reference_values") {
+  int found = 0;
+  const int trials = 60;
+  for (int trial = 0; trial < trials; ++trial) {
+    BinaryArgs a{};
+    a.za = rand_int(0, 255);
+    a.zb = rand_int(0, 255);
+    a.zy = rand_int(0, 255);
+    a.sa = testing::rand_float(0.005f, 0.2f);
+    a.sb = testing::rand_float(0.005f, 0.2f);
+    a.sy = std::max(a.sa, a.sb) * testing::rand_float(1.0f, 2.5f);
+    a.qmin = trial % 3 == 0 ? rand_int(0, 100) : 0;
+    a.qmax = trial % 4 == 0 ? rand_int(a.qmin, 255) : 255;
+    IntegerAdd p;
+    if (!find_integer_add(a, &p)) continue;
+    ++found;
+    CHECK(p.on);
+    const std::vector<uint8_t> ref = all_pairs_add(a);
+    BinaryArgs swapped = a;
+    std::swap(swapped.za, swapped.zb);
+    std::swap(swapped.sa, swapped.sb);
+    const std::vector<uint8_t> ref_swapped = all_pairs_add(swapped);
+    IntegerAdd ps = p;
+    std::swap(ps.ma, ps.mb);
+    int wrong = 0;
+    for (int x = 0; x < 256; ++x)
+      for (int y = 0; y < 256; ++y) {
+        wrong += integer_add_byte(a, p, x, y) != ref[x * 256 + y];
+        wrong += integer_add_byte(swapped, ps, y, x) != ref_swapped[y * 256 + x];
+      }
+    CHECK(wrong == 0);
+  }
+  CHECK(found >= trials * 3 / 4);
+  BinaryArgs tie{};  // v = (a + b) / 2: odd sums end in .5 exactly, rounded to even
+  tie.sa = tie.sb = 0.5f;
+  tie.sy = 1.0f;
+  tie.qmax = 255;
+  IntegerAdd p;
+  CHECK(!find_integer_add(tie, &p));
+  CHECK(!p.on);
 }
 
 // kernels.h corrected_quotient is the correctly rounded quotient on values where the plain

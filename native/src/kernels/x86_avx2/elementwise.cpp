@@ -21,6 +21,10 @@ struct BinaryV {
   static inline F add(F a, F b) { return _mm256_add_ps(a, b); }
   static inline F mul(F a, F b) { return _mm256_mul_ps(a, b); }
   static inline F as_float(I x) { return _mm256_castsi256_ps(x); }
+  static inline I set1_i(int32_t x) { return _mm256_set1_epi32(x); }
+  static inline I add_i(I a, I b) { return _mm256_add_epi32(a, b); }
+  static inline I mullo_i(I a, I b) { return _mm256_mullo_epi32(a, b); }
+  static inline I sra_i(I a, __m128i count) { return _mm256_sra_epi32(a, count); }
   template <Quotient kQuotient>
   using Quantize = Quantize8<kQuotient>;
   template <class Q>
@@ -29,15 +33,16 @@ struct BinaryV {
   template <class Q>
   static inline I pack(const Q& quant, I r0, I r1, I r2, I r3) { return quant.pack32(r0, r1, r2, r3); }
 
-  // 32 bytes -> four vectors of 8 floats 2^23 + x, by unpacking inside each 128-bit lane (one
-  // uop each, where vpmovzxbd to 256 bits is two), the second time with the float's high half
-  // 0x4B00: lanes hold elements {0-3,16-19}, {4-7,20-23}, {8-11,24-27}, {12-15,28-31}, an order
-  // pack32 undoes.
+  // 32 bytes -> four vectors of 8 lanes kBias + x (floats 2^23 + x, or int32 x), by unpacking
+  // inside each 128-bit lane (one uop each, where vpmovzxbd to 256 bits is two), the second time
+  // with kBias's high half (0x4B00 for floats): lanes hold elements {0-3,16-19}, {4-7,20-23},
+  // {8-11,24-27}, {12-15,28-31}, an order pack32 undoes.
   struct Widened {
     I v[4];
   };
+  template <int32_t kBias>
   static inline Widened widen(I x) {
-    const I z = _mm256_setzero_si256(), f = _mm256_set1_epi16(static_cast<int16_t>(kTwo23Bits >> 16));
+    const I z = _mm256_setzero_si256(), f = _mm256_set1_epi16(static_cast<int16_t>(kBias >> 16));
     const I lo = _mm256_unpacklo_epi8(x, z), hi = _mm256_unpackhi_epi8(x, z);
     return {{_mm256_unpacklo_epi16(lo, f), _mm256_unpackhi_epi16(lo, f), _mm256_unpacklo_epi16(hi, f),
              _mm256_unpackhi_epi16(hi, f)}};
@@ -49,7 +54,7 @@ struct BinaryV {
   struct Run {
     const Q& q;
     void operator()(const uint8_t* a, const uint8_t* b, uint8_t b_value, uint8_t* out, size_t n) const {
-      const I bb = _mm256_set1_epi32(kTwo23Bits | b_value), none = _mm256_setzero_si256();
+      const I bb = _mm256_set1_epi32(Op::kBias | b_value), none = _mm256_setzero_si256();
       auto block = [&](const uint8_t* pa, const uint8_t* pb) {
         return binary_block<BinaryV, Op>(q, load(pa), pb ? load(pb) : none, pb != nullptr, bb);
       };

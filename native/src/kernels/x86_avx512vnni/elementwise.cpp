@@ -21,6 +21,10 @@ struct BinaryV {
   static inline F add(F a, F b) { return _mm512_add_ps(a, b); }
   static inline F mul(F a, F b) { return _mm512_mul_ps(a, b); }
   static inline F as_float(I x) { return _mm512_castsi512_ps(x); }
+  static inline I set1_i(int32_t x) { return _mm512_set1_epi32(x); }
+  static inline I add_i(I a, I b) { return _mm512_add_epi32(a, b); }
+  static inline I mullo_i(I a, I b) { return _mm512_mullo_epi32(a, b); }
+  static inline I sra_i(I a, __m128i count) { return _mm512_sra_epi32(a, count); }
   template <Quotient kQuotient>
   using Quantize = Quantize16<kQuotient>;
   template <class Q>
@@ -28,13 +32,15 @@ struct BinaryV {
   template <class Q>
   static inline I pack(const Q& quant, I r0, I r1, I r2, I r3) { return quant.pack64(r0, r1, r2, r3); }
 
-  // 64 bytes -> four vectors of 16 floats 2^23 + x by in-lane unpacks: vector j holds, in 128-bit
-  // lane k, elements 16k + 4j .. 16k + 4j + 3, the order Quantize16::pack64 undoes.
+  // 64 bytes -> four vectors of 16 lanes kBias + x (floats 2^23 + x, or int32 x) by in-lane
+  // unpacks: vector j holds, in 128-bit lane k, elements 16k + 4j .. 16k + 4j + 3, the order
+  // Quantize16::pack64 undoes.
   struct Widened {
     I v[4];
   };
+  template <int32_t kBias>
   static inline Widened widen(I x) {
-    const I z = _mm512_setzero_si512(), f = _mm512_set1_epi16(static_cast<int16_t>(kTwo23Bits >> 16));
+    const I z = _mm512_setzero_si512(), f = _mm512_set1_epi16(static_cast<int16_t>(kBias >> 16));
     const I lo = _mm512_unpacklo_epi8(x, z), hi = _mm512_unpackhi_epi8(x, z);
     return {{_mm512_unpacklo_epi16(lo, f), _mm512_unpackhi_epi16(lo, f), _mm512_unpacklo_epi16(hi, f),
              _mm512_unpackhi_epi16(hi, f)}};
@@ -46,7 +52,7 @@ struct BinaryV {
   struct Run {
     const Q& q;
     void operator()(const uint8_t* a, const uint8_t* b, uint8_t b_value, uint8_t* out, size_t n) const {
-      const I bb = _mm512_set1_epi32(kTwo23Bits | b_value), none = _mm512_setzero_si512();
+      const I bb = _mm512_set1_epi32(Op::kBias | b_value), none = _mm512_setzero_si512();
       size_t i = 0;
       for (; i + 64 <= n; i += 64)
         store64(out + i, binary_block<BinaryV, Op>(q, load64(a + i), b ? load64(b + i) : none, b != nullptr, bb));
