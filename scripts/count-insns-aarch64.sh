@@ -57,7 +57,7 @@ by_kernel() {
       else if (name ~ /dw_run|run_blocks|interior<|border</) k = "depthwise convolution"
       else if (name ~ /maxpool|avgpool|max_row/) k = "max / average pooling"
       else if (name ~ /resize_|dominant_row|linear_pixels/) k = "resize"
-      else if (name ~ /::add\(|::mul\(|AddOp|MulOp|binary</) k = "add, mul"
+      else if (name ~ /::add\(|::mul\(|AddOp|MulOp|IntegerBlock|binary</) k = "add, mul"
       else if (name ~ /::lut\(|copy_channels|lut_apply/) k = "table lookup, concat"
       else if (name ~ /argmax/) k = "argmax"
       else if (name ~ /preprocess|run_rows</) k = "preprocess"

@@ -2,6 +2,7 @@
 #include <arm_neon.h>
 
 #include <cstring>
+#include <type_traits>
 
 #include "kernels/arm_neon/neon_util.h"
 #include "kernels/binary_runs.h"
@@ -57,36 +58,84 @@ inline uint8x16_t block16(const BinaryVec& q, uint8x16_t av, uint8x16_t bv) {
   return vminq_u8(vmaxq_u8(round_narrow16(y(0), y(1), y(2), y(3), q.zy), q.qmin), q.qmax);
 }
 
-// A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_value.
+// kernels.h "Add in integers" on int32 lanes: the bytes widened (UXTL twice), c + ma * a + mb * b
+// by MLA (exact: the plan keeps every sum within int32), the arithmetic shift right (SSHL by
+// -shift), narrowed with saturation as narrow16 and clamped to [qmin, qmax] (as in block16).
+struct IntegerAddVec {
+  int32x4_t ma, mb, c, neg_shift;
+  uint8x16_t qmin, qmax;
+  explicit IntegerAddVec(const BinaryArgs& a)
+      : ma(vdupq_n_s32(a.integer.ma)), mb(vdupq_n_s32(a.integer.mb)), c(vdupq_n_s32(a.integer.c)),
+        neg_shift(vdupq_n_s32(-a.integer.shift)), qmin(vdupq_n_u8(static_cast<uint8_t>(a.qmin))),
+        qmax(vdupq_n_u8(static_cast<uint8_t>(a.qmax))) {}
+};
+
+inline uint8x16_t integer_block16(const IntegerAddVec& q, uint8x16_t av, uint8x16_t bv) {
+  const uint16x8_t a0 = vmovl_u8(vget_low_u8(av)), a1 = vmovl_high_u8(av);
+  const uint16x8_t b0 = vmovl_u8(vget_low_u8(bv)), b1 = vmovl_high_u8(bv);
+  auto y = [&](uint32x4_t a, uint32x4_t b) {
+    const int32x4_t v = vmlaq_s32(vmlaq_s32(q.c, vreinterpretq_s32_u32(a), q.ma), vreinterpretq_s32_u32(b), q.mb);
+    return vshlq_s32(v, q.neg_shift);
+  };
+  const uint8x16_t r = narrow16(y(vmovl_u16(vget_low_u16(a0)), vmovl_u16(vget_low_u16(b0))),
+                                y(vmovl_high_u16(a0), vmovl_high_u16(b0)),
+                                y(vmovl_u16(vget_low_u16(a1)), vmovl_u16(vget_low_u16(b1))),
+                                y(vmovl_high_u16(a1), vmovl_high_u16(b1)));
+  return vminq_u8(vmaxq_u8(r, q.qmin), q.qmax);
+}
+
+// 16 outputs of the float path (block16) or of the Add in integers, from 16 a and 16 b bytes.
 template <class Op, Quotient kQuotient>
+struct FloatBlock {
+  BinaryVec q;
+  uint8x16_t operator()(uint8x16_t av, uint8x16_t bv) const { return block16<Op, kQuotient>(q, av, bv); }
+};
+struct IntegerBlock {
+  IntegerAddVec q;
+  uint8x16_t operator()(uint8x16_t av, uint8x16_t bv) const { return integer_block16(q, av, bv); }
+};
+
+// A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_value.
+template <class Block>
 struct Run {
-  const BinaryVec& q;
+  const Block& block;
   void operator()(const uint8_t* a, const uint8_t* b, uint8_t b_value, uint8_t* out, size_t n) const {
     // A local copy: through the reference, every byte store may alias the constants, and GCC
     // reloads them each block.
-    const BinaryVec q = this->q;
+    const Block blk = this->block;
     const uint8x16_t bb = vdupq_n_u8(b_value);
     size_t i = 0;
-    for (; i + 16 <= n; i += 16) vst1q_u8(out + i, block16<Op, kQuotient>(q, vld1q_u8(a + i), b ? vld1q_u8(b + i) : bb));
+    for (; i + 16 <= n; i += 16) vst1q_u8(out + i, blk(vld1q_u8(a + i), b ? vld1q_u8(b + i) : bb));
     if (i < n) {
       uint8_t ta[16] = {0}, tb[16] = {0}, to[16];
       std::memcpy(ta, a + i, n - i);
       if (b) std::memcpy(tb, b + i, n - i);
-      vst1q_u8(to, block16<Op, kQuotient>(q, vld1q_u8(ta), b ? vld1q_u8(tb) : bb));
+      vst1q_u8(to, blk(vld1q_u8(ta), b ? vld1q_u8(tb) : bb));
       std::memcpy(out + i, to, n - i);
     }
   }
 };
 
-// The quotient by sy as the plan admitted it (kernels.h "Quotients by a reciprocal").
+template <class Op, Quotient kQuotient>
+void binary_as(const BinaryArgs& a, size_t p_begin, size_t p_end) {
+  const FloatBlock<Op, kQuotient> block{BinaryVec(a)};
+  binary_runs(a, p_begin, p_end, Run<FloatBlock<Op, kQuotient>>{block});
+}
+
+// The Add in integers where the plan found it; else the quotient by sy as the plan admitted it
+// (kernels.h "Quotients by a reciprocal").
 template <class Op>
 void binary(const BinaryArgs& a, size_t p_begin, size_t p_end) {
-  const BinaryVec q(a);
+  if (std::is_same_v<Op, AddOp> && a.integer.on) {
+    const IntegerBlock block{IntegerAddVec(a)};
+    binary_runs(a, p_begin, p_end, Run<IntegerBlock>{block});
+    return;
+  }
   switch (a.quotient) {
-    case Quotient::Reciprocal: binary_runs(a, p_begin, p_end, Run<Op, Quotient::Reciprocal>{q}); break;
-    case Quotient::Corrected: binary_runs(a, p_begin, p_end, Run<Op, Quotient::Corrected>{q}); break;
+    case Quotient::Reciprocal: binary_as<Op, Quotient::Reciprocal>(a, p_begin, p_end); break;
+    case Quotient::Corrected: binary_as<Op, Quotient::Corrected>(a, p_begin, p_end); break;
     case Quotient::Division:
-    default: binary_runs(a, p_begin, p_end, Run<Op, Quotient::Division>{q}); break;
+    default: binary_as<Op, Quotient::Division>(a, p_begin, p_end); break;
   }
 }
 
