@@ -1,19 +1,18 @@
-// Add and Mul of the x86 ISAs on widened float lanes (kernels.h "Element-wise"), bit-identical
-// to scalar/elementwise.cpp. Widened lanes hold a byte x as the float 2^23 + x (bits 0x4B0000xx,
-// made by the widening unpacks themselves), so no conversion is needed: (2^23 + x) - (2^23 + z)
-// is (float)(x - z) exactly. V is a struct of the ISA's own file (internal linkage), so each ISA
+// Add and Mul of the x86 ISAs on widened float lanes (kernels.h "Element-wise"), and the Add in
+// integers on int32 lanes, bit-identical to scalar/elementwise.cpp. Widened float lanes hold a
+// byte x as the float 2^23 + x (bits 0x4B0000xx, made by the widening unpacks themselves), so no
+// conversion is needed: (2^23 + x) - (2^23 + z) is (float)(x - z) exactly. V is a struct of the ISA's own file (internal linkage), so each ISA
 // gets its own instantiation compiled with its flags:
 //   V::F, V::I                float and integer vectors; set1(float), sub, add, mul on F;
 //                             as_float(I) reinterprets the bits
 //   V::Quantize<kQuotient>    clamp(round(v / sy) + zy, qmin, qmax) with round(q, F) -> I and
 //                             pack(q, r0, r1, r2, r3) -> the bytes of widen's four vectors in order
-//   V::widen(I)               one vector of bytes -> V::Widened, four vectors v[4] of 2^23 + x,
-//                             in pack's order
+//   V::widen<kBias>(I)        one vector of bytes -> V::Widened, four vectors v[4] of kBias + x
+//                             (2^23 + x as floats, or x), in pack's order
 //   V::Run<Op, Q>             the contiguous loop binary_runs calls, built from binary_block
 //   V::set1_i, add_i, mullo_i, sra_i   int32 lanes: broadcast, add, low product, arithmetic
 //                             shift by a count in an xmm (the Add in integers)
-// Widening takes the op's bias: kTwo23Bits for the float ops, 0 for the Add in integers, whose
-// lanes hold the bytes as int32.
+// Each op names its bias: kTwo23Bits for the float ops, 0 for the Add in integers.
 #pragma once
 #include <cstddef>
 #include <cstdint>
