@@ -104,11 +104,13 @@ inline void binary_as(const BinaryArgs& a, size_t p_begin, size_t p_end) {
 }
 template <class V, class Op>
 inline void binary_lanes(const BinaryArgs& a, size_t p_begin, size_t p_end) {
-  if (std::is_same_v<Op, AddOp> && a.integer.on) {
-    using Q = IntegerAddVec<V>;
-    const Q q(a);
-    binary_runs(a, p_begin, p_end, typename V::template Run<IntegerAddOp, Q>{q});
-    return;
+  if constexpr (std::is_same_v<Op, AddOp>) {
+    if (a.integer.on) {
+      using Q = IntegerAddVec<V>;
+      const Q q(a);
+      binary_runs(a, p_begin, p_end, typename V::template Run<IntegerAddOp, Q>{q});
+      return;
+    }
   }
   switch (a.quotient) {
     case Quotient::Reciprocal: binary_as<V, Op, Quotient::Reciprocal>(a, p_begin, p_end); break;

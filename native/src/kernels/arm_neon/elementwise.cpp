@@ -126,10 +126,12 @@ void binary_as(const BinaryArgs& a, size_t p_begin, size_t p_end) {
 // (kernels.h "Quotients by a reciprocal").
 template <class Op>
 void binary(const BinaryArgs& a, size_t p_begin, size_t p_end) {
-  if (std::is_same_v<Op, AddOp> && a.integer.on) {
-    const IntegerBlock block{IntegerAddVec(a)};
-    binary_runs(a, p_begin, p_end, Run<IntegerBlock>{block});
-    return;
+  if constexpr (std::is_same_v<Op, AddOp>) {
+    if (a.integer.on) {
+      const IntegerBlock block{IntegerAddVec(a)};
+      binary_runs(a, p_begin, p_end, Run<IntegerBlock>{block});
+      return;
+    }
   }
   switch (a.quotient) {
     case Quotient::Reciprocal: binary_as<Op, Quotient::Reciprocal>(a, p_begin, p_end); break;
