@@ -1,0 +1,156 @@
+// attendseg_kernel_bench: one element-wise or resize kernel through every usable kernel table, in
+// alternated rounds in one process (so machine noise hits every table alike), each table's output
+// compared with the scalar reference's. Prints the minimum time per table; ratios between rows of
+// one run are what to report, never times from two machines.
+//   attendseg_kernel_bench add <h> <w> <c> [float|integer]   Add of two full tensors
+//   attendseg_kernel_bench resize <in_h> <in_w> <c>          bilinear half-pixel 2x upscale
+//   attendseg_kernel_bench resize_argmax <in_h> <in_w> <c> [real|one|random]
+//                                                           4x upscale of a class map with the
+//                                                           fused argmax, in the engine's blocks
+// Options after the arguments: --rounds R (default 5), --runs N (per round, default 40),
+// --with-scalar (time the reference too; it always runs once, as the outputs' reference).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kernels/kernels.h"
+
+using namespace attendseg::kernels;
+
+namespace {
+
+uint32_t next(uint32_t* s) {
+  *s = *s * 1664525u + 1013904223u;
+  return *s >> 8;
+}
+
+struct Case {
+  std::string name;
+  // Runs the kernel of table t once; the bytes to compare are in `out` afterwards.
+  std::function<void(const KernelTable& t)> run;
+  std::vector<uint8_t>* out;
+};
+
+int bench(const Case& c, int rounds, int runs, bool with_scalar) {
+  std::vector<const KernelTable*> tables;
+  for (const auto& e : all_kernel_tables())
+    if (e.usable && (with_scalar || e.table != &scalar_table())) tables.push_back(e.table);
+  c.run(scalar_table());
+  const std::vector<uint8_t> want = *c.out;
+  std::vector<double> best(tables.size(), 1e30);
+  for (int r = 0; r < rounds; ++r)
+    for (size_t i = 0; i < tables.size(); ++i)
+      for (int k = 0; k < runs; ++k) {
+        const auto t0 = std::chrono::steady_clock::now();
+        c.run(*tables[i]);
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        best[i] = std::min(best[i], ms);
+      }
+  int status = 0;
+  std::printf("%s, minimum of %d rounds x %d runs\n", c.name.c_str(), rounds, runs);
+  for (size_t i = 0; i < tables.size(); ++i) {
+    c.run(*tables[i]);
+    const bool same = *c.out == want;
+    status |= !same;
+    std::printf("  %-12s %9.3f ms%s\n", tables[i]->name, best[i], same ? "" : "  OUTPUT DIFFERS FROM SCALAR");
+  }
+  return status;
+}
+
+int usage(const char* argv0) {
+  std::fprintf(stderr,
+               "usage: %s add <h> <w> <c> [float|integer] | resize <in_h> <in_w> <c> | "
+               "resize_argmax <in_h> <in_w> <c> [real|one|random]  [--rounds R] [--runs N] [--with-scalar]\n",
+               argv0);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args;
+  int rounds = 5, runs = 40;
+  bool with_scalar = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--with-scalar")
+      with_scalar = true;
+    else if ((a == "--rounds" || a == "--runs") && i + 1 < argc)
+      (a == "--rounds" ? rounds : runs) = std::max(1, std::atoi(argv[++i]));
+    else
+      args.push_back(a);
+  }
+  if (args.size() < 4) return usage(argv[0]);
+  const std::string op = args[0];
+  const int h = std::atoi(args[1].c_str()), w = std::atoi(args[2].c_str()), C = std::atoi(args[3].c_str());
+  const std::string variant = args.size() > 4 ? args[4] : "";
+  if (h <= 0 || w <= 0 || C <= 0 || h > 4096 || w > 4096 || C > 1024) return usage(argv[0]);
+  uint32_t seed = 7;
+
+  if (op == "add") {
+    const size_t n = static_cast<size_t>(h) * w * C;
+    std::vector<uint8_t> a(n), b(n), out(n);
+    for (size_t i = 0; i < n; ++i) {
+      a[i] = static_cast<uint8_t>(next(&seed));
+      b[i] = static_cast<uint8_t>(next(&seed));
+    }
+    // Scales of a trained network's Add (unrelated, output scale above both).
+    BinaryArgs args_add{a.data(), b.data(), out.data(), C, Broadcast::Full, 128, 120, 3, 0.05f, 0.04f, 0.07f, 0, 255};
+    if (binary_quotient_exact(args_add, false, Quotient::Reciprocal)) args_add.quotient = Quotient::Reciprocal;
+    if (variant == "integer" && !find_integer_add(args_add, &args_add.integer)) {
+      std::fprintf(stderr, "no integer form for these scales\n");
+      return 1;
+    }
+    const size_t pixels = static_cast<size_t>(h) * w;
+    return bench({"add " + std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(C) +
+                      (args_add.integer.on ? " in integers" : " in floats"),
+                  [&](const KernelTable& t) { t.add(args_add, 0, pixels); }, &out},
+                 rounds, runs, with_scalar);
+  }
+
+  if (op == "resize" || op == "resize_argmax") {
+    const int scale = op == "resize" ? 2 : 4;
+    const int oh = h * scale, ow = w * scale;
+    std::vector<uint8_t> in(static_cast<size_t>(h) * w * C), out(static_cast<size_t>(oh) * ow * C),
+        labels(static_cast<size_t>(oh) * ow);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        uint8_t* px = in.data() + (static_cast<size_t>(y) * w + x) * C;
+        if (op == "resize") {
+          for (int c = 0; c < C; ++c) px[c] = static_cast<uint8_t>(next(&seed));
+          continue;
+        }
+        // Class scores: one winner per pixel over others in 40..99; "real" is a field of regions
+        // with 10% stray pixels, "one" a single class, "random" a class per pixel. A quarter of
+        // the winners lead by under 8, as near region borders.
+        int label = (x / 23 + y / 17 + ((x * y) >> 9)) % std::min(C, 7);
+        if (variant == "one") label = 0;
+        if (variant == "random" || (variant != "one" && next(&seed) % 10 == 0)) label = static_cast<int>(next(&seed) % C);
+        for (int c = 0; c < C; ++c) px[c] = static_cast<uint8_t>(40 + next(&seed) % 60);
+        px[label] = static_cast<uint8_t>(100 + next(&seed) % (next(&seed) % 4 == 0 ? 8 : 120));
+      }
+    ResizeAxis ys, xs;
+    build_resize_axis(h, oh, 0.0f, 0, 0, true, &ys);
+    build_resize_axis(w, ow, 0.0f, 0, 0, true, &xs);
+    const ResizeArgs ra{in.data(), h, w, C, oh, ow, &ys, &xs, 0.1f, 128, 0.1f, 128, nullptr, out.data()};
+    const std::string shape = std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(C);
+    if (op == "resize")
+      return bench({"bilinear resize " + shape + " 2x", [&](const KernelTable& t) { t.resize_linear(ra, 0, oh); }, &out},
+                   rounds, runs, with_scalar);
+    // The engine's blocks of about 128 KiB of output (executor.cpp run_resize).
+    const int block = std::max(1, (128 << 10) / (ow * C));
+    const ResizeArgmaxArgs rl{ra, labels.data()};
+    return bench({"bilinear resize with argmax " + shape + " 4x, " + (variant.empty() ? "real" : variant) + " labels",
+                  [&](const KernelTable& t) {
+                    for (int r = 0; r < oh; r += block) t.resize_linear_argmax(rl, r, std::min(oh, r + block));
+                  },
+                  &labels},
+                 rounds, runs, with_scalar);
+  }
+  return usage(argv[0]);
+}
