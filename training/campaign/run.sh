@@ -51,21 +51,26 @@ fi
 
 # Stage 4: a candidate topology (model.py ARCHS "v3": wider 1/8 stage and 1/2 detail level, for
 # the thin classes), the same recipe on train only, scored on val. It replaces v2 only if it beats
-# the v2 recipe run's held-out val (72.53 int8), and then through its own train+val stage.
+# the v2 recipe run's held-out val (72.53 int8) by the margin below, and then through its own
+# train+val stage.
 nice -n 19 "$PY" -m attendseg.train --out runs/v3-train --arch v3 --splits train "${RECIPE[@]}" \
   --eval-every "$(recipe_eval_every train)" \
   --resume-point campaign/v3-train.resume.pt >> runs/v3-train.log 2>&1
 
 # Stage 4b: the v3 recipe run's held-out evidence once stage 4 has ended: its int8 export (into
-# runs/, not the shipped files) and the engine's val scores, against the v2 recipe run's 72.53.
+# runs/, not the shipped files) and the engine's val scores, against the v2 recipe run's 72.53
+# plus a margin: v3 costs about 16% more engine time and an 8-hour final stage, so it has to win
+# by more than the val scores move from one epoch to the next late in a run (about +-0.25).
 v2_recipe_miou=72.53
+margin=0.5
 if [ ! -e runs/v3-train-int8-val.json ] || [ campaign/v3-train.resume.pt -nt runs/v3-train-int8-val.json ]; then
   export_int8 campaign/v3-train.resume.pt v3-train runs/v3-train-int8.onnx runs/v3-train-fp32.onnx
 fi
 v3_miou=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["miou"])' runs/v3-train-int8-val.json)
-echo "v3 recipe run: int8 val mIoU $v3_miou (v2 recipe run: $v2_recipe_miou)" >> runs/v3-train.log
-if ! "$PY" -c 'import sys; sys.exit(0 if float(sys.argv[1]) > float(sys.argv[2]) else 1)' "$v3_miou" "$v2_recipe_miou"; then
-  echo "v3 does not beat v2 on held-out val: the campaign ends here" >> runs/v3-train.log
+echo "v3 recipe run: int8 val mIoU $v3_miou (v2 recipe run: $v2_recipe_miou, margin $margin)" >> runs/v3-train.log
+if ! "$PY" -c 'import sys; sys.exit(0 if float(sys.argv[1]) > float(sys.argv[2]) + float(sys.argv[3]) else 1)' \
+    "$v3_miou" "$v2_recipe_miou" "$margin"; then
+  echo "v3 does not beat v2 on held-out val by $margin: the campaign ends here" >> runs/v3-train.log
   exit 0
 fi
 
