@@ -49,27 +49,33 @@ std::vector<uint8_t> run(const ModelSpec& s, const kernels::KernelTable& t, cons
   return std::vector<uint8_t>(plan->tensor(s.output), plan->tensor(s.output) + os.bytes());
 }
 
-}  // namespace
-
-TEST_CASE("plan_quotient_choice_and_output") {
-  const ModelSpec s = model();
+// The model on every table: plan_checks(m) on each table's prepared model, then every usable
+// table's network output against the scalar reference's.
+template <class PlanChecks>
+void check_tables(const ModelSpec& s, int h, int w, PlanChecks plan_checks) {
   check_model(s);
-  const int h = 37, w = 29;
   const std::vector<uint8_t> input = testing::rand_vec<uint8_t>(size_t(h) * w * 3, 0, 255);
   const std::vector<uint8_t> want = run(s, kernels::scalar_table(), input, h, w);
   for (const auto& e : kernels::all_kernel_tables()) {
     const kernels::KernelTable& t = *e.table;
     INFO(t.name);
-    PreparedModel m(s, t);
-    const Quotient fallback = t.corrected_quotient ? Quotient::Corrected : Quotient::Division;
-    CHECK(m.ops[1].quotient == fallback);              // Add: the plain product is refused
-    CHECK(m.ops[2].quotient == Quotient::Reciprocal);  // Mul
-    CHECK(m.ops[3].quotient == fallback);              // Resize: never the plain product
+    plan_checks(PreparedModel(s, t), t);
     if (!e.usable) continue;
     const std::vector<uint8_t> got = run(s, t, input, h, w);
     REQUIRE(got.size() == want.size());
     CHECK_BYTES_EQ(want.data(), got.data(), want.size(), std::string(t.name) + " network output");
   }
+}
+
+}  // namespace
+
+TEST_CASE("plan_quotient_choice_and_output") {
+  check_tables(model(), 37, 29, [](const PreparedModel& m, const kernels::KernelTable& t) {
+    const Quotient fallback = t.corrected_quotient ? Quotient::Corrected : Quotient::Division;
+    CHECK(m.ops[1].quotient == fallback);              // Add: the plain product is refused
+    CHECK(m.ops[2].quotient == Quotient::Reciprocal);  // Mul
+    CHECK(m.ops[3].quotient == fallback);              // Resize: never the plain product
+  });
 }
 
 namespace {
@@ -91,21 +97,9 @@ ModelSpec broadcast_add_model() {
 // kernels.h "Add in integers": the plan finds the parameters for the Add's operand order, and
 // every usable table's network output equals the scalar reference's (which never takes them).
 TEST_CASE("plan_integer_add_choice_and_output") {
-  const ModelSpec s = broadcast_add_model();
-  check_model(s);
-  const int h = 23, w = 41;
-  const std::vector<uint8_t> input = testing::rand_vec<uint8_t>(size_t(h) * w * 3, 0, 255);
-  const std::vector<uint8_t> want = run(s, kernels::scalar_table(), input, h, w);
-  for (const auto& e : kernels::all_kernel_tables()) {
-    const kernels::KernelTable& t = *e.table;
-    INFO(t.name);
-    PreparedModel m(s, t);
+  check_tables(broadcast_add_model(), 23, 41, [](const PreparedModel& m, const kernels::KernelTable&) {
     const kernels::IntegerAdd& p = m.ops[1].integer;
     REQUIRE(p.on);
     CHECK(p.ma != p.mb);  // a swap that forgot them would show
-    if (!e.usable) continue;
-    const std::vector<uint8_t> got = run(s, t, input, h, w);
-    REQUIRE(got.size() == want.size());
-    CHECK_BYTES_EQ(want.data(), got.data(), want.size(), std::string(t.name) + " network output");
-  }
+  });
 }
