@@ -4,13 +4,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 
 import { stripQdq } from '../src/engine/onnx';
 import { formatConfidenceCost, runConfidenceCost } from './confidence-cost';
 import { runCase, CaseResult } from './engine-vs-ort';
 import { runNodeOverhead } from './node-overhead';
 import { formatEvalCase, runEvalCase } from './eval-vs-engine';
+import { checkAvx2View, describeCpuView, parseCpuView, rerunUnderAvx2View, VIEW_LOADED_FLAG } from './cpu-view';
 import { formatMachine, machineInfo } from './machine';
 
 const root = path.resolve(__dirname, '..');
@@ -37,16 +38,24 @@ async function main(): Promise<void> {
     .option('--sizes <list>', 'network sizes WIDTHxHEIGHT', '480x360,512x512')
     .option('--iterations <n>', 'timed iterations per case', '20')
     .option('--warmup <n>', 'untimed iterations per case', '3')
+    .option('--cpu <view>', 'native, or avx2: everything (ONNX Runtime too) sees this x86-64 CPU as AVX2-only', 'native')
+    .addOption(new Option(VIEW_LOADED_FLAG).hideHelp())
     .parse();
-  const o = program.opts<{ json?: boolean; model: string; threads: string; sizes: string; iterations: string; warmup: string }>();
+  const o = program.opts<{
+    json?: boolean; model: string; threads: string; sizes: string; iterations: string; warmup: string; cpu: string;
+    cpuViewLoaded?: boolean;
+  }>();
+  const view = parseCpuView(o.cpu);
+  if (view === 'avx2' && !o.cpuViewLoaded) process.exit(rerunUnderAvx2View());
+  if (view === 'avx2') checkAvx2View();
   const qdq = fs.readFileSync(o.model);
   // The float export of the same network when it sits beside the model (the shipped model has
   // one), else the QDQ graph with its quantization stripped.
   const twin = o.model.replace(/\.onnx$/, '_fp32.onnx');
   const fp32 = twin !== o.model && fs.existsSync(twin) ? fs.readFileSync(twin) : stripQdq(qdq);
   const name = path.basename(o.model, '.onnx');
-  const machine = machineInfo();
-  console.log(o.json ? JSON.stringify({ machine }) : formatMachine(machine));
+  const machine = { ...machineInfo(), cpu_view: describeCpuView(view) };
+  console.log(o.json ? JSON.stringify({ machine }) : `${formatMachine(machine)}\n${machine.cpu_view}`);
   const results: CaseResult[] = [];
   for (const threads of o.threads.split(',').map(Number)) {
     for (const [width, height] of parseSizes(o.sizes)) {
