@@ -4,6 +4,8 @@
 // one run are what to report, never times from two machines.
 //   attendseg_kernel_bench add <h> <w> <c> [float|integer]   Add of two full tensors
 //   attendseg_kernel_bench resize <in_h> <in_w> <c>          bilinear half-pixel 2x upscale
+//   attendseg_kernel_bench gemm <M> <K> <N> [w64|full]       the conv GEMM, weights in [-64, 64]
+//                                                           (default) or in [-127, 127]
 //   attendseg_kernel_bench resize_argmax <in_h> <in_w> <c> [real|one|random]
 //                                                           4x upscale of a class map with the
 //                                                           fused argmax, in the engine's blocks
@@ -11,6 +13,7 @@
 // --with-scalar (time the reference too; it always runs once, as the outputs' reference).
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -65,7 +68,8 @@ int bench(const Case& c, int rounds, int runs, bool with_scalar) {
 int usage(const char* argv0) {
   std::fprintf(stderr,
                "usage: %s add <h> <w> <c> [float|integer] | resize <in_h> <in_w> <c> | "
-               "resize_argmax <in_h> <in_w> <c> [real|one|random]  [--rounds R] [--runs N] [--with-scalar]\n",
+               "resize_argmax <in_h> <in_w> <c> [real|one|random] | gemm <M> <K> <N> [w64|full]  [--rounds R] [--runs N] "
+               "[--with-scalar]\n",
                argv0);
   return 2;
 }
@@ -89,8 +93,46 @@ int main(int argc, char** argv) {
   const std::string op = args[0];
   const int h = std::atoi(args[1].c_str()), w = std::atoi(args[2].c_str()), C = std::atoi(args[3].c_str());
   const std::string variant = args.size() > 4 ? args[4] : "";
-  if (h <= 0 || w <= 0 || C <= 0 || h > 4096 || w > 4096 || C > 1024) return usage(argv[0]);
   uint32_t seed = 7;
+
+  if (op == "gemm") {
+    const int M = h, K = w, N = C;  // <M> <K> <N>
+    if (M <= 0 || K <= 0 || N <= 0 || M > (1 << 20) || K > 4096 || N > 1024) return usage(argv[0]);
+    const int wmax = variant == "full" ? 127 : 64;
+    std::vector<uint8_t> A(static_cast<size_t>(M) * K), out(static_cast<size_t>(M) * N);
+    std::vector<int8_t> wts(static_cast<size_t>(N) * K);
+    std::vector<int32_t> bias(N);
+    std::vector<float> scale(N);
+    for (auto& a : A) a = static_cast<uint8_t>(next(&seed));
+    for (auto& x : wts) x = static_cast<int8_t>(static_cast<int>(next(&seed) % (2 * wmax + 1)) - wmax);
+    // Output scales that spread the sums over the byte range, as a trained layer's do.
+    for (int n = 0; n < N; ++n) {
+      bias[n] = -128 * 64 * K / 8 + static_cast<int32_t>(next(&seed) % 4096);
+      scale[n] = 128.0f / (64.0f * 128.0f * std::sqrt(static_cast<float>(K)));
+    }
+    const Requant rq{bias.data(), scale.data(), 128, 0, 255};
+    struct Packed {
+      const KernelTable* table;
+      std::vector<uint8_t> bytes;
+    };
+    std::vector<Packed> packed;
+    auto packed_for = [&](const KernelTable& t) -> const uint8_t* {
+      for (const auto& p : packed)
+        if (p.table == &t) return p.bytes.data();
+      packed.push_back({&t, std::vector<uint8_t>(t.gemm.packed_bytes(K, N) + 64)});
+      t.gemm.pack(wts.data(), K, N, packed.back().bytes.data());
+      return packed.back().bytes.data();
+    };
+    for (const auto& e : all_kernel_tables())
+      if (e.usable) packed_for(*e.table);  // packed before timing
+    return bench({"gemm M " + std::to_string(M) + " K " + std::to_string(K) + " N " + std::to_string(N) +
+                      (wmax == 64 ? ", weights in [-64, 64]" : ", weights in [-127, 127]"),
+                  [&](const KernelTable& t) { t.gemm.run(A.data(), K, M, K, packed_for(t), N, rq, out.data(), N); },
+                  &out},
+                 rounds, runs, with_scalar);
+  }
+
+  if (h <= 0 || w <= 0 || C <= 0 || h > 4096 || w > 4096 || C > 1024) return usage(argv[0]);
 
   if (op == "add") {
     const size_t n = static_cast<size_t>(h) * w * C;
