@@ -48,48 +48,44 @@ inline void widen_rows(const uint8_t* A, size_t lda, int mr, int k0, int kc, int
 }
 
 // One MR x (8 * NR) output tile of a K too long to widen at once: widened and accumulated in
-// chunks of kKC, requantized and stored (nw valid channels).
+// chunks of kKC, requantized and stored (nw valid channels; bias and scale as madd16_tile's).
 template <int MR, int NR>
 void chunked_tile(const uint8_t* A, size_t lda, int K, const int16_t* wpanel, const int32_t* bias,
                   const float* scale, int nw, const RequantConsts& rk, int16_t* abuf, uint8_t* C, size_t ldc) {
-  const TileParams<NR> tp(bias, scale, nw);
   __m256i acc[MR][NR];
-  init_acc<MR, NR>(tp.bias, acc);
+  init_acc<MR, NR>(bias, acc);
   for (int k0 = 0; k0 < K; k0 += kKC) {
     const int kc = std::min(kKC, K - k0);
     const int stride = (kc + 1) & ~1;
     widen_rows(A, lda, MR, k0, kc, abuf, stride);
     accumulate<MR, NR>(abuf, stride, stride / 2, wpanel + static_cast<size_t>(k0 / 2) * 16 * NR, acc);
   }
-  store_tile<MR, NR>(acc, tp.scale, nw, rk, C, ldc);
+  store_tile<MR, NR>(acc, scale, nw, rk, C, ldc);
 }
 
 // All panels for one block of MR rows.
 template <int MR>
-void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N, const Requant& rq,
+void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N, const PanelParams& pp,
                const RequantConsts& rk, uint8_t* C, size_t ldc, int16_t* abuf) {
   const int kpairs = kpairs_of(K);
   // When K fits the buffer the rows are widened once for all panels; otherwise per panel and chunk.
   if (K <= kKC) {
     widen_rows(A, lda, MR, 0, K, abuf, 2 * kpairs);
-    madd16_panels<MR>(abuf, 2 * kpairs, K, packed, N, rq, rk, C, ldc);
+    madd16_panels<MR>(abuf, 2 * kpairs, K, packed, N, pp, rk, C, ldc);
     return;
   }
   const PanelLayout l = panel_layout(N);
   const int16_t* w = reinterpret_cast<const int16_t*>(packed);
-  for (int p = 0; p < l.full; ++p) {
-    const int n0 = 16 * p;
-    chunked_tile<MR, 2>(A, lda, K, w + static_cast<size_t>(p) * kpairs * 32, rq.bias ? rq.bias + n0 : nullptr,
-                        rq.scale + n0, 16, rk, abuf, C + n0, ldc);
-  }
+  for (int p = 0; p < l.full; ++p)
+    chunked_tile<MR, 2>(A, lda, K, w + static_cast<size_t>(p) * kpairs * 32, pp.bias(p), pp.scale(p), 16, rk, abuf,
+                        C + 16 * p, ldc);
   if (l.tail) {
-    const int n0 = 16 * l.full;
-    const int16_t* wt = w + static_cast<size_t>(l.full) * kpairs * 32;
-    const int32_t* b = rq.bias ? rq.bias + n0 : nullptr;
+    const int p = l.full;
+    const int16_t* wt = w + static_cast<size_t>(p) * kpairs * 32;
     if (l.tail_width == 8)
-      chunked_tile<MR, 1>(A, lda, K, wt, b, rq.scale + n0, l.tail, rk, abuf, C + n0, ldc);
+      chunked_tile<MR, 1>(A, lda, K, wt, pp.bias(p), pp.scale(p), l.tail, rk, abuf, C + 16 * p, ldc);
     else
-      chunked_tile<MR, 2>(A, lda, K, wt, b, rq.scale + n0, l.tail, rk, abuf, C + n0, ldc);
+      chunked_tile<MR, 2>(A, lda, K, wt, pp.bias(p), pp.scale(p), l.tail, rk, abuf, C + 16 * p, ldc);
   }
 }
 
@@ -123,8 +119,9 @@ void madd16_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packe
   if (M <= 0 || N <= 0) return;
   alignas(32) int16_t abuf[kMR * kKC];
   const RequantConsts rk(rq);
+  const PanelParams pp(rq, N);
   for_row_blocks<kMR>(M, [&](int m, auto rows) {
-    row_block<decltype(rows)::value>(A + m * lda, lda, K, packed, N, rq, rk, C + m * ldc, ldc, abuf);
+    row_block<decltype(rows)::value>(A + m * lda, lda, K, packed, N, pp, rk, C + m * ldc, ldc, abuf);
   });
 }
 

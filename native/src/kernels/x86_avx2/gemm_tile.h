@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/kernels.h"
 #include "kernels/x86_avx2/requant.h"
 
 namespace attendseg {
@@ -29,24 +30,25 @@ inline PanelLayout panel_layout(int N) {
 }
 inline int padded_channels(const PanelLayout& l) { return 16 * l.full + l.tail_width; }
 
-// Bias and scale of a tile's nw channels, read through zero-padded copies when the panel is
-// partial (so no lane reads past N) or there is no bias.
-template <int NR>
-struct TileParams {
-  alignas(32) int32_t bpad[8 * NR];
-  alignas(32) float spad[8 * NR];
-  const int32_t* bias;
-  const float* scale;
-  TileParams(const int32_t* b, const float* s, int nw) : bias(b), scale(s) {
-    if (nw < 8 * NR || !b) {
-      std::memset(bpad, 0, sizeof(bpad));
-      std::memset(spad, 0, sizeof(spad));
-      if (b) std::memcpy(bpad, b, sizeof(int32_t) * nw);
-      std::memcpy(spad, s, sizeof(float) * nw);
-      bias = bpad;
-      if (nw < 8 * NR) scale = spad;
-    }
+// Bias and scale of each 16-channel panel, readable for 16 lanes: the Requant's own arrays for
+// the full panels, zero-padded copies for the last, partial one (so no lane reads past N), zeros
+// where there is no bias. Made once per GEMM call: made per tile, the copies cost about 14 ns a
+// tile (0.1 ms of the 11-channel CamVid classifier at 480x360 on Zen 4).
+struct PanelParams {
+  alignas(32) int32_t tail_bias[16] = {};
+  alignas(32) float tail_scale[16] = {};
+  alignas(32) int32_t zero_bias[16] = {};
+  const int32_t* bias_;
+  const float* scale_;
+  int full;
+  PanelParams(const Requant& rq, int N) : bias_(rq.bias), scale_(rq.scale), full(N / 16) {
+    const int tail = N % 16;
+    if (tail == 0) return;
+    if (rq.bias) std::memcpy(tail_bias, rq.bias + 16 * full, sizeof(int32_t) * tail);
+    std::memcpy(tail_scale, rq.scale + 16 * full, sizeof(float) * tail);
   }
+  const int32_t* bias(int panel) const { return panel < full ? (bias_ ? bias_ + 16 * panel : zero_bias) : tail_bias; }
+  const float* scale(int panel) const { return panel < full ? scale_ + 16 * panel : tail_scale; }
 };
 
 template <int MR, int NR>

@@ -117,6 +117,7 @@ void small_conv_run(const Im2colArgs& a, int p_begin, int p_end, const uint8_t* 
   // Zeroed once: the slot past an odd K is read (times a zero weight) before any store reaches it.
   alignas(32) int16_t rows[kMR * kRowStride] = {};
   const RequantConsts rk(rq);
+  const PanelParams pp(rq, N);
   const Geometry g(a);
   const PackedRows pr(a, g);
   int oy = p_begin / a.out_w, ox = p_begin % a.out_w;
@@ -126,7 +127,7 @@ void small_conv_run(const Im2colArgs& a, int p_begin, int p_end, const uint8_t* 
       fill_row(a, g, pr, oy, ox, rows + r * kRowStride);
       if (++ox == a.out_w) ox = 0, ++oy;
     }
-    madd16_panels<R>(rows, kRowStride, K, packed, N, rq, rk, C + static_cast<size_t>(m) * ldc, ldc);
+    madd16_panels<R>(rows, kRowStride, K, packed, N, pp, rk, C + static_cast<size_t>(m) * ldc, ldc);
   });
 }
 
