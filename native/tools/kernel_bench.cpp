@@ -6,6 +6,9 @@
 //   attendseg_kernel_bench resize <in_h> <in_w> <c>          bilinear half-pixel 2x upscale
 //   attendseg_kernel_bench gemm <M> <K> <N> [w64|full]       the conv GEMM, weights in [-64, 64]
 //                                                           (default) or in [-127, 127]
+//   attendseg_kernel_bench winograd4 <h> <w> <in_c> [out_c]
+//                                                           3x3 same-size conv by F(4x4, 3x3), in
+//                                                           the engine's blocks of up to 16 tiles
 //   attendseg_kernel_bench resize_argmax <in_h> <in_w> <c> [real|one|random]
 //                                                           4x upscale of a class map with the
 //                                                           fused argmax, in the engine's blocks
@@ -14,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -68,7 +72,7 @@ int bench(const Case& c, int rounds, int runs, bool with_scalar) {
 int usage(const char* argv0) {
   std::fprintf(stderr,
                "usage: %s add <h> <w> <c> [float|integer] | resize <in_h> <in_w> <c> | "
-               "resize_argmax <in_h> <in_w> <c> [real|one|random] | gemm <M> <K> <N> [w64|full]  [--rounds R] [--runs N] "
+               "resize_argmax <in_h> <in_w> <c> [real|one|random] | winograd4 <h> <w> <in_c> [out_c] | gemm <M> <K> <N> [w64|full]  [--rounds R] [--runs N] "
                "[--with-scalar]\n",
                argv0);
   return 2;
@@ -133,6 +137,57 @@ int main(int argc, char** argv) {
   }
 
   if (h <= 0 || w <= 0 || C <= 0 || h > 4096 || w > 4096 || C > 1024) return usage(argv[0]);
+
+  if (op == "winograd4") {
+    const int in_c = C, out_c = variant.empty() ? C : std::atoi(variant.c_str());
+    if (out_c <= 0 || out_c > 1024) return usage(argv[0]);
+    std::vector<uint8_t> in(static_cast<size_t>(h) * w * in_c), out(static_cast<size_t>(h) * w * out_c);
+    for (auto& x : in) x = static_cast<uint8_t>(next(&seed));
+    // Weights of a trained layer's size (sum |w| small enough for F(4x4)'s exactness).
+    std::vector<int8_t> wts(static_cast<size_t>(out_c) * 9 * in_c);
+    for (auto& x : wts) x = static_cast<int8_t>(static_cast<int>(next(&seed) % 81) - 40);
+    if (!winograd4_fits(wts.data(), in_c, out_c)) {
+      std::fprintf(stderr, "weights too large for F(4x4, 3x3)\n");
+      return 1;
+    }
+    std::vector<int32_t> bias(out_c);
+    std::vector<float> scale(out_c, 1.0f / (40.0f * 9.0f * std::sqrt(static_cast<float>(in_c))));
+    for (auto& b : bias) b = static_cast<int32_t>(next(&seed) % 4096) - 2048;
+    const Requant rq{bias.data(), scale.data(), 128, 0, 255};
+    // The engine's blocks (plan.cpp winograd_blocks): at most 16 tiles of a tile row per call.
+    const int tiles_h = (h + 3) / 4, tiles_w = (w + 3) / 4, per_row = (tiles_w + 15) / 16;
+    const int width = (tiles_w + per_row - 1) / per_row;
+    struct Prepared {
+      const KernelTable* table;
+      std::vector<uint8_t> packed, scratch;
+    };
+    std::vector<Prepared> prepared;
+    for (const auto& e : all_kernel_tables()) {
+      if (!e.usable || !e.table->winograd4x4.run) continue;
+      const WinogradKernel& k = e.table->winograd4x4;
+      prepared.push_back({e.table, std::vector<uint8_t>(k.packed_bytes(in_c, out_c)),
+                          std::vector<uint8_t>(k.scratch_bytes(in_c, width) + 64)});
+      k.pack(wts.data(), in_c, out_c, prepared.back().packed.data());
+    }
+    return bench({"winograd4x4 " + std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(in_c) + " to " +
+                      std::to_string(out_c),
+                  [&](const KernelTable& t) {
+                    const Prepared* p = nullptr;
+                    for (const auto& q : prepared)
+                      if (q.table == &t) p = &q;
+                    if (!p) {  // a table without F(4x4) (the reference always has one)
+                      std::fill(out.begin(), out.end(), 0);
+                      return;
+                    }
+                    const WinogradArgs a{in.data(), h, w, in_c, h, w, out_c, 1, 1, 128, p->packed.data(), rq, out.data()};
+                    void* scratch = reinterpret_cast<void*>(
+                        (reinterpret_cast<uintptr_t>(p->scratch.data()) + 63) & ~static_cast<uintptr_t>(63));
+                    for (int ty = 0; ty < tiles_h; ++ty)
+                      for (int tx = 0; tx < tiles_w; tx += width) t.winograd4x4.run(a, ty, tx, std::min(tiles_w, tx + width), scratch);
+                  },
+                  &out},
+                 rounds, runs, with_scalar);
+  }
 
   if (op == "add") {
     const size_t n = static_cast<size_t>(h) * w * C;
