@@ -187,6 +187,60 @@ void narrow_gemm_against_reference(const KernelTable& t) {
     just_past_bound_gemm_case(t, testing::rand_int(1, 40), testing::rand_int(2, 300), testing::rand_int(1, 70));
 }
 
+// ---- GEMM, weights small enough to pair k-quads -------------------------------------------
+// Where, for every channel, the same-sign weights of two k-quads' matching pairs sum to at most
+// 128 in magnitude, the AVX2 maddubs format adds the two quads' int16 pair sums before widening
+// them (255 * 128 = 32640 still fits int16). Trained weights are mostly that small.
+
+// Magnitudes in [0, wmax], random signs: with wmax <= 32 every quad can pair.
+void small_weight_gemm_case(const KernelTable& t, int M, int K, int N, int wmax) {
+  GemmCase c = rand_gemm_case(M, K, N);
+  c.extreme = false;
+  std::vector<uint8_t> A = testing::rand_vec<uint8_t>(c.M * c.lda, 0, 255);
+  std::vector<int8_t> w = testing::rand_vec<int8_t>(static_cast<size_t>(c.N) * c.K, -wmax, wmax);
+  QParams q = rand_qparams(c.N);
+  check_gemm_inputs(t, c, A, w, q.rq, " weights in [-" + std::to_string(wmax) + ", " + std::to_string(wmax) + "]");
+}
+
+// Every weight 32 * sign (two quads' pair sums meet at exactly 255 * 128), or, with `past`, one
+// channel's weight 33 * sign at one k: a quad that then pairs with any other would sum to
+// 255 * 129, which wraps in int16. A = 255 and the bias cancels the exact sum up to a small
+// offset, scale 1: a wrapped sum (off by 65536) would clamp to 0 or 255.
+void pair_bound_gemm_case(const KernelTable& t, int M, int K, int N, int sign, bool past) {
+  GemmCase c = rand_gemm_case(M, K, N);
+  c.extreme = false;
+  std::vector<uint8_t> A(c.M * c.lda, 255);
+  std::vector<int8_t> w(static_cast<size_t>(c.N) * c.K, static_cast<int8_t>(32 * sign));
+  const int n0 = testing::rand_int(0, c.N - 1), k0 = testing::rand_int(0, c.K - 1);
+  if (past) w[static_cast<size_t>(n0) * c.K + k0] = static_cast<int8_t>(33 * sign);
+  QParams q = rand_qparams(c.N);
+  for (int n = 0; n < c.N; ++n) {
+    const int extra = past && n == n0 ? 255 : 0;
+    q.bias[n] = -sign * (255 * 32 * c.K + extra) + testing::rand_int(-100, 100);
+    q.scale[n] = 1.0f;
+  }
+  q.rq.bias = q.bias.data();
+  q.rq.out_zp = 128;
+  q.rq.qmin = 0;
+  q.rq.qmax = 255;
+  std::ostringstream what;
+  what << " all weights " << 32 * sign << ", A = 255";
+  if (past) what << ", " << 33 * sign << " at n=" << n0 << " k=" << k0;
+  check_gemm_inputs(t, c, A, w, q.rq, what.str());
+}
+
+void paired_gemm_against_reference(const KernelTable& t) {
+  static const int kKs[] = {4, 7, 8, 9, 12, 16, 27, 64, 96, 97, 288, 576};
+  for (int K : kKs)
+    for (int N : {3, 8, 11, 16, 24, 33, 96}) small_weight_gemm_case(t, testing::rand_int(1, 30), K, N, 32);
+  for (int i = 0; i < 100; ++i)
+    small_weight_gemm_case(t, testing::rand_int(1, 70), testing::rand_int(1, 600), testing::rand_int(1, 130),
+                           testing::rand_int(1, 64));
+  for (int K : {4, 8, 9, 27, 96, 291})
+    for (int sign : {1, -1})
+      for (bool past : {false, true}) pair_bound_gemm_case(t, testing::rand_int(1, 20), K, testing::rand_int(1, 40), sign, past);
+}
+
 // ---- im2col -------------------------------------------------------------------------------
 
 struct ConvGeom {
@@ -546,6 +600,7 @@ TEST_CASE("conv_scalar_im2col_gemm_matches_direct_conv") { im2col_against_refere
 
 ISA_TEST(conv_gemm) { gemm_against_reference(t); }
 ISA_TEST(conv_gemm_narrow_weights) { narrow_gemm_against_reference(t); }
+ISA_TEST(conv_gemm_paired_quads) { paired_gemm_against_reference(t); }
 ISA_TEST(conv_im2col) { im2col_against_reference(t); }
 ISA_TEST(conv_im2col_narrow_weights) { im2col_against_reference(t, 64); }
 ISA_TEST(conv_dwconv) { dw_against_reference(t); }

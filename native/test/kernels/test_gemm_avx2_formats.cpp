@@ -1,6 +1,6 @@
 // The AVX2 GEMM's choice of packed format (x86_avx2/gemm_paths.h): which weight matrices take the
-// u8 x s8 vpmaddubsw path, and that the packed buffer records it. Exactness of both formats
-// against the reference is covered by test_conv.cpp for every table.
+// u8 x s8 vpmaddubsw path, that the packed buffer records it, and which k-quads its packing pairs.
+// Exactness of both formats against the reference is covered by test_conv.cpp for every table.
 #if defined(__x86_64__) || defined(_M_X64)
 #include <string>
 #include <vector>
@@ -78,6 +78,49 @@ TEST_CASE("gemm_avx2_maddubs_bound") {
   }
   std::vector<int8_t> full(64 * 64, 127);
   CHECK(packed_format_of(full, 64, 64) == avx2::GemmFormat::Madd16);
+}
+
+// Paired and single steps of the maddubs format, over all panels.
+avx2::MaddubsSteps steps_of(const std::vector<int8_t>& w, int K, int N) {
+  std::vector<uint8_t> packed(avx2::maddubs_packed_bytes(K, N));
+  avx2::maddubs_pack(w.data(), K, N, packed.data());
+  return avx2::maddubs_steps(packed.data(), K, N);
+}
+
+TEST_CASE("gemm_avx2_maddubs_pairs") {
+  // Two quads pair when each channel's matching weight pairs sum, per sign, to at most 128.
+  for (int K : {8, 9, 64, 96, 97, 288}) {
+    for (int N : {5, 16, 24, 40}) {
+      const int panels = (N + 15) / 16, quads = K / 4, partial = K % 4 ? 1 : 0;
+      INFO("K=" << K << " N=" << N);
+      // Every weight 32: every quad pairs (an odd count leaves one single per panel).
+      avx2::MaddubsSteps s = steps_of(std::vector<int8_t>(static_cast<size_t>(N) * K, 32), K, N);
+      CHECK(s.pairs == panels * (quads / 2));
+      CHECK(s.singles == panels * (quads % 2 + partial));
+      // Every weight -33: the pair sums reach -132, so nothing pairs.
+      s = steps_of(std::vector<int8_t>(static_cast<size_t>(N) * K, -33), K, N);
+      CHECK(s.pairs == 0);
+      CHECK(s.singles == panels * (quads + partial));
+      // Small random weights always pair.
+      s = steps_of(testing::rand_vec<int8_t>(static_cast<size_t>(N) * K, -32, 32), K, N);
+      CHECK(s.pairs == panels * (quads / 2));
+    }
+  }
+  // Each sign is bounded on its own: a quad of 64s (positive lane sums 128) pairs with one of
+  // -64s (negative sums 128), as the int16 sum then lies in [-32640, 32640].
+  std::vector<int8_t> alt(16 * 8);
+  for (int n = 0; n < 16; ++n)
+    for (int k = 0; k < 8; ++k) alt[n * 8 + k] = static_cast<int8_t>(k < 4 ? 64 : -64);
+  CHECK(steps_of(alt, 8, 16).pairs == 1);
+  // One heavy quad (a lane at 128) pairs with nothing but a quad of zeros.
+  std::vector<int8_t> heavy(16 * 12, 0);
+  for (int n = 0; n < 16; ++n) {
+    heavy[n * 12 + 0] = heavy[n * 12 + 1] = 64;  // quad 0, lane 0: 128
+    heavy[n * 12 + 4] = 1;                       // quad 1, lane 0: 1
+  }
+  const avx2::MaddubsSteps h = steps_of(heavy, 12, 16);
+  CHECK(h.pairs == 1);    // quad 0 with quad 2 (zeros)
+  CHECK(h.singles == 1);  // quad 1
 }
 
 TEST_CASE("gemm_avx2_maddubs_env_override") {

@@ -25,7 +25,7 @@ bool maddubs_allowed() {
 }  // namespace
 
 size_t gemm_packed_bytes(int K, int N) {
-  const size_t a = madd16_packed_bytes(K, N), b = quad_packed_bytes(K, N);
+  const size_t a = madd16_packed_bytes(K, N), b = maddubs_packed_bytes(K, N);
   return kGemmHeaderBytes + (a > b ? a : b);
 }
 
@@ -34,7 +34,7 @@ void gemm_pack(const int8_t* w, int K, int N, uint8_t* packed) {
   const GemmFormat f = maddubs_allowed() && maddubs_exact(w, K, N) ? GemmFormat::Maddubs : GemmFormat::Madd16;
   std::memcpy(packed, &f, sizeof(f));
   if (f == GemmFormat::Maddubs)
-    quad_pack(w, K, N, packed + kGemmHeaderBytes);
+    maddubs_pack(w, K, N, packed + kGemmHeaderBytes);
   else
     madd16_pack(w, K, N, packed + kGemmHeaderBytes);
 }
