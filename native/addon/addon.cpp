@@ -13,6 +13,7 @@
 #include "cdr_binding.h"
 #include "js_convert.h"
 #include "kernels/kernels.h"
+#include "label_pairs_binding.h"
 #include "model_binding.h"
 
 namespace attendseg_addon {
@@ -326,6 +327,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("kernelTables", Napi::Function::New(env, KernelTables));
   register_cdr_exports(env, exports);
   register_model_exports(env, exports);
+  register_label_pairs_exports(env, exports);
   return exports;
 }
 

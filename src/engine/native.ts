@@ -85,6 +85,11 @@ export interface Addon {
   encodeImageCdr(message: ImageMessage | Omit<ImageMessage, 'is_bigendian'>): Buffer;
   /** Op kinds, enum names and limits of native/include/attendseg/model.h (frozen). */
   readonly modelContract: ModelContract;
+  /**
+   * counts[(i % 4) * 65536 + (groundTruth[i] << 8 | prediction[i])] += 1 for every pixel i
+   * (src/eval/confusion.ts); counts has 4 x 65536 entries.
+   */
+  countLabelPairs(prediction: Uint8Array, groundTruth: Uint8Array, counts: Uint32Array): void;
   /** A spec file (native/tools/dump_spec.ts), read and validated as the native tools read it. */
   decodeSpecFile(bytes: Uint8Array, source?: string): ModelSpec;
 }

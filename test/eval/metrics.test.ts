@@ -3,6 +3,7 @@
 import { strict as assert } from 'assert';
 import fc from 'fast-check';
 
+import { loadAddon } from '../../src/engine/native';
 import { ConfusionMatrix } from '../../src/eval/confusion';
 import { percentile, LatencyRecorder } from '../../src/eval/latency';
 import { scores } from '../../src/eval/metrics';
@@ -100,6 +101,24 @@ describe('eval: confusion matrix and scores', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('eval: the native pair count', () => {
+  it('counts pixel i in lane i % 4 and refuses arrays of the wrong kind or size', () => {
+    const { countLabelPairs } = loadAddon();
+    const counts = new Uint32Array(4 * 65536);
+    countLabelPairs(u8([1, 1, 1, 1, 2]), u8([0, 0, 0, 0, 3]), counts);
+    assert.deepEqual([counts[1], counts[65536 + 1], counts[2 * 65536 + 1], counts[3 * 65536 + 1]], [1, 1, 1, 1]);
+    assert.equal(counts[(3 << 8) | 2], 1);
+    assert.equal(counts.reduce((a, b) => a + b, 0), 5);
+    // A Buffer is a Uint8Array.
+    countLabelPairs(Buffer.from([7]), Buffer.from([9]), counts);
+    assert.equal(counts[(9 << 8) | 7], 1);
+    assert.throws(() => countLabelPairs(u8([1, 2]), u8([1]), counts), /differ in length/);
+    assert.throws(() => countLabelPairs(u8([1]), u8([1]), new Uint32Array(65536)), /4 x 65536/);
+    assert.throws(() => countLabelPairs(u8([1]), u8([1]), new Int32Array(4 * 65536) as unknown as Uint32Array), /Uint32Array/);
+    assert.throws(() => countLabelPairs(new Uint16Array(1) as unknown as Uint8Array, u8([1]), counts), /Uint8Array/);
   });
 });
 
