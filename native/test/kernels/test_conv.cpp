@@ -30,6 +30,15 @@ QParams rand_qparams(int n) {
   return q;
 }
 
+// The bias on, output zero point 128 and no clamp inside [0, 255]: for the bound cases, whose
+// bias cancels the exact sum so that an error of one unit shows.
+void centered_output(QParams* q) {
+  q->rq.bias = q->bias.data();
+  q->rq.out_zp = 128;
+  q->rq.qmin = 0;
+  q->rq.qmax = 255;
+}
+
 // ---- GEMM ---------------------------------------------------------------------------------
 
 struct GemmCase {
@@ -132,10 +141,7 @@ void narrow_gemm_worst_case(const KernelTable& t, int M, int K, int N, int sign)
     q.bias[n] = -sign * 255 * 64 * K + testing::rand_int(-100, 100);
     q.scale[n] = 1.0f;
   }
-  q.rq.bias = q.bias.data();
-  q.rq.out_zp = 128;
-  q.rq.qmin = 0;
-  q.rq.qmax = 255;
+  centered_output(&q);
   check_gemm_inputs(t, c, A, w, q.rq, sign > 0 ? " all weights +64, A = 255" : " all weights -64, A = 255");
 }
 
@@ -160,10 +166,7 @@ void just_past_bound_gemm_case(const KernelTable& t, int M, int K, int N) {
   const int sign = pair[0] > 0 ? 1 : -1;
   q.bias[n0] = -sign * 32640;
   q.scale[n0] = 0.5f;
-  q.rq.bias = q.bias.data();
-  q.rq.out_zp = 128;
-  q.rq.qmin = 0;
-  q.rq.qmax = 255;
+  centered_output(&q);
   std::ostringstream what;
   what << " pair (" << pair[0] << ", " << pair[1] << ") at n=" << n0 << " k=" << k0;
   check_gemm_inputs(t, c, A, w, q.rq, what.str());
@@ -219,10 +222,7 @@ void pair_bound_gemm_case(const KernelTable& t, int M, int K, int N, int sign, b
     q.bias[n] = -sign * (255 * 32 * c.K + extra) + testing::rand_int(-100, 100);
     q.scale[n] = 1.0f;
   }
-  q.rq.bias = q.bias.data();
-  q.rq.out_zp = 128;
-  q.rq.qmin = 0;
-  q.rq.qmax = 255;
+  centered_output(&q);
   std::ostringstream what;
   what << " all weights " << 32 * sign << ", A = 255";
   if (past) what << ", " << 33 * sign << " at n=" << n0 << " k=" << k0;
