@@ -14,7 +14,7 @@
 // weights to a multiple of 16, one activation register.
 //
 // Micro-kernel: MR = 4 rows x 16 channels of int32 accumulators. A block of MR rows is moved to
-// signed bytes once, interleaved by 16 k (prepare_rows), and reused for every panel. Per 16 k,
+// signed bytes once, interleaved by 16 k (signed_rows.h), and reused for every panel. Per 16 k,
 // one LD1 of four registers brings the 4 rows' activations and four more the weights; SDOT by
 // element broadcasts each row's k groups in turn against the four weight registers of the group
 // (64 SDOT, 1024 multiply-accumulates, per 5 loads).
@@ -24,7 +24,7 @@
 
 #include "kernels/arm_neon/conv_ops.h"
 #include "kernels/arm_neon/requant.h"
-#include "kernels/row_blocks.h"
+#include "kernels/arm_neon/signed_rows.h"
 
 namespace attendseg {
 namespace kernels {
@@ -34,45 +34,9 @@ namespace {
 
 using neon::RequantConsts;
 
-constexpr int kMR = 4;     // rows per micro-tile
-constexpr int kKC = 4096;  // k values prepared at once (multiple of 16); longer K is done in chunks
 
-inline int round16(int k) { return (k + 15) & ~15; }
 inline int panels_of(int N) { return (N + 15) / 16; }
-inline size_t panel_bytes(int K) { return 64 + static_cast<size_t>(round16(K)) * 16; }
-
-// Rows [0, MR) x k [k0, k0 + kc) of A as signed bytes a - 128 at dst, interleaved by 16 k:
-// block b holds row r's k0 + 16b .. + 15 at dst + (b * MR + r) * 16, so the micro-kernel loads a
-// block's MR activation registers together (one LD1 of four for MR = 4). The padding up to
-// round16(kc) is zero (it meets zero weights).
-template <int MR>
-inline void prepare_rows(const uint8_t* A, size_t lda, int k0, int kc, int8_t* dst) {
-  // TBL indices that move the last t bytes of a register to its front and zero the rest.
-  static const uint8_t kTail[32] = {0,    1,    2,    3,    4,    5,    6,    7,    8,    9,    10,
-                                    11,   12,   13,   14,   15,   0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-                                    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-  const uint8x16_t bias = vdupq_n_u8(0x80);
-  const int full = kc / 16, tail = kc % 16;
-  for (int r = 0; r < MR; ++r) {
-    const uint8_t* s = A + static_cast<size_t>(r) * lda + k0;
-    int8_t* d = dst + r * 16;
-    int b = 0;
-    for (; b + 2 <= full; b += 2) {
-      const uint8x16x2_t v = vld1q_u8_x2(s + 16 * b);
-      vst1q_s8(d + b * MR * 16, vreinterpretq_s8_u8(veorq_u8(v.val[0], bias)));
-      vst1q_s8(d + (b + 1) * MR * 16, vreinterpretq_s8_u8(veorq_u8(v.val[1], bias)));
-    }
-    if (b < full) vst1q_s8(d + b * MR * 16, vreinterpretq_s8_u8(veorq_u8(vld1q_u8(s + 16 * b), bias)));
-    if (!tail) continue;
-    int8_t* t = d + full * MR * 16;
-    if (kc >= 16) {  // the 16 bytes ending at k0 + kc, moved down and zero-filled by TBL
-      const uint8x16_t v = veorq_u8(vld1q_u8(s + kc - 16), bias);
-      vst1q_s8(t, vreinterpretq_s8_u8(vqtbl1q_u8(v, vld1q_u8(kTail + 16 - tail))));
-    } else {
-      for (int k = 0; k < 16; ++k) t[k] = k < kc ? static_cast<int8_t>(s[k] ^ 0x80) : 0;
-    }
-  }
-}
+inline size_t panel_bytes(int K) { return 64 + static_cast<size_t>(signed_round16(K)) * 16; }
 
 // One group of 4 k values: group L of each row's activation register against the 4 weight
 // registers at w, loaded by one LD1 of four registers.
@@ -87,7 +51,7 @@ inline __attribute__((always_inline)) void step(const int8x16_t (&a)[MR], const 
   }
 }
 
-// acc += `blocks` interleaved activation blocks at a (prepare_rows) x the panel weights at w.
+// acc += `blocks` interleaved activation blocks at a (prepare_signed_rows) x the panel weights at w.
 template <int MR>
 inline void accumulate(const int8_t* a, int blocks, const int8_t* w, int32x4_t (&acc)[MR][4]) {
   for (int b = 0; b < blocks; ++b, a += MR * 16) {
@@ -131,30 +95,15 @@ void tile(const uint8_t* A, size_t lda, int K, const uint8_t* panel, const int32
     for (int r = 0; r < MR; ++r) acc[r][j] = init;
   }
   if (prepared) {
-    accumulate<MR>(abuf, round16(K) / 16, w, acc);
+    accumulate<MR>(abuf, signed_round16(K) / 16, w, acc);
   } else {
-    for (int k0 = 0; k0 < K; k0 += kKC) {
-      const int kc = K - k0 < kKC ? K - k0 : kKC;
-      prepare_rows<MR>(A, lda, k0, kc, abuf);
-      accumulate<MR>(abuf, round16(kc) / 16, w + static_cast<size_t>(k0) * 16, acc);
+    for (int k0 = 0; k0 < K; k0 += kSignedKC) {
+      const int kc = K - k0 < kSignedKC ? K - k0 : kSignedKC;
+      prepare_signed_rows<MR>(A, lda, k0, kc, abuf);
+      accumulate<MR>(abuf, signed_round16(kc) / 16, w + static_cast<size_t>(k0) * 16, acc);
     }
   }
   for (int r = 0; r < MR; ++r) neon::store_bytes(C + static_cast<size_t>(r) * ldc, neon::requant16(acc[r], s, rk), nw);
-}
-
-// All panels for one block of MR rows.
-template <int MR>
-void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N, const Requant& rq,
-               const RequantConsts& rk, uint8_t* C, size_t ldc, int8_t* abuf) {
-  // When K fits the buffer the rows are prepared once for all panels; otherwise per panel and chunk.
-  const bool prepared = K <= kKC;
-  if (prepared) prepare_rows<MR>(A, lda, 0, K, abuf);
-  for (int p = 0; p < panels_of(N); ++p) {
-    const int n0 = 16 * p;
-    const int nw = N - n0 < 16 ? N - n0 : 16;
-    tile<MR>(A, lda, K, packed + p * panel_bytes(K), rq.bias ? rq.bias + n0 : nullptr, rq.scale + n0, nw, rk, abuf,
-             prepared, C + n0, ldc);
-  }
 }
 
 }  // namespace
@@ -162,17 +111,11 @@ void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N
 size_t gemm_packed_bytes(int K, int N) { return static_cast<size_t>(panels_of(N)) * panel_bytes(K); }
 
 void gemm_pack(const int8_t* w, int K, int N, uint8_t* packed) {
-  const int groups = round16(K) / 4;
+  const int groups = signed_round16(K) / 4;
   for (int p = 0; p < panels_of(N); ++p) {
     uint8_t* panel = packed + p * panel_bytes(K);
     int32_t corr[16];
-    for (int c = 0; c < 16; ++c) {
-      const int n = 16 * p + c;
-      int32_t sum = 0;
-      if (n < N)
-        for (int k = 0; k < K; ++k) sum += w[static_cast<size_t>(n) * K + k];
-      corr[c] = 128 * sum;
-    }
+    signed_corrections(w, K, N, 16 * p, corr);
     std::memcpy(panel, corr, sizeof(corr));
     int8_t* out = reinterpret_cast<int8_t*>(panel + 64);
     for (int g = 0; g < groups; ++g)
@@ -186,11 +129,10 @@ void gemm_pack(const int8_t* w, int K, int N, uint8_t* packed) {
 
 void gemm_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N, const Requant& rq,
               uint8_t* C, size_t ldc) {
-  if (M <= 0 || N <= 0) return;
-  alignas(16) int8_t abuf[kMR * kKC];
   const RequantConsts rk(rq);
-  for_row_blocks<kMR>(M, [&](int m, auto rows) {
-    row_block<decltype(rows)::value>(A + m * lda, lda, K, packed, N, rq, rk, C + m * ldc, ldc, abuf);
+  signed_gemm(A, lda, M, K, N, C, ldc, [&](auto rows, const uint8_t* a, int n0, int nw, int8_t* abuf, bool prepared, uint8_t* c) {
+    tile<decltype(rows)::value>(a, lda, K, packed + (n0 / 16) * panel_bytes(K), rq.bias ? rq.bias + n0 : nullptr,
+                                rq.scale + n0, nw, rk, abuf, prepared, c, ldc);
   });
 }
 

@@ -1,5 +1,5 @@
-// NEON GEMM with fused requantization for CPUs without the dot-product extension (Xavier's
-// Carmel, Cortex-A57/A72), bit-exact with scalar::gemm_run (kernels.h, GemmKernel).
+// The neon GEMM's int16 format (gemm_paths.h): any int8 weights, bit-exact with scalar::gemm_run
+// (kernels.h, GemmKernel).
 //
 // Exactness: activations (u8) and weights (s8) are both widened to int16 and multiplied with
 // SMLAL/SMLAL2 by element, which forms each int16 x int16 product in int32 and adds it to an
@@ -17,7 +17,7 @@
 
 #include <cstring>
 
-#include "kernels/arm_neon/conv_ops.h"
+#include "kernels/arm_neon/gemm_paths.h"
 #include "kernels/arm_neon/requant.h"
 #include "kernels/row_blocks.h"
 
@@ -120,11 +120,11 @@ void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N
 
 }  // namespace
 
-size_t gemm_packed_bytes(int K, int N) {
+size_t smlal_packed_bytes(int K, int N) {
   return sizeof(int16_t) * static_cast<size_t>(panels_of(N)) * round8(K) * 16;
 }
 
-void gemm_pack(const int8_t* w, int K, int N, uint8_t* packed) {
+void smlal_pack(const int8_t* w, int K, int N, uint8_t* packed) {
   int16_t* out = reinterpret_cast<int16_t*>(packed);
   for (int p = 0; p < panels_of(N); ++p)
     for (int k = 0; k < round8(K); ++k)
@@ -134,8 +134,8 @@ void gemm_pack(const int8_t* w, int K, int N, uint8_t* packed) {
       }
 }
 
-void gemm_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N, const Requant& rq,
-              uint8_t* C, size_t ldc) {
+void smlal_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N, const Requant& rq,
+               uint8_t* C, size_t ldc) {
   if (M <= 0 || N <= 0) return;
   alignas(16) int16_t abuf[kMR * kKC];
   const RequantConsts rk(rq);

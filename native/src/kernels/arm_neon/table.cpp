@@ -19,7 +19,7 @@ const KernelTable& neon_table() {
     t.im2col = neon::im2col;
     t.dwconv = {neon::dw_packed_bytes, neon::dw_pack, neon::dw_run};
     t.winograd = {neon::winograd_packed_bytes, neon::winograd_pack, neon::winograd_scratch_bytes, neon::winograd_run};
-    t.gemm_macs_per_insn = 4;      // SMLAL by element: 4 int16 products into int32 lanes
+    t.gemm_macs_per_insn = 5;      // SMULL + SMLAL2 + SADALP: 16 products per 3 (gemm_paths.h)
     t.winograd_macs_per_insn = 4;  // the same SMLAL
     t.maxpool = neon::maxpool;
     t.avgpool = neon::avgpool;
