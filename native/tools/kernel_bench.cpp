@@ -8,6 +8,8 @@
 //                                                           the conv GEMM, weights in [-64, 64]
 //                                                           (default), in [-127, 127], or small
 //                                                           as a trained layer's
+//   attendseg_kernel_bench dw <h> <w> <c> [1|2]             3x3 depthwise conv, "same" padding,
+//                                                           stride 1 (default) or 2
 //   attendseg_kernel_bench winograd4 <h> <w> <in_c> [out_c]
 //                                                           3x3 same-size conv by F(4x4, 3x3), in
 //                                                           the engine's blocks of up to 16 tiles
@@ -25,6 +27,7 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/kernels.h"
@@ -74,7 +77,7 @@ int bench(const Case& c, int rounds, int runs, bool with_scalar) {
 int usage(const char* argv0) {
   std::fprintf(stderr,
                "usage: %s add <h> <w> <c> [float|integer] | resize <in_h> <in_w> <c> | "
-               "resize_argmax <in_h> <in_w> <c> [real|one|random] | winograd4 <h> <w> <in_c> [out_c] | gemm <M> <K> <N> [w64|full|trained]  [--rounds R] [--runs N] "
+               "resize_argmax <in_h> <in_w> <c> [real|one|random] | dw <h> <w> <c> [1|2] | winograd4 <h> <w> <in_c> [out_c] | gemm <M> <K> <N> [w64|full|trained]  [--rounds R] [--runs N] "
                "[--with-scalar]\n",
                argv0);
   return 2;
@@ -195,6 +198,38 @@ int main(int argc, char** argv) {
                         (reinterpret_cast<uintptr_t>(p->scratch.data()) + 63) & ~static_cast<uintptr_t>(63));
                     for (int ty = 0; ty < tiles_h; ++ty)
                       for (int tx = 0; tx < tiles_w; tx += width) t.winograd4x4.run(a, ty, tx, std::min(tiles_w, tx + width), scratch);
+                  },
+                  &out},
+                 rounds, runs, with_scalar);
+  }
+
+  if (op == "dw") {
+    // A 3x3 depthwise conv with "same" padding at stride 1 or 2, trained-like weights.
+    const int stride = variant.empty() ? 1 : std::atoi(variant.c_str());
+    if (stride < 1 || stride > 2) return usage(argv[0]);
+    const int oh = (h - 1) / stride + 1, ow = (w - 1) / stride + 1;
+    std::vector<uint8_t> in(static_cast<size_t>(h) * w * C), out(static_cast<size_t>(oh) * ow * C);
+    for (auto& x : in) x = static_cast<uint8_t>(next(&seed));
+    std::vector<int8_t> wts(static_cast<size_t>(C) * 9);
+    for (auto& x : wts) x = static_cast<int8_t>(static_cast<int>(next(&seed) % 161) - 80);
+    std::vector<int32_t> bias(C);
+    std::vector<float> scale(C, 1.0f / (40.0f * 9.0f));
+    for (auto& b : bias) b = static_cast<int32_t>(next(&seed) % 4096) - 2048;
+    const Requant rq{bias.data(), scale.data(), 128, 0, 255};
+    std::vector<std::pair<const KernelTable*, std::vector<uint8_t>>> packed;
+    for (const auto& e : all_kernel_tables()) {
+      if (!e.usable) continue;
+      packed.emplace_back(e.table, std::vector<uint8_t>(e.table->dwconv.packed_bytes(3, 3, C)));
+      e.table->dwconv.pack(wts.data(), 3, 3, C, packed.back().second.data());
+    }
+    return bench({"depthwise 3x3 " + std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(C) + " stride " +
+                      std::to_string(stride),
+                  [&](const KernelTable& t) {
+                    const uint8_t* p = nullptr;
+                    for (const auto& q : packed)
+                      if (q.first == &t) p = q.second.data();
+                    const DwConvArgs a{in.data(), h, w, C, oh, ow, 3, 3, stride, stride, 1, 1, 1, 1, 128, p, rq, out.data()};
+                    t.dwconv.run(a, 0, oh);
                   },
                   &out},
                  rounds, runs, with_scalar);

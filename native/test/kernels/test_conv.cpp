@@ -476,7 +476,7 @@ void dw_against_reference(const KernelTable& t) {
   // The common network shapes: 3x3 / 5x5 / 7x7, stride 1 and 2, "same" padding.
   for (int k : {3, 5, 7})
     for (int s : {1, 2})
-      for (int C : {8, 16, 24, 32, 48, 64, 67}) {
+      for (int C : {8, 16, 24, 32, 48, 64, 67, 96, 128, 161, 352}) {
         DwCase c;
         c.g = ConvGeom{testing::rand_int(k, 33), testing::rand_int(k, 33), k, k, s, s, k / 2, k / 2, k / 2, k / 2, 1, 1};
         c.C = C;
@@ -486,6 +486,8 @@ void dw_against_reference(const KernelTable& t) {
         check_dw_case(t, c);
       }
   for (int C = 1; C <= 33; ++C) check_dw_case(t, rand_dw_case(7, C));
+  // Every remainder of a 64-channel block after a full one, and two full blocks.
+  for (int C = 64; C <= 128; ++C) check_dw_case(t, rand_dw_case(5, C));
   for (int i = 0; i < 600; ++i) check_dw_case(t, rand_dw_case(7, testing::rand_int(1, 80)));
   // Kernels wider than 7 (the general kxk path) and a kernel covering the whole image.
   for (int i = 0; i < 30; ++i) check_dw_case(t, rand_dw_case(11, testing::rand_int(1, 40)));

@@ -11,7 +11,7 @@
 // their in-image taps with (x - in_zp) and start from bias + in_zp * sum(w), which equals the
 // reference's "padding reads as in_zp" exactly in integer arithmetic.
 //
-// Packed layout and the walk over rows: dwconv_rows.inc, shared with the AVX-512 kernel. A last
+// Packed layout and the walk over rows: dwconv_rows.inc. A last
 // block of 9..15 channels keeps its loads inside the input; one of 1..8 channels is computed 8
 // wide. The code is dwconv_body.inc, which the avxvnni table compiles as well (with vpdpwssd).
 #include <immintrin.h>
