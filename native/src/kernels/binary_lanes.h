@@ -10,9 +10,12 @@
 //   V::widen<kBias>(I)        one vector of bytes -> V::Widened, four vectors v[4] of kBias + x
 //                             (2^23 + x as floats, or x), in pack's order
 //   V::Run<Op, Q>             the contiguous loop binary_runs calls, built from binary_block
-//   V::set1_i, add_i, mullo_i, sra_i   int32 lanes: broadcast, add, low product, arithmetic
-//                             shift by a count in an xmm (the Add in integers)
-// Each op names its bias: kTwo23Bits for the float ops, 0 for the Add in integers.
+//   V::pairs(I a, I b)        two vectors of bytes -> V::Widened, four vectors of int16 pairs
+//                             (a, b) per int32 lane, in widen's order (the Add in integers)
+//   V::set1_i, add_i, madd_i, shl15_i, sra_i   int32 lanes: broadcast, add, vpmaddwd, shift left
+//                             by 15, arithmetic shift by a count in an xmm (the Add in integers)
+// Each op names the 32 bits a broadcast operand b fills a lane with (broadcast_bits): 2^23 + b as a
+// float for the float ops, b in all four bytes for the Add in integers (pairs() of it).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -49,6 +52,8 @@ inline typename V::F binary_dequant(typename V::I x, typename V::F z, typename V
 // rounded quotient by sy.
 struct AddOp {
   static constexpr int32_t kBias = kTwo23Bits;
+  static constexpr bool kPairs = false;
+  static constexpr int32_t broadcast_bits(uint8_t b) { return kBias | b; }
   template <class V, class Q>
   static inline typename V::I apply(const Q& q, typename V::I a, typename V::I b) {
     return V::round(q.quant, V::add(binary_dequant<V>(a, q.za, q.sa), binary_dequant<V>(b, q.zb, q.sb)));
@@ -56,6 +61,8 @@ struct AddOp {
 };
 struct MulOp {
   static constexpr int32_t kBias = kTwo23Bits;
+  static constexpr bool kPairs = false;
+  static constexpr int32_t broadcast_bits(uint8_t b) { return kBias | b; }
   template <class V, class Q>
   static inline typename V::I apply(const Q& q, typename V::I a, typename V::I b) {
     return V::round(q.quant, V::mul(binary_dequant<V>(a, q.za, q.sa), binary_dequant<V>(b, q.zb, q.sb)));
@@ -63,34 +70,49 @@ struct MulOp {
 };
 
 // kernels.h "Add in integers": (ma * a + mb * b + c) >> shift on the bytes as int32, clamped by
-// the pack (saturating to 0..255, then qmin..qmax).
+// the pack (saturating to 0..255, then qmin..qmax). Each multiplier is split as m = 2^15 * hi + lo
+// with lo in [0, 2^15), so both halves are int16 and the products are two vpmaddwd on int16 pairs
+// (a, b) instead of two 32-bit multiplies (vpmulld, the slowest of the loop): (madd(hi) << 15) +
+// madd(lo) + c. Exact: |hi| < 2^15 since |m| < 2^24 (find_integer_add keeps m * 255 in int32), a
+// pair's madd is exact in int32, and the sum is taken mod 2^32, where it equals the int32 value.
 template <class V>
 struct IntegerAddVec {
-  typename V::I ma, mb, c;
+  typename V::I hi, lo, c;
   __m128i shift;
   typename V::template Quantize<Quotient::Division> quant;
+  static int32_t pair(int32_t for_a, int32_t for_b) {
+    return static_cast<int32_t>((static_cast<uint32_t>(for_b) << 16) | (static_cast<uint32_t>(for_a) & 0xFFFFu));
+  }
   explicit IntegerAddVec(const BinaryArgs& a)
-      : ma(V::set1_i(a.integer.ma)), mb(V::set1_i(a.integer.mb)), c(V::set1_i(a.integer.c)),
+      : hi(V::set1_i(pair(a.integer.ma >> 15, a.integer.mb >> 15))),
+        lo(V::set1_i(pair(a.integer.ma & 0x7FFF, a.integer.mb & 0x7FFF))), c(V::set1_i(a.integer.c)),
         shift(_mm_cvtsi32_si128(a.integer.shift)), quant(1.0f, 0, a.qmin, a.qmax) {}
 };
 struct IntegerAddOp {
   static constexpr int32_t kBias = 0;
+  static constexpr bool kPairs = true;
+  static constexpr int32_t broadcast_bits(uint8_t b) { return static_cast<int32_t>(0x01010101u * b); }
   template <class V, class Q>
-  static inline typename V::I apply(const Q& q, typename V::I a, typename V::I b) {
-    return V::sra_i(V::add_i(V::add_i(V::mullo_i(a, q.ma), q.c), V::mullo_i(b, q.mb)), q.shift);
+  static inline typename V::I apply(const Q& q, typename V::I ab) {
+    return V::sra_i(V::add_i(V::shl15_i(V::madd_i(ab, q.hi)), V::add_i(V::madd_i(ab, q.lo), q.c)), q.shift);
   }
 };
 
 // One vector of outputs from one vector of a bytes and either one of b bytes or (b_bytes false)
-// the widened value bb.
+// bb, every lane Op::broadcast_bits(b).
 template <class V, class Op, class Q>
 inline typename V::I binary_block(const Q& q, typename V::I av, typename V::I bv, bool b_bytes, typename V::I bb) {
   using I = typename V::I;
-  const typename V::Widened wa = V::template widen<Op::kBias>(av);
-  typename V::Widened wb{{bb, bb, bb, bb}};
-  if (b_bytes) wb = V::template widen<Op::kBias>(bv);
   I r[4];
-  for (int k = 0; k < 4; ++k) r[k] = Op::template apply<V>(q, wa.v[k], wb.v[k]);
+  if constexpr (Op::kPairs) {
+    const typename V::Widened ab = V::pairs(av, b_bytes ? bv : bb);
+    for (int k = 0; k < 4; ++k) r[k] = Op::template apply<V>(q, ab.v[k]);
+  } else {
+    const typename V::Widened wa = V::template widen<Op::kBias>(av);
+    typename V::Widened wb{{bb, bb, bb, bb}};
+    if (b_bytes) wb = V::template widen<Op::kBias>(bv);
+    for (int k = 0; k < 4; ++k) r[k] = Op::template apply<V>(q, wa.v[k], wb.v[k]);
+  }
   return V::pack(q.quant, r[0], r[1], r[2], r[3]);
 }
 

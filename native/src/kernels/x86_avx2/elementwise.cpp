@@ -23,7 +23,8 @@ struct BinaryV {
   static inline F as_float(I x) { return _mm256_castsi256_ps(x); }
   static inline I set1_i(int32_t x) { return _mm256_set1_epi32(x); }
   static inline I add_i(I a, I b) { return _mm256_add_epi32(a, b); }
-  static inline I mullo_i(I a, I b) { return _mm256_mullo_epi32(a, b); }
+  static inline I madd_i(I a, I b) { return _mm256_madd_epi16(a, b); }
+  static inline I shl15_i(I a) { return _mm256_slli_epi32(a, 15); }
   static inline I sra_i(I a, __m128i count) { return _mm256_sra_epi32(a, count); }
   template <Quotient kQuotient>
   using Quantize = Quantize8<kQuotient>;
@@ -48,13 +49,19 @@ struct BinaryV {
              _mm256_unpackhi_epi16(hi, f)}};
   }
 
+  // Bytes of a and b -> int16 pairs (a, b) per int32 lane, elements in widen's order.
+  static inline Widened pairs(I a, I b) {
+    const I z = _mm256_setzero_si256(), lo = _mm256_unpacklo_epi8(a, b), hi = _mm256_unpackhi_epi8(a, b);
+    return {{_mm256_unpacklo_epi8(lo, z), _mm256_unpackhi_epi8(lo, z), _mm256_unpacklo_epi8(hi, z), _mm256_unpackhi_epi8(hi, z)}};
+  }
+
   // A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_value. The
   // tail goes through zero-padded stack copies.
   template <class Op, class Q>
   struct Run {
     const Q& q;
     void operator()(const uint8_t* a, const uint8_t* b, uint8_t b_value, uint8_t* out, size_t n) const {
-      const I bb = _mm256_set1_epi32(Op::kBias | b_value), none = _mm256_setzero_si256();
+      const I bb = _mm256_set1_epi32(Op::broadcast_bits(b_value)), none = _mm256_setzero_si256();
       auto block = [&](const uint8_t* pa, const uint8_t* pb) {
         return binary_block<BinaryV, Op>(q, load(pa), pb ? load(pb) : none, pb != nullptr, bb);
       };

@@ -23,7 +23,8 @@ struct BinaryV {
   static inline F as_float(I x) { return _mm512_castsi512_ps(x); }
   static inline I set1_i(int32_t x) { return _mm512_set1_epi32(x); }
   static inline I add_i(I a, I b) { return _mm512_add_epi32(a, b); }
-  static inline I mullo_i(I a, I b) { return _mm512_mullo_epi32(a, b); }
+  static inline I madd_i(I a, I b) { return _mm512_madd_epi16(a, b); }
+  static inline I shl15_i(I a) { return _mm512_slli_epi32(a, 15); }
   static inline I sra_i(I a, __m128i count) { return _mm512_sra_epi32(a, count); }
   template <Quotient kQuotient>
   using Quantize = Quantize16<kQuotient>;
@@ -46,13 +47,19 @@ struct BinaryV {
              _mm512_unpackhi_epi16(hi, f)}};
   }
 
+  // Bytes of a and b -> int16 pairs (a, b) per int32 lane, elements in widen's order.
+  static inline Widened pairs(I a, I b) {
+    const I z = _mm512_setzero_si512(), lo = _mm512_unpacklo_epi8(a, b), hi = _mm512_unpackhi_epi8(a, b);
+    return {{_mm512_unpacklo_epi8(lo, z), _mm512_unpackhi_epi8(lo, z), _mm512_unpacklo_epi8(hi, z), _mm512_unpackhi_epi8(hi, z)}};
+  }
+
   // A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_value. The
   // tail is masked.
   template <class Op, class Q>
   struct Run {
     const Q& q;
     void operator()(const uint8_t* a, const uint8_t* b, uint8_t b_value, uint8_t* out, size_t n) const {
-      const I bb = _mm512_set1_epi32(Op::kBias | b_value), none = _mm512_setzero_si512();
+      const I bb = _mm512_set1_epi32(Op::broadcast_bits(b_value)), none = _mm512_setzero_si512();
       size_t i = 0;
       for (; i + 64 <= n; i += 64)
         store64(out + i, binary_block<BinaryV, Op>(q, load64(a + i), b ? load64(b + i) : none, b != nullptr, bb));
