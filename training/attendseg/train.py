@@ -30,7 +30,7 @@ def parse_args(argv=None):
                     help="dataset YAML file (classes, void, folders; training/README.md); default: CamVid at --data")
     ap.add_argument("--data", default=camvid.default_root(), help="CamVid root with train/, trainannot/, val/, valannot/")
     ap.add_argument("--out", required=True, help="run folder (checkpoints, CSV, plot)")
-    ap.add_argument("--arch", default="v2", choices=sorted(ARCHS), help="topology (model.ARCHS); v1: the shipped model's")
+    ap.add_argument("--arch", default="v3", choices=sorted(ARCHS), help="topology (model.ARCHS); v3: the shipped model's")
     ap.add_argument("--splits", default="train", help="comma-separated splits to train on, e.g. train,val")
     ap.add_argument("--val-split", default="val", help="split scored after each evaluated epoch")
     ap.add_argument("--epochs", type=int, default=60)

@@ -1,4 +1,4 @@
-# The campaign's recipe (models/README.md, "Model v2"), sourced by run.sh (CPU) and gpu.sh (a lent
+# The campaign's recipe (models/README.md, "How it was trained"), sourced by run.sh (CPU) and gpu.sh (a lent
 # GPU) so both train the same schedule: `attendseg.train "${RECIPE[@]}" ...`.
 # Val is scored every 10 epochs on a train-only run (the recipe's evidence) and every 50 when val is
 # training data (a check, not a score): recipe_eval_every SPLITS prints which.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The model campaign (models/README.md, "Model v2"): each stage resumes by itself, from
+# The model campaign (models/README.md, "How it was trained"): each stage resumes by itself, from
 # runs/<stage>/last.pt on the machine that ran it, else from the committed resume point here.
 # Rerun this script to continue; it runs at the lowest CPU priority and logs to runs/<stage>.log.
 #   bash training/campaign/run.sh            # in the background: nohup bash training/campaign/run.sh &
@@ -12,7 +12,7 @@ PY=/usr/bin/python3
 mkdir -p runs
 
 # export CHECKPOINT NAME INT8 FP32: the int8 QDQ model and its float twin from a checkpoint,
-# calibrated as model v2 was (runs/NAME-cal64), and the int8 engine's scores on CamVid val
+# calibrated as the shipped model was (runs/NAME-cal64), and the int8 engine's scores on CamVid val
 # (runs/NAME-int8-val.json); logs to runs/NAME-cal64.log.
 export_int8() {
   local ckpt=$1 name=$2 int8=$3 fp32=$4
@@ -35,18 +35,12 @@ nice -n 19 "$PY" -m attendseg.train --out runs/v2-final --arch v2 --splits train
   --eval-every "$(recipe_eval_every train,val)" \
   --resume-point campaign/v2-final.resume.pt >> runs/v2-final.log 2>&1
 
-# Stage 3: the shipped files, once stage 2 has ended (and again only if it trained further): the
-# int8 QDQ model and its float twin from the final weights, calibrated as model v2 was, and the
-# int8 engine's scores on val (training data for this model: a check, not the recipe's evidence).
-# The model card and tests are then updated by hand (models/README.md, "Model v2").
-# The resume point holds the final weights exactly (only optimizer moments are rounded), and the
-# committed stamp names the resume point the shipped files came from, so a new machine, which has
-# no runs/, does not export again.
-final=campaign/v2-final.resume.pt
-stamp=campaign/v2-final.exported
-if [ "$(sha256sum < "$final")" != "$(cat "$stamp" 2>/dev/null)" ]; then
-  export_int8 "$final" v2-final ../models/attendseg_camvid.onnx ../models/attendseg_camvid_fp32.onnx
-  sha256sum < "$final" > "$stamp"
+# Stage 3: v2's int8 QDQ model and float twin from its final weights, into runs/ (v2 was the
+# shipped model until v3 replaced it), and the int8 engine's scores on val (training data for this
+# model: a check). The resume point holds the final weights exactly (only optimizer moments are
+# rounded).
+if [ ! -e runs/v2-final-int8-val.json ] || [ campaign/v2-final.resume.pt -nt runs/v2-final-int8-val.json ]; then
+  export_int8 campaign/v2-final.resume.pt v2-final runs/v2-final-int8.onnx runs/v2-final-fp32.onnx
 fi
 
 # Stage 4: a candidate topology (model.py ARCHS "v3": wider 1/8 stage and 1/2 detail level, for
@@ -79,8 +73,15 @@ nice -n 19 "$PY" -m attendseg.train --out runs/v3-final --arch v3 --splits train
   --eval-every "$(recipe_eval_every train,val)" \
   --resume-point campaign/v3-final.resume.pt >> runs/v3-final.log 2>&1
 
-# Stage 6: its int8 and float files into runs/ (val is training data here: a check). Shipping them
-# (models/, the model card, test/model/shipped.test.ts) is done by hand, as for v2.
-if [ ! -e runs/v3-final-int8-val.json ] || [ campaign/v3-final.resume.pt -nt runs/v3-final-int8-val.json ]; then
-  export_int8 campaign/v3-final.resume.pt v3-final runs/v3-final-int8.onnx runs/v3-final-fp32.onnx
+# Stage 6: the shipped files, once stage 5 has ended (and again only if it trained further): its
+# int8 QDQ model and float twin in models/, and the int8 engine's scores on val
+# (runs/v3-final-int8-val.json; training data here: a check, not the recipe's evidence). The model
+# card and the shipped-model test are then updated by hand (models/README.md). The committed stamp
+# names the resume point the shipped files came from, so a new machine, which has no runs/, does
+# not export again.
+final=campaign/v3-final.resume.pt
+stamp=campaign/v3-final.exported
+if [ "$(sha256sum < "$final")" != "$(cat "$stamp" 2>/dev/null)" ]; then
+  export_int8 "$final" v3-final ../models/attendseg_camvid.onnx ../models/attendseg_camvid_fp32.onnx
+  sha256sum < "$final" > "$stamp"
 fi
