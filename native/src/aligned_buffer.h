@@ -42,4 +42,26 @@ class AlignedBuffer {
   size_t size_ = 0;
 };
 
+// An AlignedBuffer of n values of T (a trivial type) that only grows; contents are not preserved
+// when it grows. For per-thread scratch that vector loads read at the element offsets of rows:
+// a std::vector's 16-byte alignment makes every other 32-byte and most 64-byte loads of it
+// straddle two cache lines.
+template <class T>
+class AlignedArray {
+ public:
+  void grow(size_t n) {
+    if (n <= n_) return;
+    buf_.resize(n * sizeof(T));
+    n_ = n;
+  }
+  T* data() { return reinterpret_cast<T*>(buf_.data()); }
+  const T* data() const { return reinterpret_cast<const T*>(buf_.data()); }
+  size_t size() const { return n_; }
+  T& operator[](size_t i) { return data()[i]; }
+
+ private:
+  AlignedBuffer buf_;
+  size_t n_ = 0;
+};
+
 }  // namespace attendseg

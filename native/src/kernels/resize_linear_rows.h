@@ -6,6 +6,7 @@
 #pragma once
 #include <vector>
 
+#include "aligned_buffer.h"
 #include "kernels/kernels.h"
 
 namespace attendseg {
@@ -27,12 +28,11 @@ inline int row_slot(const int (&row)[2], int want, int y0, int y1, bool* fresh) 
 // Per thread (per_thread<DequantRows>()); a call starts with reset(), since the cached rows may be
 // another tensor's, or this one's before it was rewritten.
 struct DequantRows {
-  std::vector<float> f[2];
+  AlignedArray<float> f[2];
   int row[2] = {-1, -1};
   void reset(const ResizeArgs& a) {
     row[0] = row[1] = -1;
-    for (auto& v : f)
-      if (v.size() < static_cast<size_t>(a.in_w) * a.channels) v.resize(static_cast<size_t>(a.in_w) * a.channels);
+    for (auto& v : f) v.grow(static_cast<size_t>(a.in_w) * a.channels);
   }
 };
 

@@ -31,15 +31,15 @@ namespace {
 // source row y, at flat index j = ox*C + c, x0[j] = X(in[y][xs.i0[ox]][c]) and
 // x1[j] = X(in[y][xs.i1[ox]][c]). Two slots, as an output row reads two source rows.
 struct ExpandedRows {
-  std::vector<float> deq;           // one dequantized source row, padded for 8-float copies
-  std::vector<float> x0[2], x1[2];  // per slot, padded for the spilling 8-float copies
+  AlignedArray<float> deq;           // one dequantized source row, padded for 8-float copies
+  AlignedArray<float> x0[2], x1[2];  // per slot, padded for the spilling 8-float copies
   std::vector<uint8_t> dom[2];      // per slot, with labels: dominant_row of the source row
   int row[2] = {-1, -1};
 };
 
 // Per-thread buffers that only grow: no heap allocation per frame once a plan size has run.
 struct DenseScratch {
-  std::vector<float> wx0, wx1;
+  AlignedArray<float> wx0, wx1;
   ExpandedRows rows;
   std::vector<uint8_t> column;  // with labels: per source column, the label both source rows agree on
   std::vector<uint8_t> label;   // with labels: per output column, the certain label or kResizeLabelUnsure
@@ -81,10 +81,6 @@ void dominant_row(const uint8_t* q, int w, int C, uint8_t* dom) {
     // top - runner-up = (255 - first >> 8) - (255 - second >> 8)
     dom[x] = (second >> 8) - (first >> 8) >= 2 ? static_cast<uint8_t>(first & 0xFF) : kResizeLabelUnsure;
   }
-}
-
-inline void grow(std::vector<float>* v, size_t n) {
-  if (v->size() < n) v->resize(n);
 }
 
 // Copies each output pixel's C floats (C < 16) with 8-float moves whose spill past the pixel
@@ -149,10 +145,10 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
   const int C = a.channels;
   const size_t n = static_cast<size_t>(a.out_w) * C;
   DenseScratch& scratch = per_thread<DenseScratch>();
-  std::vector<float>& wx0 = scratch.wx0;
-  std::vector<float>& wx1 = scratch.wx1;
-  grow(&wx0, n);
-  grow(&wx1, n);
+  AlignedArray<float>& wx0 = scratch.wx0;
+  AlignedArray<float>& wx1 = scratch.wx1;
+  wx0.grow(n);
+  wx1.grow(n);
   for (int ox = 0; ox < a.out_w; ++ox)
     for (int c = 0; c < C; ++c) {
       wx0[static_cast<size_t>(ox) * C + c] = a.xs->w0[ox];
@@ -160,10 +156,10 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
     }
   ExpandedRows& r = scratch.rows;
   r.row[0] = r.row[1] = -1;  // another call's rows (another tensor, or the same one rewritten)
-  grow(&r.deq, static_cast<size_t>(a.in_w) * C + 16);
+  r.deq.grow(static_cast<size_t>(a.in_w) * C + 16);
   for (int k = 0; k < 2; ++k) {
-    grow(&r.x0[k], n + 16);
-    grow(&r.x1[k], n + 16);
+    r.x0[k].grow(n + 16);
+    r.x1[k].grow(n + 16);
   }
   const bool skip = labels && !confidence && resize_labels_may_skip(a, row_begin, row_end);  // C < 16 here
   if (skip) {
