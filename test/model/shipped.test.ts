@@ -62,10 +62,11 @@ describe('shipped model (models/attendseg_camvid.onnx)', function () {
     assert.deepStrictEqual([engine.metadata.inputWidth, engine.metadata.inputHeight], [480, 360]);
   });
 
-  it('has the weights of every GEMM conv but the first and the classifier in [-64, 64]', () => {
-    // The first conv (reading the image) and the classifier keep the full int8 range: narrowing
-    // them costs the most accuracy for the least GEMM time. Depthwise convs never run as GEMMs.
-    const fullRange = new Set(['/stem/stem.0/Conv', '/classifier/Conv']);
+  it('has the weights of every GEMM conv but the first in [-64, 64]', () => {
+    // The first conv (reading the image) keeps the full int8 range: narrowing it costs the most
+    // accuracy for the least GEMM time. The classifier is narrow too (models/README.md: the same
+    // held-out mIoU, and the faster AVX2 path). Depthwise convs never run as GEMMs.
+    const fullRange = new Set(['/stem/stem.0/Conv']);
     const { spec } = importOnnx(fs.readFileSync(defaultModelPath()));
     let narrow = 0;
     let widest = 0;
@@ -80,7 +81,7 @@ describe('shipped model (models/attendseg_camvid.onnx)', function () {
       widest = Math.max(widest, m);
       narrow++;
     }
-    assert.strictEqual(narrow, 43);
+    assert.strictEqual(narrow, 44);
     assert.strictEqual(widest, 64); // scale = max|w| / 64 per channel: the range is used in full
   });
 

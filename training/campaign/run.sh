@@ -18,7 +18,7 @@ export_int8() {
   local ckpt=$1 name=$2 int8=$3 fp32=$4
   rm -rf "runs/$name-cal64"  # calibration only: nothing to resume
   nice -n 19 "$PY" -m attendseg.qat --checkpoint "$ckpt" --out "runs/$name-cal64" --epochs 0 \
-    --weight-qmax 64 --full-range-convs stem.0,classifier --export "$int8" --float-export "$fp32" \
+    --weight-qmax 64 --full-range-convs stem.0 --export "$int8" --float-export "$fp32" \
     >> "runs/$name-cal64.log" 2>&1
   (cd .. && nice -n 19 npx attendseg eval --images ../shared/data/camvid/val --labels ../shared/data/camvid/valannot \
     --ignore 11 --model "training/$int8" --json "training/runs/$name-int8-val.json") >> "runs/$name-cal64.log" 2>&1
