@@ -55,8 +55,6 @@ class AlignedArray {
     n_ = n;
   }
   T* data() { return reinterpret_cast<T*>(buf_.data()); }
-  const T* data() const { return reinterpret_cast<const T*>(buf_.data()); }
-  size_t size() const { return n_; }
   T& operator[](size_t i) { return data()[i]; }
 
  private:

@@ -11,14 +11,17 @@ PY=/usr/bin/python3
 . campaign/recipe.sh
 mkdir -p runs
 
+# The quantization of every export: calibration only, GEMM weights in [-64, 64] but the first conv's.
+EXPORT_OPTIONS=(--epochs 0 --weight-qmax 64 --full-range-convs stem.0)
+
 # export CHECKPOINT NAME INT8 FP32: the int8 QDQ model and its float twin from a checkpoint,
-# calibrated as the shipped model was (runs/NAME-cal64), and the int8 engine's scores on CamVid val
+# quantized with EXPORT_OPTIONS (runs/NAME-cal64), and the int8 engine's scores on CamVid val
 # (runs/NAME-int8-val.json); logs to runs/NAME-cal64.log.
 export_int8() {
   local ckpt=$1 name=$2 int8=$3 fp32=$4
   rm -rf "runs/$name-cal64"  # calibration only: nothing to resume
-  nice -n 19 "$PY" -m attendseg.qat --checkpoint "$ckpt" --out "runs/$name-cal64" --epochs 0 \
-    --weight-qmax 64 --full-range-convs stem.0 --export "$int8" --float-export "$fp32" \
+  nice -n 19 "$PY" -m attendseg.qat --checkpoint "$ckpt" --out "runs/$name-cal64" "${EXPORT_OPTIONS[@]}" \
+    --export "$int8" --float-export "$fp32" \
     >> "runs/$name-cal64.log" 2>&1
   (cd .. && nice -n 19 npx attendseg eval --images ../shared/data/camvid/val --labels ../shared/data/camvid/valannot \
     --ignore 11 --model "training/$int8" --json "training/runs/$name-int8-val.json") >> "runs/$name-cal64.log" 2>&1
@@ -77,11 +80,12 @@ nice -n 19 "$PY" -m attendseg.train --out runs/v3-final --arch v3 --splits train
 # int8 QDQ model and float twin in models/, and the int8 engine's scores on val
 # (runs/v3-final-int8-val.json; training data here: a check, not the recipe's evidence). The model
 # card and the shipped-model test are then updated by hand (models/README.md). The committed stamp
-# names the resume point the shipped files came from, so a new machine, which has no runs/, does
-# not export again.
+# names the resume point and the export options the shipped files came from, so a new machine,
+# which has no runs/, does not export again, and a change of either exports anew.
 final=campaign/v3-final.resume.pt
 stamp=campaign/v3-final.exported
-if [ "$(sha256sum < "$final")" != "$(cat "$stamp" 2>/dev/null)" ]; then
+exported="$(sha256sum < "$final" | cut -d' ' -f1) ${EXPORT_OPTIONS[*]}"
+if [ "$exported" != "$(cat "$stamp" 2>/dev/null)" ]; then
   export_int8 "$final" v3-final ../models/attendseg_camvid.onnx ../models/attendseg_camvid_fp32.onnx
-  sha256sum < "$final" > "$stamp"
+  echo "$exported" > "$stamp"
 fi
