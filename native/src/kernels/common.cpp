@@ -143,6 +143,11 @@ void build_softmax_table(float scale, uint32_t table[256]) {
     table[k] = static_cast<uint32_t>(std::lround(65536.0 * std::exp(-static_cast<double>(scale) * k)));
 }
 
+bool resize_quotient_bounded(const ResizeArgs& a) {
+  const double in = std::fabs(static_cast<double>(a.in_scale)), out = std::fabs(static_cast<double>(a.out_scale));
+  return std::isfinite(in) && std::isfinite(out) && out > 0 && in <= std::ldexp(out, 20);
+}
+
 bool resize_labels_may_skip(const ResizeArgs& a, int row_begin, int row_end) {
   if (a.in_scale != a.out_scale || a.in_zp != a.out_zp || a.channels >= kResizeLabelUnsure) return false;
   auto convex = [](float w0, float w1) { return w0 >= 0.0f && w1 >= 0.0f && std::fabs(w0 + w1 - 1.0f) <= 1e-6f; };

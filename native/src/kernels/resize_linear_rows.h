@@ -4,6 +4,7 @@
 // pixels and weight products. Each ISA passes its own dequantize_row (X(q) of kernels.h for a
 // whole source row) and the vector code of one pixel.
 #pragma once
+#include <type_traits>
 #include <vector>
 
 #include "aligned_buffer.h"
@@ -14,6 +15,25 @@ namespace kernels {
 // Internal linkage: each ISA's file compiles its own copy with its own flags, so no copy built
 // with wider instructions can be the one the linker keeps for another table.
 namespace {
+
+// Calls f(quotient, bounded) with a's Quotient (Division or Corrected) and whether its quotients
+// need no clamp (resize_quotient_bounded) as compile-time constants, for the kernel templates.
+template <class F>
+inline void with_resize_quotient(const ResizeArgs& a, F&& f) {
+  using Division = std::integral_constant<Quotient, Quotient::Division>;
+  using Corrected = std::integral_constant<Quotient, Quotient::Corrected>;
+  const bool bounded = resize_quotient_bounded(a);
+  if (a.quotient == Quotient::Corrected) {
+    if (bounded)
+      f(Corrected{}, std::true_type{});
+    else
+      f(Corrected{}, std::false_type{});
+  } else if (bounded) {
+    f(Division{}, std::true_type{});
+  } else {
+    f(Division{}, std::false_type{});
+  }
+}
 
 // Of two row slots caching source rows, the one holding `want`, or (*fresh = true) the slot to
 // fill with it: one holding neither of the two rows an output row reads (y0, y1).

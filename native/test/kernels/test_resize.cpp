@@ -2,6 +2,7 @@
 // against hand-computed values, a hand-computed bilinear pixel, then every SIMD table against
 // the scalar reference in every mode, up- and down-scaling, every channel count up to 20.
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "isa_test.h"
@@ -415,6 +416,52 @@ ISA_TEST(resize_linear_matches_scalar) {
   compare_long_rows(t);
   compare_channel_counts(t);
   compare_wide_channel_counts(t, true);
+}
+
+// Quotients past int32, where x86's conversion would give INT_MIN (byte 0) without the clamp at
+// 65536 that the kernels leave out only under resize_quotient_bounded: an output scale 2^24 times
+// finer than the input's puts v / out_scale up to 255 * 2^24. Dense rows (11 channels) and
+// per-pixel blocks (64), 2x half-pixel as the network's, and an odd size.
+ISA_TEST(resize_linear_quotients_past_int32_match_scalar) {
+  for (int C : {11, 64})
+    for (const Size& sz : {Size{6, 7, 12, 14}, Size{5, 9, 13, 20}}) {
+      ResizeArgs a = args_of(C, sz);
+      ResizeAxis ys, xs;
+      build_resize_axis(a.in_h, a.out_h, 0.0f, kHalfPixel, 0, true, &ys);
+      build_resize_axis(a.in_w, a.out_w, 0.0f, kHalfPixel, 0, true, &xs);
+      a.ys = &ys;
+      a.xs = &xs;
+      a.in_zp = 0;
+      a.out_zp = rand_int(0, 255);
+      a.in_scale = 1.0f;
+      a.out_scale = 0x1p-24f;
+      CHECK(!resize_quotient_bounded(a));
+      std::vector<uint8_t> in = testing::rand_vec<uint8_t>(static_cast<size_t>(a.in_h) * a.in_w * C, 0, 255);
+      a.in = in.data();
+      const size_t n = static_cast<size_t>(a.out_h) * a.out_w * C;
+      auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
+      a.out = ref.data();
+      scalar_table().resize_linear(a, 0, a.out_h);
+      a.out = got.data();
+      kt::split_range(a.out_h, [&](int b, int e) { t.resize_linear(a, b, e); });
+      std::ostringstream os;
+      os << "C " << C << " " << sz.in_h << "x" << sz.in_w << " -> " << sz.out_h << "x" << sz.out_w;
+      CHECK_BYTES_EQ(ref.data(), got.data(), n, os.str());
+    }
+}
+
+TEST_CASE("resize_quotient_bounded_limits") {
+  ResizeArgs a{};
+  a.in_scale = 1.0f;
+  a.out_scale = 0x1p-20f;
+  CHECK(resize_quotient_bounded(a));
+  a.out_scale = 0x1.fffffep-21f;
+  CHECK(!resize_quotient_bounded(a));
+  a.out_scale = 0.0f;
+  CHECK(!resize_quotient_bounded(a));
+  a.out_scale = 1.0f;
+  a.in_scale = std::numeric_limits<float>::infinity();
+  CHECK(!resize_quotient_bounded(a));
 }
 
 namespace {

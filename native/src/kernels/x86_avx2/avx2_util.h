@@ -48,12 +48,14 @@ inline __m256i round_clamped8(__m256 x) {
 //     (kernels.h "Quotients by a reciprocal"; the plain product differs near half-integers,
 //     which bilinear weights and related scales make common).
 //     Quotients over 65536 are clamped there; under -2^31 the conversion gives INT_MIN, which
-//     saturates like the scalar -65536 clamp.
+//     saturates like the scalar -65536 clamp. With kBounded (the caller has shown every quotient
+//     it forms is inside int32, e.g. kernels.h resize_quotient_bounded) the clamp is left out:
+//     the conversion is then exact and every quotient over 65536 ends at 255 either way.
 //   pack32 / store8: signed packs to int16 (saturating), + zp saturating, unsigned packs to
 //     bytes, then the [lo, hi] clamp on bytes.
 // Equal to the scalar clamp_u8(round_clamped(v / s) + zp, lo, hi): a rounded quotient outside
 // int16 saturates to a value whose sum with zp (0..255) is still outside 0..255 on the same side.
-template <Quotient kQuotient>
+template <Quotient kQuotient, bool kBounded = false>
 struct Quantize8 {
   __m256 s, r, hi_f;
   __m256i zp16, lo8, hi8;
@@ -71,7 +73,10 @@ struct Quantize8 {
       return _mm256_div_ps(v, s);
     }
   }
-  inline __m256i round8(__m256 v) const { return _mm256_cvtps_epi32(_mm256_min_ps(quotient(v), hi_f)); }
+  inline __m256i round8(__m256 v) const {
+    if constexpr (kBounded) return _mm256_cvtps_epi32(quotient(v));
+    return _mm256_cvtps_epi32(_mm256_min_ps(quotient(v), hi_f));
+  }
   // Four round8 results -> 32 bytes, packed in lane (r0 | r1 | r2 | r3 hold elements {0-3,16-19},
   // {4-7,20-23}, {8-11,24-27}, {12-15,28-31} for the bytes to come out in order).
   inline __m256i pack32(__m256i r0, __m256i r1, __m256i r2, __m256i r3) const {

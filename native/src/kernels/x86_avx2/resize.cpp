@@ -139,7 +139,7 @@ bool dense_path(const ResizeArgs& a) {
 // resize_labels_may_skip holds, the
 // blocks whose pixels all have a certain label (their four source pixels share a dominant
 // channel) are not computed; their values in a.out are left as they were.
-template <Quotient kQuotient>
+template <Quotient kQuotient, bool kBounded>
 void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels, uint8_t* confidence,
                 const uint32_t* softmax) {
   const int C = a.channels;
@@ -170,7 +170,7 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
     if (scratch.unsure.size() < static_cast<size_t>(a.out_w) + 1) scratch.unsure.resize(a.out_w + 1);
     if (scratch.runs.size() < static_cast<size_t>(a.out_w) + 1) scratch.runs.resize(a.out_w + 1);
   }
-  const Quantize8<kQuotient> quant(a.out_scale, a.out_zp, 0, 255);
+  const Quantize8<kQuotient, kBounded> quant(a.out_scale, a.out_zp, 0, 255);
   for (int oy = row_begin; oy < row_end;) {
     // Consecutive output rows reading the same two source rows (k of them when upscaling by k)
     // run together, 32 values at a time, so each block of the expanded rows is read from L1.
@@ -260,10 +260,10 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
 }
 
 // resize_linear's per-pixel blocks (8 or more channels, not the dense path).
-template <Quotient kQuotient>
+template <Quotient kQuotient, bool kBounded>
 void resize_linear_blocks(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
-  const Quantize8<kQuotient> quant(a.out_scale, a.out_zp, 0, 255);
+  const Quantize8<kQuotient, kBounded> quant(a.out_scale, a.out_zp, 0, 255);
   linear_rows(a, row_begin, row_end, per_thread<DequantRows>(), dequantize_row,
               [&](uint8_t* out, const float* p11, const float* p21, const float* p12, const float* p22, float w11,
                   float w21, float w12, float w22) {
@@ -286,13 +286,13 @@ void resize_linear_blocks(const ResizeArgs& a, int row_begin, int row_end) {
               });
 }
 
-// The dense path with the quotient as the plan admitted it (kernels.h "Quotients by a reciprocal").
+// The dense path with the quotient as the plan admitted it (kernels.h "Quotients by a reciprocal"),
+// unclamped where resize_quotient_bounded.
 void resize_linear_dense(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels, uint8_t* confidence,
                          const uint32_t* softmax) {
-  if (a.quotient == Quotient::Corrected)
-    dense_rows<Quotient::Corrected>(a, row_begin, row_end, labels, confidence, softmax);
-  else
-    dense_rows<Quotient::Division>(a, row_begin, row_end, labels, confidence, softmax);
+  with_resize_quotient(a, [&](auto quotient, auto bounded) {
+    dense_rows<decltype(quotient)::value, decltype(bounded)::value>(a, row_begin, row_end, labels, confidence, softmax);
+  });
 }
 
 }  // namespace
@@ -315,10 +315,9 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
     scalar::resize_linear(a, row_begin, row_end);
     return;
   }
-  if (a.quotient == Quotient::Corrected)
-    resize_linear_blocks<Quotient::Corrected>(a, row_begin, row_end);
-  else
-    resize_linear_blocks<Quotient::Division>(a, row_begin, row_end);
+  with_resize_quotient(a, [&](auto quotient, auto bounded) {
+    resize_linear_blocks<decltype(quotient)::value, decltype(bounded)::value>(a, row_begin, row_end);
+  });
 }
 
 // Few channels (the class maps of a segmentation network): the dense path, skipping the pixels

@@ -40,12 +40,11 @@ inline void copy_small(uint8_t* dst, const uint8_t* src, size_t n) {
 
 // The 16-lane form of x86_avx2's Quantize8, clamp(round(v / s) + zp, lo, hi) for
 // 0 <= lo <= hi <= 255: the true division or, as kQuotient says, v * (1 / s) or kernels.h
-// corrected_quotient, min
-// with 65536, conversion rounding half to even (INT_MIN under -2^31, which saturates like the
-// scalar -65536 clamp); then signed packs to int16, + zp saturating, unsigned packs to bytes, and
+// corrected_quotient, min with 65536 (left out with kBounded, as Quantize8's), conversion
+// rounding half to even (INT_MIN under -2^31, which saturates like the scalar -65536 clamp); then signed packs to int16, + zp saturating, unsigned packs to bytes, and
 // the [lo, hi] clamp on bytes. The packs work per 128-bit lane as AVX2's do, so pack64's lane
 // order is pack32's, four lanes wide.
-template <Quotient kQuotient>
+template <Quotient kQuotient, bool kBounded = false>
 struct Quantize16 {
   __m512 s, r, hi_f;
   __m512i zp16, lo8, hi8;
@@ -63,7 +62,10 @@ struct Quantize16 {
       return _mm512_div_ps(v, s);
     }
   }
-  inline __m512i round16(__m512 v) const { return _mm512_cvtps_epi32(_mm512_min_ps(quotient(v), hi_f)); }
+  inline __m512i round16(__m512 v) const {
+    if constexpr (kBounded) return _mm512_cvtps_epi32(quotient(v));
+    return _mm512_cvtps_epi32(_mm512_min_ps(quotient(v), hi_f));
+  }
   // Four round16 results -> 64 bytes, packed per 128-bit lane: r0 | r1 | r2 | r3 hold, in lane k,
   // elements 16k + {0-3}, {4-7}, {8-11}, {12-15}.
   inline __m512i pack64(__m512i r0, __m512i r1, __m512i r2, __m512i r3) const {

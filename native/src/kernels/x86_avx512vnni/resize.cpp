@@ -45,10 +45,10 @@ void dequantize_row(const ResizeArgs& a, int y, float* f) {
 // the scalar order (kernels.h "Resize"), the four weight products computed once per output
 // pixel as scalar. 64 channels share one pack and store, then 32 one more; the rest go 16 at a
 // time, the last block overlapping the one before (identical values).
-template <Quotient kQuotient>
+template <Quotient kQuotient, bool kBounded>
 void blocks(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
-  const Quantize16<kQuotient> quant(a.out_scale, a.out_zp, 0, 255);
+  const Quantize16<kQuotient, kBounded> quant(a.out_scale, a.out_zp, 0, 255);
   // pack64 leaves, in 128-bit lane k, dword j = elements 4k..4k+3 of its argument j; channels in
   // order need dword 4j + k there.
   const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
@@ -97,10 +97,9 @@ void resize_linear(const ResizeArgs& a, int row_begin, int row_end) {
     avx2::resize_linear(a, row_begin, row_end);
     return;
   }
-  if (a.quotient == Quotient::Corrected)
-    blocks<Quotient::Corrected>(a, row_begin, row_end);
-  else
-    blocks<Quotient::Division>(a, row_begin, row_end);
+  with_resize_quotient(a, [&](auto quotient, auto bounded) {
+    blocks<decltype(quotient)::value, decltype(bounded)::value>(a, row_begin, row_end);
+  });
 }
 
 // Fewer than 16 channels: the AVX2 kernel's (the dense path skipping pixels of certain label);
