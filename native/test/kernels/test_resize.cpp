@@ -407,6 +407,49 @@ TEST_CASE("resize_linear_argmax_reference_is_resize_then_argmax") {
 ISA_TEST(resize_linear_argmax_matches_scalar) { compare_resize_argmax(t, 600, false); }
 ISA_TEST(resize_linear_argmax_confidence_matches_scalar) { compare_resize_argmax(t, 400, true); }
 
+// Few pixels without a certain label, computed one by one: one channel well ahead everywhere but
+// at isolated source pixels (a tie at the top), some in the last column (the last row's too), so
+// that the last output pixels of rows, and of the tensor, are among those computed; their values
+// must not be written past the tensor (guard bytes after it). 2x and 3x half-pixel, as the network's final upsampling.
+ISA_TEST(resize_linear_argmax_sparse_unsure_matches_scalar) {
+  for (int C : {2, 3, 7, 8, 11, 15})
+    for (int f : {2, 3}) {
+      ResizeArgs a{};
+      a.channels = C;
+      a.in_h = 9;
+      a.in_w = 13;
+      a.out_h = a.in_h * f;
+      a.out_w = a.in_w * f;
+      ResizeAxis ys, xs;
+      build_resize_axis(a.in_h, a.out_h, 0.0f, kHalfPixel, 0, true, &ys);
+      build_resize_axis(a.in_w, a.out_w, 0.0f, kHalfPixel, 0, true, &xs);
+      a.ys = &ys;
+      a.xs = &xs;
+      a.in_zp = a.out_zp = 10;
+      a.in_scale = a.out_scale = 0.25f;
+      std::vector<uint8_t> in(static_cast<size_t>(a.in_h) * a.in_w * C);
+      for (int y = 0; y < a.in_h; ++y)
+        for (int x = 0; x < a.in_w; ++x) {
+          uint8_t* p = in.data() + (static_cast<size_t>(y) * a.in_w + x) * C;
+          for (int c = 0; c < C; ++c) p[c] = static_cast<uint8_t>(40 + rand_int(0, 2));
+          p[0] = 120;
+          if ((x == a.in_w - 1 && (y % 3 == 1 || y == a.in_h - 1)) || rand_int(0, 15) == 0) p[1] = 120;  // a tie
+        }
+      a.in = in.data();
+      const size_t pixels = static_cast<size_t>(a.out_h) * a.out_w;
+      auto out = kt::out_buffer(pixels * C), ref = kt::out_buffer(pixels), got = kt::out_buffer(pixels);
+      a.out = out.data();
+      scalar_table().resize_linear_argmax(ResizeArgmaxArgs{a, ref.data()}, 0, a.out_h);
+      std::fill(out.begin(), out.end(), 0xA5);
+      kt::split_range(a.out_h, [&](int b, int e) { t.resize_linear_argmax(ResizeArgmaxArgs{a, got.data()}, b, e); });
+      std::ostringstream os;
+      os << "C " << C << " x" << f;
+      CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), os.str());
+      const std::vector<uint8_t> guard(kt::kGuard, 0xA5);
+      CHECK_BYTES_EQ(guard.data(), out.data() + pixels * C, guard.size(), os.str() + " guard after the values");
+    }
+}
+
 ISA_TEST(resize_nearest_matches_scalar) {
   compare_resize(t, false, 300);
   compare_wide_channel_counts(t, false);

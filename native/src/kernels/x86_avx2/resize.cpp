@@ -27,12 +27,17 @@ void resize_nearest(const ResizeArgs& a, int row_begin, int row_end) {
 
 namespace {
 
-// Dequantized input rows expanded to the output's x positions, for resize_linear_dense: of a
-// source row y, at flat index j = ox*C + c, x0[j] = X(in[y][xs.i0[ox]][c]) and
-// x1[j] = X(in[y][xs.i1[ox]][c]). Two slots, as an output row reads two source rows.
+// Dequantized input rows for resize_linear_dense, two slots, as an output row reads two source
+// rows. Expanded to the output's x positions for the flat path: of a source row y, at flat index
+// j = ox*C + c, x0[j] = X(in[y][xs.i0[ox]][c]) and x1[j] = X(in[y][xs.i1[ox]][c]). Where pixels
+// of certain label are skipped, the rows are kept as they are (deq per slot) and expanded only for
+// a row group that takes the flat path: expanding whole rows costs more than computing the few
+// pixels a group usually needs, one by one.
 struct ExpandedRows {
-  AlignedArray<float> deq;           // one dequantized source row, padded for 8-float copies
+  AlignedArray<float> deq[2];        // dequantized source rows, padded for 8-float reads: per slot
+                                     // when skipping, else deq[0] is the row being expanded
   AlignedArray<float> x0[2], x1[2];  // per slot, padded for the spilling 8-float copies
+  bool expanded[2] = {false, false};  // per slot: x0 and x1 hold its row
   std::vector<uint8_t> dom[2];      // per slot, with labels: dominant_row of the source row
   int row[2] = {-1, -1};
 };
@@ -43,7 +48,6 @@ struct DenseScratch {
   ExpandedRows rows;
   std::vector<uint8_t> column;  // with labels: per source column, the label both source rows agree on
   std::vector<uint8_t> label;   // with labels: per output column, the certain label or kResizeLabelUnsure
-  std::vector<int32_t> unsure;  // prefix counts of kResizeLabelUnsure in label
   std::vector<int32_t> runs;    // [begin, end) pairs of the runs of kResizeLabelUnsure in label
 };
 
@@ -106,20 +110,30 @@ void dequantize_row(const ResizeArgs& a, int y, float* f) {
   for (; i < n; ++i) f[i] = static_cast<float>(q[i] - a.in_zp) * a.in_scale;
 }
 
-// The slots holding rows y0 and y1, expanding whichever is not there into a slot the other
-// does not use.
-void fetch_rows(const ResizeArgs& a, int y0, int y1, bool dominance, ExpandedRows* r, int* s0, int* s1) {
+// Slot `slot`'s x0 and x1 from its source row dequantized in deq.
+void expand_slot(const ResizeArgs& a, const float* deq, ExpandedRows* r, int slot) {
+  expand(deq, a.xs->i0.data(), a.out_w, a.channels, r->x0[slot].data());
+  expand(deq, a.xs->i1.data(), a.out_w, a.channels, r->x1[slot].data());
+  r->expanded[slot] = true;
+}
+
+// The slots holding rows y0 and y1, filling whichever is not there into a slot the other does
+// not use: expanded, or with `skipping` dequantized and with its dominant channels.
+void fetch_rows(const ResizeArgs& a, int y0, int y1, bool skipping, ExpandedRows* r, int* s0, int* s1) {
   const int want[2] = {y0, y1};
   int* dst[2] = {s0, s1};
   for (int k = 0; k < 2; ++k) {
     bool fresh;
     const int slot = row_slot(r->row, want[k], y0, y1, &fresh);
     if (fresh) {
-      dequantize_row(a, want[k], r->deq.data());
-      expand(r->deq.data(), a.xs->i0.data(), a.out_w, a.channels, r->x0[slot].data());
-      expand(r->deq.data(), a.xs->i1.data(), a.out_w, a.channels, r->x1[slot].data());
-      if (dominance)
+      if (skipping) {
+        dequantize_row(a, want[k], r->deq[slot].data());
         dominant_row(a.in + static_cast<size_t>(want[k]) * a.in_w * a.channels, a.in_w, a.channels, r->dom[slot].data());
+        r->expanded[slot] = false;
+      } else {
+        dequantize_row(a, want[k], r->deq[0].data());
+        expand_slot(a, r->deq[0].data(), r, slot);
+      }
       r->row[slot] = want[k];
     }
     *dst[k] = slot;
@@ -135,10 +149,10 @@ bool dense_path(const ResizeArgs& a) {
 // values, 8 per vector (the last block overlapping), from the expanded rows and the x weights
 // spread per value. Per lane the scalar operations in the scalar order: w11 = wx0*wy0 ...,
 // v = ((w11*X11 + w21*X21) + w12*X12) + w22*X22, divided by the output scale (Quantize8), rounded.
-// With labels (resize_linear_argmax): the rows' argmax (and confidence) too, and without confidence where
-// resize_labels_may_skip holds, the
-// blocks whose pixels all have a certain label (their four source pixels share a dominant
-// channel) are not computed; their values in a.out are left as they were.
+// With labels (resize_linear_argmax): the rows' argmax (and confidence) too, and without
+// confidence where resize_labels_may_skip holds, only the pixels without a certain label (their
+// four source pixels do not share a dominant channel) are computed, pixel by pixel from the
+// dequantized rows with the same operations; the others' values in a.out are left as they were.
 template <Quotient kQuotient, bool kBounded>
 void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels, uint8_t* confidence,
                 const uint32_t* softmax) {
@@ -147,74 +161,43 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
   DenseScratch& scratch = per_thread<DenseScratch>();
   AlignedArray<float>& wx0 = scratch.wx0;
   AlignedArray<float>& wx1 = scratch.wx1;
-  wx0.grow(n);
-  wx1.grow(n);
-  for (int ox = 0; ox < a.out_w; ++ox)
-    for (int c = 0; c < C; ++c) {
-      wx0[static_cast<size_t>(ox) * C + c] = a.xs->w0[ox];
-      wx1[static_cast<size_t>(ox) * C + c] = a.xs->w1[ox];
-    }
+  const bool skip = labels && !confidence && resize_labels_may_skip(a, row_begin, row_end);  // C < 16 here
+  bool spread = false;  // wx0, wx1 filled (the flat path's per-value x weights)
+  auto spread_weights = [&] {
+    wx0.grow(n);
+    wx1.grow(n);
+    for (int ox = 0; ox < a.out_w; ++ox)
+      for (int c = 0; c < C; ++c) {
+        wx0[static_cast<size_t>(ox) * C + c] = a.xs->w0[ox];
+        wx1[static_cast<size_t>(ox) * C + c] = a.xs->w1[ox];
+      }
+    spread = true;
+  };
   ExpandedRows& r = scratch.rows;
   r.row[0] = r.row[1] = -1;  // another call's rows (another tensor, or the same one rewritten)
-  r.deq.grow(static_cast<size_t>(a.in_w) * C + 16);
   for (int k = 0; k < 2; ++k) {
+    r.deq[k].grow(static_cast<size_t>(a.in_w) * C + 16);
     r.x0[k].grow(n + 16);
     r.x1[k].grow(n + 16);
   }
-  const bool skip = labels && !confidence && resize_labels_may_skip(a, row_begin, row_end);  // C < 16 here
   if (skip) {
     for (int k = 0; k < 2; ++k)
       if (r.dom[k].size() < static_cast<size_t>(a.in_w)) r.dom[k].resize(a.in_w);
     if (scratch.column.size() < static_cast<size_t>(a.in_w)) scratch.column.resize(a.in_w);
     if (scratch.label.size() < static_cast<size_t>(a.out_w)) scratch.label.resize(a.out_w);
-    if (scratch.unsure.size() < static_cast<size_t>(a.out_w) + 1) scratch.unsure.resize(a.out_w + 1);
     if (scratch.runs.size() < static_cast<size_t>(a.out_w) + 1) scratch.runs.resize(a.out_w + 1);
+  } else {
+    spread_weights();
   }
   const Quantize8<kQuotient, kBounded> quant(a.out_scale, a.out_zp, 0, 255);
-  for (int oy = row_begin; oy < row_end;) {
-    // Consecutive output rows reading the same two source rows (k of them when upscaling by k)
-    // run together, 32 values at a time, so each block of the expanded rows is read from L1.
-    const int y0 = a.ys->i0[oy], y1 = a.ys->i1[oy];
-    int rows = 1;
-    while (oy + rows < row_end && a.ys->i0[oy + rows] == y0 && a.ys->i1[oy + rows] == y1) ++rows;
-    int s0, s1;
-    fetch_rows(a, y0, y1, skip, &r, &s0, &s1);
+  const float *yw0 = a.ys->w0.data(), *yw1 = a.ys->w1.data();
+  // Output rows [oy, oy + rows) from slots s0, s1 expanded, 32 values at a time (each block of the
+  // expanded rows read from L1 for all the rows), then, with labels, their argmax.
+  auto flat = [&](int oy, int rows, int s0, int s1) {
+    uint8_t* const out = a.out;
     const float *p11 = r.x0[s0].data(), *p21 = r.x1[s0].data();
     const float *p12 = r.x0[s1].data(), *p22 = r.x1[s1].data();
     const float *pw0 = wx0.data(), *pw1 = wx1.data();
-    const float *yw0 = a.ys->w0.data(), *yw1 = a.ys->w1.data();
-    uint8_t* const out = a.out;
-    // The group's rows share their source rows, so a column's certain label is the same in each.
-    uint8_t* const label = skip ? scratch.label.data() : nullptr;
-    const int32_t* unsure = skip ? scratch.unsure.data() : nullptr;
-    int nruns = 0;
-    if (skip) {
-      // A source column's label where both source rows agree, then an output pixel's where both
-      // of its columns agree.
-      uint8_t* col = scratch.column.data();
-      const uint8_t *d0 = r.dom[s0].data(), *d1 = r.dom[s1].data();
-      for (int x = 0; x < a.in_w; ++x) col[x] = d0[x] == d1[x] ? d0[x] : kResizeLabelUnsure;
-      const int32_t *i0 = a.xs->i0.data(), *i1 = a.xs->i1.data();
-      int32_t* u = scratch.unsure.data();
-      int32_t* run = scratch.runs.data();
-      u[0] = 0;
-      nruns = 0;
-      for (int ox = 0; ox < a.out_w; ++ox) {
-        const uint8_t l = col[i0[ox]];
-        const bool is_unsure = l != col[i1[ox]] || l == kResizeLabelUnsure;
-        label[ox] = is_unsure ? kResizeLabelUnsure : l;
-        u[ox + 1] = u[ox] + is_unsure;
-        if (is_unsure && (ox == 0 || label[ox - 1] != kResizeLabelUnsure)) run[nruns++] = ox;      // a run begins
-        if (!is_unsure && ox > 0 && label[ox - 1] == kResizeLabelUnsure) run[nruns++] = ox;        // a run ends
-      }
-      if (nruns % 2) run[nruns++] = a.out_w;
-    }
-    // Whether values [j, j + len) include a pixel without a certain label.
-    auto needed = [&](size_t j, size_t len) {
-      if (!skip) return true;
-      const size_t p0 = j / C, p1 = (j + len - 1) / C;
-      return unsure[p1 + 1] != unsure[p0];
-    };
     auto blend8 = [=](size_t j, __m256 wy0, __m256 wy1) {
       const __m256 w0 = _mm256_loadu_ps(pw0 + j), w1 = _mm256_loadu_ps(pw1 + j);
       __m256 v = _mm256_mul_ps(_mm256_mul_ps(w0, wy0), _mm256_loadu_ps(p11 + j));
@@ -225,7 +208,6 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
     };
     size_t j = 0;
     for (; j + 32 <= n; j += 32) {
-      if (!needed(j, 32)) continue;
       for (int k = 0; k < rows; ++k) {
         const __m256 wy0 = _mm256_set1_ps(yw0[oy + k]), wy1 = _mm256_set1_ps(yw1[oy + k]);
         const __m256i b = quant.pack32_consecutive(blend8(j, wy0, wy1), blend8(j + 8, wy0, wy1),
@@ -235,7 +217,6 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
     }
     for (; j < n; j += 8) {
       const size_t jj = j + 8 <= n ? j : n - 8;  // overlapping last block, identical values
-      if (!needed(jj, 8)) continue;
       for (int k = 0; k < rows; ++k) {
         const __m256 wy0 = _mm256_set1_ps(yw0[oy + k]), wy1 = _mm256_set1_ps(yw1[oy + k]);
         quant.store8(out + static_cast<size_t>(oy + k) * n + jj, blend8(jj, wy0, wy1));
@@ -243,18 +224,95 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
     }
     if (labels)
       for (int k = 0; k < rows; ++k) {
-        uint8_t* lrow = labels + static_cast<size_t>(oy + k) * a.out_w;
-        const ArgmaxArgs aa{out + static_cast<size_t>(oy + k) * n, C, lrow,
+        const ArgmaxArgs aa{out + static_cast<size_t>(oy + k) * n, C, labels + static_cast<size_t>(oy + k) * a.out_w,
                             confidence ? confidence + static_cast<size_t>(oy + k) * a.out_w : nullptr, softmax};
-        if (!skip) {
-          argmax(aa, 0, static_cast<size_t>(a.out_w));
-          continue;
-        }
+        argmax(aa, 0, static_cast<size_t>(a.out_w));
+      }
+  };
+  for (int oy = row_begin; oy < row_end;) {
+    // Consecutive output rows reading the same two source rows (k of them when upscaling by k)
+    // run together, 32 values at a time, so each block of the expanded rows is read from L1.
+    const int y0 = a.ys->i0[oy], y1 = a.ys->i1[oy];
+    int rows = 1;
+    while (oy + rows < row_end && a.ys->i0[oy + rows] == y0 && a.ys->i1[oy + rows] == y1) ++rows;
+    int s0, s1;
+    fetch_rows(a, y0, y1, skip, &r, &s0, &s1);
+    if (skip) {
+      uint8_t* const out = a.out;
+      // A source column's label where both source rows agree, then an output pixel's where both
+      // of its columns agree; the group's rows share their source rows, so the same for each.
+      uint8_t* col = scratch.column.data();
+      uint8_t* label = scratch.label.data();
+      int32_t* run = scratch.runs.data();
+      const uint8_t *d0 = r.dom[s0].data(), *d1 = r.dom[s1].data();
+      for (int x = 0; x < a.in_w; ++x) col[x] = d0[x] == d1[x] ? d0[x] : kResizeLabelUnsure;
+      const int32_t *i0 = a.xs->i0.data(), *i1 = a.xs->i1.data();
+      int nruns = 0;
+      for (int ox = 0; ox < a.out_w; ++ox) {
+        const uint8_t l = col[i0[ox]];
+        const bool is_unsure = l != col[i1[ox]] || l == kResizeLabelUnsure;
+        label[ox] = is_unsure ? kResizeLabelUnsure : l;
+        if (is_unsure && (ox == 0 || label[ox - 1] != kResizeLabelUnsure)) run[nruns++] = ox;  // a run begins
+        if (!is_unsure && ox > 0 && label[ox - 1] == kResizeLabelUnsure) run[nruns++] = ox;    // a run ends
+      }
+      if (nruns % 2) run[nruns++] = a.out_w;
+      int unsure = 0;
+      for (int k2 = 0; k2 < nruns; k2 += 2) unsure += run[k2 + 1] - run[k2];
+      // Pixel by pixel costs about 1.4 times the flat path per pixel: past two thirds of the
+      // row, the whole row the flat way.
+      if (3 * unsure > 2 * a.out_w) {
+        if (!spread) spread_weights();
+        for (int slot : {s0, s1})
+          if (!r.expanded[slot]) expand_slot(a, r.deq[slot].data(), &r, slot);
+        flat(oy, rows, s0, s1);
+        oy += rows;
+        continue;
+      }
+      const float *q0 = r.deq[s0].data(), *q1 = r.deq[s1].data();
+      const float *xw0 = a.xs->w0.data(), *xw1 = a.xs->w1.data();
+      for (int k = 0; k < rows; ++k) {
+        const float wy0 = yw0[oy + k], wy1 = yw1[oy + k];
+        uint8_t* orow = out + static_cast<size_t>(oy + k) * n;
+        // One pixel's C values: the weight products as the dense lanes form them (wx * wy), the
+        // four neighbours in the scalar order; 8 floats read per neighbour and 8 bytes written
+        // per 8 values, spilling into the pixels after it (computed later, or skipped) where
+        // that stays inside the row.
+        auto pixel = [&](int ox) {
+          const __m256 w11 = _mm256_set1_ps(xw0[ox] * wy0), w21 = _mm256_set1_ps(xw1[ox] * wy0);
+          const __m256 w12 = _mm256_set1_ps(xw0[ox] * wy1), w22 = _mm256_set1_ps(xw1[ox] * wy1);
+          const float *p11 = q0 + static_cast<size_t>(i0[ox]) * C, *p21 = q0 + static_cast<size_t>(i1[ox]) * C;
+          const float *p12 = q1 + static_cast<size_t>(i0[ox]) * C, *p22 = q1 + static_cast<size_t>(i1[ox]) * C;
+          auto blend8 = [&](int c) {
+            __m256 v = _mm256_mul_ps(w11, _mm256_loadu_ps(p11 + c));
+            v = _mm256_add_ps(v, _mm256_mul_ps(w21, _mm256_loadu_ps(p21 + c)));
+            v = _mm256_add_ps(v, _mm256_mul_ps(w12, _mm256_loadu_ps(p12 + c)));
+            v = _mm256_add_ps(v, _mm256_mul_ps(w22, _mm256_loadu_ps(p22 + c)));
+            return quant.round8(v);
+          };
+          uint8_t* dst = orow + static_cast<size_t>(ox) * C;
+          const size_t stored = C > 8 ? 16 : 8;
+          if (static_cast<size_t>(ox) * C + stored <= n) {
+            quant.store8(dst, blend8(0));
+            if (C > 8) quant.store8(dst + 8, blend8(8));
+            return;
+          }
+          alignas(16) uint8_t tmp[16];
+          quant.store8(tmp, blend8(0));
+          if (C > 8) quant.store8(tmp + 8, blend8(8));
+          std::memcpy(dst, tmp, static_cast<size_t>(C));
+        };
+        for (int k2 = 0; k2 < nruns; k2 += 2)
+          for (int ox = run[k2]; ox < run[k2 + 1]; ++ox) pixel(ox);
+        uint8_t* lrow = labels + static_cast<size_t>(oy + k) * a.out_w;
         std::memcpy(lrow, label, static_cast<size_t>(a.out_w));
-        const int32_t* run = scratch.runs.data();
+        const ArgmaxArgs aa{orow, C, lrow, nullptr, softmax};
         for (int k2 = 0; k2 < nruns; k2 += 2)  // the runs of unsure pixels, from their computed values
           argmax(aa, static_cast<size_t>(run[k2]), static_cast<size_t>(run[k2 + 1]));
       }
+      oy += rows;
+      continue;
+    }
+    flat(oy, rows, s0, s1);
     oy += rows;
   }
 }
