@@ -176,6 +176,27 @@ ISA_TEST(preprocess_matches_scalar) {
   }
 }
 
+// Images at the network size, wide enough for several steps of the vector lookups (21 or 16
+// pixels with AVX-512 VBMI) and their partial last step, in the four byte orders.
+ISA_TEST(preprocess_same_size_rows_match_scalar) {
+  for (Encoding e : {Encoding::RGB8, Encoding::BGR8, Encoding::RGBA8, Encoding::BGRA8})
+    for (int w : {1, 15, 16, 17, 20, 21, 22, 42, 63, 64, 100, 213}) {
+      const int h = rand_int(1, 4);
+      Frame f = random_frame(e, w, h);
+      ResizeAxis xs, ys;
+      build_image_axis(w, w, &xs);
+      build_image_axis(h, h, &ys);
+      const std::vector<uint8_t> lut = testing::rand_vec<uint8_t>(768, 0, 255);
+      const size_t n = static_cast<size_t>(w) * h * 3;
+      auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
+      PreprocessArgs a{f.im, w, h, &ys, &xs, lut.data(), ref.data()};
+      scalar_table().preprocess(a, 0, h);
+      a.out = got.data();
+      kt::split_range(h, [&](int b, int en) { t.preprocess(a, b, en); });
+      CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), frame_desc(f.im) + " at its own size");
+    }
+}
+
 TEST_CASE("label_map_reference_values") {
   const uint8_t labels[4] = {0, 1, 2, 3};  // 2x2
   std::vector<int32_t> xs, ys;

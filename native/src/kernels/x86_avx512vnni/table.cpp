@@ -1,7 +1,7 @@
 // AVX-512 VNNI: the kernels where VNNI pays (the vpdpbusd GEMM, the small-channel convolution on it,
 // depthwise, the peak loop, and the Winograd kernels with vpdpwssd) and the 512-bit AVX-512BW Add,
-// Mul, LUT, max pooling and resize (bilinear from 16 channels); everything else is the AVX2
-// table's, which every AVX-512 VNNI CPU runs.
+// Mul, LUT, max pooling and resize (bilinear from 16 channels), and with VBMI the same-size image
+// lookup; everything else is the AVX2 table's, which every AVX-512 VNNI CPU runs.
 #include "kernels/x86_avx512vnni/conv_ops.h"
 #include "kernels/x86_avx512vnni/other_ops.h"
 #include "kernels/x86_avx512vnni/peak.h"
@@ -28,6 +28,7 @@ const KernelTable& avx512vnni_table() {
     t.add = avx512vnni::add;
     t.mul = avx512vnni::mul;
     t.lut = avx512vnni::lut;
+    t.preprocess = avx512vnni::preprocess;
     t.peak_loop = avx512vnni::peak_loop;
     return inherit(t, avx2_table());
   }();
