@@ -12,7 +12,8 @@
 //   V::Run<Op, Q>             the contiguous loop binary_runs calls, built from binary_block
 //   V::pairs(I a, I b)        two vectors of bytes -> V::Widened, four vectors of int16 pairs
 //                             (a, b) per int32 lane, in widen's order (the Add in integers)
-//   V::set1_i, add_i, madd_i, shl15_i, sra_i   int32 lanes: broadcast, add, vpmaddwd, shift left
+//   V::set1_i, add_i, madd_i, madd_add_i, shl15_i, sra_i   int32 lanes: broadcast, add, vpmaddwd,
+//                             vpmaddwd plus an addend (one vpdpwssd with AVX-512 VNNI), shift left
 //                             by 15, arithmetic shift by a count in an xmm (the Add in integers)
 // Each op names the 32 bits a broadcast operand b fills a lane with (broadcast_bits): 2^23 + b as a
 // float for the float ops, b in all four bytes for the Add in integers (pairs() of it).
@@ -94,7 +95,7 @@ struct IntegerAddOp {
   static constexpr int32_t broadcast_bits(uint8_t b) { return static_cast<int32_t>(0x01010101u * b); }
   template <class V, class Q>
   static inline typename V::I apply(const Q& q, typename V::I ab) {
-    return V::sra_i(V::add_i(V::shl15_i(V::madd_i(ab, q.hi)), V::add_i(V::madd_i(ab, q.lo), q.c)), q.shift);
+    return V::sra_i(V::add_i(V::shl15_i(V::madd_i(ab, q.hi)), V::madd_add_i(q.c, ab, q.lo)), q.shift);
   }
 };
 

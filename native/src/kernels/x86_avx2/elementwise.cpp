@@ -24,6 +24,7 @@ struct BinaryV {
   static inline I set1_i(int32_t x) { return _mm256_set1_epi32(x); }
   static inline I add_i(I a, I b) { return _mm256_add_epi32(a, b); }
   static inline I madd_i(I a, I b) { return _mm256_madd_epi16(a, b); }
+  static inline I madd_add_i(I acc, I a, I b) { return _mm256_add_epi32(_mm256_madd_epi16(a, b), acc); }
   static inline I shl15_i(I a) { return _mm256_slli_epi32(a, 15); }
   static inline I sra_i(I a, __m128i count) { return _mm256_sra_epi32(a, count); }
   template <Quotient kQuotient>

@@ -24,6 +24,8 @@ struct BinaryV {
   static inline I set1_i(int32_t x) { return _mm512_set1_epi32(x); }
   static inline I add_i(I a, I b) { return _mm512_add_epi32(a, b); }
   static inline I madd_i(I a, I b) { return _mm512_madd_epi16(a, b); }
+  // vpdpwssd: the pair products and their sum with acc in one instruction (no saturation).
+  static inline I madd_add_i(I acc, I a, I b) { return _mm512_dpwssd_epi32(acc, a, b); }
   static inline I shl15_i(I a) { return _mm512_slli_epi32(a, 15); }
   static inline I sra_i(I a, __m128i count) { return _mm512_sra_epi32(a, count); }
   template <Quotient kQuotient>
