@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 
 import { Engine } from '../src/engine/engine';
 import { loadAddon } from '../src/engine/native';
-import { labelOnly, rgbFrame } from './camera-frame';
+import { labelOnly, randomRgb, rgbFrame } from './camera-frame';
 import { median, round } from './stats';
 
 export interface CaseResult {
@@ -42,19 +42,6 @@ function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
   };
-}
-
-function randomRgb(width: number, height: number, seed: number): Uint8Array {
-  // A smooth pattern plus noise: realistic activations, deterministic across runs.
-  const data = new Uint8Array(width * height * 3);
-  let s = seed >>> 0;
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++)
-      for (let c = 0; c < 3; c++) {
-        s = (s * 1664525 + 1013904223) >>> 0;
-        data[(y * width + x) * 3 + c] = ((x * (c + 1) + y * 2) & 255) ^ (s >>> 28);
-      }
-  return data;
 }
 
 const peakCache = new Map<string, number>();

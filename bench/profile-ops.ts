@@ -6,18 +6,20 @@ import * as path from 'path';
 
 import { Command } from 'commander';
 
+import { labelOnly, randomRgb, rgbFrame } from './camera-frame';
 import { formatMachine, machineInfo } from './machine';
 
 const root = path.resolve(__dirname, '..');
 
-// Child mode: run the shipped model's network on a fixed pseudo-random input.
+// Child mode: the shipped model on the engine-vs-ORT case's frame, run as that case runs it
+// (labels only, at the network's size), so the final Resize is profiled with its fused argmax.
 function child(threads: number, w: number, h: number, frames: number): void {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { Engine, defaultModelPath } = require('../src/index') as typeof import('../src/index');
   const e = Engine.fromFile(defaultModelPath(), { threads });
-  const input = new Uint8Array(w * h * 3);
-  for (let i = 0; i < input.length; i++) input[i] = (i * 2654435761) >>> 24;
-  for (let i = 0; i < frames; i++) e.runNetwork(input, h, w);
+  const frame = rgbFrame(w, h, randomRgb(w, h, 7));
+  const segment = labelOnly(w, h);
+  for (let i = 0; i < frames; i++) e.runSync(frame, segment);
   console.log(`isa ${e.isa}`);
 }
 
