@@ -21,6 +21,7 @@ Requant requant_of(const PreparedConv& pc, const ModelSpec& spec, const OpSpec& 
   rq.out_zp = spec.tensors[op.output].q.zero_point;
   rq.qmin = op.act_min;
   rq.qmax = op.act_max;
+  rq.bounded = pc.requant_bounded;
   return rq;
 }
 

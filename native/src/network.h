@@ -43,6 +43,7 @@ struct PreparedConv {
   int groups = 1, in_c = 0, out_c = 0, in_c_group = 0, out_c_group = 0, K = 0;
   std::vector<int32_t> bias;          // per out channel, -in_zp * sum(w) folded in
   std::vector<float> scale;           // per out channel: in_scale * w_scale / out_scale
+  bool requant_bounded = true;        // kernels.h Requant::bounded, for every channel
 };
 
 struct PreparedOp {

@@ -104,6 +104,7 @@ void prepare_conv(const ModelSpec& spec, const OpSpec& op, const kernels::Kernel
       throw Error("op '" + op.name + "': bias " + std::to_string(c.bias.empty() ? 0 : c.bias[o]) + " of channel " +
                   std::to_string(o) + " with its weights can overflow the int32 accumulator");
     pc->bias[o] = static_cast<int32_t>(b);
+    pc->requant_bounded = pc->requant_bounded && kernels::requant_bounded(b + 255 * negative, b + 255 * positive, pc->scale[o]);
   }
 
   if (depthwise) {

@@ -143,6 +143,13 @@ void build_softmax_table(float scale, uint32_t table[256]) {
     table[k] = static_cast<uint32_t>(std::lround(65536.0 * std::exp(-static_cast<double>(scale) * k)));
 }
 
+bool requant_bounded(int64_t acc_min, int64_t acc_max, float scale) {
+  const double m = std::max(std::fabs(static_cast<double>(acc_min)), std::fabs(static_cast<double>(acc_max)));
+  // float(acc) and the product each round by at most 2^-24 relative: under 2^30 * (1 - 2^-20)
+  // the result stays under 2^30.
+  return std::isfinite(scale) && m * std::fabs(static_cast<double>(scale)) < std::ldexp(1.0 - std::ldexp(1.0, -20), 30);
+}
+
 bool resize_quotient_bounded(const ResizeArgs& a) {
   const double in = std::fabs(static_cast<double>(a.in_scale)), out = std::fabs(static_cast<double>(a.out_scale));
   return std::isfinite(in) && std::isfinite(out) && out > 0 && in <= std::ldexp(out, 20);

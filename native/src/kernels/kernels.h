@@ -40,7 +40,15 @@ struct Requant {
   const float* scale = nullptr;    // per output channel: in_scale * w_scale[n] / out_scale
   int32_t out_zp = 0;
   int32_t qmin = 0, qmax = 255;
+  // Every channel's (float)acc * scale is known to lie inside +-2^30 (requant_bounded over the
+  // accumulator's range): a SIMD kernel may then convert it without the clamp at 65536, which
+  // only matters where x86's conversion would turn a value past 2^31 into INT_MIN.
+  bool bounded = false;
 };
+
+// Whether (float)acc * scale stays inside +-2^30 (rounding included) for every acc in
+// [acc_min, acc_max].
+bool requant_bounded(int64_t acc_min, int64_t acc_max, float scale);
 
 // ---- Convolution ---------------------------------------------------------------------------
 // GEMM for pointwise and im2col convolutions: for m in [0,M), n in [0,N):

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -68,11 +69,29 @@ std::vector<uint8_t> run_gemm(const KernelTable& t, const GemmCase& c, const std
   return C;
 }
 
+// Requant::bounded as the engine sets it: every channel's accumulator range times its scale.
+bool bounded(const std::vector<int8_t>& w, int K, int N, const Requant& rq) {
+  for (int n = 0; n < N; ++n) {
+    int64_t positive = 0, negative = 0;
+    for (int k = 0; k < K; ++k) (w[static_cast<size_t>(n) * K + k] > 0 ? positive : negative) += w[static_cast<size_t>(n) * K + k];
+    const int64_t b = rq.bias ? rq.bias[n] : 0;
+    if (!requant_bounded(b + 255 * negative, b + 255 * positive, rq.scale[n])) return false;
+  }
+  return true;
+}
+
+// Against the reference as given, and, where the engine would set Requant::bounded, with it
+// (the kernels' requantization without the clamp at 65536).
 void check_gemm_inputs(const KernelTable& t, const GemmCase& c, const std::vector<uint8_t>& A,
                        const std::vector<int8_t>& w, const Requant& rq, const std::string& what) {
   const auto ref = run_gemm(scalar_table(), c, A, w, rq);
   const auto got = run_gemm(t, c, A, w, rq);
   CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(t.name) + " " + describe(c) + what);
+  if (!bounded(w, c.K, c.N, rq)) return;
+  Requant rb = rq;
+  rb.bounded = true;
+  const auto got_b = run_gemm(t, c, A, w, rb);
+  CHECK_BYTES_EQ(ref.data(), got_b.data(), ref.size(), std::string(t.name) + " " + describe(c) + what + " bounded");
 }
 
 void check_gemm_case(const KernelTable& t, const GemmCase& c) {
@@ -599,6 +618,18 @@ TEST_CASE("conv_scalar_im2col_gemm_matches_direct_conv") { im2col_against_refere
 
 // ---- every other table against the reference -----------------------------------------------
 // One case per table and kernel ("conv_gemm/neon", ...); a table this CPU cannot run is skipped.
+
+// Requant::bounded's limit: (float)acc * scale under 2^30 for the accumulator's whole range.
+TEST_CASE("requant_bounded_limits") {
+  CHECK(requant_bounded(-1000, 1000, 1.0f));
+  CHECK(requant_bounded(-(int64_t{1} << 29), int64_t{1} << 29, 1.0f));
+  CHECK(!requant_bounded(0, int64_t{1} << 30, 1.0f));
+  CHECK(!requant_bounded(-(int64_t{1} << 30), 0, 1.0f));
+  CHECK(requant_bounded(-(int64_t{1} << 31), int64_t{1} << 31, 0.25f));
+  CHECK(!requant_bounded(-1, 1, 2e9f));
+  CHECK(!requant_bounded(-1, 1, std::numeric_limits<float>::infinity()));
+  CHECK(!requant_bounded(-1, 1, std::numeric_limits<float>::quiet_NaN()));
+}
 
 ISA_TEST(conv_gemm) { gemm_against_reference(t); }
 ISA_TEST(conv_gemm_narrow_weights) { narrow_gemm_against_reference(t); }

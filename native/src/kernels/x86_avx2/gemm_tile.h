@@ -62,18 +62,26 @@ inline __attribute__((always_inline)) void init_acc(const int32_t* bias, __m256i
 }
 
 // Requantizes the tile and stores its nw valid channels of each of the MR rows.
-template <int MR, int NR>
-inline __attribute__((always_inline)) void store_tile(const __m256i (&acc)[MR][NR], const float* scale, int nw,
-                                                      const RequantConsts& rk, uint8_t* C, size_t ldc) {
+template <int MR, int NR, bool kBounded>
+inline __attribute__((always_inline)) void store_tile_as(const __m256i (&acc)[MR][NR], const float* scale, int nw,
+                                                         const RequantConsts& rk, uint8_t* C, size_t ldc) {
   __m256 s[NR];
 #pragma GCC unroll 2
   for (int j = 0; j < NR; ++j) s[j] = _mm256_loadu_ps(scale + 8 * j);
 #pragma GCC unroll 8
   for (int r = 0; r < MR; ++r) {
-    const __m256i y0 = requant_i32(acc[r][0], s[0], rk);
-    const __m256i y1 = NR == 2 ? requant_i32(acc[r][NR - 1], s[NR - 1], rk) : y0;
+    const __m256i y0 = requant_i32<kBounded>(acc[r][0], s[0], rk);
+    const __m256i y1 = NR == 2 ? requant_i32<kBounded>(acc[r][NR - 1], s[NR - 1], rk) : y0;
     store_bytes(C + static_cast<size_t>(r) * ldc, narrow_clamp_16(y0, y1, rk), nw);
   }
+}
+template <int MR, int NR>
+inline __attribute__((always_inline)) void store_tile(const __m256i (&acc)[MR][NR], const float* scale, int nw,
+                                                      const RequantConsts& rk, uint8_t* C, size_t ldc) {
+  if (rk.bounded)
+    store_tile_as<MR, NR, true>(acc, scale, nw, rk, C, ldc);
+  else
+    store_tile_as<MR, NR, false>(acc, scale, nw, rk, C, ldc);
 }
 
 }  // namespace

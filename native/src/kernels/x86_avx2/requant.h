@@ -21,18 +21,24 @@ struct RequantConsts {
   __m256 hi;           // 65536
   __m256i zp16;        // out_zp in every int16 lane
   __m128i qmin, qmax;  // as bytes
+  bool bounded;        // Requant::bounded
   explicit RequantConsts(const Requant& rq)
       : hi(_mm256_set1_ps(65536.0f)),
         zp16(_mm256_set1_epi16(static_cast<int16_t>(rq.out_zp))),
         qmin(_mm_set1_epi8(static_cast<char>(rq.qmin))),
-        qmax(_mm_set1_epi8(static_cast<char>(rq.qmax))) {}
+        qmax(_mm_set1_epi8(static_cast<char>(rq.qmax))),
+        bounded(rq.bounded) {}
 };
 
 // round((float)acc * scale) for 8 lanes, as int32, without the zero point, which the narrowing
 // adds to int16 lanes (add_zp_16). Only the upper clamp is applied: a value below -2^31 converts
-// to INT_MIN, which saturates in the packs exactly as the scalar -65536 clamp would end.
+// to INT_MIN, which saturates in the packs exactly as the scalar -65536 clamp would end. With
+// kBounded (Requant::bounded) not even that: every value converts exactly, and one over 65536
+// saturates in the packs as its clamp would.
+template <bool kBounded = false>
 inline __m256i requant_i32(__m256i acc, __m256 scale, const RequantConsts& k) {
-  return _mm256_cvtps_epi32(_mm256_min_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(acc), scale), k.hi));
+  const __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), scale);
+  return _mm256_cvtps_epi32(kBounded ? f : _mm256_min_ps(f, k.hi));
 }
 
 // Two requant_i32 results packed to int16 (saturating) plus the zero point (saturating): equal to

@@ -49,6 +49,54 @@ inline int32_t load_partial_i32(const uint8_t* p, int n) {
   return v;
 }
 
+// Requantizes the tile (row r's channels n0 + [0, nw) from acc[r]) and stores it.
+template <int MR, int NP, bool kBounded>
+inline __attribute__((always_inline)) void store_tile(const __m512i (&acc)[MR][NP], const __m512 (&s)[NP], int n0,
+                                                      int nw, const RequantConsts& rk, uint8_t* C, size_t ldc) {
+  const __mmask64 out_mask = nw >= 64 ? ~__mmask64{0} : (__mmask64{1} << nw) - 1;
+  if constexpr (NP <= 2) {
+    // narrow64 takes 64 channels: 64 / (16 * NP) rows of at most 16 * NP share one, each row
+    // stored from its own part of the result.
+    constexpr int RPN = 4 / NP;  // rows per narrow64
+#pragma GCC unroll 4
+    for (int r0 = 0; r0 < MR; r0 += RPN) {
+      __m512i v[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+      // The inner loops (at most 4 trips) are unrolled whole without a pragma; one on them is
+      // ignored, with a warning, in the instantiations where the outer unroll has peeled them.
+      for (int i = 0; i < RPN && r0 + i < MR; ++i)
+#pragma GCC unroll 2
+        for (int j = 0; j < NP; ++j) v[i * NP + j] = round_i32<kBounded>(acc[r0 + i][j], s[j], rk);
+      const __m512i b = narrow64(v[0], v[1], v[2], v[3], rk);
+      for (int i = 0; i < RPN && r0 + i < MR; ++i) {
+        uint8_t* row = C + static_cast<size_t>(r0 + i) * ldc + n0;
+        // The extracts take an immediate: clang rejects a loop index even where GCC unrolls the
+        // loop, so a switch, which the unrolled loop folds away.
+        if constexpr (NP == 1) {
+          __m128i part;
+          switch (i) {
+            case 0: part = _mm512_extracti32x4_epi32(b, 0); break;
+            case 1: part = _mm512_extracti32x4_epi32(b, 1); break;
+            case 2: part = _mm512_extracti32x4_epi32(b, 2); break;
+            default: part = _mm512_extracti32x4_epi32(b, 3); break;
+          }
+          _mm_mask_storeu_epi8(row, static_cast<__mmask16>(out_mask), part);
+        } else {
+          const __m256i part = i == 0 ? _mm512_extracti64x4_epi64(b, 0) : _mm512_extracti64x4_epi64(b, 1);
+          _mm256_mask_storeu_epi8(row, static_cast<__mmask32>(out_mask), part);
+        }
+      }
+    }
+    return;
+  }
+#pragma GCC unroll 6
+  for (int r = 0; r < MR; ++r) {
+    __m512i v[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+#pragma GCC unroll 4
+    for (int j = 0; j < NP; ++j) v[j] = round_i32<kBounded>(acc[r][j], s[j], rk);
+    _mm512_mask_storeu_epi8(C + static_cast<size_t>(r) * ldc + n0, out_mask, narrow64(v[0], v[1], v[2], v[3], rk));
+  }
+}
+
 // One MR x (16 * NP) output tile, channels [n0, n0 + nw) with nw > 16 * (NP - 1).
 // kq quads are read whole; then `tail` (0..3) bytes of one more, bytewise.
 template <int MR, int NP>
@@ -91,48 +139,10 @@ void tile(const uint8_t* A, size_t lda, int kq, int tail, const uint8_t* w, size
   __m512 s[NP];
 #pragma GCC unroll 4
   for (int j = 0; j < NP; ++j) s[j] = _mm512_maskz_loadu_ps(mask[j], rq.scale + n0 + 16 * j);
-  const __mmask64 out_mask = nw >= 64 ? ~__mmask64{0} : (__mmask64{1} << nw) - 1;
-  if constexpr (NP <= 2) {
-    // narrow64 takes 64 channels: 64 / (16 * NP) rows of at most 16 * NP share one, each row
-    // stored from its own part of the result.
-    constexpr int RPN = 4 / NP;  // rows per narrow64
-#pragma GCC unroll 4
-    for (int r0 = 0; r0 < MR; r0 += RPN) {
-      __m512i v[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
-      // The inner loops (at most 4 trips) are unrolled whole without a pragma; one on them is
-      // ignored, with a warning, in the instantiations where the outer unroll has peeled them.
-      for (int i = 0; i < RPN && r0 + i < MR; ++i)
-#pragma GCC unroll 2
-        for (int j = 0; j < NP; ++j) v[i * NP + j] = round_i32(acc[r0 + i][j], s[j], rk);
-      const __m512i b = narrow64(v[0], v[1], v[2], v[3], rk);
-      for (int i = 0; i < RPN && r0 + i < MR; ++i) {
-        uint8_t* row = C + static_cast<size_t>(r0 + i) * ldc + n0;
-        // The extracts take an immediate: clang rejects a loop index even where GCC unrolls the
-        // loop, so a switch, which the unrolled loop folds away.
-        if constexpr (NP == 1) {
-          __m128i part;
-          switch (i) {
-            case 0: part = _mm512_extracti32x4_epi32(b, 0); break;
-            case 1: part = _mm512_extracti32x4_epi32(b, 1); break;
-            case 2: part = _mm512_extracti32x4_epi32(b, 2); break;
-            default: part = _mm512_extracti32x4_epi32(b, 3); break;
-          }
-          _mm_mask_storeu_epi8(row, static_cast<__mmask16>(out_mask), part);
-        } else {
-          const __m256i part = i == 0 ? _mm512_extracti64x4_epi64(b, 0) : _mm512_extracti64x4_epi64(b, 1);
-          _mm256_mask_storeu_epi8(row, static_cast<__mmask32>(out_mask), part);
-        }
-      }
-    }
-    return;
-  }
-#pragma GCC unroll 6
-  for (int r = 0; r < MR; ++r) {
-    __m512i v[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
-#pragma GCC unroll 4
-    for (int j = 0; j < NP; ++j) v[j] = round_i32(acc[r][j], s[j], rk);
-    _mm512_mask_storeu_epi8(C + static_cast<size_t>(r) * ldc + n0, out_mask, narrow64(v[0], v[1], v[2], v[3], rk));
-  }
+  if (rk.bounded)
+    store_tile<MR, NP, true>(acc, s, n0, nw, rk, C, ldc);
+  else
+    store_tile<MR, NP, false>(acc, s, n0, nw, rk, C, ldc);
 }
 
 template <int MR>

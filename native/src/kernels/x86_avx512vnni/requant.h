@@ -20,6 +20,7 @@ struct RequantConsts {
   __m512 lo, hi;          // -65536, 65536
   __m512i zp, qmin, qmax; // int32 lanes
   __m512i zp16, qmin8, qmax8;  // for narrow64: int16 and byte lanes
+  bool bounded;                // Requant::bounded
   explicit RequantConsts(const Requant& rq)
       : lo(_mm512_set1_ps(-65536.0f)),
         hi(_mm512_set1_ps(65536.0f)),
@@ -28,7 +29,8 @@ struct RequantConsts {
         qmax(_mm512_set1_epi32(rq.qmax)),
         zp16(_mm512_set1_epi16(static_cast<int16_t>(rq.out_zp))),
         qmin8(_mm512_set1_epi8(static_cast<char>(rq.qmin))),
-        qmax8(_mm512_set1_epi8(static_cast<char>(rq.qmax))) {}
+        qmax8(_mm512_set1_epi8(static_cast<char>(rq.qmax))),
+        bounded(rq.bounded) {}
 };
 
 // clamp(round((float)acc * scale) + out_zp, qmin, qmax) for 16 lanes, as int32 in [qmin, qmax].
@@ -41,9 +43,12 @@ inline __m512i requant_i32(__m512i acc, __m512 scale, const RequantConsts& k) {
 
 // round((float)acc * scale) for 16 lanes, as int32, without the zero point and the bounds, which
 // narrow64 applies. Only the upper clamp: a value below -2^31 converts to INT_MIN, which
-// saturates in narrow64's packs exactly as the scalar -65536 clamp would end.
+// saturates in narrow64's packs exactly as the scalar -65536 clamp would end. With kBounded
+// (Requant::bounded) not even that, as x86_avx2's requant_i32.
+template <bool kBounded = false>
 inline __m512i round_i32(__m512i acc, __m512 scale, const RequantConsts& k) {
-  return _mm512_cvtps_epi32(_mm512_min_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale), k.hi));
+  const __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale);
+  return _mm512_cvtps_epi32(kBounded ? f : _mm512_min_ps(f, k.hi));
 }
 
 // Four round_i32 results (channels 0-15, 16-31, 32-47, 48-63) -> 64 bytes in channel order with
