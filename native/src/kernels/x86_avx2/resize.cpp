@@ -87,6 +87,16 @@ void dominant_row(const uint8_t* q, int w, int C, uint8_t* dom) {
   }
 }
 
+// ((w11*X11 + w21*X21) + w12*X12) + w22*X22 on 8 lanes, the reference's order (kernels.h
+// "Resize"), the X from p11..p22.
+inline __m256 blend(__m256 w11, const float* p11, __m256 w21, const float* p21, __m256 w12, const float* p12, __m256 w22,
+                    const float* p22) {
+  __m256 v = _mm256_mul_ps(w11, _mm256_loadu_ps(p11));
+  v = _mm256_add_ps(v, _mm256_mul_ps(w21, _mm256_loadu_ps(p21)));
+  v = _mm256_add_ps(v, _mm256_mul_ps(w12, _mm256_loadu_ps(p12)));
+  return _mm256_add_ps(v, _mm256_mul_ps(w22, _mm256_loadu_ps(p22)));
+}
+
 // Copies each output pixel's C floats (C < 16) with 8-float moves whose spill past the pixel
 // is overwritten by the next one.
 void expand(const float* deq, const int32_t* idx, int out_w, int C, float* dst) {
@@ -200,11 +210,8 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
     const float *pw0 = wx0.data(), *pw1 = wx1.data();
     auto blend8 = [=](size_t j, __m256 wy0, __m256 wy1) {
       const __m256 w0 = _mm256_loadu_ps(pw0 + j), w1 = _mm256_loadu_ps(pw1 + j);
-      __m256 v = _mm256_mul_ps(_mm256_mul_ps(w0, wy0), _mm256_loadu_ps(p11 + j));
-      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(w1, wy0), _mm256_loadu_ps(p21 + j)));
-      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(w0, wy1), _mm256_loadu_ps(p12 + j)));
-      v = _mm256_add_ps(v, _mm256_mul_ps(_mm256_mul_ps(w1, wy1), _mm256_loadu_ps(p22 + j)));
-      return quant.round8(v);
+      return quant.round8(blend(_mm256_mul_ps(w0, wy0), p11 + j, _mm256_mul_ps(w1, wy0), p21 + j,
+                                _mm256_mul_ps(w0, wy1), p12 + j, _mm256_mul_ps(w1, wy1), p22 + j));
     };
     size_t j = 0;
     for (; j + 32 <= n; j += 32) {
@@ -282,13 +289,7 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
           const __m256 w12 = _mm256_set1_ps(xw0[ox] * wy1), w22 = _mm256_set1_ps(xw1[ox] * wy1);
           const float *p11 = q0 + static_cast<size_t>(i0[ox]) * C, *p21 = q0 + static_cast<size_t>(i1[ox]) * C;
           const float *p12 = q1 + static_cast<size_t>(i0[ox]) * C, *p22 = q1 + static_cast<size_t>(i1[ox]) * C;
-          auto blend8 = [&](int c) {
-            __m256 v = _mm256_mul_ps(w11, _mm256_loadu_ps(p11 + c));
-            v = _mm256_add_ps(v, _mm256_mul_ps(w21, _mm256_loadu_ps(p21 + c)));
-            v = _mm256_add_ps(v, _mm256_mul_ps(w12, _mm256_loadu_ps(p12 + c)));
-            v = _mm256_add_ps(v, _mm256_mul_ps(w22, _mm256_loadu_ps(p22 + c)));
-            return quant.round8(v);
-          };
+          auto blend8 = [&](int c) { return quant.round8(blend(w11, p11 + c, w21, p21 + c, w12, p12 + c, w22, p22 + c)); };
           uint8_t* dst = orow + static_cast<size_t>(ox) * C;
           const size_t stored = C > 8 ? 16 : 8;
           if (static_cast<size_t>(ox) * C + stored <= n) {
@@ -327,13 +328,7 @@ void resize_linear_blocks(const ResizeArgs& a, int row_begin, int row_end) {
                   float w21, float w12, float w22) {
                 const __m256 v11 = _mm256_set1_ps(w11), v21 = _mm256_set1_ps(w21);
                 const __m256 v12 = _mm256_set1_ps(w12), v22 = _mm256_set1_ps(w22);
-                auto blend8 = [&](int c) {
-                  __m256 v = _mm256_mul_ps(v11, _mm256_loadu_ps(p11 + c));
-                  v = _mm256_add_ps(v, _mm256_mul_ps(v21, _mm256_loadu_ps(p21 + c)));
-                  v = _mm256_add_ps(v, _mm256_mul_ps(v12, _mm256_loadu_ps(p12 + c)));
-                  v = _mm256_add_ps(v, _mm256_mul_ps(v22, _mm256_loadu_ps(p22 + c)));
-                  return quant.round8(v);
-                };
+                auto blend8 = [&](int c) { return quant.round8(blend(v11, p11 + c, v21, p21 + c, v12, p12 + c, v22, p22 + c)); };
                 auto block8 = [&](int c) { quant.store8(out + c, blend8(c)); };
                 int c = 0;
                 for (; c + 32 <= C; c += 32)  // 32 channels share one pack and store
