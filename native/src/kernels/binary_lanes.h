@@ -105,9 +105,10 @@ template <class V, class Op, class Q>
 inline typename V::I binary_block(const Q& q, typename V::I av, typename V::I bv, bool b_bytes, typename V::I bb) {
   using I = typename V::I;
   I r[4];
-  if constexpr (Op::kPairs) {
+  if constexpr (Op::kPairs) {  // the Add in integers: its quant's zero point is 0
     const typename V::Widened ab = V::pairs(av, b_bytes ? bv : bb);
     for (int k = 0; k < 4; ++k) r[k] = Op::template apply<V>(q, ab.v[k]);
+    return V::pack_zero_zp(q.quant, r[0], r[1], r[2], r[3]);
   } else {
     const typename V::Widened wa = V::template widen<Op::kBias>(av);
     typename V::Widened wb{{bb, bb, bb, bb}};

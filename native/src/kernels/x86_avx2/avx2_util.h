@@ -84,6 +84,11 @@ struct Quantize8 {
     const __m256i w1 = _mm256_adds_epi16(_mm256_packs_epi32(r2, r3), zp16);
     return _mm256_min_epu8(_mm256_max_epu8(_mm256_packus_epi16(w0, w1), lo8), hi8);
   }
+  // pack32 for a zero point of 0 (the Add in integers folds its own into c): no additions.
+  inline __m256i pack32_zero_zp(__m256i r0, __m256i r1, __m256i r2, __m256i r3) const {
+    const __m256i u = _mm256_packus_epi16(_mm256_packs_epi32(r0, r1), _mm256_packs_epi32(r2, r3));
+    return _mm256_min_epu8(_mm256_max_epu8(u, lo8), hi8);
+  }
   // Four round8 results of 8 consecutive elements each -> those 32 bytes in order.
   inline __m256i pack32_consecutive(__m256i r0, __m256i r1, __m256i r2, __m256i r3) const {
     return _mm256_permutevar8x32_epi32(pack32(r0, r1, r2, r3), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));

@@ -34,6 +34,8 @@ struct BinaryV {
   // In-lane packs put every element back in place: 0-7 | 16-23, then 8-15 | 24-31, then bytes.
   template <class Q>
   static inline I pack(const Q& quant, I r0, I r1, I r2, I r3) { return quant.pack32(r0, r1, r2, r3); }
+  template <class Q>
+  static inline I pack_zero_zp(const Q& quant, I r0, I r1, I r2, I r3) { return quant.pack32_zero_zp(r0, r1, r2, r3); }
 
   // 32 bytes -> four vectors of 8 lanes kBias + x (floats 2^23 + x, or int32 x), by unpacking
   // inside each 128-bit lane (one uop each, where vpmovzxbd to 256 bits is two), the second time

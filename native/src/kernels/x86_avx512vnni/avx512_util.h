@@ -73,6 +73,11 @@ struct Quantize16 {
     const __m512i w1 = _mm512_adds_epi16(_mm512_packs_epi32(r2, r3), zp16);
     return _mm512_min_epu8(_mm512_max_epu8(_mm512_packus_epi16(w0, w1), lo8), hi8);
   }
+  // pack64 for a zero point of 0 (Quantize8::pack32_zero_zp's).
+  inline __m512i pack64_zero_zp(__m512i r0, __m512i r1, __m512i r2, __m512i r3) const {
+    const __m512i u = _mm512_packus_epi16(_mm512_packs_epi32(r0, r1), _mm512_packs_epi32(r2, r3));
+    return _mm512_min_epu8(_mm512_max_epu8(u, lo8), hi8);
+  }
 };
 
 // Exact 256-entry byte table lookup with vpshufb, x86_avx2's Lut256 four lanes wide: the table's

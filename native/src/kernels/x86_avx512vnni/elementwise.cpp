@@ -34,6 +34,8 @@ struct BinaryV {
   static inline I round(const Q& quant, F v) { return quant.round16(v); }
   template <class Q>
   static inline I pack(const Q& quant, I r0, I r1, I r2, I r3) { return quant.pack64(r0, r1, r2, r3); }
+  template <class Q>
+  static inline I pack_zero_zp(const Q& quant, I r0, I r1, I r2, I r3) { return quant.pack64_zero_zp(r0, r1, r2, r3); }
 
   // 64 bytes -> four vectors of 16 lanes kBias + x (floats 2^23 + x, or int32 x) by in-lane
   // unpacks: vector j holds, in 128-bit lane k, elements 16k + 4j .. 16k + 4j + 3, the order
