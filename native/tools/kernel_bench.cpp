@@ -131,12 +131,7 @@ int main(int argc, char** argv) {
       scale[n] = 128.0f / (64.0f * 128.0f * std::sqrt(static_cast<float>(K)));
     }
     Requant rq{bias.data(), scale.data(), 128, 0, 255};
-    rq.bounded = true;  // as the engine finds it (PreparedConv::requant_bounded)
-    for (int n = 0; n < N; ++n) {
-      int64_t positive = 0, negative = 0;
-      for (int k = 0; k < K; ++k) (wts[static_cast<size_t>(n) * K + k] > 0 ? positive : negative) += wts[static_cast<size_t>(n) * K + k];
-      rq.bounded = rq.bounded && requant_bounded(bias[n] + 255 * negative, bias[n] + 255 * positive, scale[n]);
-    }
+    rq.bounded = requant_bounded(wts.data(), K, N, rq);  // as the engine finds it
     struct Packed {
       const KernelTable* table;
       std::vector<uint8_t> bytes;

@@ -150,6 +150,19 @@ bool requant_bounded(int64_t acc_min, int64_t acc_max, float scale) {
   return std::isfinite(scale) && m * std::fabs(static_cast<double>(scale)) < std::ldexp(1.0 - std::ldexp(1.0, -20), 30);
 }
 
+bool requant_bounded(const int8_t* w, int K, int N, const Requant& rq) {
+  for (int n = 0; n < N; ++n) {
+    int64_t positive = 0, negative = 0;
+    for (int k = 0; k < K; ++k) {
+      const int8_t v = w[static_cast<size_t>(n) * K + k];
+      (v > 0 ? positive : negative) += v;
+    }
+    const int64_t b = rq.bias ? rq.bias[n] : 0;
+    if (!requant_bounded(b + 255 * negative, b + 255 * positive, rq.scale[n])) return false;
+  }
+  return true;
+}
+
 bool resize_quotient_bounded(const ResizeArgs& a) {
   const double in = std::fabs(static_cast<double>(a.in_scale)), out = std::fabs(static_cast<double>(a.out_scale));
   return std::isfinite(in) && std::isfinite(out) && out > 0 && in <= std::ldexp(out, 20);

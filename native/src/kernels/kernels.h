@@ -49,6 +49,9 @@ struct Requant {
 // Whether (float)acc * scale stays inside +-2^30 (rounding included) for every acc in
 // [acc_min, acc_max].
 bool requant_bounded(int64_t acc_min, int64_t acc_max, float scale);
+// Requant::bounded for a GEMM of weights w ([N][K], row-major) with rq's bias (none: 0) and scales:
+// every channel's accumulator range over uint8 activations within requant_bounded.
+bool requant_bounded(const int8_t* w, int K, int N, const Requant& rq);
 
 // ---- Convolution ---------------------------------------------------------------------------
 // GEMM for pointwise and im2col convolutions: for m in [0,M), n in [0,N):

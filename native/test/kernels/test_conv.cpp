@@ -69,17 +69,6 @@ std::vector<uint8_t> run_gemm(const KernelTable& t, const GemmCase& c, const std
   return C;
 }
 
-// Requant::bounded as the engine sets it: every channel's accumulator range times its scale.
-bool bounded(const std::vector<int8_t>& w, int K, int N, const Requant& rq) {
-  for (int n = 0; n < N; ++n) {
-    int64_t positive = 0, negative = 0;
-    for (int k = 0; k < K; ++k) (w[static_cast<size_t>(n) * K + k] > 0 ? positive : negative) += w[static_cast<size_t>(n) * K + k];
-    const int64_t b = rq.bias ? rq.bias[n] : 0;
-    if (!requant_bounded(b + 255 * negative, b + 255 * positive, rq.scale[n])) return false;
-  }
-  return true;
-}
-
 // Against the reference as given, and, where the engine would set Requant::bounded, with it
 // (the kernels' requantization without the clamp at 65536).
 void check_gemm_inputs(const KernelTable& t, const GemmCase& c, const std::vector<uint8_t>& A,
@@ -87,7 +76,7 @@ void check_gemm_inputs(const KernelTable& t, const GemmCase& c, const std::vecto
   const auto ref = run_gemm(scalar_table(), c, A, w, rq);
   const auto got = run_gemm(t, c, A, w, rq);
   CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(t.name) + " " + describe(c) + what);
-  if (!bounded(w, c.K, c.N, rq)) return;
+  if (!requant_bounded(w.data(), c.K, c.N, rq)) return;
   Requant rb = rq;
   rb.bounded = true;
   const auto got_b = run_gemm(t, c, A, w, rb);

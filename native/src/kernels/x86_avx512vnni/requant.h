@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "kernels/kernels.h"
+#include "kernels/x86_avx512vnni/avx512_util.h"
 
 namespace attendseg {
 namespace kernels {
@@ -58,13 +59,7 @@ inline __m512i round_i32(__m512i acc, __m512 scale, const RequantConsts& k) {
 // adding a zero point of 0..255, and with 0 <= qmin <= qmax <= 255 saturating to [0, 255] first and
 // clamping after equals clamping directly. One store per 64 channels instead of four vpmovdb.
 inline __m512i narrow64(__m512i r0, __m512i r1, __m512i r2, __m512i r3, const RequantConsts& k) {
-  const __m512i w0 = _mm512_adds_epi16(_mm512_packs_epi32(r0, r1), k.zp16);
-  const __m512i w1 = _mm512_adds_epi16(_mm512_packs_epi32(r2, r3), k.zp16);
-  // Lane l holds dwords (channels 4l..4l+3) of r0, r1, r2, r3; dword j of the result is channels
-  // 4j..4j+3, from lane j % 4, dword j / 4.
-  const __m512i idx = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-  const __m512i b = _mm512_permutexvar_epi32(idx, _mm512_packus_epi16(w0, w1));
-  return _mm512_min_epu8(_mm512_max_epu8(b, k.qmin8), k.qmax8);
+  return pack64_ordered(r0, r1, r2, r3, k.zp16, k.qmin8, k.qmax8);
 }
 
 // Mask of the first n (0..16) lanes.

@@ -49,9 +49,8 @@ template <Quotient kQuotient, bool kBounded>
 void blocks(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
   const Quantize16<kQuotient, kBounded> quant(a.out_scale, a.out_zp, 0, 255);
-  // pack64 leaves, in 128-bit lane k, dword j = elements 4k..4k+3 of its argument j; channels in
-  // order need dword 4j + k there.
-  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  // The packs leave, in 128-bit lane k, dword j = elements 4k..4k+3 of their argument j; 32
+  // channels in order need dwords 4k (first block) and 4k + 1 (pack64_ordered does it for 64).
   const __m512i order32 = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
   const __m512i zp = _mm512_set1_epi32(a.out_zp), lo = _mm512_setzero_si512(), hi = _mm512_set1_epi32(255);
   linear_rows(a, row_begin, row_end, per_thread<DequantRows>(), dequantize_row,
@@ -75,8 +74,8 @@ void blocks(const ResizeArgs& a, int row_begin, int row_end) {
                 };
                 int c = 0;
                 for (; c + 64 <= C; c += 64)
-                  store64(out + c, _mm512_permutexvar_epi32(order, quant.pack64(blend16(c), blend16(c + 16),
-                                                                                blend16(c + 32), blend16(c + 48))));
+                  store64(out + c, pack64_ordered(blend16(c), blend16(c + 16), blend16(c + 32), blend16(c + 48),
+                                                  quant.zp16, quant.lo8, quant.hi8));
                 if (c + 32 <= C) {  // 32 channels: one pack, then dwords 4k (first block) and 4k + 1 in order
                   const __m512i w = _mm512_adds_epi16(_mm512_packs_epi32(blend16(c), blend16(c + 16)), quant.zp16);
                   const __m512i b = _mm512_permutexvar_epi32(order32, _mm512_packus_epi16(w, w));

@@ -11,6 +11,7 @@
 #include "kernels/x86_avx2/madd16_accumulate.h"
 #include "kernels/x86_avx2/requant.h"
 #include "kernels/x86_avx2/winograd_transforms.h"
+#include "kernels/x86_avx512vnni/avx512_util.h"
 #include "kernels/x86_avx512vnni/conv_ops.h"
 #include "kernels/row_blocks.h"
 #include "kernels/winograd_tile.h"
