@@ -93,6 +93,9 @@ struct Quantize8 {
   inline __m256i pack32_consecutive(__m256i r0, __m256i r1, __m256i r2, __m256i r3) const {
     return _mm256_permutevar8x32_epi32(pack32(r0, r1, r2, r3), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
   }
+  // Two round8 results (8 values each) -> their 16 int16 values plus the zero point, with
+  // store8's saturations, before its byte clamp: v0's 0-3, v1's 0-3, v0's 4-7, v1's 4-7.
+  inline __m256i bytes16(__m256i v0, __m256i v1) const { return _mm256_adds_epi16(_mm256_packs_epi32(v0, v1), zp16); }
   // One round8 result -> 8 bytes at dst.
   inline void store8(uint8_t* dst, __m256i r) const {
     __m128i p = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));

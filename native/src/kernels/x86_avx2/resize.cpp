@@ -42,48 +42,93 @@ struct ExpandedRows {
   int row[2] = {-1, -1};
 };
 
+// An upscale's output columns take their label from a source column pair (i0, i0 + 1), or from
+// one column at the ends (i0 == i1). Where every 16 consecutive output columns read pairs within
+// 16 of the first's, a vpshufb per 16 columns gathers the pairs' labels (the per-column loop
+// cost about 4 cycles a column, 0.15 ms of a 512x512 frame's last Resize).
+struct ColumnShuffle {
+  bool on = false;
+  std::vector<uint8_t> pair;    // per source column j: the label columns j and j + 1 agree on
+  std::vector<uint8_t> offset;  // per output column: its i0 less its block's first column's
+  std::vector<int32_t> base;    // per block of 16 output columns: its first column's i0
+  std::vector<int32_t> ends;    // the output columns with i0 == i1
+  void plan(const ResizeAxis& xs, int in_w, int out_w) {
+    const int blocks = (out_w + 15) / 16;
+    offset.assign(static_cast<size_t>(blocks) * 16, 0);
+    base.resize(blocks);
+    ends.clear();
+    if (pair.size() < static_cast<size_t>(in_w) + 16) pair.resize(static_cast<size_t>(in_w) + 16);
+    on = true;
+    for (int ox = 0; ox < out_w && on; ++ox) {
+      const int b = ox / 16, i0 = xs.i0[ox], i1 = xs.i1[ox];
+      if (ox % 16 == 0) base[b] = i0;
+      const int d = i0 - base[b];
+      on = d >= 0 && d < 16 && (i1 == i0 || i1 == i0 + 1);
+      offset[ox] = static_cast<uint8_t>(d);
+      if (i1 == i0) ends.push_back(ox);
+    }
+  }
+  // The output columns' labels (label padded to a multiple of 16) from col, the source columns'.
+  void labels(const uint8_t* col, const int32_t* i0, int in_w, uint8_t* label) {
+    for (int j = 0; j + 1 < in_w; ++j) pair[j] = col[j] == col[j + 1] ? col[j] : kResizeLabelUnsure;
+    for (size_t b = 0; b < base.size(); ++b)
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(label + 16 * b),
+                       _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(pair.data() + base[b])),
+                                        _mm_loadu_si128(reinterpret_cast<const __m128i*>(offset.data() + 16 * b))));
+    for (int ox : ends) label[ox] = col[i0[ox]];
+  }
+};
+
 // Per-thread buffers that only grow: no heap allocation per frame once a plan size has run.
 struct DenseScratch {
   AlignedArray<float> wx0, wx1;
   ExpandedRows rows;
   std::vector<uint8_t> column;  // with labels: per source column, the label both source rows agree on
   std::vector<uint8_t> label;   // with labels: per output column, the certain label or kResizeLabelUnsure
-  std::vector<int32_t> runs;    // [begin, end) pairs of the runs of kResizeLabelUnsure in label
+  ColumnShuffle shuffle;        // with labels: how output columns take their labels (upscales)
+  std::vector<int32_t> positions;  // the output columns where label is kResizeLabelUnsure
 };
 
 // Per source pixel of row q (w pixels of C < 16 channels): the channel ahead of every other by at
-// least 2, or kResizeLabelUnsure (kernels.h ResizeArgmaxArgs). Each channel is the 16-bit key
-// ((255 - x) << 8) | c, as in argmax: the smallest key is the top value (phminposuw), and the
-// smallest once that lane is masked is the runner-up.
+// least 2, or kResizeLabelUnsure (kernels.h ResizeArgmaxArgs): the first channel holding the top
+// value, where it is the only channel within 1 of the top. Two pixels per ymm, one per 128-bit
+// lane, channels past C zeroed (a zero within 1 of the top means a top of at most 1: no channel
+// is then 2 ahead of the others anyway).
 void dominant_row(const uint8_t* q, int w, int C, uint8_t* dom) {
   if (C == 1) {
     std::memset(dom, 0, static_cast<size_t>(w));
     return;
   }
-  const __m256i lane = _mm256_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m256i past = _mm256_cmpgt_epi16(lane, _mm256_set1_epi16(static_cast<int16_t>(C - 1)));  // lanes >= C
-  const __m256i ff = _mm256_set1_epi16(0xFF);
   const size_t row_bytes = static_cast<size_t>(w) * C;
-  auto min_key = [](__m256i k) {
-    return _mm_cvtsi128_si32(_mm_minpos_epu16(_mm_min_epu16(_mm256_castsi256_si128(k), _mm256_extracti128_si256(k, 1)))) &
-           0xFFFF;
-  };
-  for (int x = 0; x < w; ++x) {
+  auto load16 = [&](int x) {
     const size_t at = static_cast<size_t>(x) * C;
-    __m128i bytes;
-    if (at + 16 <= row_bytes) {
-      bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + at));
-    } else {  // the row's last pixels: no read past it
-      alignas(16) uint8_t tmp[16] = {};
-      std::memcpy(tmp, q + at, static_cast<size_t>(C));
-      bytes = _mm_load_si128(reinterpret_cast<const __m128i*>(tmp));
-    }
-    __m256i keys = _mm256_or_si256(_mm256_slli_epi16(_mm256_xor_si256(_mm256_cvtepu8_epi16(bytes), ff), 8), lane);
-    keys = _mm256_or_si256(keys, past);  // 0xFFFF never wins
-    const int first = min_key(keys);
-    const int second = min_key(_mm256_or_si256(keys, _mm256_cmpeq_epi16(keys, _mm256_set1_epi16(static_cast<int16_t>(first)))));
-    // top - runner-up = (255 - first >> 8) - (255 - second >> 8)
-    dom[x] = (second >> 8) - (first >> 8) >= 2 ? static_cast<uint8_t>(first & 0xFF) : kResizeLabelUnsure;
+    if (at + 16 <= row_bytes) return _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + at));
+    alignas(16) uint8_t tmp[16] = {};  // the row's last pixels: no read past it
+    std::memcpy(tmp, q + at, static_cast<size_t>(C));
+    return _mm_load_si128(reinterpret_cast<const __m128i*>(tmp));
+  };
+  const uint32_t lanes = (1u << C) - 1;  // the valid bytes of one pixel's movemask half
+  const __m256i valid = _mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(C)),
+                                          _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1,
+                                                           2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  for (int x = 0; x < w; x += 2) {
+    const int x1 = x + 1 < w ? x + 1 : x;
+    const __m256i v = _mm256_and_si256(_mm256_inserti128_si256(_mm256_castsi128_si256(load16(x)), load16(x1), 1), valid);
+    // Each lane's top value in all its bytes.
+    __m256i m = _mm256_max_epu8(v, _mm256_shuffle_epi32(v, 0x4E));
+    m = _mm256_max_epu8(m, _mm256_shuffle_epi32(m, 0xB1));
+    m = _mm256_max_epu8(m, _mm256_srli_epi32(m, 16));
+    m = _mm256_max_epu8(m, _mm256_srli_epi16(m, 8));
+    const __m256i top = _mm256_shuffle_epi8(m, _mm256_setzero_si256());
+    const uint32_t at_top = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, top)));
+    const __m256i near_floor = _mm256_subs_epu8(top, _mm256_set1_epi8(1));
+    const uint32_t near = static_cast<uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(v, near_floor), v)));
+    dom[x] = __builtin_popcount(near & lanes) == 1 ? static_cast<uint8_t>(__builtin_ctz(at_top & lanes))
+                                                   : kResizeLabelUnsure;
+    if (x1 != x)
+      dom[x1] = __builtin_popcount((near >> 16) & lanes) == 1 ? static_cast<uint8_t>(__builtin_ctz((at_top >> 16) & lanes))
+                                                              : kResizeLabelUnsure;
   }
 }
 
@@ -150,6 +195,47 @@ void fetch_rows(const ResizeArgs& a, int y0, int y1, bool skipping, ExpandedRows
   }
 }
 
+// The positions of kResizeLabelUnsure in label[0, n), in order, into pos; returns their count.
+// One loop over the positions afterwards: runs of a few pixels each would cost a branch
+// misprediction per run.
+int unsure_positions(const uint8_t* label, int n, int32_t* pos) {
+  const __m256i u = _mm256_set1_epi8(static_cast<char>(kResizeLabelUnsure));
+  int count = 0;
+  for (int i = 0; i < n; i += 32) {
+    uint32_t m = 0;
+    if (i + 32 <= n) {
+      m = static_cast<uint32_t>(_mm256_movemask_epi8(
+          _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(label + i)), u)));
+    } else {
+      for (int j = i; j < n; ++j) m |= static_cast<uint32_t>(label[j] == kResizeLabelUnsure) << (j - i);
+    }
+    for (; m; m &= m - 1) pos[count++] = i + __builtin_ctz(m);
+  }
+  return count;
+}
+
+// The label (argmax: the first of the largest) of one pixel of C <= 16 channels from its 16
+// int16 values as Quantize8::bytes16 leaves them, before the byte clamp: each value becomes the
+// key ((255 - x) << 8) | c of x clamped to [0, 255], as argmax's, and the smallest key wins.
+struct Labels16 {
+  __m256i channel;  // per int16 lane, its channel, or 0xFFFF for lanes past C (they never win)
+  explicit Labels16(int C) {
+    // bytes16's lanes: channels 0-3 of v0, 0-3 of v1 (8-11), then 4-7 of v0, 4-7 of v1 (12-15).
+    alignas(32) int16_t c[16];
+    for (int lane = 0; lane < 16; ++lane) {
+      const int ch = (lane % 8) / 4 * 8 + lane / 8 * 4 + lane % 4;
+      c[lane] = static_cast<int16_t>(ch < C ? ch : 0xFFFF);
+    }
+    channel = _mm256_load_si256(reinterpret_cast<const __m256i*>(c));
+  }
+  int label(__m256i w) const {
+    const __m256i x = _mm256_min_epi16(_mm256_max_epi16(w, _mm256_setzero_si256()), _mm256_set1_epi16(255));
+    const __m256i key = _mm256_or_si256(_mm256_slli_epi16(_mm256_xor_si256(x, _mm256_set1_epi16(255)), 8), channel);
+    const __m128i m = _mm_min_epu16(_mm256_castsi256_si128(key), _mm256_extracti128_si256(key, 1));
+    return _mm_cvtsi128_si32(_mm_minpos_epu16(m)) & 0xFF;
+  }
+};
+
 // The channel counts resize_linear_dense takes.
 bool dense_path(const ResizeArgs& a) {
   return a.channels < 16 && a.channels % 8 != 0 && static_cast<int64_t>(a.out_w) * a.channels >= 8;
@@ -194,12 +280,14 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
     for (int k = 0; k < 2; ++k)
       if (r.dom[k].size() < static_cast<size_t>(a.in_w)) r.dom[k].resize(a.in_w);
     if (scratch.column.size() < static_cast<size_t>(a.in_w)) scratch.column.resize(a.in_w);
-    if (scratch.label.size() < static_cast<size_t>(a.out_w)) scratch.label.resize(a.out_w);
-    if (scratch.runs.size() < static_cast<size_t>(a.out_w) + 1) scratch.runs.resize(a.out_w + 1);
+    if (scratch.label.size() < static_cast<size_t>(a.out_w) + 16) scratch.label.resize(static_cast<size_t>(a.out_w) + 16);
+    scratch.shuffle.plan(*a.xs, a.in_w, a.out_w);
+    if (scratch.positions.size() < static_cast<size_t>(a.out_w)) scratch.positions.resize(a.out_w);
   } else {
     spread_weights();
   }
   const Quantize8<kQuotient, kBounded> quant(a.out_scale, a.out_zp, 0, 255);
+  const Labels16 labels16(C);
   const float *yw0 = a.ys->w0.data(), *yw1 = a.ys->w1.data();
   // Output rows [oy, oy + rows) from slots s0, s1 expanded, 32 values at a time (each block of the
   // expanded rows read from L1 for all the rows), then, with labels, their argmax.
@@ -245,27 +333,25 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
     int s0, s1;
     fetch_rows(a, y0, y1, skip, &r, &s0, &s1);
     if (skip) {
-      uint8_t* const out = a.out;
       // A source column's label where both source rows agree, then an output pixel's where both
       // of its columns agree; the group's rows share their source rows, so the same for each.
       uint8_t* col = scratch.column.data();
       uint8_t* label = scratch.label.data();
-      int32_t* run = scratch.runs.data();
+      int32_t* pos = scratch.positions.data();
       const uint8_t *d0 = r.dom[s0].data(), *d1 = r.dom[s1].data();
       for (int x = 0; x < a.in_w; ++x) col[x] = d0[x] == d1[x] ? d0[x] : kResizeLabelUnsure;
       const int32_t *i0 = a.xs->i0.data(), *i1 = a.xs->i1.data();
-      int nruns = 0, unsure = 0;
-      for (int ox = 0; ox < a.out_w; ++ox) {
-        const uint8_t l = col[i0[ox]];
-        const bool is_unsure = l != col[i1[ox]] || l == kResizeLabelUnsure;
-        label[ox] = is_unsure ? kResizeLabelUnsure : l;
-        unsure += is_unsure;
-        if (is_unsure && (ox == 0 || label[ox - 1] != kResizeLabelUnsure)) run[nruns++] = ox;  // a run begins
-        if (!is_unsure && ox > 0 && label[ox - 1] == kResizeLabelUnsure) run[nruns++] = ox;    // a run ends
+      if (scratch.shuffle.on) {
+        scratch.shuffle.labels(col, i0, a.in_w, label);
+      } else {
+        for (int ox = 0; ox < a.out_w; ++ox) {
+          const uint8_t l = col[i0[ox]];
+          label[ox] = l == col[i1[ox]] ? l : kResizeLabelUnsure;
+        }
       }
-      if (nruns % 2) run[nruns++] = a.out_w;
-      // Pixel by pixel costs about 1.4 times the flat path per pixel: past two thirds of the
-      // row, the whole row the flat way.
+      const int unsure = unsure_positions(label, a.out_w, pos);
+      // Pixel by pixel costs more than the flat path per pixel: past two thirds of the row, the
+      // whole row the flat way.
       if (3 * unsure > 2 * a.out_w) {
         if (!spread) spread_weights();
         for (int slot : {s0, s1})
@@ -278,36 +364,22 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
       const float *xw0 = a.xs->w0.data(), *xw1 = a.xs->w1.data();
       for (int k = 0; k < rows; ++k) {
         const float wy0 = yw0[oy + k], wy1 = yw1[oy + k];
-        uint8_t* orow = out + static_cast<size_t>(oy + k) * n;
-        // One pixel's C values: the weight products as the dense lanes form them (wx * wy), the
-        // four neighbours in the scalar order; 8 floats read per neighbour and 8 bytes written
-        // per 8 values, spilling into the pixels after it (computed later, or skipped) where
-        // that stays inside the row.
-        auto pixel = [&](int ox) {
-          const __m256 w11 = _mm256_set1_ps(xw0[ox] * wy0), w21 = _mm256_set1_ps(xw1[ox] * wy0);
-          const __m256 w12 = _mm256_set1_ps(xw0[ox] * wy1), w22 = _mm256_set1_ps(xw1[ox] * wy1);
-          const float *p11 = q0 + static_cast<size_t>(i0[ox]) * C, *p21 = q0 + static_cast<size_t>(i1[ox]) * C;
-          const float *p12 = q1 + static_cast<size_t>(i0[ox]) * C, *p22 = q1 + static_cast<size_t>(i1[ox]) * C;
-          auto blend8 = [&](int c) { return quant.round8(blend(w11, p11 + c, w21, p21 + c, w12, p12 + c, w22, p22 + c)); };
-          uint8_t* dst = orow + static_cast<size_t>(ox) * C;
-          const size_t stored = C > 8 ? 16 : 8;
-          if (static_cast<size_t>(ox) * C + stored <= n) {
-            quant.store8(dst, blend8(0));
-            if (C > 8) quant.store8(dst + 8, blend8(8));
-            return;
-          }
-          alignas(16) uint8_t tmp[16];
-          quant.store8(tmp, blend8(0));
-          if (C > 8) quant.store8(tmp + 8, blend8(8));
-          std::memcpy(dst, tmp, static_cast<size_t>(C));
-        };
-        for (int k2 = 0; k2 < nruns; k2 += 2)
-          for (int ox = run[k2]; ox < run[k2 + 1]; ++ox) pixel(ox);
         uint8_t* lrow = labels + static_cast<size_t>(oy + k) * a.out_w;
         std::memcpy(lrow, label, static_cast<size_t>(a.out_w));
-        const ArgmaxArgs aa{orow, C, lrow, nullptr, softmax};
-        for (int k2 = 0; k2 < nruns; k2 += 2)  // the runs of unsure pixels, from their computed values
-          argmax(aa, static_cast<size_t>(run[k2]), static_cast<size_t>(run[k2 + 1]));
+        // An unsure pixel's label from its C values, computed as the flat path does (the weight
+        // products as the dense lanes form them, wx * wy, the four neighbours in the scalar
+        // order), reading 8 or 16 floats per neighbour (the rows are padded) and never stored:
+        // only the labels are wanted.
+        for (int i = 0; i < unsure; ++i) {
+            const int ox = pos[i];
+            const __m256 w11 = _mm256_set1_ps(xw0[ox] * wy0), w21 = _mm256_set1_ps(xw1[ox] * wy0);
+            const __m256 w12 = _mm256_set1_ps(xw0[ox] * wy1), w22 = _mm256_set1_ps(xw1[ox] * wy1);
+            const float *p11 = q0 + static_cast<size_t>(i0[ox]) * C, *p21 = q0 + static_cast<size_t>(i1[ox]) * C;
+            const float *p12 = q1 + static_cast<size_t>(i0[ox]) * C, *p22 = q1 + static_cast<size_t>(i1[ox]) * C;
+            const __m256i v0 = quant.round8(blend(w11, p11, w21, p21, w12, p12, w22, p22));
+            const __m256i v1 = C > 8 ? quant.round8(blend(w11, p11 + 8, w21, p21 + 8, w12, p12 + 8, w22, p22 + 8)) : v0;
+            lrow[ox] = labels16.label(quant.bytes16(v0, v1));
+        }
       }
       oy += rows;
       continue;
