@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { Engine } from '../src/engine/engine';
 import { loadAddon } from '../src/engine/native';
 import { labelOnly, randomRgb, rgbFrame } from './camera-frame';
+import { fullGc } from './full-gc';
 import { median, round } from './stats';
 
 export interface CaseResult {
@@ -78,8 +79,9 @@ export async function runCase(c: CaseInput): Promise<CaseResult> {
 
   // Block rotation: a few runs of one contender, then of the next. ONNX Runtime's workers keep
   // spinning for a while after each run (its default, and part of its speed), which would steal a
-  // core from whatever runs next; so each block starts with an untimed run after a short pause,
-  // and machine noise still spreads over all three through the rounds.
+  // core from whatever runs next; so each block starts with a full garbage collection (the blocks
+  // before left garbage whose concurrent marking would otherwise run beside it) and an untimed
+  // run after a short pause, and machine noise still spreads over all three through the rounds.
   const ours: number[] = [];
   const oursNet: number[] = [];
   const ortQ: number[] = [];
@@ -95,6 +97,7 @@ export async function runCase(c: CaseInput): Promise<CaseResult> {
   for (let done = 0; done < c.iterations; done += block) {
     const n = Math.min(block, c.iterations - done);
     for (const [run, times] of contenders) {
+      fullGc();
       await new Promise((resolve) => setTimeout(resolve, 20));
       await run();
       for (let i = 0; i < n; i++) {
