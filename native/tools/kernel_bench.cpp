@@ -19,6 +19,8 @@
 //                                                           fused argmax, in the engine's blocks
 //                                                           (sparse: about as many pixels without
 //                                                           a certain label as the bench frame's)
+//   attendseg_kernel_bench maxpool <h> <w> <c> [k]          k x k max pool (default 5, as the
+//                                                           refinement blocks'), stride 1, "same"
 // Options after the arguments: --rounds R (default 5), --runs N (per round, default 40),
 // --with-scalar (time the reference too; it always runs once, as the outputs' reference).
 #include <algorithm>
@@ -80,7 +82,7 @@ int bench(const Case& c, int rounds, int runs, bool with_scalar) {
 int usage(const char* argv0) {
   std::fprintf(stderr,
                "usage: %s add <h> <w> <c> [float|integer] | preprocess <h> <w> | resize <in_h> <in_w> <c> | "
-               "resize_argmax <in_h> <in_w> <c> [real|sparse|one|random] | dw <h> <w> <c> [1|2] | winograd4 <h> <w> <in_c> [out_c] | gemm <M> <K> <N> [w64|full|trained]  [--rounds R] [--runs N] "
+               "resize_argmax <in_h> <in_w> <c> [real|sparse|one|random] | maxpool <h> <w> <c> [k] | dw <h> <w> <c> [1|2] | winograd4 <h> <w> <in_c> [out_c] | gemm <M> <K> <N> [w64|full|trained]  [--rounds R] [--runs N] "
                "[--with-scalar]\n",
                argv0);
   return 2;
@@ -237,6 +239,26 @@ int main(int argc, char** argv) {
                     t.dwconv.run(a, 0, oh);
                   },
                   &out},
+                 rounds, runs, with_scalar);
+  }
+
+  if (op == "maxpool") {  // <h> <w> <c> [k]: a k x k max pool (default 5), stride 1, "same" padding
+    const int k = variant.empty() ? 5 : std::atoi(variant.c_str());
+    if (k < 1 || k > 15 || k % 2 == 0) return usage(argv[0]);
+    std::vector<uint8_t> in(static_cast<size_t>(h) * w * C), out(in.size());
+    for (auto& x : in) x = static_cast<uint8_t>(next(&seed));
+    PoolArgs a{};
+    a.in = in.data();
+    a.in_h = a.out_h = h;
+    a.in_w = a.out_w = w;
+    a.channels = C;
+    a.kernel_h = a.kernel_w = k;
+    a.stride_h = a.stride_w = 1;
+    a.pad_top = a.pad_left = a.pad_bottom = a.pad_right = k / 2;
+    a.out = out.data();
+    return bench({"max pool " + std::to_string(k) + "x" + std::to_string(k) + " " + std::to_string(h) + "x" +
+                      std::to_string(w) + "x" + std::to_string(C),
+                  [&](const KernelTable& t) { t.maxpool(a, 0, h); }, &out},
                  rounds, runs, with_scalar);
   }
 
