@@ -213,6 +213,13 @@ struct ResizeArgs {
   Quotient quotient = Quotient::Division;  // linear only: Division or Corrected
 };
 
+// Whether every quotient v / out_scale a linear Resize of `a` forms lies well inside int32, so
+// that a SIMD kernel may convert it without the reference's clamp at 65536 (x86's conversion
+// turns quotients over 2^31 into INT_MIN; inside int32 every quotient over 65536 ends at 255
+// either way): the axis weights are in [0, 1] (build_resize_axis), so |v| <= 4 * 255 * in_scale
+// plus rounding, and in_scale <= 2^20 * out_scale keeps |v / out_scale| under 2^31 / 2.
+bool resize_quotient_bounded(const ResizeArgs& a);
+
 // Bilinear Resize whose output only feeds the per-pixel argmax over channels (the network's final
 // upsampling): labels[oy * out_w + ox] for output rows [row_begin, row_end) are exactly argmax of
 // resize_linear's output (first index of the maximum), which is the reference: resize_linear, then
@@ -223,13 +230,6 @@ struct ResizeArgs {
 // least 2 (quantized) has v_c / s ahead of every other by at least 2 minus the float error, so
 // its rounded value is strictly the largest (and no value saturates): its label is c.
 // With confidence (kernels.h "Confidence"), every pixel's values are needed, so none is skipped.
-// Whether every quotient v / out_scale a linear Resize of `a` forms lies well inside int32, so
-// that a SIMD kernel may convert it without the reference's clamp at 65536 (x86's conversion
-// turns quotients over 2^31 into INT_MIN; inside int32 every quotient over 65536 ends at 255
-// either way): the axis weights are in [0, 1] (build_resize_axis), so |v| <= 4 * 255 * in_scale
-// plus rounding, and in_scale <= 2^20 * out_scale keeps |v / out_scale| under 2^31 / 2.
-bool resize_quotient_bounded(const ResizeArgs& a);
-
 struct ResizeArgmaxArgs {
   ResizeArgs resize;
   uint8_t* labels;  // out_h * out_w

@@ -34,6 +34,17 @@ inline uint8_t clamp1(int32_t v, int32_t lo = 0, int32_t hi = 255) {
   return static_cast<uint8_t>(v < lo ? lo : (v > hi ? hi : v));
 }
 
+// argmax's key of a value x (0..255, an int16 lane) of channel c: ((255 - x) << 8) | c, so that the
+// smallest key is the largest value and, among equal values, the smallest channel.
+inline __m256i argmax_keys(__m256i x, __m256i channel) {
+  return _mm256_or_si256(_mm256_slli_epi16(_mm256_xor_si256(x, _mm256_set1_epi16(0xFF)), 8), channel);
+}
+// The channel of the smallest of 16 keys (unsigned 16-bit min of the halves, then phminposuw).
+inline uint8_t smallest_key_channel(__m256i keys) {
+  const __m128i m = _mm_min_epu16(_mm256_castsi256_si128(keys), _mm256_extracti128_si256(keys, 1));
+  return static_cast<uint8_t>(_mm_cvtsi128_si32(_mm_minpos_epu16(m)) & 0xFF);
+}
+
 // kernels.h round(): clamp to +-65536, then convert with round-half-to-even (default MXCSR).
 inline __m256i round_clamped8(__m256 x) {
   x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-65536.0f)), _mm256_set1_ps(65536.0f));

@@ -215,8 +215,8 @@ int unsure_positions(const uint8_t* label, int n, int32_t* pos) {
 }
 
 // The label (argmax: the first of the largest) of one pixel of C <= 16 channels from its 16
-// int16 values as Quantize8::bytes16 leaves them, before the byte clamp: each value becomes the
-// key ((255 - x) << 8) | c of x clamped to [0, 255], as argmax's, and the smallest key wins.
+// int16 values as Quantize8::bytes16 leaves them, before the byte clamp: each value clamped to
+// [0, 255] becomes argmax's key (argmax_keys), and the smallest key wins.
 struct Labels16 {
   __m256i channel;  // per int16 lane, its channel, or 0xFFFF for lanes past C (they never win)
   explicit Labels16(int C) {
@@ -228,11 +228,9 @@ struct Labels16 {
     }
     channel = _mm256_load_si256(reinterpret_cast<const __m256i*>(c));
   }
-  int label(__m256i w) const {
+  uint8_t label(__m256i w) const {
     const __m256i x = _mm256_min_epi16(_mm256_max_epi16(w, _mm256_setzero_si256()), _mm256_set1_epi16(255));
-    const __m256i key = _mm256_or_si256(_mm256_slli_epi16(_mm256_xor_si256(x, _mm256_set1_epi16(255)), 8), channel);
-    const __m128i m = _mm_min_epu16(_mm256_castsi256_si128(key), _mm256_extracti128_si256(key, 1));
-    return _mm_cvtsi128_si32(_mm_minpos_epu16(m)) & 0xFF;
+    return smallest_key_channel(argmax_keys(x, channel));
   }
 };
 
@@ -371,14 +369,14 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
         // order), reading 8 or 16 floats per neighbour (the rows are padded) and never stored:
         // only the labels are wanted.
         for (int i = 0; i < unsure; ++i) {
-            const int ox = pos[i];
-            const __m256 w11 = _mm256_set1_ps(xw0[ox] * wy0), w21 = _mm256_set1_ps(xw1[ox] * wy0);
-            const __m256 w12 = _mm256_set1_ps(xw0[ox] * wy1), w22 = _mm256_set1_ps(xw1[ox] * wy1);
-            const float *p11 = q0 + static_cast<size_t>(i0[ox]) * C, *p21 = q0 + static_cast<size_t>(i1[ox]) * C;
-            const float *p12 = q1 + static_cast<size_t>(i0[ox]) * C, *p22 = q1 + static_cast<size_t>(i1[ox]) * C;
-            const __m256i v0 = quant.round8(blend(w11, p11, w21, p21, w12, p12, w22, p22));
-            const __m256i v1 = C > 8 ? quant.round8(blend(w11, p11 + 8, w21, p21 + 8, w12, p12 + 8, w22, p22 + 8)) : v0;
-            lrow[ox] = labels16.label(quant.bytes16(v0, v1));
+          const int ox = pos[i];
+          const __m256 w11 = _mm256_set1_ps(xw0[ox] * wy0), w21 = _mm256_set1_ps(xw1[ox] * wy0);
+          const __m256 w12 = _mm256_set1_ps(xw0[ox] * wy1), w22 = _mm256_set1_ps(xw1[ox] * wy1);
+          const float *p11 = q0 + static_cast<size_t>(i0[ox]) * C, *p21 = q0 + static_cast<size_t>(i1[ox]) * C;
+          const float *p12 = q1 + static_cast<size_t>(i0[ox]) * C, *p22 = q1 + static_cast<size_t>(i1[ox]) * C;
+          const __m256i v0 = quant.round8(blend(w11, p11, w21, p21, w12, p12, w22, p22));
+          const __m256i v1 = C > 8 ? quant.round8(blend(w11, p11 + 8, w21, p21 + 8, w12, p12 + 8, w22, p22 + 8)) : v0;
+          lrow[ox] = labels16.label(quant.bytes16(v0, v1));
         }
       }
       oy += rows;
