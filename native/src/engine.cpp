@@ -84,7 +84,7 @@ class EngineImpl final : public Engine {
     update_tables(img, o, os, geo);
 
     kernels::PreprocessArgs pa{img, o.net_width, o.net_height, &tables_.ys, &tables_.xs, model_.input_lut,
-                               plan.tensor(model_.spec.input)};
+                               plan.tensor(model_.spec.input), model_.input_affine};
     pool_.parallel_for(o.net_height, 4, [&](int64_t b, int64_t e, int) { kernels_.preprocess(pa, int(b), int(e)); });
     timing.preprocess_ms = ms_since(t0);
 

@@ -70,6 +70,7 @@ struct PreparedModel {
   const kernels::KernelTable* k = nullptr;
   std::vector<PreparedOp> ops;
   uint8_t input_lut[3 * 256];  // camera pixel (0..255) -> quantized network input, per RGB channel
+  kernels::InputAffine input_affine;  // input_lut in integers, where find_input_affine found them
   uint32_t softmax[256];       // the confidence's softmax table of the output's scale (kernels.h ArgmaxArgs)
   PreparedModel(const ModelSpec& s, const kernels::KernelTable& table);
 };

@@ -225,11 +225,8 @@ PreparedModel::PreparedModel(const ModelSpec& s, const kernels::KernelTable& tab
     }
   }
   const QuantParams& qin = spec.tensors[spec.input].q;
-  for (int c = 0; c < 3; ++c)
-    for (int p = 0; p < 256; ++p) {
-      const float real = (static_cast<float>(p) / 255.0f - spec.norm.mean[c]) / spec.norm.std[c];
-      input_lut[c * 256 + p] = kernels::clamp_u8(kernels::round_clamped(real / qin.scale) + qin.zero_point);
-    }
+  kernels::build_input_lut(spec.norm.mean, spec.norm.std, qin.scale, qin.zero_point, input_lut);
+  kernels::find_input_affine(input_lut, &input_affine);
   kernels::build_softmax_table(spec.tensors[spec.output].q.scale, softmax);
 }
 

@@ -3,7 +3,9 @@
 // compared with the scalar reference's. Prints the minimum time per table; ratios between rows of
 // one run are what to report, never times from two machines.
 //   attendseg_kernel_bench add <h> <w> <c> [float|integer]   Add of two full tensors
-//   attendseg_kernel_bench preprocess <h> <w>               an rgb8 image at the network size
+//   attendseg_kernel_bench preprocess <h> <w> [imagenet|random]
+//                                                           an rgb8 image at the network size, the
+//                                                           ImageNet table (in integers) or a random one
 //   attendseg_kernel_bench resize <in_h> <in_w> <c>          bilinear half-pixel 2x upscale
 //   attendseg_kernel_bench gemm <M> <K> <N> [w64|full|trained]
 //                                                           the conv GEMM, weights in [-64, 64]
@@ -81,7 +83,7 @@ int bench(const Case& c, int rounds, int runs, bool with_scalar) {
 
 int usage(const char* argv0) {
   std::fprintf(stderr,
-               "usage: %s add <h> <w> <c> [float|integer] | preprocess <h> <w> | resize <in_h> <in_w> <c> | "
+               "usage: %s add <h> <w> <c> [float|integer] | preprocess <h> <w> [imagenet|random] | resize <in_h> <in_w> <c> | "
                "resize_argmax <in_h> <in_w> <c> [real|sparse|one|random] | maxpool <h> <w> <c> [k] | dw <h> <w> <c> [1|2] | winograd4 <h> <w> <in_c> [out_c] | gemm <M> <K> <N> [w64|full|trained]  [--rounds R] [--runs N] "
                "[--with-scalar]\n",
                argv0);
@@ -106,7 +108,7 @@ int main(int argc, char** argv) {
   if (args.size() < (!args.empty() && args[0] == "preprocess" ? 3 : 4)) return usage(argv[0]);
   const std::string op = args[0];
   const int h = std::atoi(args[1].c_str()), w = std::atoi(args[2].c_str());
-  const int C = args.size() > 3 ? std::atoi(args[3].c_str()) : 3;
+  const int C = args.size() > 3 && op != "preprocess" ? std::atoi(args[3].c_str()) : 3;  // preprocess: its table
   const std::string variant = args.size() > 4 ? args[4] : "";
   uint32_t seed = 7;
 
@@ -262,17 +264,27 @@ int main(int argc, char** argv) {
                  rounds, runs, with_scalar);
   }
 
-  if (op == "preprocess") {  // <h> <w>: an rgb8 image already at the network size
+  if (op == "preprocess") {  // <h> <w> [imagenet|random]: an rgb8 image already at the network size
     if (h <= 0 || w <= 0 || h > 8192 || w > 8192) return usage(argv[0]);
+    const std::string table = args.size() > 3 ? args[3] : "imagenet";
+    if (table != "imagenet" && table != "random") return usage(argv[0]);
     std::vector<uint8_t> image(static_cast<size_t>(h) * w * 3), lut(768), out(image.size());
     for (auto& x : image) x = static_cast<uint8_t>(next(&seed));
-    for (auto& x : lut) x = static_cast<uint8_t>(next(&seed));
+    InputAffine affine;
+    if (table == "imagenet") {  // the shipped model's normalisation over an input range of [-2.12, 2.64]
+      const float mean[3] = {0.485f, 0.456f, 0.406f}, std_dev[3] = {0.229f, 0.224f, 0.225f};
+      build_input_lut(mean, std_dev, 4.76f / 255.0f, 114, lut.data());
+      find_input_affine(lut.data(), &affine);
+    } else {
+      for (auto& x : lut) x = static_cast<uint8_t>(next(&seed));
+    }
     ResizeAxis ys, xs;
     build_image_axis(h, h, &ys);
     build_image_axis(w, w, &xs);
     const PreprocessArgs args{attendseg::ImageView{attendseg::Encoding::RGB8, w, h, static_cast<size_t>(w) * 3, image.data(), image.size()},
-                              w, h, &ys, &xs, lut.data(), out.data()};
-    return bench({"same-size rgb8 preprocess " + std::to_string(h) + "x" + std::to_string(w),
+                              w, h, &ys, &xs, lut.data(), out.data(), affine};
+    return bench({"same-size rgb8 preprocess " + std::to_string(h) + "x" + std::to_string(w) + ", " + table +
+                      " table" + (affine.on ? " (in integers)" : ""),
                   [&](const KernelTable& t) { t.preprocess(args, 0, h); }, &out},
                  rounds, runs, with_scalar);
   }

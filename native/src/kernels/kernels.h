@@ -353,6 +353,23 @@ struct ArgmaxArgs {
 // Preprocess: for output (oy, ox), the four neighbours (ys, xs tables over the input image from
 // build_image_axis, half-pixel centres; the identity when the image is the network size) are converted to RGB, blended per channel: pix = (v + (1 << 21)) >> 22,
 // then out[(oy*net_w + ox)*3 + c] = lut[c*256 + pix].
+// ---- Preprocess in integers ----------------------------------------------------------------
+//   lut[c * 256 + p] == clamp((m[c] * p + add[c]) >> shift, 0, 255)   for every c and p in 0..255
+// (>> arithmetic). A quantized normalisation is a rounded line in p, so such integers exist for
+// nearly every model; find_input_affine admits them only where the equation holds for all 768
+// entries with every m * p + add inside int32. A SIMD kernel may then compute the table's byte
+// (AVX2 has no lookup of 256 bytes but a gather or a load per byte).
+struct InputAffine {
+  bool on = false;
+  int32_t m[3] = {}, add[3] = {};
+  int shift = 0;
+};
+// The camera byte (0..255) -> quantized network input table of every channel:
+//   lut[c * 256 + p] = clamp_u8(round_clamped(((p / 255 - mean[c]) / std[c]) / scale) + zero_point)
+// in float, as ONNX Runtime quantizes the normalised input.
+void build_input_lut(const float mean[3], const float std_dev[3], float scale, int32_t zero_point, uint8_t lut[768]);
+bool find_input_affine(const uint8_t lut[768], InputAffine* out);
+
 struct PreprocessArgs {
   ImageView image;
   int net_w, net_h;
@@ -360,6 +377,7 @@ struct PreprocessArgs {
   const ResizeAxis* xs;
   const uint8_t* lut;  // [3][256]
   uint8_t* out;
+  InputAffine affine{};  // the lut in integers, where find_input_affine found them
 };
 
 // Nearest label upsampling: out[oy*out_w + ox] = labels[ys[oy]*lw + xs[ox]], xs/ys from

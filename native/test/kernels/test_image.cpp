@@ -2,7 +2,9 @@
 // colour conversions anchor the scalar reference; every SIMD table is compared with it on
 // padded rows, odd widths, up- / down-scaling and identity sizes.
 #include <algorithm>
+#include <climits>
 #include <sstream>
+#include <string>
 
 #include "attendseg/image.h"
 #include "isa_test.h"
@@ -153,20 +155,49 @@ std::string frame_desc(const ImageView& im) {
 
 namespace {
 
-// Frame f preprocessed to nw x nh with a random table: table t (over split row ranges) against
-// the reference.
-void check_preprocess(const KernelTable& t, const Frame& f, int nw, int nh) {
+// A model's input table (build_input_lut) for a random normalisation and input quantization
+// (the normalised range of the channels' extremes spread over most of the bytes, as a calibrated
+// input is), with its integers where find_input_affine finds them.
+struct InputTable {
+  std::vector<uint8_t> lut = std::vector<uint8_t>(768);
+  InputAffine affine;
+  std::string desc;
+};
+InputTable random_input_table() {
+  InputTable t;
+  float mean[3], std_dev[3], lo = 0, hi = 0;
+  for (int c = 0; c < 3; ++c) {
+    mean[c] = testing::rand_float(0.0f, 1.0f);
+    std_dev[c] = testing::rand_float(0.05f, 1.5f);
+    lo = std::min(lo, -mean[c] / std_dev[c]);
+    hi = std::max(hi, (1.0f - mean[c]) / std_dev[c]);
+  }
+  const float scale = (hi - lo) / testing::rand_float(150.0f, 300.0f);
+  const int zp = std::clamp(static_cast<int>(-lo / scale) + rand_int(-20, 20), 0, 255);
+  build_input_lut(mean, std_dev, scale, zp, t.lut.data());
+  find_input_affine(t.lut.data(), &t.affine);
+  std::ostringstream d;
+  d << "mean " << mean[0] << " " << mean[1] << " " << mean[2] << " std " << std_dev[0] << " " << std_dev[1] << " "
+    << std_dev[2] << " scale " << scale << " zp " << zp;
+  t.desc = d.str();
+  return t;
+}
+
+// Frame f preprocessed to nw x nh with table lut (a random one by default): table t (over split
+// row ranges) against the reference.
+void check_preprocess(const KernelTable& t, const Frame& f, int nw, int nh, const InputTable* table = nullptr) {
   ResizeAxis xs, ys;
   build_image_axis(f.im.width, nw, &xs);
   build_image_axis(f.im.height, nh, &ys);
-  const std::vector<uint8_t> lut = testing::rand_vec<uint8_t>(768, 0, 255);
+  const std::vector<uint8_t> lut = table ? table->lut : testing::rand_vec<uint8_t>(768, 0, 255);
   const size_t n = static_cast<size_t>(nw) * nh * 3;
   auto ref = kt::out_buffer(n), got = kt::out_buffer(n);
-  PreprocessArgs a{f.im, nw, nh, &ys, &xs, lut.data(), ref.data()};
+  PreprocessArgs a{f.im, nw, nh, &ys, &xs, lut.data(), ref.data(), table ? table->affine : InputAffine{}};
   scalar_table().preprocess(a, 0, nh);
   a.out = got.data();
   kt::split_range(nh, [&](int b, int en) { t.preprocess(a, b, en); });
-  CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), frame_desc(f.im) + " -> " + std::to_string(nw) + "x" + std::to_string(nh));
+  CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(),
+                 frame_desc(f.im) + " -> " + std::to_string(nw) + "x" + std::to_string(nh) + (table ? ", " + table->desc : ""));
 }
 
 }  // namespace
@@ -191,6 +222,53 @@ ISA_TEST(preprocess_same_size_rows_match_scalar) {
       const int h = rand_int(1, 4);
       check_preprocess(t, random_frame(e, w, h), w, h);
     }
+}
+
+// The integers find_input_affine admits give every entry of the table, and it finds them for
+// the normalisations models have; a table that is no rounded line gets none.
+TEST_CASE("find_input_affine_reproduces_input_tables") {
+  int found = 0;
+  constexpr int kTables = 400;
+  for (int i = 0; i < kTables; ++i) {
+    const InputTable t = random_input_table();
+    if (!t.affine.on) continue;
+    ++found;
+    for (int c = 0; c < 3; ++c)
+      for (int p = 0; p < 256; ++p) {
+        const int64_t v = int64_t{t.affine.m[c]} * p + t.affine.add[c];
+        REQUIRE(v >= INT32_MIN);
+        REQUIRE(v <= INT32_MAX);
+        const int64_t y = std::clamp<int64_t>(v >> t.affine.shift, 0, 255);
+        INFO(t.desc << ", channel " << c << ", byte " << p);
+        REQUIRE(y == t.lut[c * 256 + p]);
+      }
+  }
+  CHECK(found >= kTables * 99 / 100);
+  // The shipped model's ImageNet normalisation.
+  const float mean[3] = {0.485f, 0.456f, 0.406f}, std_dev[3] = {0.229f, 0.224f, 0.225f};
+  std::vector<uint8_t> lut(768);
+  build_input_lut(mean, std_dev, 4.76f / 255.0f, 114, lut.data());
+  InputAffine f;
+  CHECK(find_input_affine(lut.data(), &f));
+  // Not monotone in p: no line.
+  lut[300] = 200;
+  lut[301] = 10;
+  CHECK_FALSE(find_input_affine(lut.data(), &f));
+  CHECK_FALSE(f.on);
+}
+
+// With a model's table in integers, every encoding at the same size and resized.
+ISA_TEST(preprocess_in_integers_matches_scalar) {
+  for (int i = 0; i < 240; ++i) {
+    const InputTable table = random_input_table();
+    const Encoding e = kEncodings[i % 9];
+    const int w = rand_int(1, 70), h = rand_int(1, 12);
+    const Frame f = random_frame(e, w, h);
+    if (i % 2 == 0)
+      check_preprocess(t, f, w, h, &table);
+    else
+      check_preprocess(t, f, rand_int(1, 70), rand_int(1, 12), &table);
+  }
 }
 
 TEST_CASE("label_map_reference_values") {
