@@ -3,8 +3,9 @@
 // compared with the scalar reference's. Prints the minimum time per table; ratios between rows of
 // one run are what to report, never times from two machines.
 //   attendseg_kernel_bench add <h> <w> <c> [float|integer]   Add of two full tensors
-//   attendseg_kernel_bench preprocess <h> <w> [imagenet|random]
-//                                                           an rgb8 image at the network size, the
+//   attendseg_kernel_bench preprocess <h> <w> [imagenet|random] [<src_h> <src_w>]
+//                                                           an rgb8 image (of the network size, or
+//                                                           src) to the network size, through the
 //                                                           ImageNet table (in integers) or a random one
 //   attendseg_kernel_bench resize <in_h> <in_w> <c>          bilinear half-pixel 2x upscale
 //   attendseg_kernel_bench gemm <M> <K> <N> [w64|full|trained]
@@ -83,7 +84,7 @@ int bench(const Case& c, int rounds, int runs, bool with_scalar) {
 
 int usage(const char* argv0) {
   std::fprintf(stderr,
-               "usage: %s add <h> <w> <c> [float|integer] | preprocess <h> <w> [imagenet|random] | resize <in_h> <in_w> <c> | "
+               "usage: %s add <h> <w> <c> [float|integer] | preprocess <h> <w> [imagenet|random] [<src_h> <src_w>] | resize <in_h> <in_w> <c> | "
                "resize_argmax <in_h> <in_w> <c> [real|sparse|one|random] | maxpool <h> <w> <c> [k] | dw <h> <w> <c> [1|2] | winograd4 <h> <w> <in_c> [out_c] | gemm <M> <K> <N> [w64|full|trained]  [--rounds R] [--runs N] "
                "[--with-scalar]\n",
                argv0);
@@ -264,11 +265,13 @@ int main(int argc, char** argv) {
                  rounds, runs, with_scalar);
   }
 
-  if (op == "preprocess") {  // <h> <w> [imagenet|random]: an rgb8 image already at the network size
+  if (op == "preprocess") {  // <h> <w> [imagenet|random] [<src_h> <src_w>]: an rgb8 image to the network size
     if (h <= 0 || w <= 0 || h > 8192 || w > 8192) return usage(argv[0]);
     const std::string table = args.size() > 3 ? args[3] : "imagenet";
     if (table != "imagenet" && table != "random") return usage(argv[0]);
-    std::vector<uint8_t> image(static_cast<size_t>(h) * w * 3), lut(768), out(image.size());
+    const int sh = args.size() > 5 ? std::atoi(args[4].c_str()) : h, sw = args.size() > 5 ? std::atoi(args[5].c_str()) : w;
+    if (sh <= 0 || sw <= 0 || sh > 8192 || sw > 8192) return usage(argv[0]);
+    std::vector<uint8_t> image(static_cast<size_t>(sh) * sw * 3), lut(768), out(static_cast<size_t>(h) * w * 3);
     for (auto& x : image) x = static_cast<uint8_t>(next(&seed));
     InputAffine affine;
     if (table == "imagenet") {  // the shipped model's normalisation over an input range of [-2.12, 2.64]
@@ -279,12 +282,12 @@ int main(int argc, char** argv) {
       for (auto& x : lut) x = static_cast<uint8_t>(next(&seed));
     }
     ResizeAxis ys, xs;
-    build_image_axis(h, h, &ys);
-    build_image_axis(w, w, &xs);
-    const PreprocessArgs args{attendseg::ImageView{attendseg::Encoding::RGB8, w, h, static_cast<size_t>(w) * 3, image.data(), image.size()},
+    build_image_axis(sh, h, &ys);
+    build_image_axis(sw, w, &xs);
+    const PreprocessArgs args{attendseg::ImageView{attendseg::Encoding::RGB8, sw, sh, static_cast<size_t>(sw) * 3, image.data(), image.size()},
                               w, h, &ys, &xs, lut.data(), out.data(), affine};
-    return bench({"same-size rgb8 preprocess " + std::to_string(h) + "x" + std::to_string(w) + ", " + table +
-                      " table" + (affine.on ? " (in integers)" : ""),
+    return bench({"rgb8 preprocess " + std::to_string(sh) + "x" + std::to_string(sw) + " to " + std::to_string(h) + "x" +
+                      std::to_string(w) + ", " + table + " table" + (affine.on ? " (in integers)" : ""),
                   [&](const KernelTable& t) { t.preprocess(args, 0, h); }, &out},
                  rounds, runs, with_scalar);
   }
