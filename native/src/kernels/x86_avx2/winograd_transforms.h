@@ -47,6 +47,7 @@ template <int k>
 inline __m256i shl32(__m256i a) { return _mm256_slli_epi32(a, k); }
 template <int k>
 inline __m256i sra32(__m256i a) { return _mm256_srai_epi32(a, k); }
+inline __m256i sra32(__m256i a, int k) { return _mm256_srai_epi32(a, k); }  // k a constant once unrolled
 inline __m256i mul32(__m256i a, int32_t b) { return _mm256_mullo_epi32(a, _mm256_set1_epi32(b)); }
 #if defined(__AVX512F__)
 inline __m512i add32(__m512i a, __m512i b) { return _mm512_add_epi32(a, b); }
@@ -55,6 +56,7 @@ template <int k>
 inline __m512i shl32(__m512i a) { return _mm512_slli_epi32(a, k); }
 template <int k>
 inline __m512i sra32(__m512i a) { return _mm512_srai_epi32(a, k); }
+inline __m512i sra32(__m512i a, int k) { return _mm512_srai_epi32(a, k); }
 inline __m512i mul32(__m512i a, int32_t b) { return _mm512_mullo_epi32(a, _mm512_set1_epi32(b)); }
 #endif
 
@@ -78,9 +80,9 @@ struct Wino<2> {
     o[0] = add32(add32(m[0], m[1]), m[2]);
     o[1] = sub32(sub32(m[1], m[2]), m[3]);
   }
-  // y from Y = A^T M A: Y is 4 y.
+  // y (i, j) from Y = A^T M A: Y is 4 y.
   template <class V>
-  static inline V sum(V r) { return sra32<2>(r); }
+  static inline V sum(V r, int, int) { return sra32<2>(r); }
 };
 
 template <>
@@ -101,7 +103,10 @@ struct Wino<4> {
     o[5] = _mm256_add_epi16(_mm256_slli_epi16(_mm256_sub_epi16(d[1], d[3]), 2), _mm256_sub_epi16(d[5], d[3]));
   }
   // A'^T x, rows (6,4,4,1,1,0), (0,4,-4,2,-2,0), (0,4,4,4,4,0), (0,4,-4,8,-8,24), with
-  // p, q = m1 +- m2 and r, s = m3 +- m4: 2 (3 m0 + 2 p) + r, 2 (2 q + s), 4 (p + r), 4 (q + 2 (s + 3 m5)).
+  // p, q = m1 +- m2 and r, s = m3 +- m4: 2 (3 m0 + 2 p) + r, 2 (2 q + s), 4 (p + r), 4 (q + 2 (s + 3 m5)),
+  // each row without its power-of-two factor 2^kRowShift[i] (1, 2, 4, 4): both passes leave them
+  // out, and sum() takes them from its final shift instead (three shifts fewer per column).
+  static constexpr int kRowShift[4] = {0, 1, 2, 2};
   template <class V>
   static inline void at(const V (&m)[6], V (&o)[4]) {
     const V p = add32(m[1], m[2]), q = sub32(m[1], m[2]);
@@ -109,15 +114,17 @@ struct Wino<4> {
     const V m0x3 = add32(m[0], shl32<1>(m[0]));
     const V m5x3 = add32(m[5], shl32<1>(m[5]));
     o[0] = add32(shl32<1>(add32(m0x3, shl32<1>(p))), r);
-    o[1] = shl32<1>(add32(shl32<1>(q), s));
-    o[2] = shl32<2>(add32(p, r));
-    o[3] = shl32<2>(add32(q, shl32<1>(add32(s, m5x3))));
+    o[1] = add32(shl32<1>(q), s);
+    o[2] = add32(p, r);
+    o[3] = add32(q, shl32<1>(add32(s, m5x3)));
   }
-  // y from R = A'^T M' A' = 576 y: R times the inverse of 9 is 64 y (mod 2^32, and exactly while
-  // |y| < 2^25), then the shift.
+  // y (i, j) from R = A'^T M' A' = 576 y, computed as R / 2^(kRowShift[i] + kRowShift[j]) =
+  // 9 * 2^(6 - kRowShift[i] - kRowShift[j]) y (integers: each factor left out multiplies an
+  // integer): times the inverse of 9 that is 2^(6 - ...) y (mod 2^32, and exactly while |y| < 2^25),
+  // then the shift.
   template <class V>
-  static inline V sum(V r) {
-    return sra32<6>(mul32(r, 0x38E38E39));
+  static inline V sum(V r, int i, int j) {
+    return sra32(mul32(r, 0x38E38E39), 6 - kRowShift[i] - kRowShift[j]);
   }
 };
 
@@ -153,10 +160,12 @@ inline void transform_output(const V (&m)[Wino<T>::P], V (&y)[T * T]) {
     Wino<T>::at(col, o);
     for (int i = 0; i < T; ++i) s[i][q] = o[i];
   }
-  for (int i = 0; i < T; ++i) {  // (A^T M) A, row i
+#pragma GCC unroll 4
+  for (int i = 0; i < T; ++i) {  // (A^T M) A, row i (unrolled: sum's shifts are then constants)
     V o[T];
     Wino<T>::at(s[i], o);
-    for (int j = 0; j < T; ++j) y[T * i + j] = Wino<T>::sum(o[j]);
+#pragma GCC unroll 4
+    for (int j = 0; j < T; ++j) y[T * i + j] = Wino<T>::sum(o[j], i, j);
   }
 }
 
