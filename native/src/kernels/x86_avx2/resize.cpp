@@ -142,6 +142,21 @@ inline __m256 blend(__m256 w11, const float* p11, __m256 w21, const float* p21, 
   return _mm256_add_ps(v, _mm256_mul_ps(w22, _mm256_loadu_ps(p22)));
 }
 
+// k * X on 8 lanes, the X from p (k = 1: X itself).
+template <int k>
+inline __m256 times(const float* p) {
+  const __m256 x = _mm256_loadu_ps(p);
+  return k == 1 ? x : _mm256_mul_ps(_mm256_set1_ps(static_cast<float>(k)), x);
+}
+// blend of linear_rows' sixteenths pixels, 16 times larger: ((k11*X11 + k21*X21) + k12*X12) + k22*X22
+// with the 1/16 at kOne.
+template <int kOne>
+inline __m256 blend_sixteenths(const float* p11, const float* p21, const float* p12, const float* p22) {
+  __m256 v = _mm256_add_ps(times<sixteenths_of(0, kOne)>(p11), times<sixteenths_of(1, kOne)>(p21));
+  v = _mm256_add_ps(v, times<sixteenths_of(2, kOne)>(p12));
+  return _mm256_add_ps(v, times<sixteenths_of(3, kOne)>(p22));
+}
+
 // Copies each output pixel's C floats (C < 16) with 8-float moves whose spill past the pixel
 // is overwritten by the next one.
 void expand(const float* deq, const int32_t* idx, int out_w, int C, float* dst) {
@@ -392,20 +407,32 @@ template <Quotient kQuotient, bool kBounded>
 void resize_linear_blocks(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
   const Quantize8<kQuotient, kBounded> quant(a.out_scale, a.out_zp, 0, 255);
-  linear_rows(a, row_begin, row_end, per_thread<DequantRows>(), dequantize_row,
-              [&](uint8_t* out, const float* p11, const float* p21, const float* p12, const float* p22, float w11,
-                  float w21, float w12, float w22) {
-                const __m256 v11 = _mm256_set1_ps(w11), v21 = _mm256_set1_ps(w21);
-                const __m256 v12 = _mm256_set1_ps(w12), v22 = _mm256_set1_ps(w22);
-                auto blend8 = [&](int c) { return quant.round8(blend(v11, p11 + c, v21, p21 + c, v12, p12 + c, v22, p22 + c)); };
-                auto block8 = [&](int c) { quant.store8(out + c, blend8(c)); };
-                int c = 0;
-                for (; c + 32 <= C; c += 32)  // 32 channels share one pack and store
-                  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c),
-                                      quant.pack32_consecutive(blend8(c), blend8(c + 8), blend8(c + 16), blend8(c + 24)));
-                for (; c + 8 <= C; c += 8) block8(c);
-                if (c < C) block8(C - 8);  // overlapping tail, identical values
-              });
+  const Quantize8<kQuotient, kBounded> quant16(16.0f * a.out_scale, a.out_zp, 0, 255);  // linear_rows' sixteenths
+  // A pixel's C bytes from rounded(c), channels c..c+7 rounded by q.
+  const auto store_pixel = [C](uint8_t* out, const auto& q, auto rounded) {
+    int c = 0;
+    for (; c + 32 <= C; c += 32)  // 32 channels share one pack and store
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c),
+                          q.pack32_consecutive(rounded(c), rounded(c + 8), rounded(c + 16), rounded(c + 24)));
+    for (; c + 8 <= C; c += 8) q.store8(out + c, rounded(c));
+    if (c < C) q.store8(out + C - 8, rounded(C - 8));  // overlapping tail, identical values
+  };
+  linear_rows(
+      a, row_begin, row_end, per_thread<DequantRows>(), dequantize_row,
+      [&](uint8_t* out, const float* p11, const float* p21, const float* p12, const float* p22, float w11, float w21,
+          float w12, float w22) {
+        const __m256 v11 = _mm256_set1_ps(w11), v21 = _mm256_set1_ps(w21);
+        const __m256 v12 = _mm256_set1_ps(w12), v22 = _mm256_set1_ps(w22);
+        store_pixel(out, quant,
+                    [&](int c) { return quant.round8(blend(v11, p11 + c, v21, p21 + c, v12, p12 + c, v22, p22 + c)); });
+      },
+      [&](uint8_t* out, const float* p11, const float* p21, const float* p12, const float* p22, int one) {
+        with_sixteenths(one, [&](auto k) {
+          constexpr int kOne = decltype(k)::value;
+          store_pixel(out, quant16,
+                      [&](int c) { return quant16.round8(blend_sixteenths<kOne>(p11 + c, p21 + c, p12 + c, p22 + c)); });
+        });
+      });
 }
 
 // The dense path with the quotient as the plan admitted it (kernels.h "Quotients by a reciprocal"),
