@@ -54,8 +54,8 @@ bool find_channel(const uint8_t* t, int shift, int32_t* m_out, int32_t* add_out)
   const int64_t m0 = std::llround(slope * unit);
   const int64_t reach = std::min<int64_t>(4096, static_cast<int64_t>(unit / std::max(1, span)) + 2);
   for (int64_t d = 0; d <= reach; ++d)
-    for (const int64_t m : {m0 + d, m0 - d}) {
-      if (d == 0 && m != m0) continue;
+    for (int side = 0; side < (d == 0 ? 1 : 2); ++side) {  // m0, then m0 + d and m0 - d
+      const int64_t m = side == 0 ? m0 + d : m0 - d;
       int64_t lo, hi;
       if (!fits_int32(m) || !add_interval(t, m, shift, &lo, &hi)) continue;
       // The middle of the interval; an unbounded side (every entry clamped one way) takes the
