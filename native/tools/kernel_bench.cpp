@@ -177,7 +177,8 @@ int main(int argc, char** argv) {
     std::vector<int32_t> bias(out_c);
     std::vector<float> scale(out_c, 1.0f / (40.0f * 9.0f * std::sqrt(static_cast<float>(in_c))));
     for (auto& b : bias) b = static_cast<int32_t>(next(&seed) % 4096) - 2048;
-    const Requant rq{bias.data(), scale.data(), 128, 0, 255};
+    Requant rq{bias.data(), scale.data(), 128, 0, 255};
+    rq.bounded = requant_bounded(wts.data(), 9 * in_c, out_c, rq);  // as the engine finds it
     // The engine's blocks (plan.cpp winograd_blocks): at most 16 tiles of a tile row per call.
     const int tiles_h = (h + 3) / 4, tiles_w = (w + 3) / 4, per_row = (tiles_w + 15) / 16;
     const int width = (tiles_w + per_row - 1) / per_row;
@@ -225,7 +226,8 @@ int main(int argc, char** argv) {
     std::vector<int32_t> bias(C);
     std::vector<float> scale(C, 1.0f / (40.0f * 9.0f));
     for (auto& b : bias) b = static_cast<int32_t>(next(&seed) % 4096) - 2048;
-    const Requant rq{bias.data(), scale.data(), 128, 0, 255};
+    Requant rq{bias.data(), scale.data(), 128, 0, 255};
+    rq.bounded = requant_bounded(wts.data(), 9, C, rq);  // as the engine finds it
     std::vector<std::pair<const KernelTable*, std::vector<uint8_t>>> packed;
     for (const auto& e : all_kernel_tables()) {
       if (!e.usable) continue;

@@ -52,6 +52,9 @@ bool requant_bounded(int64_t acc_min, int64_t acc_max, float scale);
 // Requant::bounded for a GEMM of weights w ([N][K], row-major) with rq's bias (none: 0) and scales:
 // every channel's accumulator range over uint8 activations within requant_bounded.
 bool requant_bounded(const int8_t* w, int K, int N, const Requant& rq);
+// Whether [qmin, qmax] is narrower than [0, 255]: when it is not, a SIMD kernel's unsigned
+// saturation to bytes is already the whole clamp (true of every conv in the shipped model).
+inline bool requant_clamps(const Requant& rq) { return rq.qmin > 0 || rq.qmax < 255; }
 
 // ---- Convolution ---------------------------------------------------------------------------
 // GEMM for pointwise and im2col convolutions: for m in [0,M), n in [0,N):

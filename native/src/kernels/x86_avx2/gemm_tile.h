@@ -62,7 +62,7 @@ inline __attribute__((always_inline)) void init_acc(const int32_t* bias, __m256i
 }
 
 // Requantizes the tile and stores its nw valid channels of each of the MR rows.
-template <int MR, int NR, bool kBounded>
+template <int MR, int NR, bool kBounded, bool kClamp>
 inline __attribute__((always_inline)) void store_tile_as(const __m256i (&acc)[MR][NR], const float* scale, int nw,
                                                          const RequantConsts& rk, uint8_t* C, size_t ldc) {
   __m256 s[NR];
@@ -72,16 +72,16 @@ inline __attribute__((always_inline)) void store_tile_as(const __m256i (&acc)[MR
   for (int r = 0; r < MR; ++r) {
     const __m256i y0 = requant_i32<kBounded>(acc[r][0], s[0], rk);
     const __m256i y1 = NR == 2 ? requant_i32<kBounded>(acc[r][NR - 1], s[NR - 1], rk) : y0;
-    store_bytes(C + static_cast<size_t>(r) * ldc, narrow_clamp_16(y0, y1, rk), nw);
+    store_bytes(C + static_cast<size_t>(r) * ldc, narrow_clamp_16<kClamp>(y0, y1, rk), nw);
   }
 }
 template <int MR, int NR>
 inline __attribute__((always_inline)) void store_tile(const __m256i (&acc)[MR][NR], const float* scale, int nw,
                                                       const RequantConsts& rk, uint8_t* C, size_t ldc) {
-  if (rk.bounded)
-    store_tile_as<MR, NR, true>(acc, scale, nw, rk, C, ldc);
-  else
-    store_tile_as<MR, NR, false>(acc, scale, nw, rk, C, ldc);
+  with_requant_mode(rk, [&](auto m) __attribute__((always_inline)) {
+    using M = decltype(m);
+    store_tile_as<MR, NR, M::kBounded, M::kClamp>(acc, scale, nw, rk, C, ldc);
+  });
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "kernels/kernels.h"
+#include "kernels/requant_mode.h"
 
 namespace attendseg {
 namespace kernels {
@@ -22,13 +23,21 @@ struct RequantConsts {
   __m256i zp16;        // out_zp in every int16 lane
   __m128i qmin, qmax;  // as bytes
   bool bounded;        // Requant::bounded
+  bool clamp;          // [qmin, qmax] narrower than the packs' [0, 255] (requant_clamps)
   explicit RequantConsts(const Requant& rq)
       : hi(_mm256_set1_ps(65536.0f)),
         zp16(_mm256_set1_epi16(static_cast<int16_t>(rq.out_zp))),
         qmin(_mm_set1_epi8(static_cast<char>(rq.qmin))),
         qmax(_mm_set1_epi8(static_cast<char>(rq.qmax))),
-        bounded(rq.bounded) {}
+        bounded(rq.bounded),
+        clamp(requant_clamps(rq)) {}
 };
+
+// Calls f(RequantMode<...>{}) with rk's form (requant_mode.h).
+template <class F>
+inline __attribute__((always_inline)) void with_requant_mode(const RequantConsts& rk, F&& f) {
+  kernels::with_requant_mode(rk.bounded, rk.clamp, static_cast<F&&>(f));
+}
 
 // round((float)acc * scale) for 8 lanes, as int32, without the zero point, which the narrowing
 // adds to int16 lanes (add_zp_16). Only the upper clamp is applied: a value below -2^31 converts
@@ -51,12 +60,14 @@ inline __m256i add_zp_16(__m256i a, __m256i b, const RequantConsts& k) {
 // Narrows 16 requant_i32 values (channels 0..7 in a, 8..15 in b) to bytes in channel order with
 // the zero point and clamps them to [qmin, qmax]. The saturating packs are harmless: with
 // 0 <= qmin <= qmax <= 255, saturating to [0, 255] first and clamping after equals clamping directly.
+// With kClamp false (RequantConsts::clamp) that saturation is the whole clamp.
+template <bool kClamp>
 inline __m128i narrow_clamp_16(__m256i a, __m256i b, const RequantConsts& k) {
   const __m256i w = add_zp_16(a, b, k);              // a0-3 b0-3 | a4-7 b4-7 (int16)
   const __m256i u = _mm256_packus_epi16(w, w);       // bytes, same order, duplicated
   const __m256i o = _mm256_permutevar8x32_epi32(u, _mm256_setr_epi32(0, 4, 1, 5, 0, 4, 1, 5));
   const __m128i r = _mm256_castsi256_si128(o);       // a0-3 a4-7 b0-3 b4-7
-  return _mm_max_epu8(_mm_min_epu8(r, k.qmax), k.qmin);
+  return kClamp ? _mm_max_epu8(_mm_min_epu8(r, k.qmax), k.qmin) : r;
 }
 
 // Stores the first n (1..16) bytes of v. Partial widths (a panel over N % 16 channels, 11 for

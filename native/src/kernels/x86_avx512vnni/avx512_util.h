@@ -40,17 +40,21 @@ inline void copy_small(uint8_t* dst, const uint8_t* src, size_t n) {
 
 // Four vectors of 16 int32 values -> 64 bytes: signed packs to int16, + zp16 saturating,
 // unsigned packs to bytes, clamped to [lo8, hi8]. The packs work per 128-bit lane: lane k holds
-// r0's, r1's, r2's and r3's elements 4k..4k+3, in that order.
+// r0's, r1's, r2's and r3's elements 4k..4k+3, in that order. kClamp false leaves the clamp out,
+// for bounds of [0, 255] that the unsigned packs already are (kernels.h requant_clamps).
+template <bool kClamp = true>
 inline __m512i pack64_lanes(__m512i r0, __m512i r1, __m512i r2, __m512i r3, __m512i zp16, __m512i lo8, __m512i hi8) {
   const __m512i w0 = _mm512_adds_epi16(_mm512_packs_epi32(r0, r1), zp16);
   const __m512i w1 = _mm512_adds_epi16(_mm512_packs_epi32(r2, r3), zp16);
-  return _mm512_min_epu8(_mm512_max_epu8(_mm512_packus_epi16(w0, w1), lo8), hi8);
+  const __m512i b = _mm512_packus_epi16(w0, w1);
+  return kClamp ? _mm512_min_epu8(_mm512_max_epu8(b, lo8), hi8) : b;
 }
 // pack64_lanes with the bytes in order (r0's 16 values, then r1's, r2's, r3's): dword j of the
 // result is dword j / 4 of lane j % 4.
+template <bool kClamp = true>
 inline __m512i pack64_ordered(__m512i r0, __m512i r1, __m512i r2, __m512i r3, __m512i zp16, __m512i lo8, __m512i hi8) {
   const __m512i idx = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-  return _mm512_permutexvar_epi32(idx, pack64_lanes(r0, r1, r2, r3, zp16, lo8, hi8));
+  return _mm512_permutexvar_epi32(idx, pack64_lanes<kClamp>(r0, r1, r2, r3, zp16, lo8, hi8));
 }
 
 // The 16-lane form of x86_avx2's Quantize8, clamp(round(v / s) + zp, lo, hi) for

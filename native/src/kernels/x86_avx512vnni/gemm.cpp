@@ -51,7 +51,7 @@ inline int32_t load_partial_i32(const uint8_t* p, int n) {
 }
 
 // Requantizes the tile (row r's channels n0 + [0, nw) from acc[r]) and stores it.
-template <int MR, int NP, bool kBounded>
+template <int MR, int NP, bool kBounded, bool kClamp>
 inline __attribute__((always_inline)) void store_tile(const __m512i (&acc)[MR][NP], const __m512 (&s)[NP], int n0,
                                                       int nw, const RequantConsts& rk, uint8_t* C, size_t ldc) {
   const __mmask64 out_mask = nw >= 64 ? ~__mmask64{0} : (__mmask64{1} << nw) - 1;
@@ -67,7 +67,7 @@ inline __attribute__((always_inline)) void store_tile(const __m512i (&acc)[MR][N
       for (int i = 0; i < RPN && r0 + i < MR; ++i)
 #pragma GCC unroll 2
         for (int j = 0; j < NP; ++j) v[i * NP + j] = round_i32<kBounded>(acc[r0 + i][j], s[j], rk);
-      const __m512i b = narrow64(v[0], v[1], v[2], v[3], rk);
+      const __m512i b = narrow64<kClamp>(v[0], v[1], v[2], v[3], rk);
       for (int i = 0; i < RPN && r0 + i < MR; ++i) {
         uint8_t* row = C + static_cast<size_t>(r0 + i) * ldc + n0;
         // The extracts take an immediate: clang rejects a loop index even where GCC unrolls the
@@ -94,7 +94,7 @@ inline __attribute__((always_inline)) void store_tile(const __m512i (&acc)[MR][N
     __m512i v[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
 #pragma GCC unroll 4
     for (int j = 0; j < NP; ++j) v[j] = round_i32<kBounded>(acc[r][j], s[j], rk);
-    _mm512_mask_storeu_epi8(C + static_cast<size_t>(r) * ldc + n0, out_mask, narrow64(v[0], v[1], v[2], v[3], rk));
+    _mm512_mask_storeu_epi8(C + static_cast<size_t>(r) * ldc + n0, out_mask, narrow64<kClamp>(v[0], v[1], v[2], v[3], rk));
   }
 }
 
@@ -140,10 +140,10 @@ void tile(const uint8_t* A, size_t lda, int kq, int tail, const uint8_t* w, size
   __m512 s[NP];
 #pragma GCC unroll 4
   for (int j = 0; j < NP; ++j) s[j] = _mm512_maskz_loadu_ps(mask[j], rq.scale + n0 + 16 * j);
-  if (rk.bounded)
-    store_tile<MR, NP, true>(acc, s, n0, nw, rk, C, ldc);
-  else
-    store_tile<MR, NP, false>(acc, s, n0, nw, rk, C, ldc);
+  with_requant_mode(rk, [&](auto m) __attribute__((always_inline)) {
+    using M = decltype(m);
+    store_tile<MR, NP, M::kBounded, M::kClamp>(acc, s, n0, nw, rk, C, ldc);
+  });
 }
 
 template <int MR>

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "kernels/kernels.h"
+#include "kernels/requant_mode.h"
 #include "kernels/x86_avx512vnni/avx512_util.h"
 
 namespace attendseg {
@@ -22,6 +23,7 @@ struct RequantConsts {
   __m512i zp, qmin, qmax; // int32 lanes
   __m512i zp16, qmin8, qmax8;  // for narrow64: int16 and byte lanes
   bool bounded;                // Requant::bounded
+  bool clamp;                  // kernels.h requant_clamps
   explicit RequantConsts(const Requant& rq)
       : lo(_mm512_set1_ps(-65536.0f)),
         hi(_mm512_set1_ps(65536.0f)),
@@ -31,7 +33,8 @@ struct RequantConsts {
         zp16(_mm512_set1_epi16(static_cast<int16_t>(rq.out_zp))),
         qmin8(_mm512_set1_epi8(static_cast<char>(rq.qmin))),
         qmax8(_mm512_set1_epi8(static_cast<char>(rq.qmax))),
-        bounded(rq.bounded) {}
+        bounded(rq.bounded),
+        clamp(requant_clamps(rq)) {}
 };
 
 // clamp(round((float)acc * scale) + out_zp, qmin, qmax) for 16 lanes, as int32 in [qmin, qmax].
@@ -58,8 +61,16 @@ inline __m512i round_i32(__m512i acc, __m512 scale, const RequantConsts& k) {
 // Equal to requant_i32 narrowed: a value outside int16 stays outside 0..255 on the same side after
 // adding a zero point of 0..255, and with 0 <= qmin <= qmax <= 255 saturating to [0, 255] first and
 // clamping after equals clamping directly. One store per 64 channels instead of four vpmovdb.
+// kClamp false leaves the [qmin, qmax] clamp to the packs (RequantConsts::clamp).
+template <bool kClamp>
 inline __m512i narrow64(__m512i r0, __m512i r1, __m512i r2, __m512i r3, const RequantConsts& k) {
-  return pack64_ordered(r0, r1, r2, r3, k.zp16, k.qmin8, k.qmax8);
+  return pack64_ordered<kClamp>(r0, r1, r2, r3, k.zp16, k.qmin8, k.qmax8);
+}
+
+// Calls f(RequantMode<...>{}) with rk's form (requant_mode.h).
+template <class F>
+inline __attribute__((always_inline)) void with_requant_mode(const RequantConsts& rk, F&& f) {
+  kernels::with_requant_mode(rk.bounded, rk.clamp, static_cast<F&&>(f));
 }
 
 // Mask of the first n (0..16) lanes.
