@@ -5,8 +5,9 @@
 // gets its own instantiation compiled with its flags:
 //   V::F, V::I                float and integer vectors; set1(float), sub, add, mul on F;
 //                             as_float(I) reinterprets the bits
-//   V::Quantize<kQuotient>    clamp(round(v / sy) + zy, qmin, qmax) with round(q, F) -> I and
-//                             pack(q, r0, r1, r2, r3) -> the bytes of widen's four vectors in order
+//   V::Quantize<kQuotient, kClamp>   clamp(round(v / sy) + zy, qmin, qmax) with round(q, F) -> I
+//                             and pack(q, r0, r1, r2, r3) -> the bytes of widen's four vectors in
+//                             order; kClamp false leaves out the byte clamp (qmin 0, qmax 255)
 //   V::widen<kBias>(I)        one vector of bytes -> V::Widened, four vectors v[4] of kBias + x
 //                             (2^23 + x as floats, or x), in pack's order
 //   V::Run<Op, Q>             the contiguous loop binary_runs calls, built from binary_block
@@ -32,12 +33,12 @@ constexpr float kTwo23 = 8388608.0f;
 constexpr int32_t kTwo23Bits = 0x4B000000;
 
 // Quantization parameters broadcast once per call.
-template <class V, Quotient kQuotient>
+template <class V, Quotient kQuotient, bool kClamp>
 struct BinaryVec {
   using F = typename V::F;
   F za, zb;  // 2^23 + zero point
   F sa, sb;
-  typename V::template Quantize<kQuotient> quant;
+  typename V::template Quantize<kQuotient, kClamp> quant;
   explicit BinaryVec(const BinaryArgs& a)
       : za(V::set1(kTwo23 + static_cast<float>(a.za))), zb(V::set1(kTwo23 + static_cast<float>(a.zb))),
         sa(V::set1(a.sa)), sb(V::set1(a.sb)), quant(a.sy, a.zy, a.qmin, a.qmax) {}
@@ -76,11 +77,11 @@ struct MulOp {
 // (a, b) instead of two 32-bit multiplies (vpmulld, the slowest of the loop): (madd(hi) << 15) +
 // madd(lo) + c. Exact: |hi| < 2^15 since |m| < 2^24 (find_integer_add keeps m * 255 in int32), a
 // pair's madd is exact in int32, and the sum is taken mod 2^32, where it equals the int32 value.
-template <class V>
+template <class V, bool kClamp>
 struct IntegerAddVec {
   typename V::I hi, lo, c;
   __m128i shift;
-  typename V::template Quantize<Quotient::Division> quant;
+  typename V::template Quantize<Quotient::Division, kClamp> quant;
   static int32_t pair(int32_t for_a, int32_t for_b) {
     return static_cast<int32_t>((static_cast<uint32_t>(for_b) << 16) | (static_cast<uint32_t>(for_a) & 0xFFFFu));
   }
@@ -120,28 +121,37 @@ inline typename V::I binary_block(const Q& q, typename V::I av, typename V::I bv
 
 // binary_runs with the quotient by sy as the plan admitted it (kernels.h "Quotients by a
 // reciprocal").
-template <class V, class Op, Quotient kQuotient>
+template <class V, class Op, Quotient kQuotient, bool kClamp>
 inline void binary_as(const BinaryArgs& a, size_t p_begin, size_t p_end) {
-  using Q = BinaryVec<V, kQuotient>;
+  using Q = BinaryVec<V, kQuotient, kClamp>;
   const Q q(a);
   binary_runs(a, p_begin, p_end, typename V::template Run<Op, Q>{q});
 }
-template <class V, class Op>
-inline void binary_lanes(const BinaryArgs& a, size_t p_begin, size_t p_end) {
+template <class V, class Op, bool kClamp>
+inline void binary_clamped_as(const BinaryArgs& a, size_t p_begin, size_t p_end) {
   if constexpr (std::is_same_v<Op, AddOp>) {
     if (a.integer.on) {
-      using Q = IntegerAddVec<V>;
+      using Q = IntegerAddVec<V, kClamp>;
       const Q q(a);
       binary_runs(a, p_begin, p_end, typename V::template Run<IntegerAddOp, Q>{q});
       return;
     }
   }
   switch (a.quotient) {
-    case Quotient::Reciprocal: binary_as<V, Op, Quotient::Reciprocal>(a, p_begin, p_end); break;
-    case Quotient::Corrected: binary_as<V, Op, Quotient::Corrected>(a, p_begin, p_end); break;
+    case Quotient::Reciprocal: binary_as<V, Op, Quotient::Reciprocal, kClamp>(a, p_begin, p_end); break;
+    case Quotient::Corrected: binary_as<V, Op, Quotient::Corrected, kClamp>(a, p_begin, p_end); break;
     case Quotient::Division:
-    default: binary_as<V, Op, Quotient::Division>(a, p_begin, p_end); break;
+    default: binary_as<V, Op, Quotient::Division, kClamp>(a, p_begin, p_end); break;
   }
+}
+// Bounds of 0..255 (an Add or Mul without a fused activation) are the unsigned packs' own, so
+// those calls take the loops without the byte clamp.
+template <class V, class Op>
+inline void binary_lanes(const BinaryArgs& a, size_t p_begin, size_t p_end) {
+  if (a.qmin > 0 || a.qmax < 255)
+    binary_clamped_as<V, Op, true>(a, p_begin, p_end);
+  else
+    binary_clamped_as<V, Op, false>(a, p_begin, p_end);
 }
 
 }  // namespace kernels

@@ -66,7 +66,9 @@ inline __m256i round_clamped8(__m256 x) {
 //     bytes, then the [lo, hi] clamp on bytes.
 // Equal to the scalar clamp_u8(round_clamped(v / s) + zp, lo, hi): a rounded quotient outside
 // int16 saturates to a value whose sum with zp (0..255) is still outside 0..255 on the same side.
-template <Quotient kQuotient, bool kBounded = false>
+// kClamp false leaves out the byte clamp, for lo = 0 and hi = 255 (which the unsigned packs
+// already are; a Resize's bounds).
+template <Quotient kQuotient, bool kBounded = false, bool kClamp = true>
 struct Quantize8 {
   __m256 s, r, hi_f;
   __m256i zp16, lo8, hi8;
@@ -93,13 +95,13 @@ struct Quantize8 {
   inline __m256i pack32(__m256i r0, __m256i r1, __m256i r2, __m256i r3) const {
     const __m256i w0 = _mm256_adds_epi16(_mm256_packs_epi32(r0, r1), zp16);
     const __m256i w1 = _mm256_adds_epi16(_mm256_packs_epi32(r2, r3), zp16);
-    return _mm256_min_epu8(_mm256_max_epu8(_mm256_packus_epi16(w0, w1), lo8), hi8);
+    return clamp(_mm256_packus_epi16(w0, w1));
   }
   // pack32 for a zero point of 0 (the Add in integers folds its own into c): no additions.
   inline __m256i pack32_zero_zp(__m256i r0, __m256i r1, __m256i r2, __m256i r3) const {
-    const __m256i u = _mm256_packus_epi16(_mm256_packs_epi32(r0, r1), _mm256_packs_epi32(r2, r3));
-    return _mm256_min_epu8(_mm256_max_epu8(u, lo8), hi8);
+    return clamp(_mm256_packus_epi16(_mm256_packs_epi32(r0, r1), _mm256_packs_epi32(r2, r3)));
   }
+  inline __m256i clamp(__m256i u) const { return kClamp ? _mm256_min_epu8(_mm256_max_epu8(u, lo8), hi8) : u; }
   // Four round8 results of 8 consecutive elements each -> those 32 bytes in order.
   inline __m256i pack32_consecutive(__m256i r0, __m256i r1, __m256i r2, __m256i r3) const {
     return _mm256_permutevar8x32_epi32(pack32(r0, r1, r2, r3), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
@@ -112,7 +114,7 @@ struct Quantize8 {
     __m128i p = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
     p = _mm_adds_epi16(p, _mm256_castsi256_si128(zp16));
     p = _mm_packus_epi16(p, p);
-    p = _mm_min_epu8(_mm_max_epu8(p, _mm256_castsi256_si128(lo8)), _mm256_castsi256_si128(hi8));
+    if (kClamp) p = _mm_min_epu8(_mm_max_epu8(p, _mm256_castsi256_si128(lo8)), _mm256_castsi256_si128(hi8));
     _mm_storel_epi64(reinterpret_cast<__m128i*>(dst), p);
   }
 };

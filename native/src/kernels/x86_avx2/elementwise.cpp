@@ -27,8 +27,8 @@ struct BinaryV {
   static inline I madd_add_i(I acc, I a, I b) { return _mm256_add_epi32(_mm256_madd_epi16(a, b), acc); }
   static inline I shl15_i(I a) { return _mm256_slli_epi32(a, 15); }
   static inline I sra_i(I a, __m128i count) { return _mm256_sra_epi32(a, count); }
-  template <Quotient kQuotient>
-  using Quantize = Quantize8<kQuotient>;
+  template <Quotient kQuotient, bool kClamp>
+  using Quantize = Quantize8<kQuotient, false, kClamp>;
   template <class Q>
   static inline I round(const Q& quant, F v) { return quant.round8(v); }
   // In-lane packs put every element back in place: 0-7 | 16-23, then 8-15 | 24-31, then bytes.

@@ -299,7 +299,7 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
   } else {
     spread_weights();
   }
-  const Quantize8<kQuotient, kBounded> quant(a.out_scale, a.out_zp, 0, 255);
+  const Quantize8<kQuotient, kBounded, false> quant(a.out_scale, a.out_zp, 0, 255);  // bounds 0..255: no byte clamp
   const Labels16 labels16(C);
   const float *yw0 = a.ys->w0.data(), *yw1 = a.ys->w1.data();
   // Output rows [oy, oy + rows) from slots s0, s1 expanded, 32 values at a time (each block of the
@@ -406,8 +406,8 @@ void dense_rows(const ResizeArgs& a, int row_begin, int row_end, uint8_t* labels
 template <Quotient kQuotient, bool kBounded>
 void resize_linear_blocks(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
-  const Quantize8<kQuotient, kBounded> quant(a.out_scale, a.out_zp, 0, 255);
-  const Quantize8<kQuotient, kBounded> quant16(16.0f * a.out_scale, a.out_zp, 0, 255);  // linear_rows' sixteenths
+  const Quantize8<kQuotient, kBounded, false> quant(a.out_scale, a.out_zp, 0, 255);  // bounds 0..255: no byte clamp
+  const Quantize8<kQuotient, kBounded, false> quant16(16.0f * a.out_scale, a.out_zp, 0, 255);  // linear_rows' sixteenths
   // A pixel's C bytes from rounded(c), channels c..c+7 rounded by q.
   const auto store_pixel = [C](uint8_t* out, const auto& q, auto rounded) {
     int c = 0;

@@ -63,7 +63,8 @@ inline __m512i pack64_ordered(__m512i r0, __m512i r1, __m512i r2, __m512i r3, __
 // rounding half to even (INT_MIN under -2^31, which saturates like the scalar -65536 clamp); then signed packs to int16, + zp saturating, unsigned packs to bytes, and
 // the [lo, hi] clamp on bytes. The packs work per 128-bit lane as AVX2's do, so pack64's lane
 // order is pack32's, four lanes wide.
-template <Quotient kQuotient, bool kBounded = false>
+// kClamp false leaves out the byte clamp, as Quantize8's.
+template <Quotient kQuotient, bool kBounded = false, bool kClamp = true>
 struct Quantize16 {
   __m512 s, r, hi_f;
   __m512i zp16, lo8, hi8;
@@ -88,13 +89,13 @@ struct Quantize16 {
   // Four round16 results -> 64 bytes, packed per 128-bit lane: r0 | r1 | r2 | r3 hold, in lane k,
   // elements 16k + {0-3}, {4-7}, {8-11}, {12-15}.
   inline __m512i pack64(__m512i r0, __m512i r1, __m512i r2, __m512i r3) const {
-    return pack64_lanes(r0, r1, r2, r3, zp16, lo8, hi8);
+    return pack64_lanes<kClamp>(r0, r1, r2, r3, zp16, lo8, hi8);
   }
   // pack64 for a zero point of 0 (Quantize8::pack32_zero_zp's).
   inline __m512i pack64_zero_zp(__m512i r0, __m512i r1, __m512i r2, __m512i r3) const {
-    const __m512i u = _mm512_packus_epi16(_mm512_packs_epi32(r0, r1), _mm512_packs_epi32(r2, r3));
-    return _mm512_min_epu8(_mm512_max_epu8(u, lo8), hi8);
+    return clamp(_mm512_packus_epi16(_mm512_packs_epi32(r0, r1), _mm512_packs_epi32(r2, r3)));
   }
+  inline __m512i clamp(__m512i u) const { return kClamp ? _mm512_min_epu8(_mm512_max_epu8(u, lo8), hi8) : u; }
 };
 
 // Exact 256-entry byte table lookup with vpshufb, x86_avx2's Lut256 four lanes wide: the table's

@@ -28,8 +28,8 @@ struct BinaryV {
   static inline I madd_add_i(I acc, I a, I b) { return _mm512_dpwssd_epi32(acc, a, b); }
   static inline I shl15_i(I a) { return _mm512_slli_epi32(a, 15); }
   static inline I sra_i(I a, __m128i count) { return _mm512_sra_epi32(a, count); }
-  template <Quotient kQuotient>
-  using Quantize = Quantize16<kQuotient>;
+  template <Quotient kQuotient, bool kClamp>
+  using Quantize = Quantize16<kQuotient, false, kClamp>;
   template <class Q>
   static inline I round(const Q& quant, F v) { return quant.round16(v); }
   template <class Q>

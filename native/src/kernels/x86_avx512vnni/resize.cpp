@@ -56,8 +56,8 @@ inline __m512 times(const float* p) {
 template <Quotient kQuotient, bool kBounded>
 void blocks(const ResizeArgs& a, int row_begin, int row_end) {
   const int C = a.channels;
-  const Quantize16<kQuotient, kBounded> quant(a.out_scale, a.out_zp, 0, 255);
-  const Quantize16<kQuotient, kBounded> quant16(16.0f * a.out_scale, a.out_zp, 0, 255);  // linear_rows' sixteenths
+  const Quantize16<kQuotient, kBounded, false> quant(a.out_scale, a.out_zp, 0, 255);  // bounds 0..255: no byte clamp
+  const Quantize16<kQuotient, kBounded, false> quant16(16.0f * a.out_scale, a.out_zp, 0, 255);  // linear_rows' sixteenths
   // The packs leave, in 128-bit lane k, dword j = elements 4k..4k+3 of their argument j; 32
   // channels in order need dwords 4k (first block) and 4k + 1 (pack64_ordered does it for 64).
   const __m512i order32 = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -74,13 +74,12 @@ void blocks(const ResizeArgs& a, int row_begin, int row_end) {
     };
     int c = 0;
     for (; c + 64 <= C; c += 64)
-      store64(out + c, pack64_ordered(rounded(c), rounded(c + 16), rounded(c + 32), rounded(c + 48), quant.zp16,
-                                      quant.lo8, quant.hi8));
+      store64(out + c, pack64_ordered<false>(rounded(c), rounded(c + 16), rounded(c + 32), rounded(c + 48), quant.zp16,
+                                             quant.lo8, quant.hi8));
     if (c + 32 <= C) {  // 32 channels: one pack, then dwords 4k (first block) and 4k + 1 in order
       const __m512i w = _mm512_adds_epi16(_mm512_packs_epi32(rounded(c), rounded(c + 16)), quant.zp16);
       const __m512i b = _mm512_permutexvar_epi32(order32, _mm512_packus_epi16(w, w));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c),
-                          _mm512_castsi512_si256(_mm512_min_epu8(_mm512_max_epu8(b, quant.lo8), quant.hi8)));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c), _mm512_castsi512_si256(b));
       c += 32;
     }
     for (; c + 16 <= C; c += 16) block16(c);
