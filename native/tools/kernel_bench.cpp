@@ -14,6 +14,9 @@
 //                                                           as a trained layer's
 //   attendseg_kernel_bench dw <h> <w> <c> [1|2]             3x3 depthwise conv, "same" padding,
 //                                                           stride 1 (default) or 2
+//   attendseg_kernel_bench im2col <h> <w> <c> [1|2]         a 3x3 "same" conv's im2col, stride 2
+//                                                           (default) or 1, in the engine's tiles
+//                                                           of 64 pixels
 //   attendseg_kernel_bench winograd4 <h> <w> <in_c> [out_c]
 //                                                           3x3 same-size conv by F(4x4, 3x3), in
 //                                                           the engine's blocks of up to 16 tiles
@@ -85,7 +88,7 @@ int bench(const Case& c, int rounds, int runs, bool with_scalar) {
 int usage(const char* argv0) {
   std::fprintf(stderr,
                "usage: %s add <h> <w> <c> [float|integer] | preprocess <h> <w> [imagenet|random] [<src_h> <src_w>] | resize <in_h> <in_w> <c> | "
-               "resize_argmax <in_h> <in_w> <c> [real|sparse|one|random] | maxpool <h> <w> <c> [k] | dw <h> <w> <c> [1|2] | winograd4 <h> <w> <in_c> [out_c] | gemm <M> <K> <N> [w64|full|trained]  [--rounds R] [--runs N] "
+               "resize_argmax <in_h> <in_w> <c> [real|sparse|one|random] | maxpool <h> <w> <c> [k] | dw <h> <w> <c> [1|2] | im2col <h> <w> <c> [1|2] | winograd4 <h> <w> <in_c> [out_c] | gemm <M> <K> <N> [w64|full|trained]  [--rounds R] [--runs N] "
                "[--with-scalar]\n",
                argv0);
   return 2;
@@ -209,6 +212,27 @@ int main(int argc, char** argv) {
                         (reinterpret_cast<uintptr_t>(p->scratch.data()) + 63) & ~static_cast<uintptr_t>(63));
                     for (int ty = 0; ty < tiles_h; ++ty)
                       for (int tx = 0; tx < tiles_w; tx += width) t.winograd4x4.run(a, ty, tx, std::min(tiles_w, tx + width), scratch);
+                  },
+                  &out},
+                 rounds, runs, with_scalar);
+  }
+
+  if (op == "im2col") {
+    const int stride = variant.empty() ? 2 : std::atoi(variant.c_str());
+    if (stride < 1 || stride > 2) return usage(argv[0]);
+    const int oh = (h - 1) / stride + 1, ow = (w - 1) / stride + 1, K = 9 * C, pixels = oh * ow;
+    const size_t lda = (static_cast<size_t>(K) + 15) / 16 * 16;  // plan.cpp's tile_stride
+    constexpr int kTile = 64;                                    // plan.cpp's tile_pixels
+    std::vector<uint8_t> in(static_cast<size_t>(h) * w * C), out(static_cast<size_t>(pixels) * lda);
+    for (auto& x : in) x = static_cast<uint8_t>(next(&seed));
+    const Im2colArgs ia{in.data(), h, w, C, 0, C, ow, 3, 3, stride, stride, 1, 1, 1, 1, 128};
+    // Every tile into its own rows of `out`, so the whole result can be compared; the engine
+    // reuses one tile of scratch.
+    return bench({"im2col 3x3 " + std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(C) + " stride " +
+                      std::to_string(stride),
+                  [&](const KernelTable& t) {
+                    for (int p0 = 0; p0 < pixels; p0 += kTile)
+                      t.im2col(ia, p0, std::min(pixels, p0 + kTile), out.data() + static_cast<size_t>(p0) * lda, lda);
                   },
                   &out},
                  rounds, runs, with_scalar);
