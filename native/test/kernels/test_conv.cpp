@@ -467,6 +467,13 @@ void check_dw_case(const KernelTable& t, const DwCase& c) {
   const auto ref = run_dw(scalar_table(), c, in, in_zp, w, q.rq);
   const auto got = run_dw(t, c, in, in_zp, w, q.rq);
   CHECK_BYTES_EQ(ref.data(), got.data(), ref.size(), std::string(t.name) + " " + c.str());
+  // Again with Requant::bounded where it holds, as the engine sets it (the kernels' short
+  // requantization form where the bounds are also 0..255).
+  if (!requant_bounded(w.data(), taps, c.C, q.rq)) return;
+  Requant rb = q.rq;
+  rb.bounded = true;
+  const auto got_b = run_dw(t, c, in, in_zp, w, rb);
+  CHECK_BYTES_EQ(ref.data(), got_b.data(), ref.size(), std::string(t.name) + " " + c.str() + " bounded");
 }
 
 DwCase rand_dw_case(int max_k, int C) {
