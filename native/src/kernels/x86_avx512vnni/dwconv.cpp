@@ -55,6 +55,7 @@ struct BlockConsts {
 
 // The vector steps at two widths: Zmm for blocks of 33 to 64 channels, Ymm for at most 32, which
 // use the low half of each packed vector (channels 0..31 of a block are lanes 0 and 1).
+template <class M>  // a RequantMode
 struct Zmm {
   using V = __m512i;
   static V load(const uint8_t* p) { return _mm512_loadu_si512(reinterpret_cast<const void*>(p)); }
@@ -67,16 +68,20 @@ struct Zmm {
   static V hi16(V a, V b) { return _mm512_unpackhi_epi16(a, b); }
   static V dot(V acc, V x, V w) { return _mm512_dpbusd_epi32(acc, x, w); }
   static V bias(const BlockConsts& bc, int k) { return bc.bias[k]; }
-  static V round(V acc, const BlockConsts& bc, int k, const RequantConsts& rk) { return round_i32(acc, bc.scale[k], rk); }
+  static V round(V acc, const BlockConsts& bc, int k, const RequantConsts& rk) {
+    return round_i32<M::kBounded>(acc, bc.scale[k], rk);
+  }
   // (packs of y0, y1) and (packs of y2, y3) + zp, unsigned pack, clamp: the block's bytes in order.
   static V narrow(V y0, V y1, V y2, V y3, const RequantConsts& rk) {
     const V w0 = _mm512_adds_epi16(_mm512_packs_epi32(y0, y1), rk.zp16);
     const V w1 = _mm512_adds_epi16(_mm512_packs_epi32(y2, y3), rk.zp16);
-    return _mm512_min_epu8(_mm512_max_epu8(_mm512_packus_epi16(w0, w1), rk.qmin8), rk.qmax8);
+    const V b = _mm512_packus_epi16(w0, w1);
+    return M::kClamp ? _mm512_min_epu8(_mm512_max_epu8(b, rk.qmin8), rk.qmax8) : b;
   }
   static void store(uint8_t* p, V v) { _mm512_storeu_si512(reinterpret_cast<void*>(p), v); }
   static void store(uint8_t* p, V v, __mmask64 m) { _mm512_mask_storeu_epi8(p, m, v); }
 };
+template <class M>
 struct Ymm {
   using V = __m256i;
   static V load(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
@@ -92,13 +97,14 @@ struct Ymm {
   // round_i32 on 8 lanes.
   static V round(V acc, const BlockConsts& bc, int k, const RequantConsts& rk) {
     const __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm512_castps512_ps256(bc.scale[k]));
-    return _mm256_cvtps_epi32(_mm256_min_ps(f, _mm512_castps512_ps256(rk.hi)));
+    return _mm256_cvtps_epi32(M::kBounded ? f : _mm256_min_ps(f, _mm512_castps512_ps256(rk.hi)));
   }
   static V narrow(V y0, V y1, V y2, V y3, const RequantConsts& rk) {
     const V w0 = _mm256_adds_epi16(_mm256_packs_epi32(y0, y1), _mm512_castsi512_si256(rk.zp16));
     const V w1 = _mm256_adds_epi16(_mm256_packs_epi32(y2, y3), _mm512_castsi512_si256(rk.zp16));
-    return _mm256_min_epu8(_mm256_max_epu8(_mm256_packus_epi16(w0, w1), _mm512_castsi512_si256(rk.qmin8)),
-                           _mm512_castsi512_si256(rk.qmax8));
+    const V b = _mm256_packus_epi16(w0, w1);
+    return M::kClamp ? _mm256_min_epu8(_mm256_max_epu8(b, _mm512_castsi512_si256(rk.qmin8)), _mm512_castsi512_si256(rk.qmax8))
+                     : b;
   }
   static void store(uint8_t* p, V v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
   static void store(uint8_t* p, V v, __mmask64 m) { _mm256_mask_storeu_epi8(p, static_cast<__mmask32>(m), v); }
@@ -217,6 +223,19 @@ void block_row(Walk& k, int oy, int c0, const BlockConsts& bc, const RequantCons
   for (; ox < a.out_w; ++ox) border(ox);
 }
 
+// block_row at the block's width and requantization form (M, a RequantMode).
+template <class M>
+void block_row_as(Walk& k, int oy, int c0, int n, const BlockConsts& bc, const RequantConsts& rk) {
+  if (n >= 64)
+    block_row<Zmm<M>, false>(k, oy, c0, bc, rk);
+  else if (n > 32)
+    block_row<Zmm<M>, true>(k, oy, c0, bc, rk);
+  else if (n == 32)
+    block_row<Ymm<M>, false>(k, oy, c0, bc, rk);
+  else
+    block_row<Ymm<M>, true>(k, oy, c0, bc, rk);
+}
+
 }  // namespace
 
 size_t dw_packed_bytes(int kernel_h, int kernel_w, int channels) {
@@ -278,18 +297,15 @@ void dw_run(const DwConvArgs& a, int row_begin, int row_end) {
       bc.mask = n >= 64 ? ~static_cast<__mmask64>(0) : (static_cast<__mmask64>(1) << n) - 1;
       bc.w = reinterpret_cast<const __m512i*>(a.packed + static_cast<size_t>(b0 + j) * block_bytes(taps));
     }
+    const bool short_form = rk.bounded && !rk.clamp;
     for (int oy = row_begin; oy < row_end; ++oy)
       for (int j = 0; j < nb; ++j) {
         const int c0 = (b0 + j) * kBlock;
         const int n = C - c0;
-        if (n >= 64)
-          block_row<Zmm, false>(k, oy, c0, consts[j], rk);
-        else if (n > 32)
-          block_row<Zmm, true>(k, oy, c0, consts[j], rk);
-        else if (n == 32)
-          block_row<Ymm, false>(k, oy, c0, consts[j], rk);
+        if (short_form)
+          block_row_as<RequantMode<true>>(k, oy, c0, n, consts[j], rk);
         else
-          block_row<Ymm, true>(k, oy, c0, consts[j], rk);
+          block_row_as<RequantMode<false>>(k, oy, c0, n, consts[j], rk);
       }
   }
 }
