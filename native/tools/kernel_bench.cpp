@@ -14,6 +14,8 @@
 //                                                           as a trained layer's
 //   attendseg_kernel_bench dw <h> <w> <c> [1|2]             3x3 depthwise conv, "same" padding,
 //                                                           stride 1 (default) or 2
+//   attendseg_kernel_bench small <h> <w> <in_c> [out_c]     the small-channel 3x3 stride-2 "same"
+//                                                           conv (default 3 to 24: the RGB stem)
 //   attendseg_kernel_bench im2col <h> <w> <c> [1|2]         a 3x3 "same" conv's im2col, stride 2
 //                                                           (default) or 1, in the engine's tiles
 //                                                           of 64 pixels
@@ -88,7 +90,7 @@ int bench(const Case& c, int rounds, int runs, bool with_scalar) {
 int usage(const char* argv0) {
   std::fprintf(stderr,
                "usage: %s add <h> <w> <c> [float|integer] | preprocess <h> <w> [imagenet|random] [<src_h> <src_w>] | resize <in_h> <in_w> <c> | "
-               "resize_argmax <in_h> <in_w> <c> [real|sparse|one|random] | maxpool <h> <w> <c> [k] | dw <h> <w> <c> [1|2] | im2col <h> <w> <c> [1|2] | winograd4 <h> <w> <in_c> [out_c] | gemm <M> <K> <N> [w64|full|trained]  [--rounds R] [--runs N] "
+               "resize_argmax <in_h> <in_w> <c> [real|sparse|one|random] | maxpool <h> <w> <c> [k] | dw <h> <w> <c> [1|2] | im2col <h> <w> <c> [1|2] | small <h> <w> <in_c> [out_c] | winograd4 <h> <w> <in_c> [out_c] | gemm <M> <K> <N> [w64|full|trained]  [--rounds R] [--runs N] "
                "[--with-scalar]\n",
                argv0);
   return 2;
@@ -212,6 +214,51 @@ int main(int argc, char** argv) {
                         (reinterpret_cast<uintptr_t>(p->scratch.data()) + 63) & ~static_cast<uintptr_t>(63));
                     for (int ty = 0; ty < tiles_h; ++ty)
                       for (int tx = 0; tx < tiles_w; tx += width) t.winograd4x4.run(a, ty, tx, std::min(tiles_w, tx + width), scratch);
+                  },
+                  &out},
+                 rounds, runs, with_scalar);
+  }
+
+  if (op == "small") {
+    const int in_c = C, out_c = variant.empty() ? 24 : std::atoi(variant.c_str());
+    const int K = 9 * in_c;
+    if (out_c <= 0 || out_c > 1024 || K > kSmallConvMaxK) return usage(argv[0]);
+    const int oh = (h - 1) / 2 + 1, ow = (w - 1) / 2 + 1, pixels = oh * ow;
+    std::vector<uint8_t> in(static_cast<size_t>(h) * w * in_c), out(static_cast<size_t>(pixels) * out_c);
+    for (auto& x : in) x = static_cast<uint8_t>(next(&seed));
+    // A first layer's weights: the whole int8 range.
+    std::vector<int8_t> wts(static_cast<size_t>(out_c) * K);
+    for (auto& x : wts) x = static_cast<int8_t>(static_cast<int>(next(&seed) % 256) - 128);
+    std::vector<int32_t> bias(out_c);
+    std::vector<float> scale(out_c, 1.0f / (64.0f * 255.0f));
+    for (auto& b : bias) b = static_cast<int32_t>(next(&seed) % 4096) - 2048;
+    Requant rq{bias.data(), scale.data(), 128, 0, 255};
+    rq.bounded = requant_bounded(wts.data(), K, out_c, rq);  // as the engine finds it
+    const Im2colArgs ia{in.data(), h, w, in_c, 0, in_c, ow, 3, 3, 2, 2, 1, 1, 1, 1, 128};
+    std::vector<uint8_t> rows(static_cast<size_t>(pixels) * K), gemm_packed;
+    std::vector<std::pair<const KernelTable*, std::vector<uint8_t>>> packed;
+    for (const auto& e : all_kernel_tables()) {
+      if (!e.usable || !e.table->small_conv.run) continue;
+      packed.emplace_back(e.table, std::vector<uint8_t>(e.table->small_conv.packed_bytes(K, out_c)));
+      e.table->small_conv.pack(wts.data(), K, out_c, packed.back().second.data());
+    }
+    return bench({"small conv 3x3 stride 2 " + std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(in_c) +
+                      " to " + std::to_string(out_c),
+                  [&](const KernelTable& t) {
+                    const uint8_t* p = nullptr;
+                    for (const auto& q : packed)
+                      if (q.first == &t) p = q.second.data();
+                    if (p) {
+                      t.small_conv.run(ia, 0, pixels, p, K, out_c, rq, out.data(), out_c);
+                      return;
+                    }
+                    // A table without one (the reference): im2col and its GEMM, as the engine.
+                    if (gemm_packed.empty()) {
+                      gemm_packed.resize(t.gemm.packed_bytes(K, out_c));
+                      t.gemm.pack(wts.data(), K, out_c, gemm_packed.data());
+                    }
+                    t.im2col(ia, 0, pixels, rows.data(), static_cast<size_t>(K));
+                    t.gemm.run(rows.data(), K, pixels, K, gemm_packed.data(), out_c, rq, out.data(), out_c);
                   },
                   &out},
                  rounds, runs, with_scalar);
