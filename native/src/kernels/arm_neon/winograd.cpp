@@ -39,14 +39,15 @@ inline int panels_of(int out_c) { return (out_c + 15) / 16; }
 
 // How an 8-channel chunk is read from a pixel: all 8 in place; the last `tail` channels of a
 // pixel with more than 8, as the 8 bytes ending at the pixel's end moved down by a table lookup
-// (never reading outside the pixel); or a pixel of fewer than 8 channels, copied. Lanes past
-// in_c are zero.
+// (never reading outside the pixel; lanes past the tail zero); or a pixel of fewer than 8
+// channels, read in place (its lanes past in_c meet zero weights) or, at the input's end, copied.
 enum class Chunk { Full, Shifted, Copied };
 
 struct InputCtx {
   int in_c;
   int16x8_t zp;   // in_zp in every lane: the value of pixels outside the image
   uint8x8_t idx;  // Shifted: TBL indices moving bytes [8 - tail, 8) to [0, tail), 0 elsewhere
+  uintptr_t in_end;  // the input's end: Copied reads a pixel's 8 bytes in place where they lie before it
 };
 
 template <Chunk C>
@@ -57,6 +58,8 @@ inline int16x8_t load_chunk(const uint8_t* px, int c0, const InputCtx& x) {
     v = vld1_u8(px + c0);
   } else if (C == Chunk::Shifted) {
     v = vtbl1_u8(vld1_u8(px + x.in_c - 8), x.idx);
+  } else if (reinterpret_cast<uintptr_t>(px) + 8 <= x.in_end) {
+    v = vld1_u8(px);  // a copy of run-time length per tap cost a library call each
   } else {
     uint8_t buf[8] = {};
     std::memcpy(buf, px, static_cast<size_t>(x.in_c));
@@ -98,6 +101,7 @@ void transform_input(const WinogradArgs& a, int ty, int tx_begin, int nt, int16_
   uint8_t idx[8];
   for (int i = 0; i < 8; ++i) idx[i] = static_cast<uint8_t>(i < tail ? 8 - tail + i : 255);
   x.idx = vld1_u8(idx);
+  x.in_end = reinterpret_cast<uintptr_t>(a.in + static_cast<size_t>(a.in_h) * a.in_w * a.in_c);
   const uint8_t* rows[4];
   winograd_tile_rows(a, ty, rows);
   for (int t = 0; t < nt; ++t) {
