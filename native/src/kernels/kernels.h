@@ -347,15 +347,6 @@ struct ArgmaxArgs {
   const uint32_t* softmax = nullptr;  // 256 entries, with confidence
 };
 
-// ---- Image stages --------------------------------------------------------------------------
-// Pixel to RGB: rgb/bgr/rgba/bgra/mono as stored; YUV (BT.601 video range, as OpenCV):
-//   y = max(0, Y - 16) * 1220542; u = U - 128; v = V - 128
-//   R = clamp8((y + (1 << 19) + 1673527 * v) >> 20)
-//   G = clamp8((y + (1 << 19) - 852492 * v - 409993 * u) >> 20)
-//   B = clamp8((y + (1 << 19) + 2116026 * u) >> 20)
-// Preprocess: for output (oy, ox), the four neighbours (ys, xs tables over the input image from
-// build_image_axis, half-pixel centres; the identity when the image is the network size) are converted to RGB, blended per channel: pix = (v + (1 << 21)) >> 22,
-// then out[(oy*net_w + ox)*3 + c] = lut[c*256 + pix].
 // ---- Preprocess in integers ----------------------------------------------------------------
 //   lut[c * 256 + p] == clamp((m[c] * p + add[c]) >> shift, 0, 255)   for every c and p in 0..255
 // (>> arithmetic). A quantized normalisation is a rounded line in p, so such integers exist for
@@ -373,6 +364,15 @@ struct InputAffine {
 void build_input_lut(const float mean[3], const float std_dev[3], float scale, int32_t zero_point, uint8_t lut[768]);
 bool find_input_affine(const uint8_t lut[768], InputAffine* out);
 
+// ---- Image stages --------------------------------------------------------------------------
+// Pixel to RGB: rgb/bgr/rgba/bgra/mono as stored; YUV (BT.601 video range, as OpenCV):
+//   y = max(0, Y - 16) * 1220542; u = U - 128; v = V - 128
+//   R = clamp8((y + (1 << 19) + 1673527 * v) >> 20)
+//   G = clamp8((y + (1 << 19) - 852492 * v - 409993 * u) >> 20)
+//   B = clamp8((y + (1 << 19) + 2116026 * u) >> 20)
+// Preprocess: for output (oy, ox), the four neighbours (ys, xs tables over the input image from
+// build_image_axis, half-pixel centres; the identity when the image is the network size) are converted to RGB, blended per channel: pix = (v + (1 << 21)) >> 22,
+// then out[(oy*net_w + ox)*3 + c] = lut[c*256 + pix].
 struct PreprocessArgs {
   ImageView image;
   int net_w, net_h;
