@@ -9,29 +9,14 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/byte_moves.h"
+#include "kernels/isa_scalar_helpers.h"
 #include "kernels/kernels.h"
 
 namespace attendseg {
 namespace kernels {
 namespace neon {
 namespace {
-
-// This thread's instance of T (scratch that only grows: no allocation per frame). Out of line, so
-// a kernel takes the address once rather than a TLS lookup at every use.
-template <class T>
-__attribute__((noinline)) T& per_thread() {
-  thread_local T t;
-  return t;
-}
-
-// Scalar forms of kernels.h round_clamped / clamp_u8 for tails (see the note above).
-inline int32_t round1(float x) {
-  x = x < -65536.0f ? -65536.0f : (x > 65536.0f ? 65536.0f : x);
-  return static_cast<int32_t>(__builtin_nearbyintf(x));
-}
-inline uint8_t clamp1(int32_t v, int32_t lo = 0, int32_t hi = 255) {
-  return static_cast<uint8_t>(v < lo ? lo : (v > hi ? hi : v));
-}
 
 // kernels.h round(x) + zp, as the kernels need it before narrowing to bytes: FCVTNS rounds to
 // nearest with ties to even (nearbyintf under the default rounding mode) and saturates to the
@@ -166,6 +151,9 @@ inline void lut_apply(const Lut256& L, const uint8_t* in, uint8_t* out, size_t n
     std::memcpy(out + i, buf, n - i);
   }
 }
+
+// This ISA's moves for the byte-moving kernels of byte_moves.h.
+using Moves = ByteMoves<Lut256, copy_small, lut_prepare, lut_apply>;
 
 // The three colour planes of a palette as 256-entry tables: R[l] = palette[3 * (l % size)], ...
 struct PaletteLut {

@@ -6,20 +6,13 @@
 
 #include "kernels/arm_neon/neon_util.h"
 #include "kernels/arm_neon/other_ops.h"
+#include "kernels/pool_window.h"
 
 namespace attendseg {
 namespace kernels {
 namespace neon {
 
 namespace {
-struct Window {
-  int vy0, vy1, vx0, vx1;  // in-image rows / columns
-};
-inline Window window(const PoolArgs& a, int oy, int ox) {
-  const int y0 = oy * a.stride_h - a.pad_top, x0 = ox * a.stride_w - a.pad_left;
-  return {std::max(y0, 0), std::min(y0 + a.kernel_h, a.in_h), std::max(x0, 0), std::min(x0 + a.kernel_w, a.in_w)};
-}
-
 // The maximum of n (<= 64) 16-byte vectors at p, p + step, ...: with a compile-time K, a full
 // window (n == K) is unrolled, since a few rows or columns would cost more loop than maxima.
 template <int K>
@@ -91,7 +84,7 @@ void maxpool(const PoolArgs& a, int row_begin, int row_end) {
       continue;
     }
     for (int ox = 0; ox < a.out_w; ++ox) {
-      const Window w = window(a, oy, ox);
+      const PoolWindow w = pool_window(a, oy, ox);
       uint8_t* out = orow + static_cast<size_t>(ox) * C;
       auto block16 = [&](int c) {
         uint8x16_t m = vdupq_n_u8(0);
@@ -133,15 +126,10 @@ void avgpool(const PoolArgs& a, int row_begin, int row_end) {
   const size_t W = static_cast<size_t>(a.in_w);
   const int32x4_t out_zp = vdupq_n_s32(a.out_zp);
   for (int oy = row_begin; oy < row_end; ++oy) {
-    const int y0 = oy * a.stride_h - a.pad_top;
-    const int py = std::min(y0 + a.kernel_h, a.in_h + a.pad_bottom) - y0;
     for (int ox = 0; ox < a.out_w; ++ox) {
-      const Window w = window(a, oy, ox);
-      const int x0 = ox * a.stride_w - a.pad_left;
-      const int px = std::min(x0 + a.kernel_w, a.in_w + a.pad_right) - x0;
-      const int valid = std::max(w.vy1 - w.vy0, 0) * std::max(w.vx1 - w.vx0, 0);
-      const int n = a.count_include_pad ? std::max(py, 0) * std::max(px, 0) : valid;
-      const float mf = n > 0 ? a.ratio / static_cast<float>(n) : 0.0f;
+      const PoolWindow w = pool_window(a, oy, ox);
+      const int valid = w.valid();
+      const float mf = average_multiplier(a, oy, ox, w);
       const float32x4_t m = vdupq_n_f32(mf);
       const int32x4_t zsum = vdupq_n_s32(valid * a.in_zp);
       uint8_t* out = a.out + (static_cast<size_t>(oy) * a.out_w + ox) * C;

@@ -6,22 +6,14 @@
 
 #include "kernels/arm_neon/neon_util.h"
 #include "kernels/arm_neon/other_ops.h"
-#include "kernels/nearest_rows.h"
 #include "kernels/scalar/other_ops.h"
 
 namespace attendseg {
 namespace kernels {
 namespace neon {
 
-// resize_nearest_rows with vector copies of each pixel's C bytes and the TBL lookup per row.
 void resize_nearest(const ResizeArgs& a, int row_begin, int row_end) {
-  Lut256 L;
-  if (a.lut) lut_prepare(a.lut, &L);
-  resize_nearest_rows(
-      a, row_begin, row_end, [](uint8_t* dst, const uint8_t* src, size_t n) { copy_small(dst, src, n); },
-      [&](uint8_t* row, size_t n) {
-        if (a.lut) lut_apply(L, row, row, n);
-      });
+  resize_nearest_rows<Moves>(a, row_begin, row_end);
 }
 
 namespace {

@@ -97,6 +97,24 @@ static inline int32_t bilinear(int32_t p00, int32_t p01, int32_t p10, int32_t p1
   return (p00 * (2048 - wx) + p01 * wx) * (2048 - wy) + (p10 * (2048 - wx) + p11 * wx) * wy;
 }
 
+// Fused preprocess of output pixel (oy, ox) (kernels.h "Image stages"): the neighbours
+// (ys.i0/i1[oy], xs.i0/i1[ox]) converted to RGB, then per channel c
+//   v = bilinear(p00, p01, p10, p11, wx, wy); out[c] = lut[c * 256 + ((v + (1 << 21)) >> 22)].
+static inline void preprocess_pixel(const PreprocessArgs& a, int oy, int ox) {
+  const int y0 = a.ys->i0[oy], y1 = a.ys->i1[oy], x0 = a.xs->i0[ox], x1 = a.xs->i1[ox];
+  const int32_t wy = a.ys->w[oy], wx = a.xs->w[ox];
+  uint8_t p00[3], p01[3], p10[3], p11[3];
+  pixel_rgb(a.image, x0, y0, p00);
+  pixel_rgb(a.image, x1, y0, p01);
+  pixel_rgb(a.image, x0, y1, p10);
+  pixel_rgb(a.image, x1, y1, p11);
+  uint8_t* out = a.out + (static_cast<size_t>(oy) * a.net_w + ox) * 3;
+  for (int c = 0; c < 3; ++c) {
+    const int32_t v = bilinear(p00[c], p01[c], p10[c], p11[c], wx, wy);
+    out[c] = a.lut[c * 256 + ((v + (1 << 21)) >> 22)];
+  }
+}
+
 }  // namespace px
 }  // namespace kernels
 }  // namespace attendseg

@@ -7,32 +7,14 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/byte_moves.h"
+#include "kernels/isa_scalar_helpers.h"
 #include "kernels/kernels.h"
 
 namespace attendseg {
 namespace kernels {
 namespace avx2 {
 namespace {
-
-// This thread's instance of T (scratch that only grows: no allocation per frame). Out of line, so
-// a kernel takes the address once: a thread_local named in a loop is a TLS lookup, in a shared
-// object a call, at every use.
-template <class T>
-__attribute__((noinline)) T& per_thread() {
-  thread_local T t;
-  return t;
-}
-
-// Scalar forms of kernels.h round_clamped / clamp_u8 for tails, with internal linkage: the
-// inline functions of kernels.h, if ever emitted out of line in this AVX2-compiled file, could be
-// picked by the linker for scalar code too.
-inline int32_t round1(float x) {
-  x = x < -65536.0f ? -65536.0f : (x > 65536.0f ? 65536.0f : x);
-  return static_cast<int32_t>(__builtin_nearbyintf(x));
-}
-inline uint8_t clamp1(int32_t v, int32_t lo = 0, int32_t hi = 255) {
-  return static_cast<uint8_t>(v < lo ? lo : (v > hi ? hi : v));
-}
 
 // argmax's key of a value x (0..255, an int16 lane) of channel c: ((255 - x) << 8) | c, so that the
 // smallest key is the largest value and, among equal values, the smallest channel.
@@ -216,6 +198,9 @@ inline void lut_apply(const Lut256& L, const uint8_t* in, uint8_t* out, size_t n
     std::memcpy(out + i, buf, n - i);
   }
 }
+
+// This ISA's moves for the byte-moving kernels of byte_moves.h.
+using Moves = ByteMoves<Lut256, copy_small, lut_prepare, lut_apply>;
 
 // Byte gather from a table of at least 4 bytes without reading past table[max(3, t)]: each lane loads
 // the dword ending at its byte (or the first dword for t < 3) and shifts the byte down.

@@ -119,38 +119,8 @@ void lut(const LutArgs& a, size_t p_begin, size_t p_end) {
   }
 }
 
-// No table: vector copies per pixel (one copy when the output is dense). With a table: the
-// lookup runs over the contiguous input into a stack buffer, then pixels are scattered.
 void copy_channels(const CopyChannelsArgs& a, size_t p_begin, size_t p_end) {
-  const size_t C = static_cast<size_t>(a.channels);
-  const size_t stride = static_cast<size_t>(a.out_stride);
-  uint8_t* out0 = a.out + a.c_offset;
-  if (!a.lut) {
-    if (stride == C) {
-      std::memcpy(out0 + p_begin * C, a.in + p_begin * C, (p_end - p_begin) * C);
-      return;
-    }
-    for (size_t p = p_begin; p < p_end; ++p) copy_small(out0 + p * stride, a.in + p * C, C);
-    return;
-  }
-  Lut256 L;
-  lut_prepare(a.lut, &L);
-  constexpr size_t kBuf = 2048;
-  if (stride == C || C >= 64 || C > kBuf) {
-    if (stride == C) {
-      lut_apply(L, a.in + p_begin * C, out0 + p_begin * C, (p_end - p_begin) * C);
-      return;
-    }
-    for (size_t p = p_begin; p < p_end; ++p) lut_apply(L, a.in + p * C, out0 + p * stride, C);
-    return;
-  }
-  uint8_t buf[kBuf];
-  const size_t chunk = kBuf / C;
-  for (size_t p = p_begin; p < p_end; p += chunk) {
-    const size_t np = p_end - p < chunk ? p_end - p : chunk;
-    lut_apply(L, a.in + p * C, buf, np * C);
-    for (size_t k = 0; k < np; ++k) copy_small(out0 + (p + k) * stride, buf + k * C, C);
-  }
+  copy_channels_rows<Moves>(a, p_begin, p_end);
 }
 
 }  // namespace avx2

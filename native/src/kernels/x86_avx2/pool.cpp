@@ -4,22 +4,13 @@
 
 #include <algorithm>
 
+#include "kernels/pool_window.h"
 #include "kernels/x86_avx2/avx2_util.h"
 #include "kernels/x86_avx2/other_ops.h"
 
 namespace attendseg {
 namespace kernels {
 namespace avx2 {
-
-namespace {
-struct Window {
-  int vy0, vy1, vx0, vx1;  // in-image rows / columns
-};
-inline Window window(const PoolArgs& a, int oy, int ox) {
-  const int y0 = oy * a.stride_h - a.pad_top, x0 = ox * a.stride_w - a.pad_left;
-  return {std::max(y0, 0), std::min(y0 + a.kernel_h, a.in_h), std::max(x0, 0), std::min(x0 + a.kernel_w, a.in_w)};
-}
-}  // namespace
 
 // Per output pixel: int32 sums of 32 (4 accumulators) or 8 channels; s = sum - valid * in_zp
 // equals the scalar sum of (x - in_zp). Then y = clamp(round((float)s * (ratio / n)) + out_zp).
@@ -29,15 +20,10 @@ void avgpool(const PoolArgs& a, int row_begin, int row_end) {
   const __m256i out_zp = _mm256_set1_epi32(a.out_zp);
   const __m256i zero = _mm256_setzero_si256(), v255 = _mm256_set1_epi32(255);
   for (int oy = row_begin; oy < row_end; ++oy) {
-    const int y0 = oy * a.stride_h - a.pad_top;
-    const int py = std::min(y0 + a.kernel_h, a.in_h + a.pad_bottom) - y0;
     for (int ox = 0; ox < a.out_w; ++ox) {
-      const Window w = window(a, oy, ox);
-      const int x0 = ox * a.stride_w - a.pad_left;
-      const int px = std::min(x0 + a.kernel_w, a.in_w + a.pad_right) - x0;
-      const int valid = std::max(w.vy1 - w.vy0, 0) * std::max(w.vx1 - w.vx0, 0);
-      const int n = a.count_include_pad ? std::max(py, 0) * std::max(px, 0) : valid;
-      const float mf = n > 0 ? a.ratio / static_cast<float>(n) : 0.0f;
+      const PoolWindow w = pool_window(a, oy, ox);
+      const int valid = w.valid();
+      const float mf = average_multiplier(a, oy, ox, w);
       const __m256 m = _mm256_set1_ps(mf);
       const __m256i zsum = _mm256_set1_epi32(valid * a.in_zp);
       uint8_t* out = a.out + (static_cast<size_t>(oy) * a.out_w + ox) * C;

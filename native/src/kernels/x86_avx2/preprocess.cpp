@@ -20,22 +20,6 @@ namespace avx2 {
 
 namespace {
 
-// One output pixel through the scalar formula (row tails).
-inline void pixel_scalar(const PreprocessArgs& a, int oy, int ox) {
-  const int y0 = a.ys->i0[oy], y1 = a.ys->i1[oy], x0 = a.xs->i0[ox], x1 = a.xs->i1[ox];
-  const int32_t wy = a.ys->w[oy], wx = a.xs->w[ox];
-  uint8_t p00[3], p01[3], p10[3], p11[3];
-  px::pixel_rgb(a.image, x0, y0, p00);
-  px::pixel_rgb(a.image, x1, y0, p01);
-  px::pixel_rgb(a.image, x0, y1, p10);
-  px::pixel_rgb(a.image, x1, y1, p11);
-  uint8_t* out = a.out + (static_cast<size_t>(oy) * a.net_w + ox) * 3;
-  for (int c = 0; c < 3; ++c) {
-    const int32_t v = px::bilinear(p00[c], p01[c], p10[c], p11[c], wx, wy);
-    out[c] = a.lut[c * 256 + ((v + (1 << 21)) >> 22)];
-  }
-}
-
 // The table's byte of 8 int32 lanes p (0..255) for the channel whose m and add lanes hold
 // (kernels.h "Preprocess in integers"), as int32 that the saturating packs keep in 0..255.
 inline __m256i affine_unclamped(__m256i p, __m256i m, __m256i add, __m128i shift) {
@@ -197,7 +181,7 @@ void preprocess(const PreprocessArgs& a, int row_begin, int row_end) {
       const uint32_t hi2 = static_cast<uint32_t>(_mm_extract_epi32(hi, 2));
       std::memcpy(o + 20, &hi2, 4);
     }
-    for (int ox = full; ox < a.net_w; ++ox) pixel_scalar(a, oy, ox);
+    for (int ox = full; ox < a.net_w; ++ox) px::preprocess_pixel(a, oy, ox);
   }
 }
 

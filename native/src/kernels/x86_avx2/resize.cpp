@@ -4,7 +4,6 @@
 #include <cstring>
 #include <vector>
 
-#include "kernels/nearest_rows.h"
 #include "kernels/resize_linear_rows.h"
 #include "kernels/scalar/other_ops.h"
 #include "kernels/x86_avx2/avx2_util.h"
@@ -14,15 +13,8 @@ namespace attendseg {
 namespace kernels {
 namespace avx2 {
 
-// resize_nearest_rows with vector copies of each pixel's C bytes and the vpshufb lookup per row.
 void resize_nearest(const ResizeArgs& a, int row_begin, int row_end) {
-  Lut256 L;
-  if (a.lut) lut_prepare(a.lut, &L);
-  resize_nearest_rows(
-      a, row_begin, row_end, [](uint8_t* dst, const uint8_t* src, size_t n) { copy_small(dst, src, n); },
-      [&](uint8_t* row, size_t n) {
-        if (a.lut) lut_apply(L, row, row, n);
-      });
+  resize_nearest_rows<Moves>(a, row_begin, row_end);
 }
 
 namespace {

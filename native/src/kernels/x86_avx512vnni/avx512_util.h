@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/byte_moves.h"
 #include "kernels/kernels.h"
 #include "kernels/x86_avx2/avx2_util.h"
 
@@ -15,8 +16,6 @@ namespace attendseg {
 namespace kernels {
 namespace avx512vnni {
 namespace {
-
-using avx2::per_thread;
 
 // Mask of the first n lanes of 64 (n >= 64: all).
 inline __mmask64 first_bytes(size_t n) { return n >= 64 ? ~__mmask64{0} : (__mmask64{1} << n) - 1; }
@@ -137,6 +136,9 @@ inline void lut_apply(const Lut512& L, const uint8_t* in, uint8_t* out, size_t n
     store64(out + i, lut_lookup(L, load64(in + i, m)), m);
   }
 }
+
+// This ISA's moves for the byte-moving kernels of byte_moves.h.
+using Moves = ByteMoves<Lut512, copy_small, lut_prepare, lut_apply>;
 
 }  // namespace
 }  // namespace avx512vnni
