@@ -51,7 +51,7 @@ by_kernel() {
     n = $2; name = $0; sub(/^fn: [0-9]+ /, "", name)
     k = "engine and tool code"
     if (name ~ /kernels::(scalar|neon|neon_dotprod|avx2)::/) {
-      if (name ~ /winograd/) k = "Winograd convolution"
+      if (name ~ /[Ww]inograd/) k = "Winograd convolution"
       else if (name ~ /gemm|smull_|smlal_|signed_|row_block|::tile<|accumulate<|widen_rows|prepare_rows/) k = "convolution GEMM (1x1 and im2col)"
       else if (name ~ /im2col|copy_bytes|border_pixel/) k = "im2col"
       else if (name ~ /dw_run|run_blocks|interior<|border</) k = "depthwise convolution"

@@ -61,10 +61,11 @@ struct Vec<16> {
     acc[2] = vmlal_s16(acc[2], vget_low_s16(hi), vget_low_s16(w[1]));
     acc[3] = vmlal_high_s16(acc[3], hi, w[1]);
   }
-  static inline void store(uint8_t* out, const int32x4_t* acc, const float32x4_t* s, const RequantConsts& k) {
+  template <class RK>
+  static inline void store(uint8_t* out, const int32x4_t* acc, const float32x4_t* s, const RK& k) {
     auto scaled = [&](int j) { return vmulq_f32(vcvtq_f32_s32(acc[j]), s[j]); };
     const uint8x16_t v = round_narrow16(scaled(0), scaled(1), scaled(2), scaled(3), k.zp16);
-    vst1q_u8(out, vmaxq_u8(vminq_u8(v, k.qmax), k.qmin));
+    vst1q_u8(out, k.clamp(v));
   }
 };
 template <>
@@ -75,9 +76,10 @@ struct Vec<8> {
     acc[0] = vmlal_s16(acc[0], vget_low_s16(v), vget_low_s16(w[0]));
     acc[1] = vmlal_high_s16(acc[1], v, w[0]);
   }
-  static inline void store(uint8_t* out, const int32x4_t* acc, const float32x4_t* s, const RequantConsts& k) {
+  template <class RK>
+  static inline void store(uint8_t* out, const int32x4_t* acc, const float32x4_t* s, const RK& k) {
     const uint8x8_t v = narrow8(requant4(acc[0], s[0], k), requant4(acc[1], s[1], k));
-    vst1_u8(out, vmax_u8(vmin_u8(v, vget_low_u8(k.qmax)), vget_low_u8(k.qmin)));
+    vst1_u8(out, k.clamp(v));
   }
 };
 
@@ -89,9 +91,9 @@ struct BlockQ {
 
 // NPX horizontally adjacent interior output pixels of one block; p: the first tap of the first
 // pixel's window.
-template <int W, int NPX>
+template <int W, int NPX, class RK>
 inline void interior(const DwConvArgs& a, const Geometry& g, const uint8_t* p, const int16_t* wblock, const BlockQ& q,
-                     const RequantConsts& rk, uint8_t* out) {
+                     const RK& rk, uint8_t* out) {
   constexpr int NA = Vec<W>::kAcc;
   int32x4_t acc[NPX][NA];
   for (int i = 0; i < NPX; ++i)
@@ -111,9 +113,9 @@ inline void interior(const DwConvArgs& a, const Geometry& g, const uint8_t* p, c
 // interior<16, NPX> for a 3-wide kernel whose tap step equals the pixel step (stride_w ==
 // dilation_w, e.g. 3x3 stride 1): pixel i's tap kx reads window column i + kx, so each kernel row's
 // NPX + 2 columns are widened once and shared, instead of once per pixel and tap.
-template <int NPX>
+template <int NPX, class RK>
 inline void interior_shared3(const DwConvArgs& a, const Geometry& g, const uint8_t* p, const int16_t* wblock,
-                             const BlockQ& q, const RequantConsts& rk, uint8_t* out) {
+                             const BlockQ& q, const RK& rk, uint8_t* out) {
   int32x4_t acc[NPX][4];
   for (int i = 0; i < NPX; ++i)
     for (int j = 0; j < 4; ++j) acc[i][j] = q.bias[j];
@@ -139,9 +141,9 @@ inline void interior_shared3(const DwConvArgs& a, const Geometry& g, const uint8
 }
 
 // One output pixel anywhere: taps outside the image read the in_zp buffer.
-template <int W>
+template <int W, class RK>
 inline void border(const DwConvArgs& a, int oy, int ox, int c0, const int16_t* wblock, const BlockQ& q,
-                   const RequantConsts& rk, const uint8_t* zp_buf, uint8_t* out) {
+                   const RK& rk, const uint8_t* zp_buf, uint8_t* out) {
   constexpr int NA = Vec<W>::kAcc;
   int32x4_t acc[NA];
   for (int j = 0; j < NA; ++j) acc[j] = q.bias[j];
@@ -161,11 +163,10 @@ inline void border(const DwConvArgs& a, int oy, int ox, int c0, const int16_t* w
   Vec<W>::store(out, acc, q.scale, rk);
 }
 
-template <int W>
-void run_blocks(const DwConvArgs& a, int row_begin, int row_end) {
+template <int W, class RK>
+void run_blocks(const DwConvArgs& a, int row_begin, int row_end, const RK& rk) {
   const Blocks blocks(a.channels);
   const int taps = a.kernel_h * a.kernel_w;
-  const RequantConsts rk(a.rq);
   uint8_t zp_buf[16];
   std::memset(zp_buf, a.in_zp, sizeof(zp_buf));
   Geometry g;
@@ -234,12 +235,16 @@ void dw_pack(const int8_t* w, int kernel_h, int kernel_w, int channels, uint8_t*
 
 void dw_run(const DwConvArgs& a, int row_begin, int row_end) {
   const Blocks blocks(a.channels);
-  if (blocks.width == 16)
-    run_blocks<16>(a, row_begin, row_end);
-  else if (blocks.width == 8)
-    run_blocks<8>(a, row_begin, row_end);
-  else
+  if (blocks.width != 16 && blocks.width != 8) {
     scalar::dw_run(a, row_begin, row_end);
+    return;
+  }
+  with_requant_consts(a.rq, [&](const auto& rk) {
+    if (blocks.width == 16)
+      run_blocks<16>(a, row_begin, row_end, rk);
+    else
+      run_blocks<8>(a, row_begin, row_end, rk);
+  });
 }
 
 }  // namespace neon

@@ -48,14 +48,19 @@ struct MulOp {
 // 16 outputs from 16 a bytes and 16 b bytes: round(v / sy) + zy with QuantizeLinear's true
 // division or the plan-checked quotient by the reciprocal kQuotient names, narrowed; saturating
 // to 0..255 and then clamping to [qmin, qmax] (the activation) equals clamping directly, as
-// 0 <= qmin <= qmax <= 255.
-template <class Op, Quotient kQuotient>
+// 0 <= qmin <= qmax <= 255. kClamp false leaves the clamp out, for bounds of 0..255 (an Add or
+// Mul without a fused activation), which the saturating narrow already is.
+template <bool kClamp>
+inline uint8x16_t clamp_bytes(uint8x16_t v, uint8x16_t qmin, uint8x16_t qmax) {
+  return kClamp ? vminq_u8(vmaxq_u8(v, qmin), qmax) : v;
+}
+template <class Op, Quotient kQuotient, bool kClamp>
 inline uint8x16_t block16(const BinaryVec& q, uint8x16_t av, uint8x16_t bv) {
   float32x4_t a[4], b[4];
   dequant16(av, q.za, q.sa, a);
   dequant16(bv, q.zb, q.sb, b);
   auto y = [&](int j) { return quotient4<kQuotient>(Op::apply(a[j], b[j]), q.sy, q.ry); };
-  return vminq_u8(vmaxq_u8(round_narrow16(y(0), y(1), y(2), y(3), q.zy), q.qmin), q.qmax);
+  return clamp_bytes<kClamp>(round_narrow16(y(0), y(1), y(2), y(3), q.zy), q.qmin, q.qmax);
 }
 
 // kernels.h "Add in integers" on int32 lanes: the bytes widened (UXTL twice), c + ma * a + mb * b
@@ -70,6 +75,7 @@ struct IntegerAddVec {
         qmax(vdupq_n_u8(static_cast<uint8_t>(a.qmax))) {}
 };
 
+template <bool kClamp>
 inline uint8x16_t integer_block16(const IntegerAddVec& q, uint8x16_t av, uint8x16_t bv) {
   const uint16x8_t a0 = vmovl_u8(vget_low_u8(av)), a1 = vmovl_high_u8(av);
   const uint16x8_t b0 = vmovl_u8(vget_low_u8(bv)), b1 = vmovl_high_u8(bv);
@@ -81,18 +87,19 @@ inline uint8x16_t integer_block16(const IntegerAddVec& q, uint8x16_t av, uint8x1
                                 y(vmovl_high_u16(a0), vmovl_high_u16(b0)),
                                 y(vmovl_u16(vget_low_u16(a1)), vmovl_u16(vget_low_u16(b1))),
                                 y(vmovl_high_u16(a1), vmovl_high_u16(b1)));
-  return vminq_u8(vmaxq_u8(r, q.qmin), q.qmax);
+  return clamp_bytes<kClamp>(r, q.qmin, q.qmax);
 }
 
 // 16 outputs of the float path (block16) or of the Add in integers, from 16 a and 16 b bytes.
-template <class Op, Quotient kQuotient>
+template <class Op, Quotient kQuotient, bool kClamp>
 struct FloatBlock {
   BinaryVec q;
-  uint8x16_t operator()(uint8x16_t av, uint8x16_t bv) const { return block16<Op, kQuotient>(q, av, bv); }
+  uint8x16_t operator()(uint8x16_t av, uint8x16_t bv) const { return block16<Op, kQuotient, kClamp>(q, av, bv); }
 };
+template <bool kClamp>
 struct IntegerBlock {
   IntegerAddVec q;
-  uint8x16_t operator()(uint8x16_t av, uint8x16_t bv) const { return integer_block16(q, av, bv); }
+  uint8x16_t operator()(uint8x16_t av, uint8x16_t bv) const { return integer_block16<kClamp>(q, av, bv); }
 };
 
 // A contiguous run of n elements; b is either n bytes or (b == nullptr) the value b_value.
@@ -116,29 +123,37 @@ struct Run {
   }
 };
 
-template <class Op, Quotient kQuotient>
+template <class Op, Quotient kQuotient, bool kClamp>
 void binary_as(const BinaryArgs& a, size_t p_begin, size_t p_end) {
-  const FloatBlock<Op, kQuotient> block{BinaryVec(a)};
-  binary_runs(a, p_begin, p_end, Run<FloatBlock<Op, kQuotient>>{block});
+  const FloatBlock<Op, kQuotient, kClamp> block{BinaryVec(a)};
+  binary_runs(a, p_begin, p_end, Run<FloatBlock<Op, kQuotient, kClamp>>{block});
 }
 
 // The Add in integers where the plan found it; else the quotient by sy as the plan admitted it
 // (kernels.h "Quotients by a reciprocal").
-template <class Op>
-void binary(const BinaryArgs& a, size_t p_begin, size_t p_end) {
+template <class Op, bool kClamp>
+void binary_clamped_as(const BinaryArgs& a, size_t p_begin, size_t p_end) {
   if constexpr (std::is_same_v<Op, AddOp>) {
     if (a.integer.on) {
-      const IntegerBlock block{IntegerAddVec(a)};
-      binary_runs(a, p_begin, p_end, Run<IntegerBlock>{block});
+      const IntegerBlock<kClamp> block{IntegerAddVec(a)};
+      binary_runs(a, p_begin, p_end, Run<IntegerBlock<kClamp>>{block});
       return;
     }
   }
   switch (a.quotient) {
-    case Quotient::Reciprocal: binary_as<Op, Quotient::Reciprocal>(a, p_begin, p_end); break;
-    case Quotient::Corrected: binary_as<Op, Quotient::Corrected>(a, p_begin, p_end); break;
+    case Quotient::Reciprocal: binary_as<Op, Quotient::Reciprocal, kClamp>(a, p_begin, p_end); break;
+    case Quotient::Corrected: binary_as<Op, Quotient::Corrected, kClamp>(a, p_begin, p_end); break;
     case Quotient::Division:
-    default: binary_as<Op, Quotient::Division>(a, p_begin, p_end); break;
+    default: binary_as<Op, Quotient::Division, kClamp>(a, p_begin, p_end); break;
   }
+}
+// Bounds of 0..255 take the blocks without the byte clamp (as x86's binary_lanes).
+template <class Op>
+void binary(const BinaryArgs& a, size_t p_begin, size_t p_end) {
+  if (a.qmin > 0 || a.qmax < 255)
+    binary_clamped_as<Op, true>(a, p_begin, p_end);
+  else
+    binary_clamped_as<Op, false>(a, p_begin, p_end);
 }
 
 }  // namespace

@@ -64,7 +64,7 @@ inline __attribute__((always_inline)) void step(const int16x8_t (&a)[MR], const 
 
 // acc += rows of a (int16, row stride `stride`) x kp (multiple of 8) k values of panel weights w.
 template <int MR>
-inline void accumulate(const int16_t* a, int stride, int kp, const int16_t* w, int32x4_t (&acc)[MR][4]) {
+inline __attribute__((always_inline)) void accumulate(const int16_t* a, int stride, int kp, const int16_t* w, int32x4_t (&acc)[MR][4]) {
   for (int k = 0; k < kp; k += 8, w += 8 * 16) {
     int16x8_t av[MR];
     for (int r = 0; r < MR; ++r) av[r] = vld1q_s16(a + static_cast<size_t>(r) * stride + k);
@@ -80,9 +80,9 @@ inline void accumulate(const int16_t* a, int stride, int kp, const int16_t* w, i
 }
 
 // One MR x 16 output tile over the whole K, requantized and stored (nw valid channels).
-template <int MR>
+template <int MR, class RK>
 void tile(const uint8_t* A, size_t lda, int K, const int16_t* wpanel, const int32_t* bias, const float* scale, int nw,
-          const RequantConsts& rk, int16_t* abuf, bool widened, uint8_t* C, size_t ldc) {
+          const RK& rk, int16_t* abuf, bool widened, uint8_t* C, size_t ldc) {
   int32x4_t b[4];
   float32x4_t s[4];
   panel_q(bias, scale, nw, b, s);
@@ -102,9 +102,8 @@ void tile(const uint8_t* A, size_t lda, int K, const int16_t* wpanel, const int3
 }
 
 // All panels for one block of MR rows.
-template <int MR>
-void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N, const Requant& rq,
-               const RequantConsts& rk, uint8_t* C, size_t ldc, int16_t* abuf) {
+template <int MR, class RK>
+void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N, const Requant& rq, const RK& rk, uint8_t* C, size_t ldc, int16_t* abuf) {
   // When K fits the buffer the rows are widened once for all panels; otherwise per panel and chunk.
   const bool widened = K <= kKC;
   if (widened) widen_rows(A, lda, MR, 0, K, abuf, round8(K));
@@ -138,9 +137,10 @@ void smlal_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed
                uint8_t* C, size_t ldc) {
   if (M <= 0 || N <= 0) return;
   alignas(16) int16_t abuf[kMR * kKC];
-  const RequantConsts rk(rq);
-  for_row_blocks<kMR>(M, [&](int m, auto rows) {
-    row_block<decltype(rows)::value>(A + m * lda, lda, K, packed, N, rq, rk, C + m * ldc, ldc, abuf);
+  with_requant_consts(rq, [&](const auto& rk) {
+    for_row_blocks<kMR>(M, [&](int m, auto rows) {
+      row_block<decltype(rows)::value>(A + m * lda, lda, K, packed, N, rq, rk, C + m * ldc, ldc, abuf);
+    });
   });
 }
 

@@ -115,9 +115,9 @@ inline void quarter(const int8_t* a, int blocks, const int8_t* w, int32x4_t (&to
 }
 
 // One MR x 16 output tile over the whole K, requantized and stored (nw valid channels).
-template <int MR>
+template <int MR, class RK>
 void tile(const uint8_t* A, size_t lda, int K, const uint8_t* panel, const int32_t* bias, const float* scale, int nw,
-          const RequantConsts& rk, int8_t* abuf, bool prepared, uint8_t* C, size_t ldc) {
+          const RK& rk, int8_t* abuf, bool prepared, uint8_t* C, size_t ldc) {
   int32x4_t b[4];
   float32x4_t s[4];
   panel_q(bias, scale, nw, b, s);
@@ -173,10 +173,11 @@ void smull_pack(const int8_t* w, int K, int N, uint8_t* packed) {
 
 void smull_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N, const Requant& rq,
                uint8_t* C, size_t ldc) {
-  const RequantConsts rk(rq);
-  signed_gemm(A, lda, M, K, N, C, ldc, [&](auto rows, const uint8_t* a, int n0, int nw, int8_t* abuf, bool prepared, uint8_t* c) {
-    tile<decltype(rows)::value>(a, lda, K, packed + (n0 / 16) * panel_bytes(K), rq.bias ? rq.bias + n0 : nullptr,
-                                rq.scale + n0, nw, rk, abuf, prepared, c, ldc);
+  with_requant_consts(rq, [&](const auto& rk) {
+    signed_gemm(A, lda, M, K, N, C, ldc, [&](auto rows, const uint8_t* a, int n0, int nw, int8_t* abuf, bool prepared, uint8_t* c) {
+      tile<decltype(rows)::value>(a, lda, K, packed + (n0 / 16) * panel_bytes(K), rq.bias ? rq.bias + n0 : nullptr,
+                                  rq.scale + n0, nw, rk, abuf, prepared, c, ldc);
+    });
   });
 }
 

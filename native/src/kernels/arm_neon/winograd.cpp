@@ -135,7 +135,7 @@ inline __attribute__((always_inline)) void step(const int16x8_t (&v)[R], const i
 
 // acc = sum over cs channels of V of tile r x U.
 template <int R>
-inline void accumulate(const int16_t* v, int cs, const int16_t* w, int32x4_t (&acc)[R][4]) {
+inline __attribute__((always_inline)) void accumulate(const int16_t* v, int cs, const int16_t* w, int32x4_t (&acc)[R][4]) {
   for (int k = 0; k < cs; k += 8, w += 8 * 16) {
     int16x8_t vv[R];
     for (int r = 0; r < R; ++r) vv[r] = vld1q_s16(v + static_cast<size_t>(r) * cs + k);
@@ -157,9 +157,9 @@ struct PanelQ {
 };
 
 // R tiles x one panel: M for every position into mb ([pos][tile][16] int32), then the outputs.
-template <int R>
+template <int R, class RK>
 void tile_group(const WinogradArgs& a, int ty, int tx, const int16_t* v, size_t pos_stride, int cs,
-                const int16_t* wpanel, const PanelQ& pq, const RequantConsts& rk, int32_t* mb) {
+                const int16_t* wpanel, const PanelQ& pq, const RK& rk, int32_t* mb) {
   const size_t wpos = static_cast<size_t>(cs) * 16;
   for (int pos = 0; pos < 16; ++pos) {
     int32x4_t acc[R][4];
@@ -195,6 +195,28 @@ void tile_group(const WinogradArgs& a, int ty, int tx, const int16_t* v, size_t 
   }
 }
 
+// Every panel for the nt tiles transformed into V. A function of its own, with its values as
+// parameters (rk by value): in a lambda capturing them by reference, each byte store of the
+// outputs may alias the captures, and they were reloaded throughout the tile loop.
+template <class RK>
+void run_panels(const WinogradArgs& a, int ty, int tx_begin, int nt, const int16_t* V, const RK rk) {
+  const int cs = chan_stride(a.in_c);
+  const size_t pos_stride = static_cast<size_t>(nt) * cs;
+  alignas(16) int32_t mb[16 * kR * 16];
+  const int16_t* w = reinterpret_cast<const int16_t*>(a.packed);
+  for (int p = 0; p < panels_of(a.out_c); ++p) {
+    PanelQ pq;
+    pq.n0 = 16 * p;
+    pq.nw = std::min(16, a.out_c - pq.n0);
+    panel_q(a.rq.bias ? a.rq.bias + pq.n0 : nullptr, a.rq.scale + pq.n0, pq.nw, pq.bias, pq.scale);
+    const int16_t* wpanel = w + static_cast<size_t>(p) * 16 * cs * 16;
+    for_row_blocks<kR>(nt, [&](int t, auto tiles) {
+      tile_group<decltype(tiles)::value>(a, ty, tx_begin + t, V + static_cast<size_t>(t) * cs, pos_stride, cs, wpanel,
+                                         pq, rk, mb);
+    });
+  }
+}
+
 }  // namespace
 
 size_t winograd_packed_bytes(int in_c, int out_c) {
@@ -223,22 +245,7 @@ void winograd_run(const WinogradArgs& a, int ty, int tx_begin, int tx_end, void*
   if (nt <= 0 || a.out_c <= 0) return;
   int16_t* V = static_cast<int16_t*>(scratch);
   transform_input(a, ty, tx_begin, nt, V);
-  const int cs = chan_stride(a.in_c);
-  const size_t pos_stride = static_cast<size_t>(nt) * cs;
-  const RequantConsts rk(a.rq);
-  alignas(16) int32_t mb[16 * kR * 16];
-  const int16_t* w = reinterpret_cast<const int16_t*>(a.packed);
-  for (int p = 0; p < panels_of(a.out_c); ++p) {
-    PanelQ pq;
-    pq.n0 = 16 * p;
-    pq.nw = std::min(16, a.out_c - pq.n0);
-    panel_q(a.rq.bias ? a.rq.bias + pq.n0 : nullptr, a.rq.scale + pq.n0, pq.nw, pq.bias, pq.scale);
-    const int16_t* wpanel = w + static_cast<size_t>(p) * 16 * cs * 16;
-    for_row_blocks<kR>(nt, [&](int t, auto tiles) {
-      tile_group<decltype(tiles)::value>(a, ty, tx_begin + t, V + static_cast<size_t>(t) * cs, pos_stride, cs, wpanel,
-                                         pq, rk, mb);
-    });
-  }
+  with_requant_consts(a.rq, [&](const auto& rk) { run_panels(a, ty, tx_begin, nt, V, rk); });
 }
 
 }  // namespace neon
