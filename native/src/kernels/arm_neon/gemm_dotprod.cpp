@@ -51,7 +51,8 @@ inline __attribute__((always_inline)) void step(const int8x16_t (&a)[MR], const 
 
 // acc += `blocks` interleaved activation blocks at a (prepare_signed_rows) x the panel weights at w.
 template <int MR>
-inline __attribute__((always_inline)) void accumulate(const int8_t* a, int blocks, const int8_t* w, int32x4_t (&acc)[MR][4]) {
+inline __attribute__((always_inline)) void accumulate(const int8_t* a, int blocks, const int8_t* w,
+                                                      int32x4_t (&acc)[MR][4]) {
   for (int b = 0; b < blocks; ++b, a += MR * 16) {
     int8x16_t av[MR];
     if constexpr (MR == 4) {
@@ -128,10 +129,12 @@ void gemm_pack(const int8_t* w, int K, int N, uint8_t* packed) {
 void gemm_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N, const Requant& rq,
               uint8_t* C, size_t ldc) {
   neon::with_requant_consts(rq, [&](const auto& rk) {
-    signed_gemm(A, lda, M, K, N, C, ldc, [&](auto rows, const uint8_t* a, int n0, int nw, int8_t* abuf, bool prepared, uint8_t* c) {
-      tile<decltype(rows)::value>(a, lda, K, packed + (n0 / 16) * panel_bytes(K), rq.bias ? rq.bias + n0 : nullptr,
-                                  rq.scale + n0, nw, rk, abuf, prepared, c, ldc);
-    });
+    signed_gemm(A, lda, M, K, N, C, ldc,
+                [&](auto rows, const uint8_t* a, int n0, int nw, int8_t* abuf, bool prepared, uint8_t* c) {
+                  tile<decltype(rows)::value>(a, lda, K, packed + (n0 / 16) * panel_bytes(K),
+                                              rq.bias ? rq.bias + n0 : nullptr, rq.scale + n0, nw, rk, abuf,
+                                              prepared, c, ldc);
+                });
   });
 }
 

@@ -64,7 +64,8 @@ inline __attribute__((always_inline)) void step(const int16x8_t (&a)[MR], const 
 
 // acc += rows of a (int16, row stride `stride`) x kp (multiple of 8) k values of panel weights w.
 template <int MR>
-inline __attribute__((always_inline)) void accumulate(const int16_t* a, int stride, int kp, const int16_t* w, int32x4_t (&acc)[MR][4]) {
+inline __attribute__((always_inline)) void accumulate(const int16_t* a, int stride, int kp, const int16_t* w,
+                                                      int32x4_t (&acc)[MR][4]) {
   for (int k = 0; k < kp; k += 8, w += 8 * 16) {
     int16x8_t av[MR];
     for (int r = 0; r < MR; ++r) av[r] = vld1q_s16(a + static_cast<size_t>(r) * stride + k);
@@ -103,7 +104,8 @@ void tile(const uint8_t* A, size_t lda, int K, const int16_t* wpanel, const int3
 
 // All panels for one block of MR rows.
 template <int MR, class RK>
-void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N, const Requant& rq, const RK& rk, uint8_t* C, size_t ldc, int16_t* abuf) {
+void row_block(const uint8_t* A, size_t lda, int K, const uint8_t* packed, int N, const Requant& rq, const RK& rk,
+               uint8_t* C, size_t ldc, int16_t* abuf) {
   // When K fits the buffer the rows are widened once for all panels; otherwise per panel and chunk.
   const bool widened = K <= kKC;
   if (widened) widen_rows(A, lda, MR, 0, K, abuf, round8(K));

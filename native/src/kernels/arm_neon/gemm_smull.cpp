@@ -174,10 +174,12 @@ void smull_pack(const int8_t* w, int K, int N, uint8_t* packed) {
 void smull_run(const uint8_t* A, size_t lda, int M, int K, const uint8_t* packed, int N, const Requant& rq,
                uint8_t* C, size_t ldc) {
   with_requant_consts(rq, [&](const auto& rk) {
-    signed_gemm(A, lda, M, K, N, C, ldc, [&](auto rows, const uint8_t* a, int n0, int nw, int8_t* abuf, bool prepared, uint8_t* c) {
-      tile<decltype(rows)::value>(a, lda, K, packed + (n0 / 16) * panel_bytes(K), rq.bias ? rq.bias + n0 : nullptr,
-                                  rq.scale + n0, nw, rk, abuf, prepared, c, ldc);
-    });
+    signed_gemm(A, lda, M, K, N, C, ldc,
+                [&](auto rows, const uint8_t* a, int n0, int nw, int8_t* abuf, bool prepared, uint8_t* c) {
+                  tile<decltype(rows)::value>(a, lda, K, packed + (n0 / 16) * panel_bytes(K),
+                                              rq.bias ? rq.bias + n0 : nullptr, rq.scale + n0, nw, rk, abuf,
+                                              prepared, c, ldc);
+                });
   });
 }
 

@@ -135,7 +135,8 @@ inline __attribute__((always_inline)) void step(const int16x8_t (&v)[R], const i
 
 // acc = sum over cs channels of V of tile r x U.
 template <int R>
-inline __attribute__((always_inline)) void accumulate(const int16_t* v, int cs, const int16_t* w, int32x4_t (&acc)[R][4]) {
+inline __attribute__((always_inline)) void accumulate(const int16_t* v, int cs, const int16_t* w,
+                                                      int32x4_t (&acc)[R][4]) {
   for (int k = 0; k < cs; k += 8, w += 8 * 16) {
     int16x8_t vv[R];
     for (int r = 0; r < R; ++r) vv[r] = vld1q_s16(v + static_cast<size_t>(r) * cs + k);
